@@ -1,0 +1,43 @@
+# The verbs a newcomer needs. `make demo` and `make test` install everything they use.
+PORT ?= 8000
+PY := .venv/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+
+.PHONY: install demo test lint fmt assets browser worker clean
+
+install: .venv/.synced assets
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python 3.11
+	touch $@
+
+assets: townhall/static/vendor/.built
+
+townhall/static/vendor/.built: package.json package-lock.json frontend/build.mjs $(wildcard frontend/scss/*.scss) $(wildcard frontend/js/*.js)
+	npm ci --no-audit --no-fund --loglevel=error
+	node frontend/build.mjs
+	touch $@
+
+browser:
+	scripts/install-browser.sh
+
+demo: install
+	PORT=$(PORT) scripts/demo.sh
+
+test: install browser
+	scripts/test.sh
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+fmt: install
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+clean:
+	rm -rf .venv .tools node_modules townhall/static/vendor var staticfiles

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("account/", include("townhall.accounts.urls")),
+    path("staff/", include("townhall.desk.urls")),
+    path("", include("townhall.portal.urls")),
+]

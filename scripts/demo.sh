@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Migrate, load the demo council, then run the web server and the background worker together.
+# Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TOWNHALL_DEMO=1
+export DEBUG="${DEBUG:-0}"
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+mkdir -p var
+$PY manage.py migrate --no-input
+$PY manage.py collectstatic --no-input -v 0
+$PY manage.py load_demo
+pids=()
+cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup INT TERM EXIT
+$PY manage.py db_worker --queue-name '*' &
+pids+=($!)
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers 3 --threads 4 \
+  --access-logfile - &
+pids+=($!)
+echo "Townhall is at http://127.0.0.1:${PORT}/  (staff desk: /staff/)  Ctrl-C stops it."
+wait -n "${pids[@]}"

@@ -1,0 +1,160 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from townhall.accounts.models import Department, Team
+from townhall.catalogue.models import Channel, Service
+from townhall.core.models import TimeStampedModel
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Case(TimeStampedModel):
+    """A request from a resident (or found on patrol) and everything done about it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+
+    class Resolution(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        NO_FURTHER_ACTION = "no_further_action", "No further action"
+        DUPLICATE = "duplicate", "Duplicate of another report"
+        NOT_COUNCILS_RESPONSIBILITY = "not_councils_responsibility", "Not the council's job"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
+    reference = models.CharField(max_length=20, unique=True)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="cases")
+    submission = models.OneToOneField(
+        "eforms.Submission", null=True, blank=True, on_delete=models.PROTECT, related_name="case"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
+    channel_client = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    resolution = models.CharField(max_length=40, choices=Resolution.choices, blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    summary = models.CharField(max_length=200)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    uprn = models.CharField(max_length=12, blank=True)
+    usrn = models.CharField(max_length=12, blank=True)
+    location_text = models.CharField(max_length=255, blank=True)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="raised_cases",
+    )
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=20, blank=True)
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["department", "status", "due_at"]),
+            models.Index(fields=["resident", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class CaseEvent(models.Model):
+    """One line on a case's timeline."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Request received"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        PUBLIC_NOTE = "public_note", "Update"
+        INTERNAL_NOTE = "internal_note", "Internal note"
+        RESIDENT_COMMENT = "resident_comment", "Comment from the resident"
+        ATTACHMENT_ADDED = "attachment_added", "File added"
+        MESSAGE_SENT = "message_sent", "Message sent"
+        ASSIGNED = "assigned", "Assigned"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    is_public = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+def attachment_path(instance: "CaseAttachment", filename: str) -> str:
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    is_public = models.BooleanField(default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+
+class ReferenceSequence(models.Model):
+    """The last number issued per prefix and year, for references like FT-2026-000123."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="one_sequence_per_year")
+        ]

@@ -1,0 +1,73 @@
+from django.db import models
+
+from townhall.accounts.models import Department, Team
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    PHONE = "phone", "Phone"
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    FIELD = "field", "Field"
+    OPEN311 = "open311", "Open311"
+    EMAIL = "email", "Email"
+
+
+class Service(models.Model):
+    """A catalogue entry: what a resident can ask for, with its form, SLA, codes and costs."""
+
+    class SlaKind(models.TextChoices):
+        WORKING_DAYS = "working_days", "Working days"
+        CALENDAR_DAYS = "calendar_days", "Calendar days"
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", "Residents and staff"
+        STAFF = "staff", "Staff only"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    summary = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    keywords = models.CharField(max_length=300, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="services")
+    default_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    form = models.ForeignKey(
+        "eforms.Form", null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
+    reference_prefix = models.CharField(max_length=4, unique=True)
+    sla_days = models.PositiveIntegerField(default=10)
+    sla_kind = models.CharField(
+        max_length=20, choices=SlaKind.choices, default=SlaKind.WORKING_DAYS
+    )
+    open311_code = models.CharField(max_length=40, blank=True, db_index=True)
+    fee_pence = models.PositiveIntegerField(null=True, blank=True)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.PUBLIC)
+    is_popular = models.BooleanField(default=False)
+    popularity_rank = models.PositiveIntegerField(default=100)
+    is_published = models.BooleanField(default=True)
+    needs_location = models.BooleanField(default=False)
+    is_sensitive = models.BooleanField(
+        default=False, help_text="SAR, complaints about staff: restricted notes, audited reads."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.audience == self.Audience.PUBLIC
+
+
+class ChannelCost(models.Model):
+    """What one transaction costs the council on one channel, for insight figures."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="channel_costs")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    cost_pence = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "channel"], name="one_cost_per_channel")
+        ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EformsConfig(AppConfig):
+    name = "townhall.eforms"
+    label = "eforms"
