@@ -4,6 +4,7 @@ Production is any run with DEBUG off and TOWNHALL_HTTPS=1 (secure cookies, HSTS,
 redirect). The demo (TOWNHALL_DEMO=1) writes mail and SMS to files under var/.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +19,8 @@ VAR_DIR = Path(env("TOWNHALL_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 DEMO = env_bool("TOWNHALL_DEMO", False)
 HTTPS = env_bool("TOWNHALL_HTTPS", False)
-TESTING = env_bool("TOWNHALL_TESTING", False)
+# Under pytest, tasks run inline and static files come from the finders.
+TESTING = env_bool("TOWNHALL_TESTING", "pytest" in sys.modules)
 
 SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -1,4 +1,8 @@
 from django.urls import path
 
+from townhall.desk import views
+
 app_name = "desk"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]
