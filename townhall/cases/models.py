@@ -125,6 +125,13 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
 
+    @property
+    def headline(self) -> str:
+        """How the event reads on a timeline."""
+        if self.kind == self.Kind.STATUS_CHANGED and self.data.get("to") in Case.Status.values:
+            return f"Status changed to {Case.Status(self.data['to']).label.lower()}"
+        return self.get_kind_display()
+
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:
     return f"cases/{instance.case_id}/{uuid.uuid4().hex}{instance.extension}"

@@ -21,9 +21,7 @@ class Form(models.Model):
         return self.name
 
     def live_version(self) -> "FormVersion | None":
-        return (
-            self.versions.filter(status=FormVersion.Status.PUBLISHED).order_by("-number").first()
-        )
+        return self.versions.filter(status=FormVersion.Status.PUBLISHED).order_by("-number").first()
 
 
 class FormVersion(models.Model):
@@ -54,11 +52,6 @@ class FormVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.form.slug} v{self.number}"
 
-    @staticmethod
-    def hash_definition(definition: dict) -> str:
-        canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
-
     def save(self, *args, **kwargs) -> None:
         if self.pk:
             stored = FormVersion.objects.filter(pk=self.pk).values("status", "content_hash").get()
@@ -68,6 +61,11 @@ class FormVersion(models.Model):
                 raise ValidationError("A published form version cannot be changed.")
         self.content_hash = self.hash_definition(self.definition)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def hash_definition(definition: dict) -> str:
+        canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class FormSession(TimeStampedModel):

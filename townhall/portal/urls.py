@@ -6,7 +6,24 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("services/", views.service_list, name="services"),
+    path("services/<slug:slug>/", views.service_start, name="service_start"),
+    path("services/<slug:slug>/begin/", views.form_begin, name="form_begin"),
+    path("services/<slug:slug>/<uuid:session_id>/check/", views.form_check, name="form_check"),
+    path("services/<slug:slug>/<uuid:session_id>/done/", views.form_done, name="form_done"),
+    path(
+        "services/<slug:slug>/<uuid:session_id>/<slug:page_id>/",
+        views.form_page,
+        name="form_page",
+    ),
     path("my-account/", views.my_account, name="my_account"),
+    path("my-account/requests/<str:reference>/", views.request_detail, name="request_detail"),
+    path("track/<str:token>/", views.track, name="track"),
+    path(
+        "requests/<str:reference>/files/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path("map/streets.geojson", views.streets_geojson, name="streets_geojson"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -1,19 +1,301 @@
+"""The resident's front door: find a service, fill its form, track requests. Thin views:
+every write goes through the eforms and cases services."""
+
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from townhall.cases import selectors as case_selectors
+from townhall.cases.models import Case
+from townhall.cases.services import case_add_resident_comment
+from townhall.catalogue import selectors as catalogue
+from townhall.core.uploads import upload_check
+from townhall.eforms.definition import CHECK_ANSWERS
+from townhall.eforms.services import (
+    FormUnavailable,
+    form_file_remove,
+    form_flow,
+    form_page_submit,
+    form_session_save_for_later,
+    form_session_start,
+    submission_submit,
+)
+from townhall.places import selectors as places
+from townhall.portal.journey import (
+    check_answers_rows,
+    form_session_for_request,
+    guest_session_remember,
+    page_fields_context,
+)
+
+COMMENT_MAX_FILES = 3
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"popular": catalogue.services_popular()})
 
 
 def service_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    query = request.GET.get("q", "").strip()[:100]
+    services = catalogue.services_search(query) if query else catalogue.services_public()
+    groups: dict[str, list] = {}
+    for service in services:
+        groups.setdefault(service.name[0].upper(), []).append(service)
+    return render(
+        request,
+        "portal/service_list.html",
+        {"query": query, "groups": sorted(groups.items()), "count": len(services)},
+    )
+
+
+def service_start(request: HttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(catalogue.services_public(), slug=slug)
+    definition = service.form.live_version().definition if service.form else {}
+    return render(
+        request,
+        "portal/service_start.html",
+        {"service": service, "start": definition.get("start", {})},
+    )
+
+
+@require_POST
+def form_begin(request: HttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(catalogue.services_public(), slug=slug)
+    user = request.user if request.user.is_authenticated else None
+    if user is not None and user.is_council_staff:
+        return redirect("desk:home")  # staff raise requests for callers from the desk
+    try:
+        session = form_session_start(service=service, user=user)
+    except FormUnavailable as error:
+        raise Http404 from error
+    if user is None:
+        guest_session_remember(request, session)
+    flow = form_flow(session)
+    return redirect("portal:form_page", slug, session.pk, flow.first_page_id(session.answers))
+
+
+@require_http_methods(["GET", "POST"])
+def form_page(request: HttpRequest, slug: str, session_id, page_id: str) -> HttpResponse:
+    session = form_session_for_request(request, session_id, slug)
+    if hasattr(session, "submission"):
+        return redirect("portal:form_done", slug, session.pk)
+    flow = form_flow(session)
+    page = flow.page(page_id)
+    if page is None:
+        raise Http404
+    # People may only reach pages on their route (no skipping ahead by URL).
+    route_ids = [p.id for p in flow.route(session.answers)]
+    if page_id not in route_ids:
+        return redirect(
+            "portal:form_page", slug, session.pk, flow.next_unanswered_page_id(session.answers)
+        )
+    results = None
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "continue")
+        if action.startswith("remove-file:"):
+            field_name, _, file_id = action.removeprefix("remove-file:").partition(":")
+            if file_id.isdigit():
+                form_file_remove(session=session, field_name=field_name, file_id=int(file_id))
+            return redirect("portal:form_page", slug, session.pk, page_id)
+        try:
+            outcome = form_page_submit(
+                session=session, page_id=page_id, data=request.POST, files=request.FILES
+            )
+        except ValidationError as error:
+            raise Http404 from error
+        if action == "save" and session.user_id:
+            form_session_save_for_later(session=session)
+            messages.success(request, "Your answers have been saved. Continue from My Account.")
+            return redirect("portal:my_account")
+        if outcome.ok and action not in ("find", "upload"):
+            target = outcome.next_page_id
+            if (
+                request.GET.get("change")
+                and target != CHECK_ANSWERS
+                and flow.is_complete(session.answers)
+            ):
+                target = CHECK_ANSWERS
+            if target == CHECK_ANSWERS:
+                return redirect("portal:form_check", slug, session.pk)
+            return redirect("portal:form_page", slug, session.pk, target)
+        if outcome.ok:
+            # "Find address" or "Upload" pressed: show the page again with the results.
+            results = outcome.results
+        else:
+            results, errors = outcome.results, outcome.errors
+    back_url = _back_url(slug, session, flow, page_id)
+    return render(
+        request,
+        "eforms/page.html",
+        {
+            "service": session.service,
+            "session": session,
+            "page": page,
+            "fields": page_fields_context(page, session, results),
+            "errors": errors,
+            "form_has_errors": bool(errors),
+            "back_url": back_url,
+            "can_save": session.user_id is not None,
+        },
+        status=200,
+    )
+
+
+def _back_url(slug: str, session, flow, page_id: str) -> str:
+    route_ids = [p.id for p in flow.route(session.answers)]
+    index = route_ids.index(page_id) if page_id in route_ids else 0
+    if index == 0:
+        return reverse("portal:service_start", args=[slug])
+    return reverse("portal:form_page", args=[slug, session.pk, route_ids[index - 1]])
+
+
+@require_http_methods(["GET", "POST"])
+def form_check(request: HttpRequest, slug: str, session_id) -> HttpResponse:
+    session = form_session_for_request(request, session_id, slug)
+    if hasattr(session, "submission"):
+        return redirect("portal:form_done", slug, session.pk)
+    flow = form_flow(session)
+    if not flow.is_complete(session.answers):
+        return redirect(
+            "portal:form_page", slug, session.pk, flow.next_unanswered_page_id(session.answers)
+        )
+    if request.method == "POST":
+        submission_submit(session=session)
+        return redirect("portal:form_done", slug, session.pk)
+    route = flow.route(session.answers)
+    return render(
+        request,
+        "eforms/check_answers.html",
+        {
+            "service": session.service,
+            "session": session,
+            "rows": check_answers_rows(flow, session),
+            "back_url": reverse("portal:form_page", args=[slug, session.pk, route[-1].id]),
+        },
+    )
+
+
+def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
+    session = form_session_for_request(request, session_id, slug)
+    if not hasattr(session, "submission"):
+        return redirect("portal:form_check", slug, session.pk)
+    # A stored submission whose case could not be opened is finished here (idempotent).
+    case = submission_submit(session=session)
+    request.personal_data = True
+    return render(
+        request,
+        "eforms/confirmation.html",
+        {
+            "service": session.service,
+            "case": case,
+            "confirmation": session.form_version.definition.get("confirmation", []),
+        },
+    )
 
 
 @login_required
 def my_account(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    if request.user.is_council_staff:
+        return redirect("desk:home")
+    return render(
+        request,
+        "portal/my_account.html",
+        {
+            "cases": case_selectors.cases_for_resident(request.user),
+            "drafts": case_selectors.drafts_for_resident(request.user),
+        },
+    )
+
+
+def _comment(request: HttpRequest, case: Case) -> dict[str, str]:
+    files = request.FILES.getlist("photos")
+    if len(files) > COMMENT_MAX_FILES:
+        return {"photos": f"You can add up to {COMMENT_MAX_FILES} photos at a time"}
+    try:
+        checked = [upload_check(f, accept=("image",)) for f in files]
+        case_add_resident_comment(
+            case=case,
+            resident=request.user if request.user.is_authenticated else None,
+            text=request.POST.get("comment", ""),
+            files=checked,
+            idempotency_key=request.POST.get("nonce", ""),
+        )
+    except ValidationError as error:
+        field = "photos" if files and "photo" in error.messages[0].lower() else "comment"
+        return {field: error.messages[0]}
+    except PermissionDenied as error:
+        return {"comment": str(error)}
+    messages.success(request, "Your comment has been added to the request.")
+    return {}
+
+
+def _request_page(request: HttpRequest, case: Case, post_url: str) -> HttpResponse:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        errors = _comment(request, case)
+        if not errors:
+            return redirect(post_url)
+    request.personal_data = True
+    return render(
+        request,
+        "portal/request_detail.html",
+        {
+            "case": case,
+            "events": case_selectors.public_timeline(case),
+            "photos": case_selectors.public_attachments(case),
+            "answers": case_selectors.answers_for_display(case),
+            "errors": errors,
+            "form_has_errors": bool(errors),
+            "comment": request.POST.get("comment", "") if errors else "",
+            "post_url": post_url,
+            "nonce": uuid.uuid4().hex,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_selectors.case_for_resident(request.user, reference)
+    return _request_page(request, case, reverse("portal:request_detail", args=[reference]))
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    case = case_selectors.case_by_tracking_token(token)
+    if case.resident_id is not None:
+        # Requests made from an account are tracked there, behind sign-in.
+        return redirect("portal:request_detail", case.reference)
+    return _request_page(request, case, reverse("portal:track", args=[token]))
+
+
+def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+    """Photos are served only to the person who may see the request (never a public URL)."""
+    token = request.GET.get("t", "")
+    if token:
+        case = case_selectors.case_by_tracking_token(token)
+        if case.reference != reference:
+            raise Http404
+    elif request.user.is_authenticated:
+        case = case_selectors.case_for_resident(request.user, reference)
+    else:
+        raise Http404
+    return case_selectors.attachment_response(case, attachment_id)
+
+
+def streets_geojson(request: HttpRequest) -> JsonResponse:
+    """The borough's streets, drawn on the report map when there is no tile server."""
+    response = JsonResponse(places.streets_geojson())
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,273 @@
+"""Every write to a case goes through these functions: the portal, the desk, the APIs, the
+field app and partners' callbacks all call them, so they behave the same.
+
+Each validates, writes inside one transaction with the case row locked, records a timeline
+event, and queues side effects (notifications) to run in the worker after commit.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from townhall.accounts.models import User
+from townhall.cases.models import Case, CaseAttachment, CaseEvent
+from townhall.cases.references import reference_next
+from townhall.catalogue.models import Service
+from townhall.core.calendars import LONDON, sla_due_at
+from townhall.core.uploads import CheckedFile
+
+NOTE_MAX_LENGTH = 5000
+
+# Which status may follow which. Reopening a closed case goes back to in progress.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Case.Status.OPEN: {Case.Status.IN_PROGRESS, Case.Status.CLOSED},
+    Case.Status.IN_PROGRESS: {Case.Status.OPEN, Case.Status.CLOSED},
+    Case.Status.CLOSED: {Case.Status.IN_PROGRESS},
+}
+
+
+class StaleCaseError(ValidationError):
+    """Someone else changed the case since this person loaded it."""
+
+
+def _queue_notification(event: CaseEvent) -> None:
+    from townhall.cases.tasks import case_event_notify
+
+    event_id = event.pk
+    transaction.on_commit(lambda: case_event_notify.enqueue(event_id=event_id))
+
+
+def _event_add(
+    *,
+    case: Case,
+    kind: str,
+    actor: User | None,
+    text: str = "",
+    is_public: bool = False,
+    data: dict | None = None,
+    notify: bool = False,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, text=text, is_public=is_public, data=data or {}
+    )
+    if notify:
+        _queue_notification(event)
+    return event
+
+
+def case_create(
+    *,
+    service: Service,
+    summary: str,
+    channel: str = "web",
+    answers: dict | None = None,
+    submission: Any = None,
+    resident: User | None = None,
+    raised_by: User | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    uprn: str = "",
+    usrn: str = "",
+    location_text: str = "",
+    received_at: datetime | None = None,
+    channel_client: str = "",
+    notify: bool = True,
+) -> Case:
+    """Open a case for a service, with its reference, team and SLA due date.
+
+    `received_at` lets imports and the demo record when a request really arrived.
+    """
+    received = received_at or timezone.now()
+    with transaction.atomic():
+        if submission is not None:
+            existing = Case.objects.filter(submission=submission).first()
+            if existing is not None:
+                return existing  # the same submission never makes a second case
+        reference = reference_next(
+            prefix=service.reference_prefix, year=received.astimezone(LONDON).year
+        )
+        case = Case.objects.create(
+            reference=reference,
+            service=service,
+            submission=submission,
+            channel=channel,
+            channel_client=channel_client[:100],
+            summary=(summary or service.name)[:200],
+            department_id=service.department_id,
+            team_id=service.default_team_id,
+            due_at=sla_due_at(
+                received, service.sla_days, service.sla_kind == Service.SlaKind.WORKING_DAYS
+            ),
+            lat=lat,
+            lon=lon,
+            uprn=uprn,
+            usrn=usrn,
+            location_text=location_text[:255],
+            resident=resident,
+            raised_by=raised_by,
+            contact_name=contact_name[:150],
+            contact_email=contact_email,
+            contact_phone=contact_phone[:20],
+        )
+        if received_at is not None:
+            Case.objects.filter(pk=case.pk).update(created_at=received_at)
+            case.created_at = received_at
+        event = _event_add(
+            case=case,
+            kind=CaseEvent.Kind.CREATED,
+            actor=raised_by or resident,
+            is_public=True,
+            text=f"We received your request: {service.name}.",
+            data={"channel": channel},
+            notify=notify and bool(case.contact_email),
+        )
+        if received_at is not None:
+            CaseEvent.objects.filter(pk=event.pk).update(at=received_at)
+    return case
+
+
+def _lock(case: Case, expected_lock_version: int | None) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_lock_version is not None and locked.lock_version != expected_lock_version:
+        raise StaleCaseError(
+            f"{locked.reference} was changed by someone else while you were looking at it. "
+            "Check the latest details below, then make your change again."
+        )
+    return locked
+
+
+def _bump(case: Case, fields: list[str]) -> None:
+    case.lock_version += 1
+    case.save(update_fields=[*fields, "lock_version", "updated_at"])
+
+
+def _check_note(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(f"A note must be {NOTE_MAX_LENGTH:,} characters or fewer.")
+    return text
+
+
+def case_change_status(
+    *,
+    case: Case,
+    actor: User | None,
+    status: str,
+    resolution: str = "",
+    public_note: str = "",
+    expected_lock_version: int | None = None,
+) -> Case:
+    """Move a case to a new status, telling the resident (with the public note if any)."""
+    if status not in Case.Status.values:
+        raise ValidationError(f"'{status}' is not a case status.")
+    public_note = _check_note(public_note)
+    with transaction.atomic():
+        locked = _lock(case, expected_lock_version)
+        if status == locked.status:
+            raise ValidationError(f"{locked.reference} is already {locked.get_status_display()}.")
+        if status not in ALLOWED_TRANSITIONS[locked.status]:
+            raise ValidationError(
+                f"A {locked.get_status_display().lower()} case cannot be moved to "
+                f"{Case.Status(status).label.lower()}."
+            )
+        if status == Case.Status.CLOSED:
+            if resolution not in Case.Resolution.values:
+                raise ValidationError("Choose how the case was resolved before closing it.")
+            locked.resolution = resolution
+            locked.closed_at = timezone.now()
+        else:
+            locked.resolution = ""
+            locked.closed_at = None
+        previous = locked.status
+        locked.status = status
+        _bump(locked, ["status", "resolution", "closed_at"])
+        _event_add(
+            case=locked,
+            kind=CaseEvent.Kind.STATUS_CHANGED,
+            actor=actor,
+            is_public=True,
+            text=public_note,
+            data={"from": previous, "to": status, "resolution": locked.resolution},
+            notify=True,
+        )
+    return locked
+
+
+def case_add_note(
+    *,
+    case: Case,
+    actor: User,
+    text: str,
+    is_public: bool,
+    expected_lock_version: int | None = None,
+) -> CaseEvent:
+    """A note from staff: public notes are shown and sent to the resident, internal ones not."""
+    text = _check_note(text)
+    if not text:
+        raise ValidationError("Enter the note.")
+    with transaction.atomic():
+        locked = _lock(case, expected_lock_version)
+        _bump(locked, [])
+        return _event_add(
+            case=locked,
+            kind=CaseEvent.Kind.PUBLIC_NOTE if is_public else CaseEvent.Kind.INTERNAL_NOTE,
+            actor=actor,
+            text=text,
+            is_public=is_public,
+            notify=is_public,
+        )
+
+
+def case_add_resident_comment(
+    *,
+    case: Case,
+    resident: User | None,
+    text: str,
+    files: list[CheckedFile] | None = None,
+    idempotency_key: str = "",
+) -> CaseEvent:
+    """A resident adds a comment or photos to their own open request. A repeated
+    idempotency key (a double click, a refresh) returns the first comment."""
+    text = _check_note(text)
+    files = files or []
+    if not text and not files:
+        raise ValidationError("Enter a comment or choose a photo to add.")
+    with transaction.atomic():
+        locked = _lock(case, None)
+        if idempotency_key:
+            earlier = locked.events.filter(
+                kind=CaseEvent.Kind.RESIDENT_COMMENT, data__key=idempotency_key[:64]
+            ).first()
+            if earlier is not None:
+                return earlier
+        if not locked.is_open:
+            raise PermissionDenied("This request is closed. Make a new request instead.")
+        names = []
+        for checked in files:
+            attachment = CaseAttachment(
+                case=locked,
+                original_name=checked.original_name,
+                content_type=checked.content_type,
+                extension=checked.extension,
+                size=checked.size,
+                is_public=True,
+                uploaded_by=resident,
+            )
+            attachment.file.save(checked.storage_name, checked.content, save=False)
+            attachment.save()
+            names.append(checked.original_name)
+        _bump(locked, [])
+        return _event_add(
+            case=locked,
+            kind=CaseEvent.Kind.RESIDENT_COMMENT,
+            actor=resident,
+            text=text,
+            is_public=True,
+            data={"files": names, "key": idempotency_key[:64]},
+        )

@@ -1,0 +1,74 @@
+"""Branching conditions over any answer: text, numbers, dates, choices, yes/no."""
+
+import re
+from datetime import date
+from typing import Any
+
+
+def _is_answered(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _as_number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, str):
+        if value == "today":
+            return date.today()
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    for convert in (_as_number, _as_date):
+        a, b = convert(left), convert(right)
+        if a is not None and b is not None:
+            if op in ("gt", "after"):
+                return a > b
+            if op == "gte":
+                return a >= b
+            if op in ("lt", "before"):
+                return a < b
+            return a <= b
+    return False
+
+
+def condition_holds(condition: dict, answers: dict) -> bool:
+    if "all" in condition:
+        return all(condition_holds(part, answers) for part in condition["all"])
+    if "any" in condition:
+        return any(condition_holds(part, answers) for part in condition["any"])
+    if "not" in condition:
+        return not condition_holds(condition["not"], answers)
+    value = answers.get(condition["field"])
+    op = condition["op"]
+    target = condition.get("value")
+    if op == "answered":
+        return _is_answered(value)
+    if op == "not_answered":
+        return not _is_answered(value)
+    if not _is_answered(value):
+        return False
+    if op == "eq":
+        return value == target or (isinstance(value, int | float) and _as_number(target) == value)
+    if op == "ne":
+        return value != target
+    if op == "in":
+        return value in (target or [])
+    if op == "not_in":
+        return value not in (target or [])
+    if op == "contains":
+        if isinstance(value, list):
+            return target in value
+        return str(target).lower() in str(value).lower()
+    if op == "matches":
+        return re.search(str(target), str(value), flags=re.IGNORECASE) is not None
+    return _compare(op, value, target)

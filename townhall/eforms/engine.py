@@ -1,0 +1,151 @@
+"""The route a person takes through a form, given their answers so far."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from townhall.eforms.conditions import condition_holds
+from townhall.eforms.definition import CHECK_ANSWERS
+
+CONTACT_PAGE = "your-details"
+CONTACT_FIELDS: list[dict[str, Any]] = [
+    {
+        "name": "contact_name",
+        "type": "text",
+        "label": "Full name",
+        "required": True,
+        "max_length": 150,
+        "prefill": "full_name",
+        "autocomplete": "name",
+    },
+    {
+        "name": "contact_email",
+        "type": "email",
+        "label": "Email address",
+        "required": True,
+        "hint": "We will send your reference number and updates to this address.",
+        "prefill": "email",
+        "autocomplete": "email",
+    },
+    {
+        "name": "contact_phone",
+        "type": "phone",
+        "label": "UK phone number (optional)",
+        "hint": "For example, 07700 900 982. We only call if we need more details.",
+        "prefill": "phone",
+        "autocomplete": "tel",
+    },
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: str
+    fields: list[dict]
+    intro: list[str]
+    show_if: dict | None
+    next: list[dict]
+
+    @property
+    def heading_field(self) -> dict | None:
+        """A page with one question uses that question as its heading (GOV.UK pattern)."""
+        if len(self.fields) == 1 and not self.title:
+            return self.fields[0]
+        return None
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.fields[0]["label"]
+
+
+class FormFlow:
+    def __init__(self, definition: dict, ask_contact: bool):
+        self.definition = definition
+        self.pages = [
+            Page(
+                id=p["id"],
+                title=p.get("title", ""),
+                fields=p["fields"],
+                intro=p.get("intro", []),
+                show_if=p.get("show_if"),
+                next=p.get("next", []),
+            )
+            for p in definition["pages"]
+        ]
+        if ask_contact and definition.get("contact"):
+            self.pages.append(
+                Page(
+                    id=CONTACT_PAGE,
+                    title="Your details",
+                    fields=CONTACT_FIELDS,
+                    intro=[],
+                    show_if=None,
+                    next=[],
+                )
+            )
+        self._index = {page.id: i for i, page in enumerate(self.pages)}
+        self.fields = {f["name"]: f for page in self.pages for f in page.fields}
+
+    def page(self, page_id: str) -> Page | None:
+        index = self._index.get(page_id)
+        return None if index is None else self.pages[index]
+
+    def first_page_id(self, answers: dict) -> str:
+        return self._following(-1, answers)
+
+    def _following(self, index: int, answers: dict) -> str:
+        for page in self.pages[index + 1 :]:
+            if page.show_if is None or condition_holds(page.show_if, answers):
+                return page.id
+        return CHECK_ANSWERS
+
+    def next_page_id(self, page_id: str, answers: dict) -> str:
+        page = self.pages[self._index[page_id]]
+        for branch in page.next:
+            if "when" not in branch or condition_holds(branch["when"], answers):
+                target = branch["goto"]
+                # Guests still give contact details before checking answers.
+                if (
+                    target == CHECK_ANSWERS
+                    and self.pages[-1].id == CONTACT_PAGE
+                    and page_id != CONTACT_PAGE
+                ):
+                    return CONTACT_PAGE
+                return target
+        return self._following(self._index[page_id], answers)
+
+    def route(self, answers: dict) -> list[Page]:
+        """Pages on the person's path given their answers, up to the first unanswered one."""
+        visited: list[Page] = []
+        page_id = self.first_page_id(answers)
+        guard = 0
+        while page_id != CHECK_ANSWERS and guard <= len(self.pages):
+            page = self.pages[self._index[page_id]]
+            visited.append(page)
+            if not self.page_answered(page, answers):
+                break
+            page_id = self.next_page_id(page_id, answers)
+            guard += 1
+        return visited
+
+    def page_answered(self, page: Page, answers: dict) -> bool:
+        return all(f["name"] in answers for f in page.fields)
+
+    def is_complete(self, answers: dict) -> bool:
+        route = self.route(answers)
+        return (
+            not route
+            or self.page_answered(route[-1], answers)
+            and (self.next_page_id(route[-1].id, answers) == CHECK_ANSWERS)
+        )
+
+    def next_unanswered_page_id(self, answers: dict) -> str:
+        route = self.route(answers)
+        if route and not self.page_answered(route[-1], answers):
+            return route[-1].id
+        return CHECK_ANSWERS
+
+    def answers_on_route(self, answers: dict) -> dict:
+        """Answers to pages the person no longer passes through are dropped before submitting."""
+        names = {f["name"] for page in self.route(answers) for f in page.fields}
+        return {k: v for k, v in answers.items() if k in names}

@@ -1,0 +1,376 @@
+"""Each component type reads its answer from a POST, validates it, and says exactly what to fix.
+
+Answers are JSON: text as str, numbers as int/float, dates as ISO strings, choices as the
+option value (checkboxes as a list), addresses and locations as small dicts with UPRN/USRN.
+"""
+
+import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from townhall.places import selectors as places
+from townhall.places.services import postcode_normalise
+
+TEXT_MAX = 500
+TEXTAREA_MAX = 5000
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UK_PHONE = re.compile(r"^0\d{9,10}$")
+
+
+@dataclass
+class FieldResult:
+    value: Any = None
+    error: str = ""
+    raw: dict[str, Any] = dc_field(default_factory=dict)
+    choices: list[dict] = dc_field(default_factory=list)  # candidates to pick from, if any
+
+
+def _name_for_errors(field: dict) -> str:
+    if field.get("error_name"):
+        return field["error_name"]
+    label = field["label"].rstrip("?").rstrip()
+    return label[0].lower() + label[1:] if label else "an answer"
+
+
+def _label_for_errors(field: dict) -> str:
+    name = _name_for_errors(field)
+    return name[0].upper() + name[1:]
+
+
+def clean_text(value: str) -> str:
+    return CONTROL_CHARS.sub("", value or "").strip()
+
+
+def _text(field: dict, data, _lookup) -> FieldResult:
+    limit = field.get("max_length", TEXTAREA_MAX if field["type"] == "textarea" else TEXT_MAX)
+    raw = data.get(field["name"], "")
+    value = clean_text(raw).replace("\r\n", "\n")
+    result = FieldResult(value=value, raw={"value": raw[: limit * 2]})
+    if not value:
+        result.value = None
+        if field.get("required"):
+            result.error = f"Enter {_name_for_errors(field)}"
+    elif len(value) > limit:
+        result.error = f"{_label_for_errors(field)} must be {limit:,} characters or fewer"
+    return result
+
+
+def _email(field: dict, data, _lookup) -> FieldResult:
+    raw = data.get(field["name"], "")
+    value = clean_text(raw).lower()
+    result = FieldResult(value=value or None, raw={"value": raw[:300]})
+    if not value:
+        if field.get("required"):
+            result.error = "Enter an email address"
+        return result
+    try:
+        validate_email(value)
+    except ValidationError:
+        result.error = "Enter an email address in the correct format, like name@example.com"
+    return result
+
+
+def phone_normalise(text: str) -> str | None:
+    digits = re.sub(r"[\s\-().]", "", text or "")
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:].lstrip("0")
+    elif digits.startswith("0044"):
+        digits = "0" + digits[4:].lstrip("0")
+    return digits if UK_PHONE.match(digits) else None
+
+
+def _phone(field: dict, data, _lookup) -> FieldResult:
+    raw = data.get(field["name"], "")
+    result = FieldResult(raw={"value": raw[:40]})
+    if not clean_text(raw):
+        if field.get("required"):
+            result.error = "Enter a phone number"
+        return result
+    result.value = phone_normalise(raw)
+    if result.value is None:
+        result.error = "Enter a UK phone number, like 01632 960 001 or 07700 900 982"
+    return result
+
+
+def _number(field: dict, data, _lookup) -> FieldResult:
+    raw = data.get(field["name"], "")
+    text = clean_text(raw).replace(",", "")
+    result = FieldResult(raw={"value": raw[:40]})
+    label = _label_for_errors(field)
+    if not text:
+        if field.get("required"):
+            result.error = f"Enter {_name_for_errors(field)}"
+        return result
+    try:
+        number = float(text)
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError
+    except ValueError:
+        result.error = f"{label} must be a number, like 3"
+        return result
+    if field.get("integer") and not number.is_integer():
+        result.error = f"{label} must be a whole number, like 3"
+        return result
+    if "min" in field and number < field["min"]:
+        result.error = f"{label} must be {field['min']:g} or more"
+    elif "max" in field and number > field["max"]:
+        result.error = f"{label} must be {field['max']:g} or less"
+    result.value = int(number) if number.is_integer() else number
+    return result
+
+
+def _date(field: dict, data, _lookup) -> FieldResult:
+    name = field["name"]
+    parts = {p: clean_text(data.get(f"{name}-{p}", ""))[:6] for p in ("day", "month", "year")}
+    result = FieldResult(raw=parts)
+    label = _label_for_errors(field)
+    missing = [p for p, v in parts.items() if not v]
+    if len(missing) == 3:
+        if field.get("required"):
+            result.error = f"Enter {_name_for_errors(field)}"
+            result.raw["invalid"] = ["day", "month", "year"]
+        return result
+    if missing:
+        result.error = f"{label} must include a {' and a '.join(missing)}"
+        result.raw["invalid"] = missing
+        return result
+    try:
+        year = int(parts["year"])
+        if year < 1000:
+            result.error = "Year must include 4 numbers"
+            result.raw["invalid"] = ["year"]
+            return result
+        value = date(year, int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        result.error = f"{label} must be a real date"
+        result.raw["invalid"] = ["day", "month", "year"]
+        return result
+    today = date.today()
+    if field.get("date_range") == "past" and value > today:
+        result.error = f"{label} must be today or in the past"
+    elif field.get("date_range") == "future" and value < today:
+        result.error = f"{label} must be today or in the future"
+    if result.error:
+        result.raw["invalid"] = ["day", "month", "year"]
+    result.value = value.isoformat()
+    return result
+
+
+def _choice(field: dict, data, _lookup) -> FieldResult:
+    raw = data.get(field["name"], "")
+    values = [o["value"] for o in field.get("options", [])]
+    if field["type"] == "yesno":
+        values = ["yes", "no"]
+    result = FieldResult(raw={"value": raw[:100]})
+    if not raw:
+        if field.get("required"):
+            result.error = f"Select {_name_for_errors(field)}"
+        return result
+    if raw not in values:
+        result.error = f"Select one of the options for {_name_for_errors(field)}"
+        return result
+    result.value = raw
+    return result
+
+
+def _checkboxes(field: dict, data, _lookup) -> FieldResult:
+    chosen = (
+        data.getlist(field["name"]) if hasattr(data, "getlist") else data.get(field["name"], [])
+    )
+    options = {o["value"]: o for o in field["options"]}
+    result = FieldResult(raw={"values": [c[:100] for c in chosen][:50]})
+    if not chosen:
+        if field.get("required"):
+            result.error = f"Select {_name_for_errors(field)}"
+        return result
+    if any(c not in options for c in chosen):
+        result.error = f"Select only the options shown for {_name_for_errors(field)}"
+        return result
+    exclusive = [c for c in chosen if options[c].get("exclusive")]
+    if exclusive and len(chosen) > 1:
+        result.error = f"Select '{options[exclusive[0]]['label']}' on its own, or other options"
+        return result
+    # Keep the definition's order so answers read the same way every time.
+    result.value = [v for v in options if v in chosen]
+    return result
+
+
+def _declaration(field: dict, data, _lookup) -> FieldResult:
+    ticked = data.get(field["name"]) == "yes"
+    result = FieldResult(value=True if ticked else None, raw={"value": "yes" if ticked else ""})
+    if not ticked and field.get("required", True):
+        result.error = field.get("error_name") or "Confirm the declaration to continue"
+    return result
+
+
+def _address(field: dict, data, _lookup) -> FieldResult:
+    """Postcode or street lookup, then pick one address (its UPRN is stored)."""
+    name = field["name"]
+    query = clean_text(data.get(f"{name}-query", ""))[:100]
+    chosen = clean_text(data.get(f"{name}-uprn", ""))[:12]
+    result = FieldResult(raw={"query": query, "uprn": chosen})
+    if chosen:
+        address = places.address_by_uprn(chosen)
+        if address is None:
+            result.error = "Select an address from the list"
+        else:
+            result.value = {
+                "uprn": address.uprn,
+                "text": address.single_line,
+                "postcode": address.postcode,
+                "usrn": address.street.usrn,
+                "lat": address.lat,
+                "lon": address.lon,
+            }
+            return result
+    if not query:
+        if field.get("required") or chosen:
+            result.error = result.error or "Enter a postcode or street name to find the address"
+        return result
+    postcode = postcode_normalise(query)
+    candidates = (
+        list(places.addresses_for_postcode(postcode))
+        if postcode
+        else list(places.addresses_search(query))
+    )
+    result.choices = [{"value": a.uprn, "label": a.single_line} for a in candidates[:100]]
+    if not candidates:
+        result.error = (
+            f"We could not find any addresses for {query} in the borough. "
+            "Check the postcode or street name"
+        )
+    elif not result.error:
+        result.error = "Select an address from the list"
+        result.raw["pending"] = True
+    return result
+
+
+def _location(field: dict, data, lookup) -> FieldResult:
+    """A pin on the map (or the device's position), or a street/postcode without JavaScript."""
+    name = field["name"]
+    lat_raw = clean_text(data.get(f"{name}-lat", ""))[:20]
+    lon_raw = clean_text(data.get(f"{name}-lon", ""))[:20]
+    query = clean_text(data.get(f"{name}-query", ""))[:100]
+    chosen = clean_text(data.get(f"{name}-choice", ""))[:20]
+    result = FieldResult(raw={"lat": lat_raw, "lon": lon_raw, "query": query})
+    if lat_raw and lon_raw:
+        try:
+            lat, lon = float(lat_raw), float(lon_raw)
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError
+        except ValueError:
+            result.error = "The map position could not be read. Choose the place again"
+            return result
+        if not places.is_within_council_area(lat, lon):
+            result.error = (
+                "That place is outside the borough. Choose a place within the borough, "
+                "or report it to the council for that area"
+            )
+            return result
+        street = places.nearest_street(lat, lon)
+        result.value = {
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+            "usrn": street.usrn if street else "",
+            "text": f"Near {street.name}, {street.town}" if street else f"{lat:.5f}, {lon:.5f}",
+        }
+        return result
+    if chosen:
+        kind, _, key = chosen.partition(":")
+        if kind == "uprn":
+            address = places.address_by_uprn(key)
+            if address is not None:
+                result.value = {
+                    "lat": address.lat,
+                    "lon": address.lon,
+                    "uprn": address.uprn,
+                    "usrn": address.street.usrn,
+                    "text": address.single_line,
+                }
+                return result
+        elif kind == "usrn":
+            street = places.street_by_usrn(key)
+            if street is not None:
+                result.value = {
+                    "lat": (street.start_lat + street.end_lat) / 2,
+                    "lon": (street.start_lon + street.end_lon) / 2,
+                    "usrn": street.usrn,
+                    "text": f"{street.name}, {street.town}",
+                }
+                return result
+        result.error = "Select a place from the list"
+        return result
+    if not query:
+        if field.get("required", True):
+            result.error = "Enter a street name or postcode, or choose the place on the map"
+        return result
+    postcode = postcode_normalise(query)
+    if postcode:
+        result.choices = [
+            {"value": f"uprn:{a.uprn}", "label": a.single_line}
+            for a in places.addresses_for_postcode(postcode)[:50]
+        ]
+    else:
+        result.choices = [
+            {"value": f"usrn:{s.usrn}", "label": f"{s.name}, {s.town}"}
+            for s in places.streets_search(query)[:20]
+        ]
+    if not result.choices:
+        result.error = (
+            f"We could not find {query} in the borough. Check the street name or postcode"
+        )
+    else:
+        result.error = "Select the place from the list"
+        result.raw["pending"] = True
+    return result
+
+
+PARSERS = {
+    "text": _text,
+    "textarea": _text,
+    "number": _number,
+    "email": _email,
+    "phone": _phone,
+    "date": _date,
+    "radios": _choice,
+    "select": _choice,
+    "yesno": _choice,
+    "checkboxes": _checkboxes,
+    "declaration": _declaration,
+    "address": _address,
+    "location": _location,
+}
+
+
+def field_parse(field: dict, data, lookup: Any = None) -> FieldResult:
+    return PARSERS[field["type"]](field, data, lookup)
+
+
+def answer_display(field: dict, value: Any) -> str:
+    """How an answer reads on check-your-answers, the case page and emails."""
+    if value in (None, "", []):
+        return "Not given"
+    kind = field["type"]
+    labels = {o["value"]: o["label"] for o in field.get("options", [])}
+    if kind in ("radios", "select"):
+        return labels.get(value, value)
+    if kind == "yesno":
+        return "Yes" if value == "yes" else "No"
+    if kind == "checkboxes":
+        return ", ".join(labels.get(v, v) for v in value)
+    if kind == "date":
+        return date.fromisoformat(value).strftime("%-d %B %Y")
+    if kind in ("address", "location"):
+        return value.get("text", "")
+    if kind == "declaration":
+        return "Confirmed"
+    if kind == "file":
+        return f"{len(value)} file{'s' if len(value) != 1 else ''}"
+    if kind == "number" and field.get("suffix"):
+        return f"{value} {field['suffix']}"
+    return str(value)

@@ -1,0 +1,225 @@
+"""Writes for the forms engine: start a session, save a page, submit (idempotently)."""
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from townhall.accounts.models import User
+from townhall.cases.models import Case, CaseAttachment
+from townhall.cases.services import case_create
+from townhall.catalogue.models import Channel, Service
+from townhall.core.uploads import upload_check
+from townhall.eforms.engine import FormFlow
+from townhall.eforms.fields import FieldResult, answer_display, field_parse
+from townhall.eforms.models import FormSession, FormVersion, Submission, UploadedFile
+
+
+class FormUnavailable(Exception):
+    """The service has no published form."""
+
+
+@dataclass
+class PageOutcome:
+    results: dict[str, FieldResult] = dc_field(default_factory=dict)
+    errors: dict[str, str] = dc_field(default_factory=dict)
+    next_page_id: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def form_flow(session: FormSession) -> FormFlow:
+    return FormFlow(session.form_version.definition, ask_contact=session.user_id is None)
+
+
+def form_session_start(
+    *,
+    service: Service,
+    user: User | None = None,
+    channel: str = Channel.WEB,
+    raised_by: User | None = None,
+) -> FormSession:
+    """Begin a journey through the service's live form version."""
+    if service.form_id is None:
+        raise FormUnavailable(service.slug)
+    version = (
+        FormVersion.objects.filter(form_id=service.form_id, status=FormVersion.Status.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise FormUnavailable(service.slug)
+    return FormSession.objects.create(
+        form_version=version, service=service, user=user, channel=channel, raised_by=raised_by
+    )
+
+
+def _save_files(session: FormSession, field: dict, files) -> FieldResult:
+    name = field["name"]
+    existing = list(session.answers.get(name) or [])
+    uploads = [f for f in (files.getlist(name) if files is not None else []) if f.size or f.name]
+    limit = field.get("max_files", 1)
+    result = FieldResult(value=existing or None)
+    if len(existing) + len(uploads) > limit:
+        result.error = f"You can add up to {limit} file{'s' if limit > 1 else ''}"
+        return result
+    accept = tuple(field.get("accept", ["image"]))
+    for upload in uploads:
+        try:
+            checked = upload_check(upload, accept=accept)
+        except ValidationError as error:
+            result.error = error.messages[0]
+            return result
+        stored = UploadedFile(
+            form_session=session,
+            field_name=name,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            extension=checked.extension,
+            size=checked.size,
+            sha256=checked.sha256,
+            gps_lat=checked.gps_lat,
+            gps_lon=checked.gps_lon,
+        )
+        stored.file.save(checked.storage_name, checked.content, save=False)
+        stored.save()
+        existing.append(stored.pk)
+    result.value = existing or None
+    if not existing and field.get("required"):
+        result.error = f"Select {field.get('error_name') or 'a photo'} to upload"
+    return result
+
+
+def form_page_submit(*, session: FormSession, page_id: str, data, files=None) -> PageOutcome:
+    """Validate and save one page's answers; say which page comes next."""
+    flow = form_flow(session)
+    page = flow.page(page_id)
+    if page is None:
+        raise ValidationError("That page is not part of this form.")
+    outcome = PageOutcome()
+    with transaction.atomic():
+        locked = FormSession.objects.select_for_update().get(pk=session.pk)
+        if hasattr(locked, "submission"):
+            raise ValidationError("This form has already been sent.")
+        answers = dict(locked.answers)
+        for field in page.fields:
+            if field["type"] == "file":
+                result = _save_files(locked, field, files)
+            else:
+                result = field_parse(field, data)
+            outcome.results[field["name"]] = result
+            if result.error:
+                outcome.errors[field["name"]] = result.error
+        if outcome.ok:
+            for name, result in outcome.results.items():
+                answers[name] = result.value
+        else:
+            # Files that passed their checks are kept even when another answer is wrong.
+            for field in page.fields:
+                if field["type"] == "file":
+                    answers[field["name"]] = outcome.results[field["name"]].value
+        locked.answers = answers
+        locked.save(update_fields=["answers", "updated_at"])
+        session.answers = answers
+    if outcome.ok:
+        outcome.next_page_id = flow.next_page_id(page_id, answers)
+    return outcome
+
+
+def form_file_remove(*, session: FormSession, field_name: str, file_id: int) -> None:
+    with transaction.atomic():
+        locked = FormSession.objects.select_for_update().get(pk=session.pk)
+        if hasattr(locked, "submission"):
+            raise ValidationError("This form has already been sent.")
+        ids = [i for i in locked.answers.get(field_name) or [] if i != file_id]
+        locked.answers[field_name] = ids or None
+        locked.save(update_fields=["answers", "updated_at"])
+        UploadedFile.objects.filter(form_session=locked, pk=file_id).delete()
+        session.answers = locked.answers
+
+
+def form_session_save_for_later(*, session: FormSession) -> None:
+    FormSession.objects.filter(pk=session.pk).update(saved_for_later=True)
+
+
+def _case_location(flow: FormFlow, answers: dict) -> dict[str, Any]:
+    for name, field in flow.fields.items():
+        value = answers.get(name)
+        if field["type"] in ("location", "address") and isinstance(value, dict):
+            return {
+                "lat": value.get("lat"),
+                "lon": value.get("lon"),
+                "uprn": value.get("uprn", ""),
+                "usrn": value.get("usrn", ""),
+                "location_text": value.get("text", ""),
+            }
+    return {}
+
+
+def _case_from_submission(submission: Submission, session: FormSession) -> Case:
+    flow = form_flow(session)
+    answers = submission.answers
+    summary_field = session.form_version.definition.get("summary_field")
+    summary = ""
+    if summary_field and answers.get(summary_field) not in (None, "", []):
+        summary = answer_display(flow.fields[summary_field], answers[summary_field])
+    user = session.user
+    case = case_create(
+        service=submission.service,
+        summary=summary or submission.service.name,
+        channel=submission.channel,
+        answers=answers,
+        submission=submission,
+        resident=user,
+        raised_by=session.raised_by,
+        contact_name=answers.get("contact_name") or (user.full_name if user else ""),
+        contact_email=answers.get("contact_email") or (user.email if user else ""),
+        contact_phone=answers.get("contact_phone") or (user.phone if user else ""),
+        **_case_location(flow, answers),
+    )
+    for upload in UploadedFile.objects.filter(form_session=session):
+        CaseAttachment.objects.get_or_create(
+            case=case,
+            file=upload.file.name,
+            defaults={
+                "original_name": upload.original_name,
+                "content_type": upload.content_type,
+                "extension": upload.extension,
+                "size": upload.size,
+                "is_public": True,
+                "uploaded_by": user,
+            },
+        )
+    return case
+
+
+def submission_submit(*, session: FormSession) -> Case:
+    """Store the submission first, then open its case. Safe to call any number of times for
+    one session (double clicks, refreshes, retried POSTs): it always returns the same case."""
+    with transaction.atomic():
+        locked = FormSession.objects.select_for_update().get(pk=session.pk)
+        submission = Submission.objects.filter(form_session=locked).first()
+        if submission is None:
+            flow = form_flow(locked)
+            if not flow.is_complete(locked.answers):
+                raise ValidationError("Some questions have not been answered yet.")
+            submission = Submission.objects.create(
+                form_session=locked,
+                form_version=locked.form_version,
+                service=locked.service,
+                user=locked.user,
+                channel=locked.channel,
+                answers=flow.answers_on_route(locked.answers),
+            )
+    # The submission is safely stored; the case is opened in its own transaction, under the
+    # same lock, so a retry after any failure here finds the submission and finishes the job.
+    with transaction.atomic():
+        locked = FormSession.objects.select_for_update().get(pk=session.pk)
+        existing = Case.objects.filter(submission=submission).first()
+        if existing is not None:
+            return existing
+        return _case_from_submission(submission, locked)
