@@ -1,5 +1,8 @@
 import pytest
 
+# Browser-test fixtures (Playwright + axe-core) are shared by every app's tests.
+pytest_plugins = ["townhall.core.tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_var_dir(settings, tmp_path):
