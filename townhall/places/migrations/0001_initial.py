@@ -5,62 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Street',
+            name="Street",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('usrn', models.CharField(max_length=12, unique=True)),
-                ('name', models.CharField(db_index=True, max_length=100)),
-                ('locality', models.CharField(blank=True, max_length=100)),
-                ('town', models.CharField(max_length=100)),
-                ('is_main_road', models.BooleanField(default=False)),
-                ('start_lat', models.FloatField()),
-                ('start_lon', models.FloatField()),
-                ('end_lat', models.FloatField()),
-                ('end_lon', models.FloatField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("usrn", models.CharField(max_length=12, unique=True)),
+                ("name", models.CharField(db_index=True, max_length=100)),
+                ("locality", models.CharField(blank=True, max_length=100)),
+                ("town", models.CharField(max_length=100)),
+                ("is_main_road", models.BooleanField(default=False)),
+                ("start_lat", models.FloatField()),
+                ("start_lon", models.FloatField()),
+                ("end_lat", models.FloatField()),
+                ("end_lon", models.FloatField()),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True)),
-                ('name', models.CharField(max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True)),
+                ("name", models.CharField(max_length=100)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uprn', models.CharField(max_length=12, unique=True)),
-                ('number_or_name', models.CharField(max_length=60)),
-                ('postcode', models.CharField(db_index=True, max_length=8)),
-                ('lat', models.FloatField()),
-                ('lon', models.FloatField()),
-                ('sort_key', models.IntegerField(default=0)),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='addresses', to='places.street')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uprn", models.CharField(max_length=12, unique=True)),
+                ("number_or_name", models.CharField(max_length=60)),
+                ("postcode", models.CharField(db_index=True, max_length=8)),
+                ("lat", models.FloatField()),
+                ("lon", models.FloatField()),
+                ("sort_key", models.IntegerField(default=0)),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="addresses",
+                        to="places.street",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'addresses',
-                'ordering': ['street__name', 'sort_key'],
+                "verbose_name_plural": "addresses",
+                "ordering": ["street__name", "sort_key"],
             },
         ),
         migrations.AddField(
-            model_name='street',
-            name='ward',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='places.ward'),
+            model_name="street",
+            name="ward",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="places.ward",
+            ),
         ),
     ]
