@@ -1,0 +1,108 @@
+"""Reads of the gazetteer: find addresses by postcode, text or UPRN, and streets by position."""
+
+import math
+import re
+
+from django.db.models import Max, Min, Q, QuerySet
+
+from townhall.places.models import Address, Street
+from townhall.places.services import postcode_normalise
+
+# How far outside the gazetteer's extent a point still counts as in the council's area.
+AREA_MARGIN_DEG = 0.01  # about 1.1 km north–south, 0.7 km east–west
+
+_NUMBER_THEN_STREET = re.compile(r"^\s*(?:flat\s+(\w+)\s*,?\s*)?(\d+[a-z]?)\b[\s,]*(.*)$", re.I)
+
+
+def addresses_for_postcode(postcode: str) -> QuerySet[Address]:
+    """All addresses with `postcode`, however it was typed, in street and number order."""
+    normalised = postcode_normalise(postcode)
+    if normalised is None:
+        return Address.objects.none()
+    return Address.objects.filter(postcode=normalised).select_related("street")
+
+
+def addresses_search(text: str, limit: int = 20) -> list[Address]:
+    """Addresses matching what a person typed: a postcode, "12 Bank Street", "Flat 2, 14
+    Hythe Road", a street name or a house name. Case does not matter."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    if postcode_normalise(text):
+        return list(addresses_for_postcode(text)[:limit])
+    addresses = Address.objects.select_related("street")
+    match = _NUMBER_THEN_STREET.match(text)
+    if match and match.group(3):
+        flat, number, street = match.groups()
+        label = f"Flat {flat}, {number}" if flat else number
+        found = addresses.filter(number_or_name__iexact=label, street__name__icontains=street)
+        if not flat:
+            # "2 Kingsmead High Street" also finds the flats at number 2.
+            found = addresses.filter(
+                Q(number_or_name__iexact=number) | Q(number_or_name__iendswith=f", {number}"),
+                street__name__icontains=street,
+            )
+        return list(found[:limit])
+    return list(
+        addresses.filter(Q(street__name__icontains=text) | Q(number_or_name__icontains=text))[
+            :limit
+        ]
+    )
+
+
+def address_by_uprn(uprn: str) -> Address | None:
+    """The address with this UPRN, or None."""
+    if not uprn:
+        return None
+    return Address.objects.select_related("street").filter(uprn=str(uprn).strip()).first()
+
+
+def _metres(lat: float, lon: float, ref_lat: float) -> tuple[float, float]:
+    """Project to local metres (equirectangular): fine over a borough."""
+    return lat * 111_320.0, lon * 111_320.0 * math.cos(math.radians(ref_lat))
+
+
+def _distance_to_segment_m(lat: float, lon: float, street: Street) -> float:
+    py, px = _metres(lat, lon, lat)
+    ay, ax = _metres(street.start_lat, street.start_lon, lat)
+    by, bx = _metres(street.end_lat, street.end_lon, lat)
+    dx, dy = bx - ax, by - ay
+    length_sq = dx * dx + dy * dy
+    t = 0.0 if length_sq == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length_sq))
+    return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
+
+
+def nearest_street(lat: float, lon: float, max_distance_m: float | None = None) -> Street | None:
+    """The street whose line passes closest to the point, or None if there is none within
+    `max_distance_m`. The street gets a `distance_m` attribute."""
+    best: Street | None = None
+    best_distance = math.inf
+    for street in Street.objects.all():
+        distance = _distance_to_segment_m(lat, lon, street)
+        if distance < best_distance:
+            best, best_distance = street, distance
+    if best is None or (max_distance_m is not None and best_distance > max_distance_m):
+        return None
+    best.distance_m = best_distance  # type: ignore[attr-defined]
+    return best
+
+
+def is_within_council_area(lat: float, lon: float) -> bool:
+    """Whether a point falls in the council's area: the gazetteer's extent plus a margin."""
+    extent = Street.objects.aggregate(
+        min_lat=Min("start_lat"),
+        min_lat2=Min("end_lat"),
+        max_lat=Max("start_lat"),
+        max_lat2=Max("end_lat"),
+        min_lon=Min("start_lon"),
+        min_lon2=Min("end_lon"),
+        max_lon=Max("start_lon"),
+        max_lon2=Max("end_lon"),
+    )
+    if extent["min_lat"] is None:
+        return False
+    south = min(extent["min_lat"], extent["min_lat2"]) - AREA_MARGIN_DEG
+    north = max(extent["max_lat"], extent["max_lat2"]) + AREA_MARGIN_DEG
+    west = min(extent["min_lon"], extent["min_lon2"]) - AREA_MARGIN_DEG
+    east = max(extent["max_lon"], extent["max_lon2"]) + AREA_MARGIN_DEG
+    return south <= lat <= north and west <= lon <= east

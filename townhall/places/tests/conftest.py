@@ -1,0 +1,1 @@
+from townhall.places.tests.factories import demo_gazetteer  # noqa: F401
