@@ -106,3 +106,30 @@ def is_within_council_area(lat: float, lon: float) -> bool:
     west = min(extent["min_lon"], extent["min_lon2"]) - AREA_MARGIN_DEG
     east = max(extent["max_lon"], extent["max_lon2"]) + AREA_MARGIN_DEG
     return south <= lat <= north and west <= lon <= east
+
+
+def street_by_usrn(usrn: str) -> Street | None:
+    return Street.objects.filter(usrn=str(usrn).strip()[:12]).first()
+
+
+def streets_search(text: str, limit: int = 20) -> list[Street]:
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    return list(Street.objects.filter(name__icontains=text).order_by("name")[:limit])
+
+
+def streets_geojson() -> dict:
+    """The borough's streets as GeoJSON lines, for maps drawn without a tile server."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": s.name, "usrn": s.usrn, "main": s.is_main_road},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[s.start_lon, s.start_lat], [s.end_lon, s.end_lat]],
+            },
+        }
+        for s in Street.objects.order_by("name")
+    ]
+    return {"type": "FeatureCollection", "features": features}
