@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from townhall.core.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("account/", include("townhall.accounts.urls")),
     path("staff/", include("townhall.desk.urls")),

@@ -60,7 +60,9 @@ class AxeCheckedPage:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser` (scripts/install-browser.sh)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make browser` (scripts/install-browser.sh)"
+        )
     from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

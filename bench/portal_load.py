@@ -1,0 +1,196 @@
+"""Portal load benchmark (run by hand; results go in the issue's closing note).
+
+Starts gunicorn on PostgreSQL with the demo council loaded, then drives it with 32
+concurrent clients: the home page, a service's start page and My Account (signed in), and
+whole fly-tipping reports through the form POSTs. Each figure is given as a ratio to a trivial
+no-database view (/healthz) measured in the same run, so machine speed cancels out.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/townhall_bench .venv/bin/python bench/portal_load.py
+
+Targets (issue 2): pages >= 0.25 of the trivial view, p95 < 100 ms; >= 100 submissions/s.
+"""
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=100)[94] * 1000 if len(samples) > 20 else max(samples) * 1000
+
+
+async def hammer(base: str, path: str, clients: int, seconds: float, cookies=None) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, cookies=cookies, timeout=30) as http:
+
+        async def worker():
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                response = await http.get(path)
+                latencies.append(time.perf_counter() - start)
+                if response.status_code != 200:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return {"rps": len(latencies) / elapsed, "p95_ms": p95(latencies), "errors": errors, "n": len(latencies)}
+
+
+async def one_report(http: httpx.AsyncClient) -> float:
+    start = time.perf_counter()
+    page = await http.get("/services/report-a-missed-bin-collection/")
+    token = CSRF.search(page.content).group(1).decode()
+    headers = {"X-CSRFToken": token}
+    r = await http.post("/services/report-a-missed-bin-collection/begin/", headers=headers)
+    url = r.headers["location"]
+    answers = BIN_ANSWERS
+    for _ in range(20):
+        if url.endswith("/check/"):
+            break
+        page_id = url.rstrip("/").rsplit("/", 1)[-1]
+        r = await http.post(url, data=answers.get(page_id, {}), headers=headers)
+        if r.status_code != 302:
+            raise RuntimeError(f"page {page_id} refused: {r.status_code}")
+        url = r.headers["location"]
+    r = await http.post(url, headers=headers)
+    if r.status_code != 302 or not r.headers["location"].endswith("/done/"):
+        raise RuntimeError("submit failed")
+    return time.perf_counter() - start
+
+
+BIN_ANSWERS: dict[str, dict] = {}
+
+
+async def submissions(base: str, clients: int, count: int) -> dict:
+    latencies: list[float] = []
+    remaining = count
+
+    async def worker():
+        nonlocal remaining
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            while remaining > 0:
+                remaining -= 1
+                latencies.append(await one_report(http))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    return {"per_s": len(latencies) / elapsed, "p95_ms": p95(latencies), "n": len(latencies)}
+
+
+def sign_in(base: str) -> httpx.Cookies:
+    with httpx.Client(base_url=base) as http:
+        page = http.get("/account/sign-in/")
+        token = CSRF.search(page.content).group(1).decode()
+        http.post(
+            "/account/sign-in/",
+            data={"csrfmiddlewaretoken": token, "email": "resident2@example.com", "password": "Resident-demo-2"},
+        )
+        return http.cookies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=5)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and loaded).")
+    env = {**os.environ, "TOWNHALL_DEMO": "1", "DEBUG": "0", "LOG_LEVEL": "ERROR",
+           "LOGIN_THROTTLE_FAILURES": "1000000", "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    python = str(ROOT / ".venv" / "bin" / "python")
+    for command in (["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"], ["load_demo"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    from_address = "/services/report-a-missed-bin-collection/"
+    BIN_ANSWERS.update(bin_answers(ROOT))
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+         "--workers", str(args.workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        cookies = sign_in(base)
+        results = {}
+        for name, path, jar in [
+            ("trivial /healthz", "/healthz", None),
+            ("home /", "/", None),
+            ("service start", from_address, None),
+            ("My Account", "/my-account/", cookies),
+        ]:
+            asyncio.run(hammer(base, path, args.clients, 2, jar))  # warm up
+            results[name] = asyncio.run(hammer(base, path, args.clients, args.seconds, jar))
+        trivial = results["trivial /healthz"]["rps"]
+        print(f"{'page':<20}{'req/s':>10}{'ratio':>8}{'p95 ms':>9}{'errors':>8}")
+        for name, r in results.items():
+            print(f"{name:<20}{r['rps']:>10.0f}{r['rps'] / trivial:>8.2f}{r['p95_ms']:>9.1f}{r['errors']:>8}")
+        sub = asyncio.run(submissions(base, args.clients, args.reports))
+        print(f"submissions: {sub['per_s']:.0f}/s over {sub['n']} whole reports "
+              f"(p95 {sub['p95_ms']:.0f} ms per report of {len(BIN_ANSWERS) + 3} requests)")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def bin_answers(root: Path) -> dict[str, dict]:
+    """Answers for every page of the missed-bin form, read from its demo definition."""
+    import json
+
+    definition = json.loads((root / "townhall/catalogue/demo_forms/report-a-missed-bin-collection.json").read_text())
+    answers: dict[str, dict] = {}
+    for page in definition["pages"]:
+        data: dict = {}
+        for field in page["fields"]:
+            name, kind = field["name"], field["type"]
+            if kind == "address":
+                data[f"{name}-uprn"] = BENCH_UPRN
+            elif kind in ("radios", "select"):
+                data[name] = field["options"][0]["value"]
+            elif kind == "checkboxes":
+                data[name] = [field["options"][0]["value"]]
+            elif kind == "yesno":
+                data[name] = "no"
+            elif kind == "date":
+                data.update({f"{name}-day": "2", f"{name}-month": "11", f"{name}-year": "2026"})
+            elif kind == "declaration":
+                data[name] = "yes"
+            elif kind in ("text", "textarea"):
+                data[name] = "Benchmark"
+            elif kind == "email":
+                data[name] = "bench@example.com"
+            elif kind == "number":
+                data[name] = str(int(field.get("min", 1)))
+        answers[page["id"]] = data
+    answers["your-details"] = {"contact_name": "Bench Mark", "contact_email": "bench@example.com"}
+    return answers
+
+
+BENCH_UPRN = ""
+
+if __name__ == "__main__":
+    main()
