@@ -27,7 +27,11 @@ CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=100)[94] * 1000 if len(samples) > 20 else max(samples) * 1000
+    return (
+        statistics.quantiles(samples, n=100)[94] * 1000
+        if len(samples) > 20
+        else max(samples) * 1000
+    )
 
 
 async def hammer(base: str, path: str, clients: int, seconds: float, cookies=None) -> dict:
@@ -49,7 +53,12 @@ async def hammer(base: str, path: str, clients: int, seconds: float, cookies=Non
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
         elapsed = time.perf_counter() - started
-    return {"rps": len(latencies) / elapsed, "p95_ms": p95(latencies), "errors": errors, "n": len(latencies)}
+    return {
+        "rps": len(latencies) / elapsed,
+        "p95_ms": p95(latencies),
+        "errors": errors,
+        "n": len(latencies),
+    }
 
 
 async def one_report(http: httpx.AsyncClient) -> float:
@@ -100,13 +109,19 @@ def sign_in(base: str) -> httpx.Cookies:
         token = CSRF.search(page.content).group(1).decode()
         http.post(
             "/account/sign-in/",
-            data={"csrfmiddlewaretoken": token, "email": "resident2@example.com", "password": "Resident-demo-2"},
+            data={
+                "csrfmiddlewaretoken": token,
+                "email": "resident2@example.com",
+                "password": "Resident-demo-2",
+            },
         )
         return http.cookies
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--reports", type=int, default=1000)
@@ -115,17 +130,38 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and loaded).")
-    env = {**os.environ, "TOWNHALL_DEMO": "1", "DEBUG": "0", "LOG_LEVEL": "ERROR",
-           "LOGIN_THROTTLE_FAILURES": "1000000", "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    env = {
+        **os.environ,
+        "TOWNHALL_DEMO": "1",
+        "DEBUG": "0",
+        "LOG_LEVEL": "ERROR",
+        "LOGIN_THROTTLE_FAILURES": "1000000",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
     python = str(ROOT / ".venv" / "bin" / "python")
     for command in (["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"], ["load_demo"]):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [python, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     from_address = "/services/report-a-missed-bin-collection/"
     BIN_ANSWERS.update(bin_answers(ROOT))
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -148,10 +184,14 @@ def main() -> None:
         trivial = results["trivial /healthz"]["rps"]
         print(f"{'page':<20}{'req/s':>10}{'ratio':>8}{'p95 ms':>9}{'errors':>8}")
         for name, r in results.items():
-            print(f"{name:<20}{r['rps']:>10.0f}{r['rps'] / trivial:>8.2f}{r['p95_ms']:>9.1f}{r['errors']:>8}")
+            print(
+                f"{name:<20}{r['rps']:>10.0f}{r['rps'] / trivial:>8.2f}{r['p95_ms']:>9.1f}{r['errors']:>8}"
+            )
         sub = asyncio.run(submissions(base, args.clients, args.reports))
-        print(f"submissions: {sub['per_s']:.0f}/s over {sub['n']} whole reports "
-              f"(p95 {sub['p95_ms']:.0f} ms per report of {len(BIN_ANSWERS) + 3} requests)")
+        print(
+            f"submissions: {sub['per_s']:.0f}/s over {sub['n']} whole reports "
+            f"(p95 {sub['p95_ms']:.0f} ms per report of {len(BIN_ANSWERS) + 3} requests)"
+        )
     finally:
         server.terminate()
         server.wait()
@@ -161,7 +201,9 @@ def bin_answers(root: Path) -> dict[str, dict]:
     """Answers for every page of the missed-bin form, read from its demo definition."""
     import json
 
-    definition = json.loads((root / "townhall/catalogue/demo_forms/report-a-missed-bin-collection.json").read_text())
+    definition = json.loads(
+        (root / "townhall/catalogue/demo_forms/report-a-missed-bin-collection.json").read_text()
+    )
     answers: dict[str, dict] = {}
     for page in definition["pages"]:
         data: dict = {}

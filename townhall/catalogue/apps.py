@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CatalogueConfig(AppConfig):
     name = "townhall.catalogue"
     label = "catalogue"
+
+    def ready(self) -> None:
+        from townhall.catalogue import checks  # noqa: F401  (registers the system checks)

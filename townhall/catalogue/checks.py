@@ -1,0 +1,32 @@
+"""System checks for configuration that must be right before residents see it."""
+
+from django.core.checks import Error, register
+from django.db import DatabaseError
+
+
+@register("townhall")
+def published_services_have_live_forms(app_configs, **kwargs):
+    from townhall.catalogue.models import Service
+    from townhall.eforms.models import FormVersion
+
+    errors = []
+    try:
+        services = list(Service.objects.filter(is_published=True).select_related("form"))
+        live = set(
+            FormVersion.objects.filter(status=FormVersion.Status.PUBLISHED).values_list(
+                "form_id", flat=True
+            )
+        )
+    except DatabaseError:
+        return []  # not migrated yet: nothing to check
+    for service in services:
+        if service.form_id is None or service.form_id not in live:
+            errors.append(
+                Error(
+                    f"Service '{service.name}' is published but has no published form.",
+                    hint="Publish a form version or unpublish the service.",
+                    obj=service,
+                    id="townhall.E001",
+                )
+            )
+    return errors
