@@ -382,8 +382,8 @@ def sign_in_throttled(*, email: str, ip_address: str | None) -> timedelta | None
         waits.append(
             _cool_off_left(SignInAttempt.objects.filter(ip_address=ip_address), _ip_failure_limit())
         )
-    waits = [wait for wait in waits if wait is not None]
-    return max(waits) if waits else None
+    found = [wait for wait in waits if wait is not None]
+    return max(found) if found else None
 
 
 def sign_in_attempt_record(

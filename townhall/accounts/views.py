@@ -50,6 +50,12 @@ def _safe_next(request: HttpRequest) -> str:
     return ""
 
 
+def _signed_in_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User), "only for views behind login_required"
+    return user
+
+
 def _home_for(user: User) -> str:
     return reverse("desk:home") if user.is_council_staff else reverse("portal:my_account")
 
@@ -150,8 +156,9 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def verify_email_resend(request: HttpRequest) -> HttpResponse:
-    services.user_verification_send(user=request.user)
-    request.session[SENT_TO] = request.user.email
+    user = _signed_in_user(request)
+    services.user_verification_send(user=user)
+    request.session[SENT_TO] = user.email
     return redirect("accounts:register_check_email")
 
 
@@ -263,7 +270,7 @@ def session_extend(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _signed_in_user(request)
     initial = {
         "notify_by_email": user.notify_by_email,
         "notify_by_sms": user.notify_by_sms,
@@ -282,9 +289,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest) -> HttpResponse:
-    form = DetailsForm(request.POST or None, initial={"full_name": request.user.full_name})
+    user = _signed_in_user(request)
+    form = DetailsForm(request.POST or None, initial={"full_name": user.full_name})
     if request.method == "POST" and form.is_valid():
-        services.user_details_update(user=request.user, full_name=form.cleaned_data["full_name"])
+        services.user_details_update(user=user, full_name=form.cleaned_data["full_name"])
         messages.success(request, "Your details have been saved")
         return redirect("accounts:preferences")
     return _page(request, "details", form)

@@ -25,4 +25,3 @@ def send(django_capture_on_commit_callbacks):
             return call(*args, **kwargs)
 
     return run
-
