@@ -90,10 +90,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             throttled = True
             minutes = "1 minute" if refusal.minutes == 1 else f"{refusal.minutes} minutes"
             form.add_error(
-                None, f"Too many attempts. Try again in {minutes}, or sign in with a link by email"
+                "email",
+                f"Too many attempts. Try again in {minutes}, or sign in with a link by email",
             )
         except services.SignInRefused:
-            form.add_error(None, BAD_CREDENTIALS)
+            # On the email field, so the message shows next to the form as well as above it.
+            form.add_error("email", BAD_CREDENTIALS)
         else:
             return _session_start(request, user)
     timed_out = request.session.pop(TIMED_OUT, False) if request.method == "GET" else False

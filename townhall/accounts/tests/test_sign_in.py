@@ -48,6 +48,7 @@ def test_wrong_password_is_refused_with_an_error_summary_and_audited(client, res
     assert response.context["form_has_errors"] is True
     assert 'data-module="govuk-error-summary"' in html
     assert '<a href="#id_email">Enter the email address and password for your account' in html
+    assert '<p id="id_email-error" class="govuk-error-message">' in html
     failure = AuditEvent.objects.get(action="sign_in_failed")
     assert failure.subject_user_id == resident.pk
     assert failure.ip_address == "127.0.0.1"
