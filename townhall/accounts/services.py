@@ -9,7 +9,6 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -60,15 +59,17 @@ class _Email:
 
 
 def _email_queue(message: _Email) -> None:
-    transaction.on_commit(
-        partial(
-            send_email,
+    def email_send() -> None:
+        send_email(
             to=message.to,
             subject=message.subject,
             body=message.body,
             idempotency_key=message.key[:120],
         )
-    )
+
+    # robust: a mail server failure is logged and left as a failed SentMessage; the person
+    # still sees "check your email" and can ask again, instead of an error page.
+    transaction.on_commit(email_send, robust=True)
 
 
 def _absolute(path: str) -> str:

@@ -113,3 +113,16 @@ def test_register_password_field_allows_paste_and_uses_new_password_autocomplete
     assert "onpaste" not in html
     assert 'autocomplete="off"' not in html
     assert html.count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_mail_server_failure_does_not_lose_the_registration(client, send, monkeypatch):
+    def broken(**kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("townhall.accounts.services.send_email", broken)
+
+    response = send(client.post, reverse("accounts:register"), REGISTER)
+
+    assert response["Location"] == reverse("accounts:register_check_email")
+    assert User.objects.filter(email="sam@example.com").exists()
