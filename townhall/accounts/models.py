@@ -107,3 +107,6 @@ class SignInAttempt(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.email} {self.ip_address or ''}"

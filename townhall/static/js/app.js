@@ -1,6 +1,9 @@
 // Progressive enhancement only: every page works without this file.
 const body = document.body;
 
+// GOV.UK Frontend's template sets this class with an inline script, which our CSP forbids;
+// a module script only runs where GOV.UK Frontend is supported, so set it here.
+body.classList.add("govuk-frontend-supported");
 import(body.dataset.govukJs).then(({ initAll }) => initAll());
 
 // Session timeout warning (WCAG 2.2.1): warn before the idle limit, let the person extend.

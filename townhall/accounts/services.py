@@ -1,0 +1,496 @@
+"""Writes for residents' accounts: registration, email links, sign-in attempts, preferences.
+
+Every function here is the one door for its change. Emails are queued with
+`transaction.on_commit`, so a rolled-back write never sends a link, and they go out through
+`townhall.integrations.notify.channels.send_email` with an idempotency key.
+"""
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from townhall.accounts.models import SignInAttempt, User
+from townhall.core.audit import audit_record, client_ip
+from townhall.integrations.notify.channels import send_email
+
+VERIFY_SALT = "townhall.accounts.verify-email"
+MAGIC_LINK_SALT = "townhall.accounts.magic-link"
+# How long an email verification link works; a new one can be sent from the account.
+VERIFY_MAX_AGE = 3 * 24 * 60 * 60
+
+
+class SignInRefused(Exception):
+    """The email and password did not match an active account."""
+
+
+class SignInThrottled(Exception):
+    """Too many recent failures for this email or this IP address."""
+
+    def __init__(self, retry_after: timedelta):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after.total_seconds() / 60))
+
+
+@dataclass(frozen=True)
+class _Email:
+    to: str
+    subject: str
+    body: str
+    key: str
+
+
+def _email_queue(message: _Email) -> None:
+    def email_send() -> None:
+        send_email(
+            to=message.to,
+            subject=message.subject,
+            body=message.body,
+            idempotency_key=message.key[:120],
+        )
+
+    # robust: a mail server failure is logged and left as a failed SentMessage; the person
+    # still sees "check your email" and can ask again, instead of an error page.
+    transaction.on_commit(email_send, robust=True)
+
+
+def _absolute(path: str) -> str:
+    # SITE_URL, not the Host header: links in emails must not follow a forged host.
+    return settings.SITE_URL + path
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _email_normalise(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _active_user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=_email_normalise(email), is_active=True).first()
+
+
+# Registration and email verification -------------------------------------------------------
+
+
+def _verification_email(user: User) -> _Email:
+    token = signing.TimestampSigner(salt=VERIFY_SALT).sign(f"{user.pk}:{_digest(user.email)}")
+    link = _absolute(reverse("accounts:verify_email", kwargs={"token": token}))
+    days = VERIFY_MAX_AGE // (24 * 60 * 60)
+    body = (
+        f"Dear {user.full_name},\n\n"
+        f"Confirm your email address for your {settings.COUNCIL_NAME} account by opening "
+        f"this link:\n\n{link}\n\n"
+        f"The link works for {days} days. If you did not create an account, you can "
+        "ignore this email.\n"
+    )
+    return _Email(
+        to=user.email,
+        subject="Confirm your email address",
+        body=body,
+        key=f"accounts:verify:{user.pk}:{_digest(token)}",
+    )
+
+
+def _already_registered_email(user: User) -> _Email:
+    sign_in = _absolute(reverse("accounts:sign_in"))
+    reset = _absolute(reverse("accounts:password_reset"))
+    body = (
+        f"Dear {user.full_name},\n\n"
+        f"Someone tried to create a {settings.COUNCIL_NAME} account with this email "
+        "address, but you already have an account.\n\n"
+        f"Sign in: {sign_in}\n\n"
+        f"If you have forgotten your password, reset it: {reset}\n\n"
+        "If this was not you, you do not need to do anything.\n"
+    )
+    # One of these an hour at most, so nobody can fill a person's inbox with them.
+    hour = timezone.now().strftime("%Y%m%d%H")
+    return _Email(
+        to=user.email,
+        subject="You already have an account",
+        body=body,
+        key=f"accounts:already-registered:{user.pk}:{hour}",
+    )
+
+
+def user_register(*, full_name: str, email: str, password: str, phone: str = "") -> User | None:
+    """Create a resident's account and email a verification link.
+
+    If the email address already has an account, nothing is created and the owner is told by
+    email instead, so the response never reveals whether an address is registered. Returns
+    the new user, or None when the address was taken.
+    """
+    email = _email_normalise(email)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name.strip(),
+                    phone=phone,
+                    role=User.Role.RESIDENT,
+                )
+                audit_record(
+                    action="create",
+                    object_type="user",
+                    object_id=user.pk,
+                    actor=user,
+                    subject_user_id=user.pk,
+                    detail={"via": "register"},
+                )
+                _email_queue(_verification_email(user))
+            return user
+        except IntegrityError:
+            # Another request registered the same address a moment ago.
+            existing = User.objects.filter(email__iexact=email).first()
+            if existing is None:
+                raise
+    # Hash the password anyway, so the response takes as long as a real registration.
+    make_password(password)
+    if existing.is_active:
+        with transaction.atomic():
+            _email_queue(_already_registered_email(existing))
+    return None
+
+
+def user_verification_send(*, user: User) -> None:
+    """Email a fresh verification link to a signed-in person who has not confirmed yet."""
+    if user.email_verified_at is not None:
+        return
+    with transaction.atomic():
+        _email_queue(_verification_email(user))
+
+
+def user_verify_email(*, token: str) -> User | None:
+    """Mark the email address confirmed if the signed link is genuine and in date.
+
+    The link carries a digest of the address it was sent to, so a link stops working if the
+    address changes. Returns the user, or None for a bad or expired link.
+    """
+    try:
+        value = signing.TimestampSigner(salt=VERIFY_SALT).unsign(token, max_age=VERIFY_MAX_AGE)
+        pk, email_digest = value.split(":", 1)
+    except (signing.BadSignature, ValueError):
+        return None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=pk, is_active=True).first()
+        if user is None or _digest(user.email) != email_digest:
+            return None
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            user.save(update_fields=["email_verified_at"])
+            audit_record(
+                action="change",
+                object_type="user",
+                object_id=user.pk,
+                actor=user,
+                subject_user_id=user.pk,
+                detail={"email_verified": True},
+            )
+    return user
+
+
+# Magic links ---------------------------------------------------------------------------------
+
+
+def _login_state(user: User) -> str:
+    """Changes whenever the person signs in or changes password: that makes links single-use."""
+    last_login = user.last_login.timestamp() if user.last_login else ""
+    state = f"{user.pk}:{last_login}:{user.password}:{user.email}"
+    return salted_hmac(MAGIC_LINK_SALT, state).hexdigest()[:24]
+
+
+def magic_link_send(*, email: str) -> None:
+    """Email a single-use sign-in link if an active account has this address.
+
+    Does nothing (and says nothing) when there is no such account.
+    """
+    user = _active_user_by_email(email)
+    if user is None:
+        return
+    token = signing.TimestampSigner(salt=MAGIC_LINK_SALT).sign(f"{user.pk}:{_login_state(user)}")
+    link = _absolute(reverse("accounts:magic_link_sign_in", kwargs={"token": token}))
+    minutes = settings.MAGIC_LINK_MAX_AGE // 60
+    body = (
+        f"Dear {user.full_name},\n\n"
+        f"Use this link to sign in to your {settings.COUNCIL_NAME} account:\n\n{link}\n\n"
+        f"The link works once, for {minutes} minutes. If you did not ask for it, you can "
+        "ignore this email: nobody can sign in without the link.\n"
+    )
+    with transaction.atomic():
+        _email_queue(
+            _Email(
+                to=user.email,
+                subject="Your sign-in link",
+                body=body,
+                key=f"accounts:magic-link:{user.pk}:{_digest(token)}",
+            )
+        )
+
+
+def magic_link_check(*, token: str) -> User | None:
+    """The user a magic link signs in, or None if it is forged, expired or already used."""
+    try:
+        value = signing.TimestampSigner(salt=MAGIC_LINK_SALT).unsign(
+            token, max_age=settings.MAGIC_LINK_MAX_AGE
+        )
+        pk, state = value.split(":", 1)
+    except (signing.BadSignature, ValueError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or _login_state(user) != state:
+        return None
+    return user
+
+
+def magic_link_use(*, token: str, request: HttpRequest | None = None) -> User | None:
+    """Check a magic link and record the sign-in it makes; the caller then calls login().
+
+    Opening the link proves the person reads that mailbox, so it also confirms the address.
+    """
+    with transaction.atomic():
+        user = magic_link_check(token=token)
+        if user is None:
+            return None
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            user.save(update_fields=["email_verified_at"])
+        sign_in_attempt_record(
+            email=user.email, user=user, succeeded=True, method="magic_link", request=request
+        )
+    return user
+
+
+# Password reset ------------------------------------------------------------------------------
+
+
+def password_reset_send(*, email: str) -> None:
+    """Email a password reset link if an active account has this address; else do nothing."""
+    user = _active_user_by_email(email)
+    if user is None:
+        return
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = _absolute(
+        reverse("accounts:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    )
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60))
+    body = (
+        f"Dear {user.full_name},\n\n"
+        f"Use this link to choose a new password for your {settings.COUNCIL_NAME} "
+        f"account:\n\n{link}\n\n"
+        f"The link works once, for {days} day{'s' if days != 1 else ''}. If you did not ask "
+        "to reset your password, you can ignore this email: your password has not changed.\n"
+    )
+    with transaction.atomic():
+        _email_queue(
+            _Email(
+                to=user.email,
+                subject="Reset your password",
+                body=body,
+                key=f"accounts:password-reset:{user.pk}:{_digest(token)}",
+            )
+        )
+
+
+def password_reset_check(*, uidb64: str, token: str) -> User | None:
+    """The user a reset link belongs to, or None if the link is bad, used or expired."""
+    try:
+        pk = urlsafe_base64_decode(uidb64).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first() if pk.isdigit() else None
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+def user_password_set(*, user: User, password: str, request: HttpRequest | None = None) -> None:
+    """Set a new (already validated) password; clears failed sign-ins for the address.
+
+    Changing the password also ends the person's other sessions, because Django checks the
+    session's password hash on every request.
+    """
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        SignInAttempt.objects.filter(email=user.email).delete()
+        audit_record(
+            action="change",
+            object_type="user",
+            object_id=user.pk,
+            actor=user,
+            subject_user_id=user.pk,
+            request=request,
+            detail={"password": "reset"},
+        )
+
+
+# Sign-in attempts and throttling -------------------------------------------------------------
+
+
+def _ip_failure_limit() -> int:
+    # One IP address can be a whole library or council office behind NAT: allow it more.
+    return getattr(settings, "LOGIN_THROTTLE_IP_FAILURES", settings.LOGIN_THROTTLE_FAILURES * 4)
+
+
+def _cool_off_left(failures: QuerySet[SignInAttempt], limit: int) -> timedelta | None:
+    """Time left to wait if `limit` failures fell within one window and the last is recent."""
+    now = timezone.now()
+    window = settings.LOGIN_THROTTLE_WINDOW
+    cool_off = settings.LOGIN_THROTTLE_COOL_OFF
+    recent = list(
+        failures.filter(at__gte=now - window - cool_off)
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
+    )
+    if len(recent) < limit or recent[0] - recent[-1] > window:
+        return None
+    until = recent[0] + cool_off
+    return until - now if until > now else None
+
+
+def sign_in_throttled(*, email: str, ip_address: str | None) -> timedelta | None:
+    """How long this email or IP address must wait before trying a password again, or None."""
+    waits = [
+        _cool_off_left(
+            SignInAttempt.objects.filter(email=_email_normalise(email)),
+            settings.LOGIN_THROTTLE_FAILURES,
+        )
+    ]
+    if ip_address:
+        waits.append(
+            _cool_off_left(SignInAttempt.objects.filter(ip_address=ip_address), _ip_failure_limit())
+        )
+    found = [wait for wait in waits if wait is not None]
+    return max(found) if found else None
+
+
+def sign_in_attempt_record(
+    *,
+    email: str,
+    succeeded: bool,
+    user: User | None = None,
+    method: str = "password",
+    request: HttpRequest | None = None,
+    reason: str = "",
+) -> None:
+    """Audit a sign-in or a failure; a failure counts towards the cool-off, a success clears
+    that address's failures."""
+    email = _email_normalise(email)
+    detail = {"method": method}
+    if not succeeded:
+        detail["email"] = email[:254]
+    if reason:
+        detail["reason"] = reason
+    with transaction.atomic():
+        if succeeded:
+            SignInAttempt.objects.filter(email=email).delete()
+        elif reason != "throttled":
+            # Refused attempts during a cool-off are not counted, so the wait never grows.
+            SignInAttempt.objects.create(email=email[:254], ip_address=client_ip(request))
+        audit_record(
+            action="sign_in" if succeeded else "sign_in_failed",
+            object_type="user",
+            object_id=user.pk if user else "",
+            actor=user if succeeded else None,
+            subject_user_id=user.pk if user else None,
+            request=request,
+            detail=detail,
+        )
+
+
+def sign_in_password_check(*, request: HttpRequest, email: str, password: str) -> User:
+    """Check an email and password, applying the cool-off, and record the outcome.
+
+    Returns the user for the caller to log in; raises SignInThrottled or SignInRefused.
+    """
+    email = _email_normalise(email)
+    wait = sign_in_throttled(email=email, ip_address=client_ip(request))
+    if wait is not None:
+        sign_in_attempt_record(email=email, succeeded=False, request=request, reason="throttled")
+        raise SignInThrottled(wait)
+    user = authenticate(request, username=email, password=password)
+    if user is None:
+        known = User.objects.filter(email__iexact=email).first()
+        sign_in_attempt_record(email=email, succeeded=False, user=known, request=request)
+        wait = sign_in_throttled(email=email, ip_address=client_ip(request))
+        if wait is not None:
+            raise SignInThrottled(wait)
+        raise SignInRefused
+    sign_in_attempt_record(email=email, succeeded=True, user=user, request=request)
+    return user
+
+
+# Details and preferences ---------------------------------------------------------------------
+
+
+def user_details_update(*, user: User, full_name: str) -> User:
+    """Change the name we use for the person."""
+    with transaction.atomic():
+        user.full_name = full_name.strip()
+        user.save(update_fields=["full_name"])
+        audit_record(
+            action="change",
+            object_type="user",
+            object_id=user.pk,
+            actor=user,
+            subject_user_id=user.pk,
+            detail={"fields": ["full_name"]},
+        )
+    return user
+
+
+def user_preferences_update(
+    *,
+    user: User,
+    notify_by_email: bool,
+    notify_by_sms: bool,
+    phone: str,
+    address_line: str,
+    postcode: str,
+) -> User:
+    """Save how the person wants to hear from the council, and their contact details.
+
+    Text messages need a phone number; the form checks it is a mobile.
+    """
+    if notify_by_sms and not phone:
+        raise ValueError("Text messages need a phone number.")
+    fields = ["notify_by_email", "notify_by_sms", "phone", "address_line", "postcode"]
+    with transaction.atomic():
+        user.notify_by_email = notify_by_email
+        user.notify_by_sms = notify_by_sms
+        user.phone = phone
+        user.address_line = address_line.strip()
+        user.postcode = postcode
+        user.save(update_fields=fields)
+        audit_record(
+            action="change",
+            object_type="user",
+            object_id=user.pk,
+            actor=user,
+            subject_user_id=user.pk,
+            detail={"fields": fields},
+        )
+    return user
