@@ -2,7 +2,7 @@
 
 Every function here is the one door for its change. Emails are queued with
 `transaction.on_commit`, so a rolled-back write never sends a link, and they go out through
-`townhall.integrations.notify.channels.send_email` with an idempotency key.
+`townhall.integrations.notify.tasks.email_deliver` (the worker) with an idempotency key.
 """
 
 import hashlib
@@ -26,7 +26,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from townhall.accounts.models import SignInAttempt, User
 from townhall.core.audit import audit_record, client_ip
-from townhall.integrations.notify.channels import send_email
+from townhall.integrations.notify.tasks import email_deliver
 
 VERIFY_SALT = "townhall.accounts.verify-email"
 MAGIC_LINK_SALT = "townhall.accounts.magic-link"
@@ -60,14 +60,14 @@ class _Email:
 
 def _email_queue(message: _Email) -> None:
     def email_send() -> None:
-        send_email(
+        email_deliver.enqueue(
             to=message.to,
             subject=message.subject,
             body=message.body,
             idempotency_key=message.key[:120],
         )
 
-    # robust: a mail server failure is logged and left as a failed SentMessage; the person
+    # Sent by the worker after commit; robust: a failure to queue is logged and the person
     # still sees "check your email" and can ask again, instead of an error page.
     transaction.on_commit(email_send, robust=True)
 
