@@ -5,47 +5,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChannelCost',
+            name="ChannelCost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('web', 'Web'), ('phone', 'Phone'), ('face_to_face', 'Face to face'), ('field', 'Field'), ('open311', 'Open311'), ('email', 'Email')], max_length=20)),
-                ('cost_pence', models.PositiveIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web"),
+                            ("phone", "Phone"),
+                            ("face_to_face", "Face to face"),
+                            ("field", "Field"),
+                            ("open311", "Open311"),
+                            ("email", "Email"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("cost_pence", models.PositiveIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('summary', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('keywords', models.CharField(blank=True, max_length=300)),
-                ('reference_prefix', models.CharField(max_length=4, unique=True)),
-                ('sla_days', models.PositiveIntegerField(default=10)),
-                ('sla_kind', models.CharField(choices=[('working_days', 'Working days'), ('calendar_days', 'Calendar days')], default='working_days', max_length=20)),
-                ('open311_code', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('fee_pence', models.PositiveIntegerField(blank=True, null=True)),
-                ('audience', models.CharField(choices=[('public', 'Residents and staff'), ('staff', 'Staff only')], default='public', max_length=10)),
-                ('is_popular', models.BooleanField(default=False)),
-                ('popularity_rank', models.PositiveIntegerField(default=100)),
-                ('is_published', models.BooleanField(default=True)),
-                ('needs_location', models.BooleanField(default=False)),
-                ('is_sensitive', models.BooleanField(default=False, help_text='SAR, complaints about staff: restricted notes, audited reads.')),
-                ('default_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='accounts.team')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='accounts.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("summary", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                ("keywords", models.CharField(blank=True, max_length=300)),
+                ("reference_prefix", models.CharField(max_length=4, unique=True)),
+                ("sla_days", models.PositiveIntegerField(default=10)),
+                (
+                    "sla_kind",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "Working days"),
+                            ("calendar_days", "Calendar days"),
+                        ],
+                        default="working_days",
+                        max_length=20,
+                    ),
+                ),
+                ("open311_code", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("fee_pence", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("public", "Residents and staff"), ("staff", "Staff only")],
+                        default="public",
+                        max_length=10,
+                    ),
+                ),
+                ("is_popular", models.BooleanField(default=False)),
+                ("popularity_rank", models.PositiveIntegerField(default=100)),
+                ("is_published", models.BooleanField(default=True)),
+                ("needs_location", models.BooleanField(default=False)),
+                (
+                    "is_sensitive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="SAR, complaints about staff: restricted notes, audited reads.",
+                    ),
+                ),
+                (
+                    "default_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="accounts.department",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

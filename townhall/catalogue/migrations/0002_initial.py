@@ -5,27 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('eforms', '0001_initial'),
+        ("catalogue", "0001_initial"),
+        ("eforms", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='service',
-            name='form',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='eforms.form'),
+            model_name="service",
+            name="form",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="services",
+                to="eforms.form",
+            ),
         ),
         migrations.AddField(
-            model_name='channelcost',
-            name='service',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channel_costs', to='catalogue.service'),
+            model_name="channelcost",
+            name="service",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="channel_costs",
+                to="catalogue.service",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='channelcost',
-            constraint=models.UniqueConstraint(fields=('service', 'channel'), name='one_cost_per_channel'),
+            model_name="channelcost",
+            constraint=models.UniqueConstraint(
+                fields=("service", "channel"), name="one_cost_per_channel"
+            ),
         ),
     ]
