@@ -97,8 +97,9 @@ def condition_holds(condition: dict, answers: dict, today: date) -> bool:
         return any(condition_holds(part, answers, today) for part in condition["any"])
     if "not" in condition:
         return not condition_holds(condition["not"], answers, today)
-    op, value = condition["op"], condition.get("value")
-    answer = answers.get(condition["field"])
+    op: str = condition["op"]
+    value: Any = condition.get("value")
+    answer: Any = answers.get(condition["field"])
     answered = answer not in (None, "", [], {})
     if op == "answered":
         return answered
@@ -231,7 +232,7 @@ def demo_summary(definition: dict, answers: dict, *, default: str) -> str:
     if labels:
         values = answer if isinstance(answer, list) else [answer]
         # "Something else" says nothing as a title: the service's name says more.
-        words = [labels.get(v, v) for v in values if v not in {"other", "none", "any"}]
+        words = [str(labels.get(v, v)) for v in values if v not in {"other", "none", "any"}]
         if not words:
             return default
         text = ", ".join(words)

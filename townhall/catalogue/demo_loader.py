@@ -378,7 +378,7 @@ class _DemoCasePlan:
     def _received_at(self) -> datetime:
         """A moment in the last six months, mostly on weekdays in the daytime."""
         while True:
-            day = self.now - timedelta(days=self.rng.uniform(0, 182))
+            day = timezone.localtime(self.now - timedelta(days=self.rng.uniform(0, 182)))
             if day.weekday() >= 5 and self.rng.random() < 0.6:
                 continue
             moment = day.replace(
