@@ -71,3 +71,6 @@ class ChannelCost(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "channel"], name="one_cost_per_channel")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.service} ({self.get_channel_display()}): {self.cost_pence}p"

@@ -35,9 +35,9 @@ def gazetteer_load(*, gazetteer: Gazetteer) -> int:
     addresses created or changed. Matching is by ward code, USRN and UPRN, so running it
     again changes nothing."""
     wards = {}
-    for record in gazetteer.wards:
-        wards[record.code], _ = Ward.objects.update_or_create(
-            code=record.code, defaults={"name": record.name}
+    for ward in gazetteer.wards:
+        wards[ward.code], _ = Ward.objects.update_or_create(
+            code=ward.code, defaults={"name": ward.name}
         )
     existing = {a.uprn: a for a in Address.objects.all()}
     to_create: list[Address] = []

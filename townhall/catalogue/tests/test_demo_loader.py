@@ -1,0 +1,206 @@
+import copy
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from townhall.accounts.models import Department, Team, User
+from townhall.cases.models import Case, CaseEvent
+from townhall.catalogue.demo import DEMO_SERVICES
+from townhall.catalogue.demo_loader import demo_cases_create, form_definition_publish
+from townhall.catalogue.models import ChannelCost, Service
+from townhall.eforms.models import Form, FormVersion
+from townhall.places.models import Address, Street, Ward
+
+pytestmark = pytest.mark.django_db
+
+ACCEPTANCE_ACCOUNTS = {
+    "resident@example.com": ("Resident-demo-1", "resident"),
+    "resident2@example.com": ("Resident-demo-2", "resident"),
+    "agent@example.gov.uk": ("Agent-demo-1", "agent"),
+    "waste.officer@example.gov.uk": ("Officer-demo-1", "officer"),
+    "housing.officer@example.gov.uk": ("Officer-demo-2", "officer"),
+    "admin@example.gov.uk": ("Admin-demo-1", "admin"),
+}
+
+
+def _load_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    models = [Ward, Street, Address, Department, Team, User, Service, ChannelCost, Form]
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["FormVersion"] = FormVersion.objects.count()
+    counts["Case"] = Case.objects.count()
+    counts["CaseEvent"] = CaseEvent.objects.count()
+    return counts
+
+
+def test_load_demo_twice_gives_identical_counts(fake_case_services_installed):
+    _load_demo("--cases", "80")
+    first = _counts()
+    _load_demo("--cases", "80")
+    assert _counts() == first
+    assert first["Address"] >= 2200
+    assert first["Street"] >= 24
+    assert first["Case"] == 80
+
+
+def test_load_demo_prints_a_summary(no_case_services):
+    output = _load_demo()
+    assert "Demo council loaded: 2306 addresses, 15 services, 0 cases" in output
+    assert "Demo cases skipped" in output
+
+
+def test_load_demo_does_not_reset_a_changed_password(no_case_services):
+    _load_demo()
+    user = User.objects.get(email="resident@example.com")
+    user.set_password("A-new-password-42")
+    user.save()
+    _load_demo()
+    user.refresh_from_db()
+    assert user.check_password("A-new-password-42")
+    assert not user.check_password("Resident-demo-1")
+
+
+def test_demo_accounts_are_those_of_the_acceptance_contract(no_case_services):
+    _load_demo()
+    for email, (password, role) in ACCEPTANCE_ACCOUNTS.items():
+        user = User.objects.get(email=email)
+        assert user.check_password(password), email
+        assert user.role == role
+        assert user.email_verified_at is not None
+        assert user.is_active
+    admin = User.objects.get(email="admin@example.gov.uk")
+    assert admin.is_staff and admin.is_superuser
+    assert not User.objects.get(email="agent@example.gov.uk").is_superuser
+
+
+def test_demo_residents_live_in_tn23_1aa(no_case_services):
+    _load_demo()
+    for email in ("resident@example.com", "resident2@example.com"):
+        resident = User.objects.get(email=email)
+        assert resident.full_name
+        assert resident.postcode == "TN23 1AA"
+        assert Address.objects.get(uprn=resident.uprn).postcode == "TN23 1AA"
+        assert resident.address_line
+
+
+def test_demo_officers_belong_to_their_departments_and_teams(no_case_services):
+    _load_demo()
+    waste = User.objects.get(email="waste.officer@example.gov.uk")
+    assert set(waste.departments.values_list("name", flat=True)) == {
+        "Waste and street scene",
+        "Environmental services",
+    }
+    assert waste.teams.filter(name="Street scene crew").exists()
+    housing = User.objects.get(email="housing.officer@example.gov.uk")
+    assert list(housing.departments.values_list("name", flat=True)) == ["Housing"]
+    agent = User.objects.get(email="agent@example.gov.uk")
+    assert list(agent.departments.values_list("name", flat=True)) == ["Customer services"]
+
+
+def test_load_demo_puts_back_a_demo_role(no_case_services):
+    _load_demo()
+    User.objects.filter(email="agent@example.gov.uk").update(role="resident")
+    _load_demo()
+    assert User.objects.get(email="agent@example.gov.uk").role == "agent"
+
+
+def test_thirteen_departments_with_one_to_three_teams(no_case_services):
+    _load_demo()
+    assert Department.objects.count() == 13
+    for department in Department.objects.all():
+        assert 1 <= department.teams.count() <= 3, department.name
+    waste_teams = Team.objects.filter(department__name="Waste and street scene")
+    assert set(waste_teams.values_list("name", flat=True)) == {
+        "Street scene crew",
+        "Waste contracts",
+        "Specialist clearance contractor",
+    }
+
+
+def test_every_public_service_has_a_published_form_of_its_file(no_case_services):
+    _load_demo()
+    for record in DEMO_SERVICES:
+        service = Service.objects.get(slug=record.slug)
+        version = service.form.live_version()
+        assert version is not None, service.name
+        assert version.status == FormVersion.Status.PUBLISHED
+        assert version.published_at is not None
+        assert version.number == 1
+        assert version.definition == record.form_definition()
+
+
+def test_demo_services_keep_their_plain_names_and_settings(no_case_services):
+    _load_demo()
+    names = set(Service.objects.values_list("name", flat=True))
+    assert {
+        "Report fly-tipping",
+        "Report a missed bin collection",
+        "Report a pothole or road defect",
+        "Report an abandoned vehicle",
+        "Report graffiti",
+        "Report a dead animal",
+        "Book a bulky waste collection",
+        "Subscribe to garden waste collection",
+        "Apply to rent a garage",
+        "Make a Freedom of Information request",
+        "Make a subject access request",
+        "Make a complaint",
+        "Request a call back",
+    } <= names
+    assert Service.objects.filter(audience=Service.Audience.STAFF).count() >= 2
+    popular = Service.objects.filter(is_popular=True).order_by("popularity_rank")
+    assert list(popular.values_list("popularity_rank", flat=True)) == [1, 2, 3, 4, 5, 6]
+    fly_tipping = Service.objects.get(name="Report fly-tipping")
+    assert fly_tipping.reference_prefix == "FT"
+    assert fly_tipping.open311_code == "fly_tipping"
+    assert fly_tipping.needs_location
+    assert fly_tipping.department.name == "Waste and street scene"
+    assert fly_tipping.default_team.name == "Street scene crew"
+    sar = Service.objects.get(name="Make a subject access request")
+    assert sar.is_sensitive and sar.sla_kind == "calendar_days" and sar.sla_days == 30
+    complaint = Service.objects.get(name="Make a complaint")
+    assert complaint.is_sensitive and complaint.sla_days == 10
+    assert Service.objects.get(name="Make a Freedom of Information request").sla_days == 20
+    assert Service.objects.get(name="Subscribe to garden waste collection").fee_pence == 5200
+    assert not Service.objects.get(name="Report a missed bin collection").needs_location
+
+
+def test_every_demo_service_has_costs_on_four_channels(no_case_services):
+    _load_demo()
+    for service in Service.objects.all():
+        channels = set(service.channel_costs.values_list("channel", flat=True))
+        assert {"web", "phone", "face_to_face", "field"} <= channels, service.name
+        costs = {c.channel: c.cost_pence for c in service.channel_costs.all()}
+        assert costs["web"] < costs["phone"] < costs["face_to_face"]
+    assert (
+        ChannelCost.objects.get(service__slug="report-fly-tipping", channel="field").cost_pence
+        == 2700
+    )
+
+
+def test_a_changed_form_definition_is_published_as_a_new_version(db):
+    definition = DEMO_SERVICES[0].form_definition()
+    first = form_definition_publish(slug="report-fly-tipping", name="x", definition=definition)
+    again = form_definition_publish(slug="report-fly-tipping", name="x", definition=definition)
+    assert again.pk == first.pk
+    changed = copy.deepcopy(definition)
+    changed["title"] = "Report fly-tipping (new)"
+    second = form_definition_publish(slug="report-fly-tipping", name="x", definition=changed)
+    assert second.number == 2
+    assert second.form.live_version() == second
+    first.refresh_from_db()
+    assert first.definition == definition
+    assert first.status == FormVersion.Status.RETIRED
+
+
+def test_demo_cases_are_skipped_with_a_message_without_case_services(no_case_services):
+    _load_demo()
+    result = demo_cases_create(count=10)
+    assert result.created == 0
+    assert "townhall.cases.services" in result.note
