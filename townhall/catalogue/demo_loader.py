@@ -3,7 +3,6 @@ cases. Every step matches on natural keys (code, USRN, UPRN, slug, email), so ru
 every start of `make demo` changes nothing once the demo is loaded, and is fast.
 """
 
-import importlib
 import logging
 import random
 from dataclasses import dataclass
@@ -270,24 +269,11 @@ def _case_count() -> int:
     return Case.objects.count()
 
 
-def _case_services() -> Any | None:
-    """The cases app's write functions, or None while they are not there yet."""
-    try:
-        return importlib.import_module("townhall.cases.services")
-    except ModuleNotFoundError as error:
-        if error.name != "townhall.cases.services":
-            raise  # a real error inside the module must not be hidden
-        return None
-
-
 def demo_cases_create(*, count: int = 300, now: datetime | None = None) -> DemoCasesResult:
     """Create a six-month history of about `count` cases, only if the demo has fewer than
     DEMO_CASES_THRESHOLD. Cases go through `cases.services`, like any other case."""
-    case_services = _case_services()
-    if case_services is None:
-        return DemoCasesResult(
-            0, "Demo cases skipped: townhall.cases.services (case_create) is not there yet."
-        )
+    from townhall.cases import services as case_services
+
     existing = _case_count()
     if existing >= DEMO_CASES_THRESHOLD:
         return DemoCasesResult(0, f"Demo cases: {existing} already there, none added.")
@@ -497,6 +483,7 @@ def _demo_case_make(case_services: Any, plan: _DemoCasePlan, spec: _CaseSpec) ->
         contact_email=email,
         contact_phone=phone,
         received_at=spec.received_at,
+        notify=False,  # history, not news: nobody is emailed about it
         **location,
     )
     last_event = _events_backdate(case, after_id=0, at=spec.received_at)
@@ -513,7 +500,11 @@ def _demo_case_make(case_services: Any, plan: _DemoCasePlan, spec: _CaseSpec) ->
         started_at = min(started_at, closed_at - timedelta(minutes=30))
         started_at = max(started_at, spec.received_at + timedelta(minutes=5))
     case = case_services.case_change_status(
-        case=case, actor=actor, status="in_progress", public_note=rng.choice(STARTING_NOTES)
+        case=case,
+        actor=actor,
+        status="in_progress",
+        public_note=rng.choice(STARTING_NOTES),
+        notify=False,
     )
     last_event = _events_backdate(case, after_id=last_event, at=started_at)
     if closed_at is not None:
@@ -523,6 +514,7 @@ def _demo_case_make(case_services: Any, plan: _DemoCasePlan, spec: _CaseSpec) ->
             status="closed",
             resolution=spec.resolution,
             public_note=rng.choice(CLOSING_NOTES[spec.resolution]),
+            notify=False,
         )
         _events_backdate(case, after_id=last_event, at=closed_at)
     _case_backdate(case, received_at=spec.received_at, closed_at=closed_at)

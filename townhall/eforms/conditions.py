@@ -1,7 +1,7 @@
 """Branching conditions over any answer: text, numbers, dates, choices, yes/no."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -16,10 +16,17 @@ def _as_number(value: Any) -> float | None:
         return None
 
 
+RELATIVE_DAY = re.compile(r"^today(?:([+-])(\d{1,4})d)?$")
+
+
 def _as_date(value: Any) -> date | None:
+    """An ISO date, or a day relative to today: "today", "today-2d", "today+14d"."""
     if isinstance(value, str):
-        if value == "today":
-            return date.today()
+        relative = RELATIVE_DAY.match(value)
+        if relative:
+            sign, days = relative.groups()
+            offset = int(days or 0) * (-1 if sign == "-" else 1)
+            return date.today() + timedelta(days=offset)
         try:
             return date.fromisoformat(value)
         except ValueError:

@@ -1,4 +1,3 @@
-import importlib
 from datetime import timedelta
 from io import StringIO
 
@@ -17,7 +16,7 @@ def _load_demo_without_cases() -> None:
     call_command("load_demo", "--cases", "0", stdout=StringIO())
 
 
-def test_demo_cases_spread_over_six_months_in_every_state(fake_case_services_installed):
+def test_demo_cases_spread_over_six_months_in_every_state():
     _load_demo_without_cases()
     result = demo_cases_create(count=150)
     assert result.created == 150
@@ -35,7 +34,7 @@ def test_demo_cases_spread_over_six_months_in_every_state(fake_case_services_ins
     assert list(most).count("report-fly-tipping") > list(most).count("make-a-complaint")
 
 
-def test_the_demo_resident_has_a_case_of_each_status(fake_case_services_installed):
+def test_the_demo_resident_has_a_case_of_each_status():
     _load_demo_without_cases()
     demo_cases_create(count=60)
     resident = User.objects.get(email="resident@example.com")
@@ -43,7 +42,7 @@ def test_the_demo_resident_has_a_case_of_each_status(fake_case_services_installe
     assert statuses == {"open", "in_progress", "closed"}
 
 
-def test_demo_case_timelines_are_in_the_past_and_in_order(fake_case_services_installed):
+def test_demo_case_timelines_are_in_the_past_and_in_order():
     _load_demo_without_cases()
     demo_cases_create(count=60)
     for case in Case.objects.filter(status="closed")[:20]:
@@ -53,7 +52,7 @@ def test_demo_case_timelines_are_in_the_past_and_in_order(fake_case_services_ins
         assert times[-1] == case.closed_at
 
 
-def test_demo_cases_are_not_added_to_a_demo_that_has_them(fake_case_services_installed):
+def test_demo_cases_are_not_added_to_a_demo_that_has_them():
     _load_demo_without_cases()
     demo_cases_create(count=60)
     assert demo_cases_create(count=60).created == 0
@@ -61,10 +60,6 @@ def test_demo_cases_are_not_added_to_a_demo_that_has_them(fake_case_services_ins
 
 
 def test_demo_cases_with_the_real_case_services():
-    try:
-        importlib.import_module("townhall.cases.services")
-    except ModuleNotFoundError:
-        pytest.skip("townhall.cases.services is not there yet")
     _load_demo_without_cases()
     result = demo_cases_create(count=60)
     assert result.created == 60

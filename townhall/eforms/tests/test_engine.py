@@ -272,3 +272,13 @@ def test_published_form_version_cannot_be_edited():
     version.definition = {**DEFINITION, "title": "Changed"}
     with pytest.raises(ValidationError):
         version.save()
+
+
+def test_date_conditions_relative_to_today():
+    from datetime import date, timedelta
+
+    three_days_ago = (date.today() - timedelta(days=3)).isoformat()
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    rule = {"field": "collected", "op": "before", "value": "today-2d"}
+    assert condition_holds(rule, {"collected": three_days_ago})
+    assert not condition_holds(rule, {"collected": yesterday})
