@@ -21,9 +21,11 @@ writeFileSync(join(out, "townhall.css"), css.css);
 
 const copies = [
   ["govuk-frontend/dist/govuk/govuk-frontend.min.js", "govuk/govuk-frontend.min.js"],
+  ["govuk-frontend/dist/govuk/govuk-frontend.min.js.map", "govuk/govuk-frontend.min.js.map"],
   ["govuk-frontend/dist/govuk/assets", "govuk/assets"],
   ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
   ["leaflet/dist/leaflet.js", "leaflet/leaflet.js"],
+  ["leaflet/dist/leaflet.js.map", "leaflet/leaflet.js.map"],
   ["leaflet/dist/leaflet.css", "leaflet/leaflet.css"],
   ["leaflet/dist/images", "leaflet/images"],
   ["axe-core/axe.min.js", "axe/axe.min.js"],

@@ -21,12 +21,14 @@ function setup(container) {
   }
   fetch(container.dataset.streetsUrl)
     .then((r) => r.json())
-    .then((geojson) =>
-      L.geoJSON(geojson, {
+    .then((geojson) => {
+      const streets = L.geoJSON(geojson, {
         style: (f) => ({ color: f.properties.main ? "#d4351c" : "#505a5f", weight: f.properties.main ? 6 : 4 }),
         onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
-      }).addTo(map),
-    )
+      }).addTo(map);
+      // Show the whole borough until a pin is placed.
+      if (!marker && streets.getBounds().isValid()) map.fitBounds(streets.getBounds());
+    })
     .catch(() => {});
 
   let marker = null;
