@@ -1,0 +1,147 @@
+"""axe-core (WCAG 2.2 AA) on every portal page, on a 375 px phone and on desktop, including
+error states: every public service's form is walked page by page, first submitted empty
+(its error state), then answered by a generic filler that reads the form's own inputs."""
+
+import datetime
+import tempfile
+
+import pytest
+from django.core.management import call_command
+
+from townhall.catalogue.selectors import services_public
+from townhall.core.tests.browser import DESKTOP, PHONE, new_page
+from townhall.portal.tests.fixtures import photo_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("load_demo", "--cases", "30", verbosity=0)
+
+
+def answer_page(page) -> None:
+    """Answer every question on the current form page with something valid."""
+    for query in page.locator("input[name$='-query']").all():
+        query.fill("TN23 1AA")
+        page.get_by_role("button", name="Find").first.click()
+        select = page.locator("select[name$='-uprn']")
+        if select.count():
+            select.select_option(index=1)
+        else:
+            page.locator("input[type=radio][name$='-choice']").first.check()
+        return  # the address/location field is alone on its page
+    for day in page.locator("input[name$='-day']").all():
+        name = day.get_attribute("name").removesuffix("-day")
+        day.fill(str(TODAY.day))
+        page.locator(f"input[name='{name}-month']").fill(str(TODAY.month))
+        page.locator(f"input[name='{name}-year']").fill(str(TODAY.year))
+    seen_radio_groups = set()
+    for radio in page.locator("input[type=radio]").all():
+        name = radio.get_attribute("name")
+        if name not in seen_radio_groups:
+            seen_radio_groups.add(name)
+            radio.check()
+    boxes = page.locator("input[type=checkbox]")
+    if boxes.count():
+        boxes.first.check()
+    for select in page.locator("select").all():
+        select.select_option(index=1)
+    for field in page.locator(
+        "input[type=text]:not([name$='-day']):not([name$='-month']):not([name$='-year']), textarea"
+    ).all():
+        if field.input_value():
+            continue
+        mode = field.get_attribute("inputmode")
+        field.fill("2" if mode in ("numeric", "decimal") else "Test")
+    for upload in page.locator("input[type=file]").all():
+        with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as fh:
+            fh.write(photo_bytes(fmt="PNG"))
+        upload.set_input_files(fh.name)
+    for field in page.locator("input[type=email]").all():
+        field.fill("tester@example.com")
+    for field in page.locator("input[type=tel]").all():
+        field.fill("07700 900982")
+
+
+def walk_service(checked, base_url, service) -> None:
+    page = checked.page
+    page.goto(f"{base_url}/services/{service.slug}/")
+    checked.check(f"{service.slug} start")
+    page.get_by_role("button", name="Start now").click()
+    for _ in range(15):
+        if "/check/" in page.url:
+            break
+        checked.check(f"{service.slug} page")
+        page.get_by_role("button", name="Continue").click()
+        if page.locator(".govuk-error-summary").count():
+            checked.check(f"{service.slug} error state")
+            answer_page(page)
+            page.get_by_role("button", name="Continue").click()
+        assert page.locator(".govuk-error-summary").count() == 0, page.url
+    checked.check(f"{service.slug} check answers")
+    page.get_by_role("button", name="Accept and send").click()
+    checked.check(f"{service.slug} confirmation")
+    assert page.locator("[data-reference]").count() == 1
+
+
+def test_every_public_service_form_passes_axe_on_a_phone(live_server, browser, demo):
+    checked = new_page(browser, viewport=PHONE)
+    for path in [
+        "/",
+        "/services/",
+        "/services/?q=bins",
+        "/services/?q=zzzz",
+        "/accessibility/",
+        "/privacy/",
+    ]:
+        checked.page.goto(live_server.url + path)
+        checked.check(path)
+    for service in services_public():
+        walk_service(checked, live_server.url, service)
+    assert len(checked.checked) > 60
+
+
+def test_account_pages_and_error_states_pass_axe(live_server, browser, demo):
+    for viewport in (PHONE, DESKTOP):
+        checked = new_page(browser, viewport=viewport)
+        page = checked.page
+        for path in [
+            "/account/sign-in/",
+            "/account/register/",
+            "/account/reset-password/",
+            "/account/sign-in/email-link/",
+        ]:
+            page.goto(live_server.url + path)
+            checked.check(path)
+            page.locator("main button[type=submit]").first.click()
+            checked.check(f"{path} error state")
+        page.goto(live_server.url + "/account/sign-in/")
+        page.get_by_label("Email address").fill("resident@example.com")
+        page.get_by_label("Password", exact=True).fill("Resident-demo-1")
+        page.get_by_role("button", name="Sign in").click()
+        for path in [
+            "/my-account/",
+            "/account/preferences/",
+            "/account/your-details/",
+            "/account/sign-out/",
+        ]:
+            page.goto(live_server.url + path)
+            checked.check(path)
+        page.goto(live_server.url + "/my-account/")
+        page.locator("table a").first.click()
+        checked.check("request detail")
+        if page.get_by_role("button", name="Add to request").count():
+            page.get_by_role("button", name="Add to request").click()
+            checked.check("request detail error state")
+        page.context.close()
+
+
+def test_fly_tipping_form_passes_axe_on_desktop(live_server, browser, demo):
+    checked = new_page(browser, viewport=DESKTOP)
+    service = services_public().get(slug="report-fly-tipping")
+    walk_service(checked, live_server.url, service)
