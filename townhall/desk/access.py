@@ -4,17 +4,27 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
+from townhall.accounts.models import User
 
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+
+class StaffRequest(HttpRequest):
+    """What a view behind staff_required receives: a signed-in member of staff."""
+
+    user: User
+    personal_data: bool  # read by core's NoStoreForPersonalDataMiddleware
+
+
+def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Send anyone signed out to sign in (coming back afterwards); refuse residents with a
     403 page. Which cases a member of staff may see is decided by cases.permissions."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("accounts:sign_in"))

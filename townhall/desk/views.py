@@ -1,13 +1,14 @@
 """The staff desk: a queue of cases and the case page. Thin views: which cases someone may
 see is decided by cases.permissions, and every change goes through cases.services."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -23,7 +24,7 @@ from townhall.cases.services import (
 )
 from townhall.catalogue.models import Service
 from townhall.core.audit import audit_record
-from townhall.desk.access import staff_required
+from townhall.desk.access import StaffRequest, staff_required
 
 PAGE_SIZE = 25
 SEARCH_MAX_LENGTH = 100
@@ -42,7 +43,7 @@ STALE_HINT = "If you selected the button twice, your first change may already ha
 
 @staff_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     """The queue: visible cases, filtered, searched and paged."""
     visible = cases_visible_to(request.user)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
@@ -106,7 +107,7 @@ def _pagination(page, params: dict[str, str]) -> dict:
     def url(number: int) -> str:
         return "?" + urlencode({**kept, "page": number})
 
-    items = []
+    items: list[dict[str, Any]] = []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
         if number == page.paginator.ELLIPSIS:
             items.append({"ellipsis": True})
@@ -121,13 +122,13 @@ def _pagination(page, params: dict[str, str]) -> dict:
 
 @staff_required
 @require_GET
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
     return _case_page(request, case)
 
 
 def _case_page(
-    request: HttpRequest,
+    request: StaffRequest,
     case: Case,
     *,
     errors: dict[str, str] | None = None,
@@ -165,7 +166,7 @@ def _case_page(
     )
 
 
-def _expected_lock_version(request: HttpRequest) -> int:
+def _expected_lock_version(request: StaffRequest) -> int:
     # A missing or mangled version can only be treated as out of date.
     raw = request.POST.get("lock_version", "")
     return int(raw) if raw.isdigit() else -1
@@ -197,7 +198,7 @@ def _status_error_field(error: ValidationError) -> str:
 
 @staff_required
 @require_POST
-def case_status_change(request: HttpRequest, reference: str) -> HttpResponse:
+def case_status_change(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
     status = request.POST.get("status", "")
     resolution = request.POST.get("resolution", "")
@@ -232,7 +233,7 @@ def case_status_change(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
+def case_note_add(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
     is_public = request.POST.get("visibility") == "public"
     field = "public_update" if is_public else "internal_note"
@@ -262,7 +263,7 @@ def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required
 @require_GET
-def case_attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+def case_attachment(request: StaffRequest, reference: str, attachment_id: int) -> FileResponse:
     """Photos and files, internal ones included, for staff who may see the case."""
     case = case_for_staff(request.user, reference)
     return attachment_response(case, attachment_id, public_only=False)
