@@ -48,7 +48,9 @@ def home(request: StaffRequest) -> HttpResponse:
     visible = cases_visible_to(request.user)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     if query:
-        reference = visible.filter(reference__iexact=query).values_list("reference", flat=True)
+        # References are stored in capitals; matching both spellings keeps the unique index.
+        exact_match = visible.filter(reference__in={query, query.upper()})
+        reference = exact_match.values_list("reference", flat=True)
         if exact := reference.first():
             return redirect("desk:case", exact)
     # A search looks through every status unless the person chose one.
