@@ -5,4 +5,12 @@ from townhall.desk import views
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cases/<str:reference>/", views.case_detail, name="case"),
+    path("cases/<str:reference>/status/", views.case_status_change, name="case_status"),
+    path("cases/<str:reference>/notes/", views.case_note_add, name="case_note"),
+    path(
+        "cases/<str:reference>/files/<int:attachment_id>/",
+        views.case_attachment,
+        name="case_attachment",
+    ),
 ]

@@ -1,6 +1,271 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The staff desk: a queue of cases and the case page. Thin views: which cases someone may
+see is decided by cases.permissions, and every change goes through cases.services."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from townhall.cases.models import Case
+from townhall.cases.permissions import case_for_staff, cases_visible_to
+from townhall.cases.selectors import answers_for_display, attachment_response
+from townhall.cases.services import (
+    NOTE_MAX_LENGTH,
+    StaleCaseError,
+    case_add_note,
+    case_change_status,
+)
+from townhall.catalogue.models import Service
+from townhall.core.audit import audit_record
+from townhall.desk.access import StaffRequest, staff_required
+
+PAGE_SIZE = 25
+SEARCH_MAX_LENGTH = 100
+
+# The queue's status filter: key -> (label, statuses shown; None for all).
+STATUS_FILTERS: dict[str, tuple[str, list[str] | None]] = {
+    "active": ("Open or in progress", [Case.Status.OPEN, Case.Status.IN_PROGRESS]),
+    "open": ("Open", [Case.Status.OPEN]),
+    "in_progress": ("In progress", [Case.Status.IN_PROGRESS]),
+    "closed": ("Closed", [Case.Status.CLOSED]),
+    "all": ("Any status", None),
+}
+
+STALE_HINT = "If you selected the button twice, your first change may already have been saved."
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "desk/home.html")
+@staff_required
+@require_GET
+def home(request: StaffRequest) -> HttpResponse:
+    """The queue: visible cases, filtered, searched and paged."""
+    visible = cases_visible_to(request.user)
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    if query:
+        # References are stored in capitals; matching both spellings keeps the unique index.
+        exact_match = visible.filter(reference__in={query, query.upper()})
+        reference = exact_match.values_list("reference", flat=True)
+        if exact := reference.first():
+            return redirect("desk:case", exact)
+    # A search looks through every status unless the person chose one.
+    status_key = request.GET.get("status") or ("all" if query else "active")
+    if status_key not in STATUS_FILTERS:
+        status_key = "active"
+    service_id = request.GET.get("service", "")
+    mine = request.GET.get("mine") == "1"
+
+    cases = visible.select_related("service", "assigned_to")
+    statuses = STATUS_FILTERS[status_key][1]
+    if statuses is not None:
+        cases = cases.filter(status__in=statuses)
+    if service_id.isdigit():
+        cases = cases.filter(service_id=int(service_id))
+    if mine:
+        cases = cases.filter(assigned_to=request.user)
+    if query:
+        cases = cases.filter(
+            Q(reference__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(contact_name__icontains=query)
+        )
+    # The most pressing first: earliest due date, then oldest.
+    cases = cases.order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    params = {"q": query, "status": status_key, "service": service_id, "mine": "1" if mine else ""}
+    counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")))
+    request.personal_data = True
+    return render(
+        request,
+        "desk/home.html",
+        {
+            "page": page,
+            "pagination": _pagination(page, params),
+            "query": query,
+            "status_key": status_key,
+            "status_filters": [(key, label) for key, (label, _) in STATUS_FILTERS.items()],
+            "service_id": service_id,
+            "services": Service.objects.filter(pk__in=visible.values("service_id")).only("name"),
+            "mine": mine,
+            "status_counts": [
+                (status, label, counts.get(status, 0)) for status, label in Case.Status.choices
+            ],
+            "filtered": bool(query or service_id or mine or status_key != "active"),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _pagination(page, params: dict[str, str]) -> dict:
+    """Links for the GOV.UK pagination component, keeping the filters in each link."""
+    kept = {key: value for key, value in params.items() if value}
+
+    def url(number: int) -> str:
+        return "?" + urlencode({**kept, "page": number})
+
+    items: list[dict[str, Any]] = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append({"number": number, "url": url(number), "current": number == page.number})
+    return {
+        "items": items if page.paginator.num_pages > 1 else [],
+        "previous": url(page.previous_page_number()) if page.has_previous() else "",
+        "next": url(page.next_page_number()) if page.has_next() else "",
+    }
+
+
+@staff_required
+@require_GET
+def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
+    case = case_for_staff(request.user, reference)
+    return _case_page(request, case)
+
+
+def _case_page(
+    request: StaffRequest,
+    case: Case,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The case page, also shown again (status 400) when an action was refused."""
+    errors = errors or {}
+    # Staff reading a resident's request is recorded, whatever brought them here.
+    audit_record(
+        action="view",
+        object_type="case",
+        object_id=case.reference,
+        actor=request.user,
+        subject_user_id=case.resident_id,
+        request=request,
+    )
+    request.personal_data = True
+    return render(
+        request,
+        "desk/case_detail.html",
+        {
+            "case": case,
+            "answers": answers_for_display(case),
+            "photos": case.attachments.all(),
+            "events": case.events.select_related("actor").order_by("-at", "-id"),
+            "status_choices": Case.Status.choices,
+            "resolution_choices": Case.Resolution.choices,
+            "note_max_length": NOTE_MAX_LENGTH,
+            "errors": errors,
+            "form_has_errors": bool(errors),
+            "values": values or {},
+            "now": timezone.now(),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _expected_lock_version(request: StaffRequest) -> int:
+    # A missing or mangled version can only be treated as out of date.
+    raw = request.POST.get("lock_version", "")
+    return int(raw) if raw.isdigit() else -1
+
+
+def _refusal(error: ValidationError) -> str:
+    """The service's own words, with a kind word for a double click when the case moved on."""
+    message = error.messages[0]
+    if isinstance(error, StaleCaseError):
+        message = f"{message} {STALE_HINT}"
+    return message
+
+
+def _resident_told(case: Case) -> bool:
+    return bool(case.contact_email or case.resident_id)
+
+
+def _status_error_field(error: ValidationError) -> str:
+    """Which field of the status form a refusal from case_change_status is about."""
+    if isinstance(error, StaleCaseError):
+        return "status"
+    message = error.messages[0].lower()
+    if "resolved" in message:
+        return "resolution"
+    if "note" in message:
+        return "public_note"
+    return "status"
+
+
+@staff_required
+@require_POST
+def case_status_change(request: StaffRequest, reference: str) -> HttpResponse:
+    case = case_for_staff(request.user, reference)
+    status = request.POST.get("status", "")
+    resolution = request.POST.get("resolution", "")
+    note = request.POST.get("public_note", "")
+    values = {"status": status, "resolution": resolution, "public_note": note}
+    if not status:
+        errors = {"status": "Select the new status"}
+    else:
+        try:
+            changed = case_change_status(
+                case=case,
+                actor=request.user,
+                status=status,
+                resolution=resolution if status == Case.Status.CLOSED else "",
+                public_note=note,
+                expected_lock_version=_expected_lock_version(request),
+            )
+        except ValidationError as error:
+            errors = {_status_error_field(error): _refusal(error)}
+        else:
+            told = " The resident will be told." if _resident_told(changed) else ""
+            messages.success(
+                request,
+                f"{changed.reference} is now {changed.get_status_display().lower()}.{told}",
+            )
+            return redirect("desk:case", changed.reference)
+    # Show the latest state of the case, with what the person typed kept.
+    return _case_page(
+        request, case_for_staff(request.user, reference), errors=errors, values=values
+    )
+
+
+@staff_required
+@require_POST
+def case_note_add(request: StaffRequest, reference: str) -> HttpResponse:
+    case = case_for_staff(request.user, reference)
+    is_public = request.POST.get("visibility") == "public"
+    field = "public_update" if is_public else "internal_note"
+    text = request.POST.get("text", "")
+    try:
+        case_add_note(
+            case=case,
+            actor=request.user,
+            text=text,
+            is_public=is_public,
+            expected_lock_version=_expected_lock_version(request),
+        )
+    except ValidationError as error:
+        return _case_page(
+            request,
+            case_for_staff(request.user, reference),
+            errors={field: _refusal(error)},
+            values={field: text},
+        )
+    if is_public:
+        told = " and will be sent to the resident" if _resident_told(case) else ""
+        messages.success(request, f"Your update has been added{told}.")
+    else:
+        messages.success(request, "Your internal note has been added.")
+    return redirect("desk:case", case.reference)
+
+
+@staff_required
+@require_GET
+def case_attachment(request: StaffRequest, reference: str, attachment_id: int) -> FileResponse:
+    """Photos and files, internal ones included, for staff who may see the case."""
+    case = case_for_staff(request.user, reference)
+    return attachment_response(case, attachment_id, public_only=False)

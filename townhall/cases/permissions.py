@@ -1,0 +1,35 @@
+"""Who may see which cases. Every door (desk, field app, staff API) asks here, so the rule
+is written once. A case someone may not see is reported as not found, never as forbidden,
+so a reference cannot be confirmed by guessing it.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from townhall.accounts.models import User
+from townhall.cases.models import Case
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Cases a member of staff may open: all for administrators, their departments' for
+    other staff (agents too, for now), none for residents or anyone signed out."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    if user.is_superuser or user.sees_all_departments:
+        return Case.objects.all()
+    if not user.is_council_staff:
+        return Case.objects.none()
+    return Case.objects.filter(department__in=user.departments.all())
+
+
+def case_for_staff(user: User, reference: str) -> Case:
+    """The case with this reference if `user` may see it; Http404 otherwise."""
+    case = (
+        cases_visible_to(user)
+        .select_related("service", "department", "team", "assigned_to", "submission__form_version")
+        .filter(reference=reference[:20])
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
