@@ -5,6 +5,16 @@ pytest_plugins = ["townhall.core.tests.browser"]
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as the database is emptied between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_var_dir(settings, tmp_path):
     """Mail, SMS and uploads of each test go to its own folder."""
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")

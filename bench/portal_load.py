@@ -75,7 +75,10 @@ async def one_report(http: httpx.AsyncClient) -> float:
         page_id = url.rstrip("/").rsplit("/", 1)[-1]
         r = await http.post(url, data=answers.get(page_id, {}), headers=headers)
         if r.status_code != 302:
-            raise RuntimeError(f"page {page_id} refused: {r.status_code}")
+            problems = re.findall(rb'govuk-error-message">(.*?)</p>', r.content, re.S)
+            raise RuntimeError(
+                f"page {page_id} refused: {r.status_code} {problems[:2]} {answers.get(page_id)}"
+            )
         url = r.headers["location"]
     r = await http.post(url, headers=headers)
     if r.status_code != 302 or not r.headers["location"].endswith("/done/"):
@@ -148,6 +151,26 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
     from_address = "/services/report-a-missed-bin-collection/"
+    global BENCH_UPRN
+    BENCH_UPRN = (
+        subprocess.run(
+            [
+                python,
+                "manage.py",
+                "shell",
+                "-c",
+                "from townhall.places.models import Address; "
+                "print(Address.objects.filter(postcode='TN23 1AA').first().uprn)",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     BIN_ANSWERS.update(bin_answers(ROOT))
     server = subprocess.Popen(
         [
@@ -218,7 +241,16 @@ def bin_answers(root: Path) -> dict[str, dict]:
             elif kind == "yesno":
                 data[name] = "no"
             elif kind == "date":
-                data.update({f"{name}-day": "2", f"{name}-month": "11", f"{name}-year": "2026"})
+                import datetime
+
+                today = datetime.date.today()
+                data.update(
+                    {
+                        f"{name}-day": str(today.day),
+                        f"{name}-month": str(today.month),
+                        f"{name}-year": str(today.year),
+                    }
+                )
             elif kind == "declaration":
                 data[name] = "yes"
             elif kind in ("text", "textarea"):

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 
 SESSION_STARTED = "th_started"
 SESSION_LAST_SEEN = "th_last_seen"
+LAST_SEEN_RESOLUTION = 30  # seconds; small against a 30-minute idle limit
 
 
 class SessionTimeoutMiddleware:
@@ -30,8 +31,13 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 request.session["th_timed_out"] = True
             else:
-                request.session[SESSION_STARTED] = started
-                # The session-status poll must not count as activity.
-                if not request.path.endswith("/session/status/"):
+                if SESSION_STARTED not in request.session:
+                    request.session[SESSION_STARTED] = started
+                # The session-status poll must not count as activity. Activity is recorded at
+                # most every LAST_SEEN_RESOLUTION seconds, so most requests write no session.
+                if not request.path.endswith("/session/status/") and (
+                    SESSION_LAST_SEEN not in request.session
+                    or now - last_seen >= LAST_SEEN_RESOLUTION
+                ):
                     request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)

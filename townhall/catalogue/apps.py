@@ -6,4 +6,4 @@ class CatalogueConfig(AppConfig):
     label = "catalogue"
 
     def ready(self) -> None:
-        from townhall.catalogue import checks  # noqa: F401  (registers the system checks)
+        from townhall.catalogue import checks, signals  # noqa: F401  (registers them)

@@ -1,6 +1,13 @@
+"""Reads of the service catalogue. The lists residents see on every page view are cached
+briefly: services change a few times a week, and each save clears the cache."""
+
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from townhall.catalogue.models import Service
+
+CACHE_SECONDS = 60
+CACHE_KEYS = ("catalogue:popular", "catalogue:public", "catalogue:start:")
 
 
 def services_public() -> QuerySet[Service]:
@@ -10,14 +17,46 @@ def services_public() -> QuerySet[Service]:
     ).order_by("name")
 
 
-def services_popular(limit: int = 6) -> QuerySet[Service]:
-    return services_public().filter(is_popular=True).order_by("popularity_rank", "name")[:limit]
+def services_public_list() -> list[Service]:
+    services = cache.get("catalogue:public")
+    if services is None:
+        services = list(services_public())
+        cache.set("catalogue:public", services, CACHE_SECONDS)
+    return services
+
+
+def services_popular(limit: int = 6) -> list[Service]:
+    services = cache.get("catalogue:popular")
+    if services is None:
+        services = list(
+            services_public().filter(is_popular=True).order_by("popularity_rank", "name")[:limit]
+        )
+        cache.set("catalogue:popular", services, CACHE_SECONDS)
+    return services
+
+
+def service_start_content(service: Service) -> dict:
+    """The start-page text of the service's live form version."""
+    key = f"catalogue:start:{service.pk}"
+    content = cache.get(key)
+    if content is None:
+        version = service.form.live_version() if service.form else None
+        content = version.definition.get("start", {}) if version else {}
+        cache.set(key, content, CACHE_SECONDS)
+    return content
+
+
+def catalogue_cache_clear(service_ids: list[int] | None = None) -> None:
+    keys = ["catalogue:popular", "catalogue:public"]
+    ids = service_ids if service_ids is not None else Service.objects.values_list("pk", flat=True)
+    keys += [f"catalogue:start:{pk}" for pk in ids]
+    cache.delete_many(keys)
 
 
 def services_search(query: str) -> list[Service]:
     words = [w for w in query.lower().split() if len(w) > 1][:8]
     if not words:
-        return list(services_public())
+        return services_public_list()
     condition = Q()
     for word in words:
         stem = word.rstrip("s") if len(word) > 4 else word

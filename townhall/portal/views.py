@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def service_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    services = catalogue.services_search(query) if query else catalogue.services_public()
+    services = catalogue.services_search(query) if query else catalogue.services_public_list()
     groups: dict[str, list] = {}
     for service in services:
         groups.setdefault(service.name[0].upper(), []).append(service)

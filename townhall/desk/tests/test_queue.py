@@ -140,6 +140,7 @@ def test_queue_runs_the_same_number_of_queries_for_5_or_30_cases(officer_client,
             assert officer_client.get(HOME).status_code == 200
         return len(captured)
 
+    officer_client.get(HOME)  # the first request of a session records activity; measure after
     for _ in range(5):
         Case.objects.filter(pk=case_make(service=waste).pk).update(assigned_to=officer)
     few = queries_for_queue()
