@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,7 +62,8 @@ async def hammer(base: str, path: str, clients: int, seconds: float, cookies=Non
     }
 
 
-async def one_report(http: httpx.AsyncClient) -> float:
+async def one_report(http: httpx.AsyncClient, submit: bool = True):
+    """Walk the missed-bin form page by page; submit it, or return the check-answers URL."""
     start = time.perf_counter()
     page = await http.get("/services/report-a-missed-bin-collection/")
     token = CSRF.search(page.content).group(1).decode()
@@ -80,10 +82,42 @@ async def one_report(http: httpx.AsyncClient) -> float:
                 f"page {page_id} refused: {r.status_code} {problems[:2]} {answers.get(page_id)}"
             )
         url = r.headers["location"]
+    if not submit:
+        return url, headers
     r = await http.post(url, headers=headers)
     if r.status_code != 302 or not r.headers["location"].endswith("/done/"):
         raise RuntimeError("submit failed")
     return time.perf_counter() - start
+
+
+async def submit_posts(base: str, clients: int, count: int) -> dict:
+    """Cases created per second by the submitting POST alone: forms are filled first
+    (untimed), then every check-answers page is submitted at once by `clients` clients."""
+    prepared = []
+    jars = []
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        for _ in range(count):
+            http.cookies.clear()
+            url, headers = await one_report(http, submit=False)
+            prepared.append((url, headers))
+            jars.append(httpx.Cookies(http.cookies))
+    latencies: list[float] = []
+    queue = list(zip(prepared, jars, strict=True))
+
+    async def worker():
+        while queue:
+            (url, headers), jar = queue.pop()
+            async with httpx.AsyncClient(base_url=base, timeout=60, cookies=jar) as http:
+                start = time.perf_counter()
+                r = await http.post(url, headers=headers)
+                latencies.append(time.perf_counter() - start)
+                if r.status_code != 302:
+                    raise RuntimeError(f"submit refused: {r.status_code}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    return {"per_s": len(latencies) / elapsed, "p95_ms": p95(latencies), "n": len(latencies)}
 
 
 BIN_ANSWERS: dict[str, dict] = {}
@@ -104,6 +138,25 @@ async def submissions(base: str, clients: int, count: int) -> dict:
     await asyncio.gather(*(worker() for _ in range(clients)))
     elapsed = time.perf_counter() - started
     return {"per_s": len(latencies) / elapsed, "p95_ms": p95(latencies), "n": len(latencies)}
+
+
+def hammer_wrk(base: str, path: str, clients: int, seconds: float, cookies=None) -> dict:
+    """The same measurement with wrk (a C load generator), so the client costs little CPU."""
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{clients}",
+        f"-d{int(seconds)}s",
+        "-s",
+        str(ROOT / "bench" / "wrk_p95.lua"),
+    ]
+    if cookies:
+        command += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
+    output = subprocess.run(
+        [*command, base + path], capture_output=True, text=True, check=True
+    ).stdout
+    rps, p95_ms, errors = re.search(r"RESULT (\S+) (\S+) (\S+)", output).groups()
+    return {"rps": float(rps), "p95_ms": float(p95_ms), "errors": int(errors)}
 
 
 def sign_in(base: str) -> httpx.Cookies:
@@ -202,15 +255,27 @@ def main() -> None:
             ("service start", from_address, None),
             ("My Account", "/my-account/", cookies),
         ]:
-            asyncio.run(hammer(base, path, args.clients, 2, jar))  # warm up
-            results[name] = asyncio.run(hammer(base, path, args.clients, args.seconds, jar))
+            if shutil.which("wrk"):
+                hammer_wrk(base, path, args.clients, 2, jar)  # warm up
+                results[name] = hammer_wrk(base, path, args.clients, args.seconds, jar)
+            else:
+                asyncio.run(hammer(base, path, args.clients, 2, jar))  # warm up
+                results[name] = asyncio.run(hammer(base, path, args.clients, args.seconds, jar))
         trivial = results["trivial /healthz"]["rps"]
+        print(
+            f"load generator: {'wrk' if shutil.which('wrk') else 'httpx'}, {args.clients} clients"
+        )
         print(f"{'page':<20}{'req/s':>10}{'ratio':>8}{'p95 ms':>9}{'errors':>8}")
         for name, r in results.items():
             print(
                 f"{name:<20}{r['rps']:>10.0f}{r['rps'] / trivial:>8.2f}{r['p95_ms']:>9.1f}{r['errors']:>8}"
             )
-        sub = asyncio.run(submissions(base, args.clients, args.reports))
+        posts = asyncio.run(submit_posts(base, args.clients, args.reports))
+        print(
+            f"cases created by the submit POST: {posts['per_s']:.0f}/s over {posts['n']} "
+            f"(p95 {posts['p95_ms']:.0f} ms)"
+        )
+        sub = asyncio.run(submissions(base, args.clients, max(args.reports // 4, 32)))
         print(
             f"submissions: {sub['per_s']:.0f}/s over {sub['n']} whole reports "
             f"(p95 {sub['p95_ms']:.0f} ms per report of {len(BIN_ANSWERS) + 3} requests)"

@@ -114,7 +114,7 @@ def make_street(name="Bank Street", usrn="70001001", postcode="TN23 1AA", houses
     )
     for n in range(1, houses + 1):
         Address.objects.create(
-            uprn=f"1000{usrn}{n:02d}",
+            uprn=f"9{usrn[-5:]}{n:06d}",
             street=street,
             number_or_name=str(n),
             postcode=postcode,

@@ -160,7 +160,7 @@ def test_location_without_javascript_by_postcode(client, service):
     where = client.post(url, {})["Location"]
     r = client.post(where, {"where-query": "tn23 1aa", "action": "find"})
     assert b"Select the place" in r.content and b"1 Bank Street" in r.content
-    uprn = "10007000100102"
+    uprn = "901001000002"
     r = client.post(where, {"where-choice": f"uprn:{uprn}"})
     assert r.status_code == 302
     assert session_of(where).answers["where"]["uprn"] == uprn
