@@ -198,10 +198,20 @@ def _case_from_submission(submission: Submission, session: FormSession) -> Case:
 
 
 def submission_submit(*, session: FormSession) -> Case:
-    """Store the submission first, then open its case. Safe to call any number of times for
-    one session (double clicks, refreshes, retried POSTs): it always returns the same case."""
+    """Store the submission, then open its case. Safe to call any number of times for one
+    session (double clicks, refreshes, retried POSTs): it always returns the same case.
+
+    The case is opened in a savepoint: if that fails, the submission is still committed
+    (nothing the resident sent is lost) and a retry of this call finishes the job.
+    """
+    opening_error: Exception | None = None
     with transaction.atomic():
         locked = FormSession.objects.select_for_update().get(pk=session.pk)
+        # Form versions and services are immutable here: reuse the caller's loaded rows.
+        locked.form_version = session.form_version
+        locked.service = session.service
+        if session.user_id == locked.user_id and "user" in session._state.fields_cache:
+            locked.user = session.user
         submission = Submission.objects.filter(form_session=locked).first()
         if submission is None:
             flow = form_flow(locked)
@@ -215,11 +225,15 @@ def submission_submit(*, session: FormSession) -> Case:
                 channel=locked.channel,
                 answers=flow.answers_on_route(locked.answers),
             )
-    # The submission is safely stored; the case is opened in its own transaction, under the
-    # same lock, so a retry after any failure here finds the submission and finishes the job.
-    with transaction.atomic():
-        locked = FormSession.objects.select_for_update().get(pk=session.pk)
-        existing = Case.objects.filter(submission=submission).first()
-        if existing is not None:
-            return existing
-        return _case_from_submission(submission, locked)
+        else:
+            existing = Case.objects.filter(submission=submission).first()
+            if existing is not None:
+                return existing
+        try:
+            with transaction.atomic():
+                case = _case_from_submission(submission, locked)
+        except Exception as error:  # kept: the submission commits, the caller sees the error
+            opening_error = error
+    if opening_error is not None:
+        raise opening_error
+    return case

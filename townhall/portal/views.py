@@ -55,12 +55,13 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 
 def service_start(request: HttpRequest, slug: str) -> HttpResponse:
-    service = get_object_or_404(catalogue.services_public(), slug=slug)
-    definition = service.form.live_version().definition if service.form else {}
+    service = next((s for s in catalogue.services_public_list() if s.slug == slug), None)
+    if service is None:
+        raise Http404
     return render(
         request,
         "portal/service_start.html",
-        {"service": service, "start": definition.get("start", {})},
+        {"service": service, "start": catalogue.service_start_content(service)},
     )
 
 

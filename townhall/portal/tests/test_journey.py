@@ -257,3 +257,25 @@ def test_service_search_and_a_to_z(client, service):
     assert b"Report fly-tipping" in found.content
     nothing = client.get(reverse("portal:services"), {"q": "zebra crossing"})
     assert b"0 services found" in nothing.content
+
+
+def test_a_failure_opening_the_case_keeps_the_submission_and_a_retry_finishes(
+    client, service, monkeypatch
+):
+    import townhall.eforms.services as eforms_services
+
+    check_url = walk_fly_tip(client, service)
+    real = eforms_services.case_create
+
+    def broken(**kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(eforms_services, "case_create", broken)
+    with pytest.raises(RuntimeError):
+        client.post(check_url)
+    assert Submission.objects.count() == 1 and Case.objects.count() == 0
+
+    monkeypatch.setattr(eforms_services, "case_create", real)
+    done = client.get(check_url.replace("/check/", "/done/"))
+    assert done.status_code == 200
+    assert Case.objects.count() == 1 and Case.objects.get().submission == Submission.objects.get()
