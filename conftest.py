@@ -9,9 +9,13 @@ def _empty_cache():
     """Each test starts with an empty cache, as the database is emptied between tests."""
     from django.core.cache import cache
 
+    from townhall.cases.references import reference_cache_clear
+
     cache.clear()
+    reference_cache_clear()
     yield
     cache.clear()
+    reference_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 
 from townhall.accounts.models import Department, Team
@@ -33,7 +34,16 @@ class Service(models.Model):
     form = models.ForeignKey(
         "eforms.Form", null=True, blank=True, on_delete=models.PROTECT, related_name="services"
     )
-    reference_prefix = models.CharField(max_length=4, unique=True)
+    reference_prefix = models.CharField(
+        max_length=4,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z][A-Z0-9]{1,3}$",
+                "Use 2 to 4 capital letters or digits, starting with a letter, like FT.",
+            )
+        ],
+    )
     sla_days = models.PositiveIntegerField(default=10)
     sla_kind = models.CharField(
         max_length=20, choices=SlaKind.choices, default=SlaKind.WORKING_DAYS
