@@ -142,7 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions: idle and absolute timeouts (the warning lets people extend, WCAG 2.2.1).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, read through the cache (Redis in production).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
 SESSION_WARNING_BEFORE = 5 * 60
