@@ -86,7 +86,7 @@ def attachment_response(case: Case, attachment_id: int, public_only: bool = True
     attachment = attachments.first()
     if attachment is None:
         raise Http404
-    content_type = attachment.content_type or mimetypes.guess_type(attachment.file.name)[0]
+    content_type = attachment.content_type or mimetypes.guess_type(attachment.file.name or "")[0]
     response = FileResponse(attachment.file.open("rb"), content_type=content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"

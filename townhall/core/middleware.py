@@ -3,6 +3,11 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 
+def mark_personal(request: HttpRequest) -> None:
+    """Say that this response shows personal data, so no cache may keep it."""
+    setattr(request, "personal_data", True)  # noqa: B010  (HttpRequest has no such field)
+
+
 class NoStoreForPersonalDataMiddleware:
     """Pages shown to a signed-in person, or marked personal, must not be cached anywhere."""
 

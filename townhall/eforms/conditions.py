@@ -34,17 +34,24 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
+def _ordered(op: str, a: Any, b: Any) -> bool:
+    if op in ("gt", "after"):
+        return a > b
+    if op == "gte":
+        return a >= b
+    if op in ("lt", "before"):
+        return a < b
+    return a <= b
+
+
 def _compare(op: str, left: Any, right: Any) -> bool:
-    for convert in (_as_number, _as_date):
-        a, b = convert(left), convert(right)
-        if a is not None and b is not None:
-            if op in ("gt", "after"):
-                return a > b
-            if op == "gte":
-                return a >= b
-            if op in ("lt", "before"):
-                return a < b
-            return a <= b
+    """Numbers compare as numbers, dates as dates; anything else never matches."""
+    x, y = _as_number(left), _as_number(right)
+    if x is not None and y is not None:
+        return _ordered(op, x, y)
+    d, e = _as_date(left), _as_date(right)
+    if d is not None and e is not None:
+        return _ordered(op, d, e)
     return False
 
 

@@ -112,7 +112,12 @@ def page_fields_context(
                 .order_by("uploaded_at")
                 .first()
             )
-            if photo is not None and places.is_within_council_area(photo.gps_lat, photo.gps_lon):
+            if (
+                photo is not None
+                and photo.gps_lat is not None
+                and photo.gps_lon is not None
+                and places.is_within_council_area(photo.gps_lat, photo.gps_lon)
+            ):
                 context["suggested"] = {"lat": photo.gps_lat, "lon": photo.gps_lon}
         fields.append(context)
     return fields

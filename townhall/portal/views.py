@@ -2,19 +2,22 @@
 every write goes through the eforms and cases services."""
 
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from townhall.accounts.models import User
 from townhall.cases import selectors as case_selectors
 from townhall.cases.models import Case
 from townhall.cases.services import case_add_resident_comment
 from townhall.catalogue import selectors as catalogue
+from townhall.core.middleware import mark_personal
 from townhall.core.uploads import upload_check
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.services import (
@@ -189,7 +192,7 @@ def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
         return redirect("portal:form_check", slug, session.pk)
     # A stored submission whose case could not be opened is finished here (idempotent).
     case = submission_submit(session=session)
-    request.personal_data = True
+    mark_personal(request)
     return render(
         request,
         "eforms/confirmation.html",
@@ -203,14 +206,15 @@ def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
 
 @login_required
 def my_account(request: HttpRequest) -> HttpResponse:
-    if request.user.is_council_staff:
+    user = cast(User, request.user)
+    if user.is_council_staff:
         return redirect("desk:home")
     return render(
         request,
         "portal/my_account.html",
         {
-            "cases": case_selectors.cases_for_resident(request.user),
-            "drafts": case_selectors.drafts_for_resident(request.user),
+            "cases": case_selectors.cases_for_resident(user),
+            "drafts": case_selectors.drafts_for_resident(user),
         },
     )
 
@@ -243,7 +247,7 @@ def _request_page(request: HttpRequest, case: Case, post_url: str) -> HttpRespon
         errors = _comment(request, case)
         if not errors:
             return redirect(post_url)
-    request.personal_data = True
+    mark_personal(request)
     return render(
         request,
         "portal/request_detail.html",
@@ -265,7 +269,7 @@ def _request_page(request: HttpRequest, case: Case, post_url: str) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_selectors.case_for_resident(request.user, reference)
+    case = case_selectors.case_for_resident(cast(User, request.user), reference)
     return _request_page(request, case, reverse("portal:request_detail", args=[reference]))
 
 
@@ -278,7 +282,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     return _request_page(request, case, reverse("portal:track", args=[token]))
 
 
-def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
     """Photos are served only to the person who may see the request (never a public URL)."""
     token = request.GET.get("t", "")
     if token:
@@ -286,7 +290,7 @@ def attachment(request: HttpRequest, reference: str, attachment_id: int) -> Http
         if case.reference != reference:
             raise Http404
     elif request.user.is_authenticated:
-        case = case_selectors.case_for_resident(request.user, reference)
+        case = case_selectors.case_for_resident(cast(User, request.user), reference)
     else:
         raise Http404
     return case_selectors.attachment_response(case, attachment_id)
