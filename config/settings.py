@@ -142,8 +142,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions: idle and absolute timeouts (the warning lets people extend, WCAG 2.2.1).
-# Sessions live in the database, read through the cache (Redis in production).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database, read through the cache only when that cache is shared
+# (Redis): a per-process cache would hand other workers stale sessions.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
 SESSION_WARNING_BEFORE = 5 * 60
