@@ -22,3 +22,31 @@ class NoStoreForPersonalDataMiddleware:
         if personal and not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse bodies larger than the most a form may send, before anything reads them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.shortcuts import render
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.UPLOAD_MAX_BYTES * settings.UPLOAD_MAX_FILES + 1024 * 1024
+        if length > limit:
+            return render(
+                request,
+                "413.html",
+                {
+                    "file_limit_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+                    "max_files": settings.UPLOAD_MAX_FILES,
+                },
+                status=413,
+            )
+        return self.get_response(request)
