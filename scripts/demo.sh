@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export TOWNHALL_DEMO=1
 export DEBUG="${DEBUG:-0}"
 PORT="${PORT:-8000}"
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"  # links in emails point at this server
 PY=.venv/bin/python
 mkdir -p var
 $PY manage.py migrate --no-input
