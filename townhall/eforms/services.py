@@ -181,7 +181,8 @@ def _case_from_submission(submission: Submission, session: FormSession) -> Case:
         contact_phone=answers.get("contact_phone") or (user.phone if user else ""),
         **_case_location(flow, answers),
     )
-    for upload in UploadedFile.objects.filter(form_session=session):
+    has_files = any(field["type"] == "file" for field in flow.fields.values())
+    for upload in UploadedFile.objects.filter(form_session=session) if has_files else []:
         CaseAttachment.objects.get_or_create(
             case=case,
             file=upload.file.name,

@@ -163,16 +163,22 @@ def _back_url(slug: str, session, flow, page_id: str) -> str:
 @require_http_methods(["GET", "POST"])
 def form_check(request: HttpRequest, slug: str, session_id) -> HttpResponse:
     session = form_session_for_request(request, session_id, slug)
+    flow = form_flow(session)
+    if request.method == "POST":
+        # submission_submit returns the first case when this session was already sent.
+        try:
+            submission_submit(session=session)
+        except ValidationError:
+            return redirect(
+                "portal:form_page", slug, session.pk, flow.next_unanswered_page_id(session.answers)
+            )
+        return redirect("portal:form_done", slug, session.pk)
     if hasattr(session, "submission"):
         return redirect("portal:form_done", slug, session.pk)
-    flow = form_flow(session)
     if not flow.is_complete(session.answers):
         return redirect(
             "portal:form_page", slug, session.pk, flow.next_unanswered_page_id(session.answers)
         )
-    if request.method == "POST":
-        submission_submit(session=session)
-        return redirect("portal:form_done", slug, session.pk)
     route = flow.route(session.answers)
     return render(
         request,
