@@ -267,3 +267,10 @@ def test_scottish_calendar_skips_st_andrews_day_but_not_easter_monday():
 def test_unknown_calendar_is_refused():
     with pytest.raises(ValueError):
         WorkingCalendar("xyz")
+
+
+def test_overrides_are_listed_in_the_admin(admin_client):
+    override(date(2026, 3, 4), CalendarOverride.Kind.COUNCIL_CLOSURE)
+    response = admin_client.get("/django-admin/core/calendaroverride/")
+    assert response.status_code == 200
+    assert b"Council closure" in response.content
