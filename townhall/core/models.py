@@ -40,3 +40,41 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}"
+
+
+class CalendarOverride(models.Model):
+    """A correction to the bank-holiday data, or a day the council is closed.
+
+    Extra holidays and working-day exceptions correct the law's calendar (a one-off bank
+    holiday by proclamation, or a bank holiday moved away from the date the data gives), so
+    they apply to statutory clocks too. Council closures only stop the council's own SLAs:
+    statutory working days (FOI, EIR) are defined by law, not by when the office is open.
+    """
+
+    class Calendar(models.TextChoices):
+        ENGLAND = "eng", "England"
+        WALES = "wls", "Wales"
+        SCOTLAND = "sct", "Scotland"
+        NORTHERN_IRELAND = "nir", "Northern Ireland"
+        ALL = "all", "All of the UK"
+
+    class Kind(models.TextChoices):
+        EXTRA_HOLIDAY = "extra_holiday", "Extra bank holiday"
+        COUNCIL_CLOSURE = "council_closure", "Council closure (SLAs only)"
+        WORKING_DAY_EXCEPTION = "working_day_exception", "Working day (not a holiday after all)"
+
+    date = models.DateField(db_index=True)
+    calendar = models.CharField(max_length=3, choices=Calendar.choices, default=Calendar.ALL)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "calendar", "kind"], name="core_calendaroverride_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.calendar} {self.get_kind_display()}"
