@@ -1,0 +1,139 @@
+"""GeoReport v2 endpoints: translate HTTP to the services and selectors, and back.
+
+Every route answers in JSON or XML by its suffix (JSON without one). The API is keyed, not
+cookie-based, so it is exempt from CSRF.
+"""
+
+import json
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from townhall.cases.models import Case
+from townhall.open311 import formats, selectors, services
+
+
+def _fmt(fmt: str | None) -> str:
+    return formats.XML if fmt == formats.XML else formats.JSON
+
+
+def _body_params(request: HttpRequest) -> MultiValueDict | None:
+    """The posted parameters: form-encoded as the spec says, or a JSON object. None when
+    the body cannot be read."""
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(body, dict):
+            return None
+        params: MultiValueDict = MultiValueDict()
+        for name, value in body.items():
+            values = value if isinstance(value, list) else [value]
+            params.setlist(str(name), [v if isinstance(v, str) else json.dumps(v) for v in values])
+        return params
+    return request.POST
+
+
+@require_GET
+def discovery(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    base_url = request.build_absolute_uri("/open311/v2/")
+    latest = Case.objects.filter(channel="open311").order_by("-created_at").first()
+    data = formats.discovery_data(
+        base_url=base_url,
+        contact=request.build_absolute_uri("/"),
+        changeset=latest.created_at if latest else None,
+    )
+    return formats.respond(_fmt(fmt), "discovery", data)
+
+
+@require_GET
+def service_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    data = [
+        formats.service_data(service, bool(selectors.service_attributes(service)))
+        for service in selectors.services_offered()
+    ]
+    return formats.respond(_fmt(fmt), "services", data)
+
+
+@require_GET
+def service_definition(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    service = selectors.service_by_code(code)
+    if service is None:
+        return formats.errors_respond(
+            _fmt(fmt), 404, [(404, f"No service has the code '{code[:60]}'. GET services.")]
+        )
+    data = formats.service_definition_data(service, selectors.service_attributes(service))
+    return formats.respond(_fmt(fmt), "service_definition", data)
+
+
+def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
+    params = _body_params(request)
+    if params is None:
+        return formats.errors_respond(
+            fmt, 400, [(400, "The body is not valid: send form fields or a JSON object.")]
+        )
+    merged = QueryDict(mutable=True)
+    merged.update(request.GET)
+    for name in params:
+        merged.setlist(name, params.getlist(name))
+    client = services.api_client_for_key(merged.get("api_key"))
+    if client is None:
+        description = (
+            "api_key is wrong or revoked." if merged.get("api_key") else "api_key is required."
+        )
+        return formats.errors_respond(fmt, 403, [(403, description)])
+    try:
+        case, _created = services.service_request_create(client=client, data=merged)
+    except services.RequestRejected as rejected:
+        return formats.errors_respond(fmt, rejected.status, rejected.errors)
+    data = [formats.request_created_data(case, services.SERVICE_NOTICE)]
+    return formats.respond(fmt, "service_requests", data)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    if request.method == "POST":
+        return _requests_post(request, _fmt(fmt))
+    query, errors = services.requests_query_check(data=request.GET)
+    if errors:
+        return formats.errors_respond(_fmt(fmt), 400, errors)
+    cases = selectors.requests_search(
+        references=query.references,
+        service_codes=query.service_codes,
+        statuses=query.statuses,
+        start=query.start,
+        end=query.end,
+    )
+    data = [formats.request_data(case) for case in cases]
+    return formats.respond(_fmt(fmt), "service_requests", data)
+
+
+@require_GET
+def request_detail(request: HttpRequest, reference: str, fmt: str | None = None) -> HttpResponse:
+    case = selectors.request_by_reference(reference)
+    if case is None:
+        return formats.errors_respond(
+            _fmt(fmt), 404, [(404, f"No service request has the id '{reference[:40]}'.")]
+        )
+    return formats.respond(_fmt(fmt), "service_requests", [formats.request_data(case)])
+
+
+@require_GET
+def token_detail(request: HttpRequest, token: str, fmt: str | None = None) -> HttpResponse:
+    # Requests get their id at once, so no token is ever issued and none can be found.
+    return formats.errors_respond(
+        _fmt(fmt),
+        404,
+        [(404, "Tokens are not issued here: POST requests returns the service_request_id.")],
+    )
+
+
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    fmt = formats.XML if path.endswith(".xml") else formats.JSON
+    return formats.errors_respond(
+        fmt, 404, [(404, "No such Open311 resource. See discovery for the routes.")]
+    )
