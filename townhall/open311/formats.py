@@ -8,7 +8,7 @@ XML goes through ElementTree, which escapes every value; characters XML cannot c
 import json
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - building XML, never parsing input
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpResponse
@@ -25,6 +25,8 @@ CONTENT_TYPES = {
     XML: "text/xml; charset=utf-8",
 }
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this server's Open311 interface last changed, for discovery's changeset.
+CHANGESET = datetime(2026, 11, 23, tzinfo=UTC)
 
 # In XML, each list is an element of repeated children: <services><service>...
 ITEM_NAMES = {
@@ -91,16 +93,16 @@ def errors_respond(fmt: str, status: int, errors: list[tuple[int, str]]) -> Http
     return respond(fmt, "errors", data, status=status)
 
 
-def discovery_data(*, base_url: str, contact: str, changeset: datetime | None) -> dict:
+def discovery_data(*, base_url: str, contact: str) -> dict:
     return {
-        "changeset": w3c(changeset),
+        "changeset": w3c(CHANGESET),
         "contact": contact,
         "key_service": "Ask the council's digital team for an API key.",
         "endpoints": [
             {
                 "specification": SPECIFICATION,
                 "url": base_url,
-                "changeset": w3c(changeset),
+                "changeset": w3c(CHANGESET),
                 "type": "production",
                 "formats": [CONTENT_TYPES[XML].split(";")[0], CONTENT_TYPES[JSON].split(";")[0]],
             }

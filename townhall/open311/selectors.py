@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from townhall.cases.models import Case
 from townhall.catalogue.models import Service
+from townhall.eforms.models import FormVersion
 
 # Form fields that Open311 carries in its own parameters (lat/long, address_string, email,
 # media_url...) or cannot carry at all, so they are not offered as attributes.
@@ -53,6 +54,15 @@ def services_offered() -> QuerySet[Service]:
         Service.objects.filter(is_published=True, audience=Service.Audience.PUBLIC)
         .exclude(open311_code="")
         .select_related("department", "form")
+        .prefetch_related(
+            Prefetch(
+                "form__versions",
+                queryset=FormVersion.objects.filter(status=FormVersion.Status.PUBLISHED).order_by(
+                    "-number"
+                ),
+                to_attr="published_versions",
+            )
+        )
         .order_by("open311_code", "name")
     )
 
@@ -85,7 +95,14 @@ def _datatype_description(field: dict, datatype: str) -> str:
 
 def service_attributes(service: Service) -> list[Attribute]:
     """The attributes of a service, generated from its live form version's fields."""
-    version = service.form.live_version() if service.form_id and service.form else None
+    if service.form is None:
+        return []
+    # services_offered() prefetches the published versions, so a list costs no extra queries.
+    published = getattr(service.form, "published_versions", None)
+    if published is None:
+        version = service.form.live_version()
+    else:
+        version = published[0] if published else None
     if version is None:
         return []
     attributes: list[Attribute] = []

@@ -5,14 +5,18 @@ cookie-based, so it is exempt from CSRF.
 """
 
 import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
-from townhall.cases.models import Case
 from townhall.open311 import formats, selectors, services
+
+View = Callable[..., HttpResponse]
 
 
 def _fmt(fmt: str | None) -> str:
@@ -31,25 +35,46 @@ def _body_params(request: HttpRequest) -> MultiValueDict | None:
             return None
         params: MultiValueDict = MultiValueDict()
         for name, value in body.items():
-            values = value if isinstance(value, list) else [value]
+            values = [v for v in (value if isinstance(value, list) else [value]) if v is not None]
             params.setlist(str(name), [v if isinstance(v, str) else json.dumps(v) for v in values])
         return params
     return request.POST
 
 
-@require_GET
+def _methods(*allowed: str) -> Callable[[View], View]:
+    """Refuse other HTTP methods with a spec-shaped 405 error list."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = formats.errors_respond(
+                    _fmt(kwargs.get("fmt")),
+                    405,
+                    [(405, f"{request.method} is not allowed here; use {' or '.join(allowed)}.")],
+                )
+                response["Allow"] = ", ".join(allowed)
+                return response
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+READ = ("GET", "HEAD")
+
+
+@_methods(*READ)
 def discovery(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
-    base_url = request.build_absolute_uri("/open311/v2/")
-    latest = Case.objects.filter(channel="open311").order_by("-created_at").first()
     data = formats.discovery_data(
-        base_url=base_url,
+        base_url=request.build_absolute_uri(reverse("open311:discovery").removesuffix("discovery")),
         contact=request.build_absolute_uri("/"),
-        changeset=latest.created_at if latest else None,
     )
     return formats.respond(_fmt(fmt), "discovery", data)
 
 
-@require_GET
+@_methods(*READ)
 def service_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     data = [
         formats.service_data(service, bool(selectors.service_attributes(service)))
@@ -58,7 +83,7 @@ def service_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return formats.respond(_fmt(fmt), "services", data)
 
 
-@require_GET
+@_methods(*READ)
 def service_definition(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
     service = selectors.service_by_code(code)
     if service is None:
@@ -94,7 +119,7 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@_methods(*READ, "POST")
 def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     if request.method == "POST":
         return _requests_post(request, _fmt(fmt))
@@ -112,7 +137,7 @@ def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return formats.respond(_fmt(fmt), "service_requests", data)
 
 
-@require_GET
+@_methods(*READ)
 def request_detail(request: HttpRequest, reference: str, fmt: str | None = None) -> HttpResponse:
     case = selectors.request_by_reference(reference)
     if case is None:
@@ -122,7 +147,7 @@ def request_detail(request: HttpRequest, reference: str, fmt: str | None = None)
     return formats.respond(_fmt(fmt), "service_requests", [formats.request_data(case)])
 
 
-@require_GET
+@_methods(*READ)
 def token_detail(request: HttpRequest, token: str, fmt: str | None = None) -> HttpResponse:
     # Requests get their id at once, so no token is ever issued and none can be found.
     return formats.errors_respond(

@@ -1,6 +1,7 @@
 """discovery, services and service definitions, in both formats."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,49 @@ def test_unknown_route_is_a_spec_shaped_404(client, world):
     response = client.get(BASE + "nothing-here.xml")
     assert response.status_code == 404
     assert xml_root(response.content).tag == "errors"
+
+
+def test_listing_services_costs_the_same_queries_however_many_there_are(
+    client, world, django_assert_max_num_queries
+):
+    for n in range(5):
+        service = make_service(slug=f"extra-{n}", name=f"Extra {n}", prefix=f"EX{n}")
+        Service.objects.filter(pk=service.pk).update(open311_code=f"extra_{n}")
+    with django_assert_max_num_queries(4):
+        response = client.get(BASE + "services.json")
+    assert len(response.json()) == 6
+
+
+def test_other_methods_get_a_spec_shaped_405(client, world):
+    response = client.post(BASE + "services.xml")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert xml_root(response.content).findtext("error/code") == "405"
+    assert client.delete(BASE + "requests.json").status_code == 405
+    assert client.head(BASE + "services.json").status_code == 200
+
+
+DEMO_FORMS = sorted(
+    (Path(__file__).resolve().parents[2] / "catalogue" / "demo_forms").glob("*.json")
+)
+
+
+@pytest.mark.parametrize("path", DEMO_FORMS, ids=lambda p: p.stem)
+def test_every_demo_form_makes_a_well_formed_service_definition(client, path):
+    definition = json.loads(path.read_text())
+    service = make_service(definition=definition, slug=path.stem[:50], name=path.stem)
+    response = client.get(BASE + "services/fly_tipping.xml")
+    assert response.status_code == 200
+    root = xml_root(response.content)
+    for attribute in root.findall("attributes/attribute"):
+        assert attribute.findtext("datatype") in {
+            "string",
+            "number",
+            "datetime",
+            "text",
+            "singlevaluelist",
+            "multivaluelist",
+        }
+        if attribute.findtext("datatype").endswith("valuelist"):
+            assert attribute.findall("values/value")
+    assert service.pk
