@@ -5,6 +5,7 @@ cookie-based, so it is exempt from CSRF.
 """
 
 import json
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,7 +15,10 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt
 
-from townhall.open311 import formats, selectors, services
+from townhall.core.audit import client_ip
+from townhall.open311 import formats, selectors, services, throttle
+
+logger = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
 
@@ -41,8 +45,17 @@ def _body_params(request: HttpRequest) -> MultiValueDict | None:
     return request.POST
 
 
+def _too_many(fmt: str, wait: int) -> HttpResponse:
+    response = formats.errors_respond(
+        fmt, 429, [(429, f"Too many requests: wait {wait} seconds, then try again.")]
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _methods(*allowed: str) -> Callable[[View], View]:
-    """Refuse other HTTP methods with a spec-shaped 405 error list."""
+    """Refuse other HTTP methods with a spec-shaped 405 error list, slow down addresses
+    over their rate limit, and log every request."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -54,8 +67,18 @@ def _methods(*allowed: str) -> Callable[[View], View]:
                     [(405, f"{request.method} is not allowed here; use {' or '.join(allowed)}.")],
                 )
                 response["Allow"] = ", ".join(allowed)
-                return response
-            return view(request, *args, **kwargs)
+            elif wait := throttle.ip_wait(client_ip(request)):
+                response = _too_many(_fmt(kwargs.get("fmt")), wait)
+            else:
+                response = view(request, *args, **kwargs)
+            logger.info(
+                "open311 %s %s %s ip=%s",
+                request.method,
+                request.path,
+                response.status_code,
+                client_ip(request),
+            )
+            return response
 
         return guarded
 
@@ -110,10 +133,17 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
             "api_key is wrong or revoked." if merged.get("api_key") else "api_key is required."
         )
         return formats.errors_respond(fmt, 403, [(403, description)])
+    if wait := throttle.client_wait(client.pk):
+        logger.warning("open311 client=%r over its rate limit", client.name)
+        return _too_many(fmt, wait)
     try:
-        case, _created = services.service_request_create(client=client, data=merged)
+        case, created = services.service_request_create(client=client, data=merged)
     except services.RequestRejected as rejected:
+        logger.info("open311 client=%r post refused: %d errors", client.name, len(rejected.errors))
         return formats.errors_respond(fmt, rejected.status, rejected.errors)
+    logger.info(
+        "open311 client=%r %s case %s", client.name, "created" if created else "retried", case
+    )
     data = [formats.request_created_data(case, services.SERVICE_NOTICE)]
     return formats.respond(fmt, "service_requests", data)
 
