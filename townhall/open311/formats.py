@@ -148,7 +148,7 @@ def request_data(case: Case) -> dict:
     return {
         "service_request_id": case.reference,
         "status": STATUSES.get(case.status, "open"),
-        "status_notes": None,
+        "status_notes": getattr(case, "status_notes", None) or None,
         "service_name": case.service.name,
         "service_code": case.service.open311_code,
         "description": description,

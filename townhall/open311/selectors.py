@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from townhall.cases.models import Case
+from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import Service
 from townhall.eforms.models import FormVersion
 
@@ -139,7 +139,16 @@ def service_attributes(service: Service) -> list[Attribute]:
 
 
 def requests_visible() -> QuerySet[Case]:
-    """Cases anyone may see over Open311: those of offered, non-sensitive services."""
+    """Cases anyone may see over Open311: those of offered, non-sensitive services, each
+    with `status_notes`: the public note of its latest status change, if any."""
+    latest_note = (
+        CaseEvent.objects.filter(
+            case=OuterRef("pk"), kind=CaseEvent.Kind.STATUS_CHANGED, is_public=True
+        )
+        .exclude(text="")
+        .order_by("-at", "-id")
+        .values("text")[:1]
+    )
     return (
         Case.objects.filter(
             service__audience=Service.Audience.PUBLIC,
@@ -147,6 +156,7 @@ def requests_visible() -> QuerySet[Case]:
         )
         .exclude(service__open311_code="")
         .select_related("service", "department", "open311_submission")
+        .annotate(status_notes=Subquery(latest_note))
     )
 
 

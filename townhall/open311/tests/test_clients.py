@@ -30,3 +30,17 @@ def test_the_demo_client_is_created_once_with_the_acceptance_key():
     demo_open311_client_load()
     assert ApiClient.objects.count() == 1
     assert api_client_for_key("demo-open311-key").name == "Demo Open311 client"
+
+
+def test_the_commands_create_a_client_showing_its_key_once_and_revoke_it():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("open311_client_create", "Street app", stdout=out)
+    raw_key = out.getvalue().rsplit(": ", 1)[1].strip()
+    client = api_client_for_key(raw_key)
+    assert client.name == "Street app"
+    call_command("open311_client_revoke", str(client.pk), stdout=StringIO())
+    assert api_client_for_key(raw_key) is None

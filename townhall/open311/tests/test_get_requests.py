@@ -176,3 +176,28 @@ def test_an_open311_report_reads_back_with_its_full_description(client, world):
     posted = client.post(URL, good_report(description=long_text)).json()[0]
     [request] = client.get(BASE + f"requests/{posted['service_request_id']}.json").json()
     assert request["description"] == long_text.strip()
+
+
+def test_status_notes_are_the_latest_public_status_note(client, world):
+    service, _ = world
+    case = _case(service)
+    case_change_status(
+        case=case,
+        actor=None,
+        status="closed",
+        resolution="completed",
+        public_note="Cleared by the street team",
+        notify=False,
+    )
+    [request] = client.get(URL).json()
+    assert request["status_notes"] == "Cleared by the street team"
+
+
+def test_listing_requests_costs_the_same_queries_however_many(
+    client, world, django_assert_max_num_queries
+):
+    service, _ = world
+    for _ in range(10):
+        _case(service)
+    with django_assert_max_num_queries(2):
+        assert len(client.get(URL).json()) == 10
