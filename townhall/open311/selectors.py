@@ -75,6 +75,9 @@ def service_by_code(code: str) -> Service | None:
 
 
 def _datatype_description(field: dict, datatype: str) -> str:
+    if datatype == "datetime":
+        # The form's hint is for people typing day, month and year; clients send ISO dates.
+        return "A date, like 2026-01-31 (a W3C datetime is accepted too)"
     if field.get("hint"):
         return str(field["hint"])
     if datatype == "number":
@@ -83,8 +86,6 @@ def _datatype_description(field: dict, datatype: str) -> str:
         kind = "A whole number" if field.get("integer") else "A number"
         said = " and ".join(b for b in bounds if b)
         return f"{kind} {said}".strip()
-    if datatype == "datetime":
-        return "A date, like 2026-01-31"
     if datatype == "multivaluelist":
         return "One or more of the keys listed"
     if datatype == "singlevaluelist":
