@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from townhall.cases.models import Case
+from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import Service
 from townhall.core.calendars import LONDON
 from townhall.open311.selectors import Attribute
@@ -36,6 +36,7 @@ ITEM_NAMES = {
     "attributes": "attribute",
     "values": "value",
     "endpoints": "endpoint",
+    "service_request_updates": "request_update",
     "formats": "format",
 }
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -173,3 +174,43 @@ def request_created_data(case: Case, service_notice: str) -> dict:
         "service_notice": service_notice,
         "account_id": None,
     }
+
+
+# mySociety's extended statuses, from a case's status and how it was resolved.
+EXTENDED_STATUSES: dict[str, str] = {
+    Case.Status.OPEN: "OPEN",
+    Case.Status.IN_PROGRESS: "IN_PROGRESS",
+    Case.Resolution.COMPLETED: "FIXED",
+    Case.Resolution.NO_FURTHER_ACTION: "NO_FURTHER_ACTION",
+    Case.Resolution.DUPLICATE: "DUPLICATE",
+    Case.Resolution.NOT_COUNCILS_RESPONSIBILITY: "NOT_COUNCILS_RESPONSIBILITY",
+    Case.Resolution.WITHDRAWN: "CLOSED",
+}
+
+
+def extended_status(status: str, resolution: str = "") -> str:
+    if status == Case.Status.CLOSED:
+        return EXTENDED_STATUSES.get(resolution, "CLOSED")
+    return EXTENDED_STATUSES.get(status, "OPEN")
+
+
+def update_data(event: CaseEvent) -> dict:
+    """A council update as a mySociety request_update."""
+    # A status change carries its own status; a note takes the status the case had then.
+    changed = event.data if event.kind == CaseEvent.Kind.STATUS_CHANGED else None
+    changed = changed or getattr(event, "status_then", None) or {"to": Case.Status.OPEN}
+    status = str(changed.get("to", ""))
+    resolution = str(changed.get("resolution", "") or "")
+    return {
+        "update_id": str(event.pk),
+        "service_request_id": event.case.reference,
+        "status": extended_status(status, resolution),
+        "external_status_code": resolution or status,
+        "updated_datetime": w3c(event.at),
+        "description": event.text,
+        "media_url": None,
+    }
+
+
+def update_created_data(event: CaseEvent) -> dict:
+    return {"update_id": str(event.pk)}

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 
 from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import Service
@@ -192,3 +192,28 @@ def requests_search(
 
 def request_by_reference(reference: str) -> Case | None:
     return requests_visible().filter(reference=reference).first()
+
+
+def request_updates(*, client_id: int, start: datetime, end: datetime) -> list[CaseEvent]:
+    """The council's public updates (status changes, public notes) on the requests a client
+    sent, oldest first, at most REQUESTS_LIMIT. The client's own comments are not echoed.
+    Each has `status_then`: the data of the case's latest status change at that moment."""
+    status_then = (
+        CaseEvent.objects.filter(
+            case=OuterRef("case"), kind=CaseEvent.Kind.STATUS_CHANGED, at__lte=OuterRef("at")
+        )
+        .order_by("-at", "-id")
+        .values("data")[:1]
+    )
+    return list(
+        CaseEvent.objects.filter(
+            case__open311_submission__client_id=client_id,
+            kind__in=[CaseEvent.Kind.STATUS_CHANGED, CaseEvent.Kind.PUBLIC_NOTE],
+            is_public=True,
+            at__gte=start,
+            at__lte=end,
+        )
+        .select_related("case")
+        .annotate(status_then=Subquery(status_then, output_field=JSONField()))
+        .order_by("at", "id")[:REQUESTS_LIMIT]
+    )

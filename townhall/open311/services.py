@@ -13,20 +13,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
 
-from townhall.cases.models import Case
-from townhall.cases.services import case_create
+from townhall.cases.models import Case, CaseEvent
+from townhall.cases.services import case_add_resident_comment, case_create
 from townhall.catalogue.models import Channel, Service
 from townhall.core.calendars import LONDON
 from townhall.eforms.fields import clean_text
 from townhall.open311.models import ApiClient, Open311Submission
-from townhall.open311.selectors import Attribute, service_attributes, service_by_code
+from townhall.open311.selectors import (
+    Attribute,
+    request_by_reference,
+    service_attributes,
+    service_by_code,
+)
 from townhall.places import selectors as places
 
 DESCRIPTION_MAX = 4000
@@ -396,9 +401,25 @@ def _w3c_parse(data: MultiValueDict, name: str, errors: Errors) -> datetime | No
     return moment
 
 
+def _date_window(data: MultiValueDict, errors: Errors) -> tuple[datetime, datetime]:
+    """start_date and end_date with the spec's defaults: with neither, the last 90 days;
+    one alone reaches 90 days from it; a range may not span more."""
+    start = _w3c_parse(data, "start_date", errors)
+    end = _w3c_parse(data, "end_date", errors)
+    if start is None:
+        end = end or timezone.now()
+        start = end - DEFAULT_WINDOW
+    elif end is None:
+        end = start + DEFAULT_WINDOW
+    if start > end:
+        errors.append((400, "start_date must be before end_date."))
+    elif end - start > DEFAULT_WINDOW:
+        errors.append((400, "start_date and end_date may not span more than 90 days."))
+    return start, end
+
+
 def requests_query_check(*, data: MultiValueDict) -> tuple[RequestsQuery, Errors]:
-    """Check the filters of GET requests and apply the spec's defaults: with no dates, the
-    last 90 days; one date alone reaches 90 days from it; a range may not span more."""
+    """Check the filters of GET requests, with the spec's 90-day window for dates."""
     errors: Errors = []
     query = RequestsQuery(
         references=_comma_list(data, "service_request_id"),
@@ -408,21 +429,65 @@ def requests_query_check(*, data: MultiValueDict) -> tuple[RequestsQuery, Errors
     wrong = [s for s in query.statuses if s not in STATUS_VALUES]
     if wrong:
         errors.append((400, f"status must be open or closed, not {', '.join(wrong[:5])}."))
-    start = _w3c_parse(data, "start_date", errors)
-    end = _w3c_parse(data, "end_date", errors)
     if query.references:
-        return query, errors  # ids override every other filter
-    if start is None and end is None:
-        end = timezone.now()
-        start = end - DEFAULT_WINDOW
-    elif start is None and end is not None:
-        start = end - DEFAULT_WINDOW
-    elif end is None and start is not None:
-        end = start + DEFAULT_WINDOW
-    if start is not None and end is not None:
-        if start > end:
-            errors.append((400, "start_date must be before end_date."))
-        elif end - start > DEFAULT_WINDOW:
-            errors.append((400, "start_date and end_date may not span more than 90 days."))
-    query.start, query.end = start, end
+        _date_window(data, errors)  # still checked, then ignored: ids override every filter
+        return query, errors
+    query.start, query.end = _date_window(data, errors)
     return query, errors
+
+
+@dataclass
+class UpdatesQuery:
+    start: datetime
+    end: datetime
+
+
+def request_updates_query_check(*, data: MultiValueDict) -> tuple[UpdatesQuery, Errors]:
+    """Check the filters of mySociety's GET servicerequestupdates (a 90-day window)."""
+    errors: Errors = []
+    start, end = _date_window(data, errors)
+    return UpdatesQuery(start=start, end=end), errors
+
+
+def request_update_create(*, client: ApiClient, data: MultiValueDict) -> CaseEvent:
+    """Record an update a client posts on a request (mySociety's POST servicerequestupdates):
+    a comment from the person who reported it, added through the cases' own door.
+
+    The client's `update_id` (or, without one, the text) is the idempotency key, so an update
+    posted twice is recorded once. Raises RequestRejected with every problem.
+    """
+    errors: Errors = []
+    reference = _param(data, "service_request_id")
+    case = request_by_reference(reference) if reference else None
+    if not reference:
+        errors.append((400, "service_request_id is required."))
+    elif case is None:
+        errors.append((404, f"No service request has the id '{reference[:40]}'."))
+    description = _param(data, "description").replace("\r\n", "\n")
+    media_url = _param(data, "media_url")
+    if not description and not media_url:
+        errors.append((400, "description is required."))
+    if len(description) > DESCRIPTION_MAX:
+        errors.append((400, f"description must be {DESCRIPTION_MAX:,} characters or fewer."))
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            errors.append((400, "media_url must be an http or https URL."))
+    if case is not None and not case.is_open:
+        errors.append((400, f"{case.reference} is closed, so it takes no more updates."))
+    if errors or case is None:
+        status = 404 if errors and all(code == 404 for code, _ in errors) else 400
+        raise RequestRejected(status, errors)
+    update_id = _param(data, "update_id")[:40]
+    key_source = update_id or hashlib.sha256(f"{description}|{media_url}".encode()).hexdigest()
+    text = "\n".join(part for part in (description, media_url) if part)
+    try:
+        return case_add_resident_comment(
+            case=case,
+            resident=None,
+            text=text,
+            idempotency_key=f"open311:{client.pk}:{key_source}"[:64],
+        )
+    except (ValidationError, PermissionDenied) as refused:
+        raise RequestRejected(400, [(400, str(refused.args[0]))]) from refused

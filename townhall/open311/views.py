@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from townhall.core.audit import client_ip
 from townhall.open311 import formats, selectors, services, throttle
+from townhall.open311.models import ApiClient
 
 logger = logging.getLogger(__name__)
 
@@ -117,22 +118,33 @@ def service_definition(request: HttpRequest, code: str, fmt: str | None = None) 
     return formats.respond(_fmt(fmt), "service_definition", data)
 
 
-def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
-    params = _body_params(request)
-    if params is None:
-        return formats.errors_respond(
-            fmt, 400, [(400, "The body is not valid: send form fields or a JSON object.")]
-        )
+def _keyed(
+    request: HttpRequest, fmt: str
+) -> tuple[QueryDict, ApiClient | None, HttpResponse | None]:
+    """The request's parameters (body over query string) and its client, or the error
+    response to send when the body is unreadable or the key missing or wrong."""
     merged = QueryDict(mutable=True)
     merged.update(request.GET)
-    for name in params:
-        merged.setlist(name, params.getlist(name))
+    if request.method == "POST":
+        params = _body_params(request)
+        if params is None:
+            error = (400, "The body is not valid: send form fields or a JSON object.")
+            return merged, None, formats.errors_respond(fmt, 400, [error])
+        for name in params:
+            merged.setlist(name, params.getlist(name))
     client = services.api_client_for_key(merged.get("api_key"))
     if client is None:
         description = (
             "api_key is wrong or revoked." if merged.get("api_key") else "api_key is required."
         )
-        return formats.errors_respond(fmt, 403, [(403, description)])
+        return merged, None, formats.errors_respond(fmt, 403, [(403, description)])
+    return merged, client, None
+
+
+def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
+    merged, client, refusal = _keyed(request, fmt)
+    if client is None:
+        return refusal or formats.errors_respond(fmt, 403, [(403, "api_key is required.")])
     if wait := throttle.client_wait(client.pk):
         logger.warning("open311 client=%r over its rate limit", client.name)
         return _too_many(fmt, wait)
@@ -191,4 +203,28 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     fmt = formats.XML if path.endswith(".xml") else formats.JSON
     return formats.errors_respond(
         fmt, 404, [(404, "No such Open311 resource. See discovery for the routes.")]
+    )
+
+
+@csrf_exempt
+@_methods(*READ, "POST")
+def update_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """mySociety's extension: the council's updates to a client, and the client's to us."""
+    out = _fmt(fmt)
+    data, client, refusal = _keyed(request, out)
+    if client is None:
+        return refusal or formats.errors_respond(out, 403, [(403, "api_key is required.")])
+    if request.method == "POST":
+        try:
+            event = services.request_update_create(client=client, data=data)
+        except services.RequestRejected as rejected:
+            return formats.errors_respond(out, rejected.status, rejected.errors)
+        logger.info("open311 client=%r update %s on %s", client.name, event.pk, event.case_id)
+        return formats.respond(out, "service_request_updates", [formats.update_created_data(event)])
+    query, errors = services.request_updates_query_check(data=data)
+    if errors:
+        return formats.errors_respond(out, 400, errors)
+    events = selectors.request_updates(client_id=client.pk, start=query.start, end=query.end)
+    return formats.respond(
+        out, "service_request_updates", [formats.update_data(event) for event in events]
     )

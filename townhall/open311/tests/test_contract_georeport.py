@@ -18,6 +18,12 @@ def _as_list(parsed) -> list:
 
 @pytest.fixture
 def root(live_server) -> str:
+    httpd = live_server.thread.httpd
+    if httpd.connections_override:
+        # In-memory SQLite: the server's threads share the test's connection, so closing it
+        # after each request is moot, and it races the test's teardown (a thread-sharing
+        # error printed at exit). Django leaves this hook for tests to replace.
+        httpd._close_connections = lambda: None
     make_open311_world()
     return f"{live_server.url}/open311/v2"
 
