@@ -38,6 +38,7 @@ ITEM_NAMES = {
     "endpoints": "endpoint",
     "service_request_updates": "request_update",
     "formats": "format",
+    "groups": "group",
 }
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -111,15 +112,22 @@ def discovery_data(*, base_url: str, contact: str) -> dict:
     }
 
 
+INACTIVE = "inactive"  # mySociety's keyword for a service that takes no new reports
+
+
 def service_data(service: Service, has_attributes: bool) -> dict:
+    keywords = [k.strip() for k in service.keywords.split(",") if k.strip()]
+    if not service.is_published:
+        keywords.append(INACTIVE)
     return {
         "service_code": service.open311_code,
         "service_name": service.name,
         "description": service.summary,
         "metadata": has_attributes,
         "type": "realtime",
-        "keywords": service.keywords,
+        "keywords": ",".join(keywords),
         "group": service.department.name,
+        "groups": [service.department.name],  # mySociety's extension
     }
 
 

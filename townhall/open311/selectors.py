@@ -48,10 +48,11 @@ class Attribute:
         return {key for key, _ in self.values}
 
 
-def services_offered() -> QuerySet[Service]:
-    """Published public services with an Open311 code, in code order."""
+def services_listed() -> QuerySet[Service]:
+    """Public services with an Open311 code, in code order: the published ones, and the
+    retired (unpublished) ones, which clients still need to show their old reports."""
     return (
-        Service.objects.filter(is_published=True, audience=Service.Audience.PUBLIC)
+        Service.objects.filter(audience=Service.Audience.PUBLIC)
         .exclude(open311_code="")
         .select_related("department", "form")
         .prefetch_related(
@@ -67,11 +68,17 @@ def services_offered() -> QuerySet[Service]:
     )
 
 
-def service_by_code(code: str) -> Service | None:
-    """The offered service with this Open311 code, or None."""
+def services_offered() -> QuerySet[Service]:
+    """The services that take new reports over Open311: the published ones."""
+    return services_listed().filter(is_published=True)
+
+
+def service_by_code(code: str, *, retired_too: bool = False) -> Service | None:
+    """The service with this Open311 code, or None; retired ones only when asked for."""
     if not code:
         return None
-    return services_offered().filter(open311_code=code).first()
+    services = services_listed() if retired_too else services_offered()
+    return services.filter(open311_code=code).order_by("-is_published").first()
 
 
 def _datatype_description(field: dict, datatype: str) -> str:

@@ -214,6 +214,8 @@ def service_request_check(*, data: MultiValueDict) -> tuple[CheckedRequest | Non
     service = service_by_code(code)
     if not code:
         errors.append((400, "service_code is required. GET services for the list of codes."))
+    elif service is None and service_by_code(code, retired_too=True) is not None:
+        errors.append((400, f"service_code '{code[:60]}' is retired and takes no new reports."))
     elif service is None:
         errors.append(
             (400, f"service_code '{code[:60]}' is not a service here. GET services for the codes.")

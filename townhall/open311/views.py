@@ -102,14 +102,14 @@ def discovery(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 def service_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     data = [
         formats.service_data(service, bool(selectors.service_attributes(service)))
-        for service in selectors.services_offered()
+        for service in selectors.services_listed()
     ]
     return formats.respond(_fmt(fmt), "services", data)
 
 
 @_methods(*READ)
 def service_definition(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
-    service = selectors.service_by_code(code)
+    service = selectors.service_by_code(code, retired_too=True)
     if service is None:
         return formats.errors_respond(
             _fmt(fmt), 404, [(404, f"No service has the code '{code[:60]}'. GET services.")]

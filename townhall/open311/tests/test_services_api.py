@@ -52,6 +52,7 @@ def test_services_lists_offered_services_in_json_by_default(client, world):
                 "type": "realtime",
                 "keywords": "",
                 "group": "Waste and street scene",
+                "groups": ["Waste and street scene"],
             }
         ]
 
@@ -70,7 +71,9 @@ def test_services_in_xml(client, world):
         "type",
         "keywords",
         "group",
+        "groups",
     ]
+    assert [g.text for g in service.findall("groups/group")] == ["Waste and street scene"]
     assert service.findtext("metadata") == "true"
     assert service.findtext("group") == "Waste and street scene"
 
@@ -177,3 +180,16 @@ def test_every_demo_form_makes_a_well_formed_service_definition(client, path):
         if attribute.findtext("datatype").endswith("valuelist"):
             assert attribute.findall("values/value")
     assert service.pk
+
+
+def test_a_retired_service_is_listed_as_inactive_and_takes_no_reports(client, world):
+    from townhall.open311.tests.factories import good_report
+
+    service, _ = world
+    Service.objects.filter(pk=service.pk).update(is_published=False, keywords="rubbish, dumping")
+    [listed] = client.get(BASE + "services.json").json()
+    assert listed["keywords"] == "rubbish,dumping,inactive"
+    assert client.get(BASE + "services/fly_tipping.json").status_code == 200
+    response = client.post(BASE + "requests.json", good_report())
+    assert response.status_code == 400
+    assert "retired" in response.json()[0]["description"]
