@@ -118,9 +118,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str | None = None) 
     return formats.respond(_fmt(fmt), "service_definition", data)
 
 
-def _keyed(
-    request: HttpRequest, fmt: str
-) -> tuple[QueryDict, ApiClient | None, HttpResponse | None]:
+def _keyed(request: HttpRequest, fmt: str) -> tuple[QueryDict, ApiClient] | HttpResponse:
     """The request's parameters (body over query string) and its client, or the error
     response to send when the body is unreadable or the key missing or wrong."""
     merged = QueryDict(mutable=True)
@@ -129,7 +127,7 @@ def _keyed(
         params = _body_params(request)
         if params is None:
             error = (400, "The body is not valid: send form fields or a JSON object.")
-            return merged, None, formats.errors_respond(fmt, 400, [error])
+            return formats.errors_respond(fmt, 400, [error])
         for name in params:
             merged.setlist(name, params.getlist(name))
     client = services.api_client_for_key(merged.get("api_key"))
@@ -137,14 +135,15 @@ def _keyed(
         description = (
             "api_key is wrong or revoked." if merged.get("api_key") else "api_key is required."
         )
-        return merged, None, formats.errors_respond(fmt, 403, [(403, description)])
-    return merged, client, None
+        return formats.errors_respond(fmt, 403, [(403, description)])
+    return merged, client
 
 
 def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
-    merged, client, refusal = _keyed(request, fmt)
-    if client is None:
-        return refusal or formats.errors_respond(fmt, 403, [(403, "api_key is required.")])
+    keyed = _keyed(request, fmt)
+    if isinstance(keyed, HttpResponse):
+        return keyed
+    merged, client = keyed
     if wait := throttle.client_wait(client.pk):
         logger.warning("open311 client=%r over its rate limit", client.name)
         return _too_many(fmt, wait)
@@ -211,9 +210,10 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 def update_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """mySociety's extension: the council's updates to a client, and the client's to us."""
     out = _fmt(fmt)
-    data, client, refusal = _keyed(request, out)
-    if client is None:
-        return refusal or formats.errors_respond(out, 403, [(403, "api_key is required.")])
+    keyed = _keyed(request, out)
+    if isinstance(keyed, HttpResponse):
+        return keyed
+    data, client = keyed
     if request.method == "POST":
         try:
             event = services.request_update_create(client=client, data=data)
