@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "townhall.cases",
     "townhall.portal",
     "townhall.desk",
+    "townhall.open311",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("account/", include("townhall.accounts.urls")),
     path("staff/", include("townhall.desk.urls")),
+    path("open311/v2/", include("townhall.open311.urls")),
     path("", include("townhall.portal.urls")),
 ]

@@ -1,0 +1,43 @@
+from django.db import models
+
+
+class ApiClient(models.Model):
+    """A system allowed to post reports over Open311 (FixMyStreet, an app, a partner).
+
+    Only a SHA-256 hash of its key is stored, with the first characters for people to tell
+    keys apart: a leaked database does not leak usable keys.
+    """
+
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_prefix = models.CharField(max_length=8, editable=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+
+class Open311Submission(models.Model):
+    """What a client posted for one case: the fields the case has no place for (the full
+    description, attribute answers), and a fingerprint that makes retries idempotent."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="submissions")
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="open311_submission"
+    )
+    fingerprint = models.CharField(max_length=64)
+    description = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    media_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "fingerprint", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.client.name}: {self.case_id}"

@@ -1,0 +1,226 @@
+"""Reads for the Open311 door: which services are offered, what each asks, and the requests."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
+
+from townhall.cases.models import Case, CaseEvent
+from townhall.catalogue.models import Service
+from townhall.eforms.models import FormVersion
+
+# Form fields that Open311 carries in its own parameters (lat/long, address_string, email,
+# media_url...) or cannot carry at all, so they are not offered as attributes.
+SKIPPED_FIELD_TYPES = {"location", "address", "file", "declaration", "email", "phone"}
+CONTACT_FIELD_PREFIX = "contact_"
+
+DATATYPES = {
+    "text": "string",
+    "textarea": "text",
+    "number": "number",
+    "date": "datetime",
+    "radios": "singlevaluelist",
+    "select": "singlevaluelist",
+    "yesno": "singlevaluelist",
+    "checkboxes": "multivaluelist",
+}
+LIST_DATATYPES = {"singlevaluelist", "multivaluelist"}
+YES_NO_VALUES = [{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}]
+
+REQUESTS_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One question of a service's form, as an Open311 attribute."""
+
+    code: str
+    datatype: str
+    required: bool
+    description: str
+    datatype_description: str
+    order: int
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def keys(self) -> set[str]:
+        return {key for key, _ in self.values}
+
+
+def services_listed() -> QuerySet[Service]:
+    """Public services with an Open311 code, in code order: the published ones, and the
+    retired (unpublished) ones, which clients still need to show their old reports."""
+    return (
+        Service.objects.filter(audience=Service.Audience.PUBLIC)
+        .exclude(open311_code="")
+        .select_related("department", "form")
+        .prefetch_related(
+            Prefetch(
+                "form__versions",
+                queryset=FormVersion.objects.filter(status=FormVersion.Status.PUBLISHED).order_by(
+                    "-number"
+                ),
+                to_attr="published_versions",
+            )
+        )
+        .order_by("open311_code", "name")
+    )
+
+
+def services_offered() -> QuerySet[Service]:
+    """The services that take new reports over Open311: the published ones."""
+    return services_listed().filter(is_published=True)
+
+
+def service_by_code(code: str, *, retired_too: bool = False) -> Service | None:
+    """The service with this Open311 code, or None; retired ones only when asked for."""
+    if not code:
+        return None
+    services = services_listed() if retired_too else services_offered()
+    return services.filter(open311_code=code).order_by("-is_published").first()
+
+
+def _datatype_description(field: dict, datatype: str) -> str:
+    if datatype == "datetime":
+        # The form's hint is for people typing day, month and year; clients send ISO dates.
+        return "A date, like 2026-01-31 (a W3C datetime is accepted too)"
+    if field.get("hint"):
+        return str(field["hint"])
+    if datatype == "number":
+        bounds = [f"at least {field['min']}" if "min" in field else ""]
+        bounds.append(f"at most {field['max']}" if "max" in field else "")
+        kind = "A whole number" if field.get("integer") else "A number"
+        said = " and ".join(b for b in bounds if b)
+        return f"{kind} {said}".strip()
+    if datatype == "multivaluelist":
+        return "One or more of the keys listed"
+    if datatype == "singlevaluelist":
+        return "One of the keys listed"
+    limit = field.get("max_length")
+    return f"Up to {limit:,} characters" if limit else ""
+
+
+def service_attributes(service: Service) -> list[Attribute]:
+    """The attributes of a service, generated from its live form version's fields."""
+    if service.form is None:
+        return []
+    # services_offered() prefetches the published versions, so a list costs no extra queries.
+    published = getattr(service.form, "published_versions", None)
+    if published is None:
+        version = service.form.live_version()
+    else:
+        version = published[0] if published else None
+    if version is None:
+        return []
+    attributes: list[Attribute] = []
+    for page in version.definition.get("pages", []):
+        conditional = bool(page.get("show_if"))
+        for field in page.get("fields", []):
+            datatype = DATATYPES.get(field["type"])
+            if (
+                datatype is None
+                or field["type"] in SKIPPED_FIELD_TYPES
+                or field["name"].startswith(CONTACT_FIELD_PREFIX)
+            ):
+                continue
+            if field["type"] == "yesno":
+                values = tuple((v["key"], v["name"]) for v in YES_NO_VALUES)
+            else:
+                values = tuple(
+                    (str(option["value"]), str(option.get("label", option["value"])))
+                    for option in field.get("options", [])
+                )
+            attributes.append(
+                Attribute(
+                    code=field["name"],
+                    datatype=datatype,
+                    # A question shown only on some answers cannot be required of everyone.
+                    required=bool(field.get("required")) and not conditional,
+                    description=field["label"],
+                    datatype_description=_datatype_description(field, datatype),
+                    order=len(attributes) + 1,
+                    values=values if datatype in LIST_DATATYPES else (),
+                )
+            )
+    return attributes
+
+
+def requests_visible() -> QuerySet[Case]:
+    """Cases anyone may see over Open311: those of offered, non-sensitive services, each
+    with `status_notes`: the public note of its latest status change, if any."""
+    latest_note = (
+        CaseEvent.objects.filter(
+            case=OuterRef("pk"), kind=CaseEvent.Kind.STATUS_CHANGED, is_public=True
+        )
+        .exclude(text="")
+        .order_by("-at", "-id")
+        .values("text")[:1]
+    )
+    return (
+        Case.objects.filter(
+            service__audience=Service.Audience.PUBLIC,
+            service__is_sensitive=False,
+        )
+        .exclude(service__open311_code="")
+        .select_related("service", "department", "open311_submission")
+        .annotate(status_notes=Subquery(latest_note))
+    )
+
+
+def requests_search(
+    *,
+    references: list[str] | None = None,
+    service_codes: list[str] | None = None,
+    statuses: list[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[Case]:
+    """Requests matching the filters, newest first, at most REQUESTS_LIMIT. References,
+    when given, override every other filter (as the spec says)."""
+    cases = requests_visible()
+    if references:
+        return list(cases.filter(reference__in=references).order_by("-created_at")[:REQUESTS_LIMIT])
+    if service_codes:
+        cases = cases.filter(service__open311_code__in=service_codes)
+    if statuses:
+        case_statuses: list[Any] = []
+        if "open" in statuses:
+            case_statuses += [Case.Status.OPEN, Case.Status.IN_PROGRESS]
+        if "closed" in statuses:
+            case_statuses.append(Case.Status.CLOSED)
+        cases = cases.filter(status__in=case_statuses)
+    if start is not None:
+        cases = cases.filter(created_at__gte=start)
+    if end is not None:
+        cases = cases.filter(created_at__lte=end)
+    return list(cases.order_by("-created_at")[:REQUESTS_LIMIT])
+
+
+def request_by_reference(reference: str) -> Case | None:
+    return requests_visible().filter(reference=reference).first()
+
+
+def request_updates(*, client_id: int, start: datetime, end: datetime) -> list[CaseEvent]:
+    """The council's public updates (status changes, public notes) on the requests a client
+    sent, oldest first, at most REQUESTS_LIMIT. The client's own comments are not echoed.
+    Each has `status_then`: the data of the case's latest status change at that moment."""
+    status_then = (
+        CaseEvent.objects.filter(
+            case=OuterRef("case"), kind=CaseEvent.Kind.STATUS_CHANGED, at__lte=OuterRef("at")
+        )
+        .order_by("-at", "-id")
+        .values("data")[:1]
+    )
+    return list(
+        CaseEvent.objects.filter(
+            case__open311_submission__client_id=client_id,
+            kind__in=[CaseEvent.Kind.STATUS_CHANGED, CaseEvent.Kind.PUBLIC_NOTE],
+            is_public=True,
+            at__gte=start,
+            at__lte=end,
+        )
+        .select_related("case")
+        .annotate(status_then=Subquery(status_then, output_field=JSONField()))
+        .order_by("at", "id")[:REQUESTS_LIMIT]
+    )

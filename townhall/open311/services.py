@@ -1,0 +1,495 @@
+"""Writes for the Open311 door: API clients, and service requests becoming cases.
+
+A posted request is checked in full first, so a client hears every problem at once; only a
+request with no problems reaches `case_create`, the same door the portal and the desk use.
+"""
+
+import hashlib
+import json
+import math
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.dateparse import parse_date, parse_datetime
+
+from townhall.cases.models import Case, CaseEvent
+from townhall.cases.services import case_add_resident_comment, case_create
+from townhall.catalogue.models import Channel, Service
+from townhall.core.calendars import LONDON
+from townhall.eforms.fields import clean_text
+from townhall.open311.models import ApiClient, Open311Submission
+from townhall.open311.selectors import (
+    Attribute,
+    request_by_reference,
+    service_attributes,
+    service_by_code,
+)
+from townhall.places import selectors as places
+
+DESCRIPTION_MAX = 4000
+RETRY_WINDOW = timedelta(minutes=10)
+KEY_PREFIX_LENGTH = 6
+NAME_MAX = 75
+SERVICE_NOTICE = "Thank you. The council will look at your report; track it by its reference."
+# Streets further than this from a point are not the point's street.
+STREET_MAX_DISTANCE_M = 250.0
+
+_ATTRIBUTE_PARAM = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+
+Errors = list[tuple[int, str]]
+
+
+def _key_hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def api_client_create(*, name: str, key: str | None = None) -> tuple[ApiClient, str]:
+    """Register a client and return it with its raw key, which is shown once and never
+    stored. `key` is for fixed keys (the demo's); normally a random one is made."""
+    raw_key = key or secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(
+        name=name.strip()[:100],
+        key_hash=_key_hash(raw_key),
+        key_prefix=raw_key[:KEY_PREFIX_LENGTH],
+    )
+    return client, raw_key
+
+
+def api_client_ensure(*, name: str, key: str) -> ApiClient:
+    """The client holding this fixed key, created if there is none (for the demo). A client
+    that was revoked stays revoked."""
+    existing = ApiClient.objects.filter(key_hash=_key_hash(key)).first()
+    return existing or api_client_create(name=name, key=key)[0]
+
+
+def api_client_for_key(raw_key: str | None) -> ApiClient | None:
+    """The active client holding this key, or None for no key, a wrong one or a revoked one."""
+    if not raw_key:
+        return None
+    return ApiClient.objects.filter(
+        key_hash=_key_hash(raw_key), is_active=True, revoked_at__isnull=True
+    ).first()
+
+
+def api_client_revoke(*, client: ApiClient) -> ApiClient:
+    """Stop a client's key working; its past reports keep their link to it."""
+    client.is_active = False
+    client.revoked_at = client.revoked_at or timezone.now()
+    client.save(update_fields=["is_active", "revoked_at"])
+    return client
+
+
+class RequestRejected(Exception):
+    """A posted request that cannot be accepted, with every reason and the HTTP status."""
+
+    def __init__(self, status: int, errors: Errors) -> None:
+        super().__init__("; ".join(description for _, description in errors))
+        self.status = status
+        self.errors = errors
+
+
+@dataclass
+class CheckedRequest:
+    """A posted request that passed every check, ready to become a case."""
+
+    service: Service
+    description: str
+    lat: float | None
+    lon: float | None
+    uprn: str
+    usrn: str
+    location_text: str
+    email: str
+    phone: str
+    name: str
+    media_url: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """What makes two posts the same report, for idempotent retries."""
+        parts = [
+            self.service.open311_code,
+            None if self.lat is None else round(self.lat, 6),
+            None if self.lon is None else round(self.lon, 6),
+            self.description,
+            self.email.lower(),
+        ]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _param(data: MultiValueDict, name: str) -> str:
+    """A parameter's value, stripped; empty counts as absent (the spec's rule)."""
+    value = data.get(name)
+    return clean_text(value) if isinstance(value, str) else ""
+
+
+def _coordinate(data: MultiValueDict, name: str, limit: float, errors: Errors) -> float | None:
+    raw = _param(data, name)
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        errors.append((400, f"{name} must be a decimal number of degrees, like 51.1465."))
+        return None
+    if not math.isfinite(value) or not -limit <= value <= limit:
+        errors.append((400, f"{name} must be between -{limit:g} and {limit:g} degrees."))
+        return None
+    return value
+
+
+def _attribute_answers(data: MultiValueDict) -> dict[str, list[str]]:
+    answers: dict[str, list[str]] = {}
+    for name in data:
+        match = _ATTRIBUTE_PARAM.match(name)
+        if match:
+            values = [clean_text(v) for v in data.getlist(name) if isinstance(v, str)]
+            answers.setdefault(match.group(1), []).extend(v for v in values if v)
+    return answers
+
+
+def _attribute_check(attribute: Attribute, values: list[str], errors: Errors) -> Any:
+    code = attribute.code
+    if not values:
+        if attribute.required:
+            errors.append((400, f"attribute[{code}] is required: {attribute.description}"))
+        return None
+    if attribute.datatype == "multivaluelist":
+        wrong = [v for v in values if v not in attribute.keys]
+        if wrong:
+            errors.append(
+                (
+                    400,
+                    f"attribute[{code}] has values not in its list: {', '.join(wrong)}. "
+                    f"Use keys from: {', '.join(sorted(attribute.keys))}.",
+                )
+            )
+        return list(dict.fromkeys(values))
+    if len(values) > 1:
+        errors.append((400, f"attribute[{code}] takes one value, not {len(values)}."))
+        return None
+    value = values[0]
+    if attribute.datatype == "singlevaluelist" and value not in attribute.keys:
+        errors.append(
+            (
+                400,
+                f"attribute[{code}] value '{value}' is not in its list. "
+                f"Use one of: {', '.join(sorted(attribute.keys))}.",
+            )
+        )
+    elif attribute.datatype == "number":
+        try:
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError
+        except ValueError:
+            errors.append((400, f"attribute[{code}] must be a number."))
+            return None
+        return int(number) if number.is_integer() else number
+    elif attribute.datatype == "datetime":
+        moment = parse_datetime(value) if "T" in value else None
+        day = moment.date() if moment else parse_date(value) if len(value) == 10 else None
+        if day is None:
+            errors.append((400, f"attribute[{code}] must be a date, like 2026-01-31."))
+            return None
+        return day.isoformat()
+    elif len(value) > DESCRIPTION_MAX:
+        errors.append((400, f"attribute[{code}] must be {DESCRIPTION_MAX:,} characters or fewer."))
+    return value
+
+
+def service_request_check(*, data: MultiValueDict) -> tuple[CheckedRequest | None, Errors]:
+    """Check a posted GeoReport v2 request. Returns the checked request, or None with every
+    problem found (each a status code and a description a client developer can act on)."""
+    errors: Errors = []
+    code = _param(data, "service_code")
+    service = service_by_code(code)
+    if not code:
+        errors.append((400, "service_code is required. GET services for the list of codes."))
+    elif service is None and service_by_code(code, retired_too=True) is not None:
+        errors.append((400, f"service_code '{code[:60]}' is retired and takes no new reports."))
+    elif service is None:
+        errors.append(
+            (400, f"service_code '{code[:60]}' is not a service here. GET services for the codes.")
+        )
+
+    lat = _coordinate(data, "lat", 90, errors)
+    lon = _coordinate(data, "long", 180, errors)
+    has_lat, has_long = bool(_param(data, "lat")), bool(_param(data, "long"))
+    address_string = _param(data, "address_string")[:255]
+    address_id = _param(data, "address_id")
+    uprn, usrn, location_text = "", "", address_string
+    if has_lat != has_long:
+        errors.append((400, "Give both lat and long, or neither."))
+    if not (has_lat or has_long or address_string or address_id):
+        errors.append((400, "A location is required: lat and long, address_string or address_id."))
+    if address_id:
+        address = places.address_by_uprn(address_id)
+        if address is None:
+            errors.append((400, f"address_id '{address_id[:20]}' is not a UPRN in the council."))
+        else:
+            uprn, usrn = address.uprn, address.street.usrn
+            location_text = location_text or str(address)
+            if lat is None and lon is None and not (has_lat or has_long):
+                lat, lon = address.lat, address.lon
+    if lat is not None and lon is not None:
+        if not places.is_within_council_area(lat, lon):
+            errors.append(
+                (400, f"The location {lat:.5f}, {lon:.5f} is outside the council's area.")
+            )
+        elif not usrn:
+            street = places.nearest_street(lat, lon, max_distance_m=STREET_MAX_DISTANCE_M)
+            if street is not None:
+                usrn = street.usrn
+                location_text = location_text or f"Near {street.name}"
+
+    description = _param(data, "description").replace("\r\n", "\n")
+    if len(description) > DESCRIPTION_MAX:
+        errors.append(
+            (
+                400,
+                f"description must be {DESCRIPTION_MAX:,} characters or fewer "
+                f"(it has {len(description):,}).",
+            )
+        )
+    email = _param(data, "email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append((400, "email is not a valid email address."))
+    media_url = _param(data, "media_url")
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            errors.append((400, "media_url must be an http or https URL."))
+
+    answers = _attribute_answers(data)
+    attributes: dict[str, Any] = {}
+    if service is not None:
+        defined = service_attributes(service)
+        unknown = sorted(set(answers) - {a.code for a in defined})
+        if unknown:
+            errors.append(
+                (
+                    400,
+                    f"Unknown attributes for {service.open311_code}: "
+                    f"{', '.join(u[:40] for u in unknown[:10])}. "
+                    "GET the service definition for its attributes.",
+                )
+            )
+        for attribute in defined:
+            value = _attribute_check(attribute, answers.get(attribute.code, []), errors)
+            if value is not None:
+                attributes[attribute.code] = value
+
+    if errors or service is None:
+        return None, errors
+    name = " ".join(p for p in (_param(data, "first_name"), _param(data, "last_name")) if p)
+    return (
+        CheckedRequest(
+            service=service,
+            description=description,
+            lat=lat,
+            lon=lon,
+            uprn=uprn,
+            usrn=usrn,
+            location_text=location_text,
+            email=email,
+            phone=_param(data, "phone")[:20],
+            name=name[: NAME_MAX * 2],
+            media_url=media_url[:500],
+            attributes=attributes,
+        ),
+        [],
+    )
+
+
+def service_request_create(*, client: ApiClient, data: MultiValueDict) -> tuple[Case, bool]:
+    """Turn a posted request into a case with channel "open311" and the client's name.
+
+    Returns the case and whether it is new: the same client posting the same report again
+    within RETRY_WINDOW gets the first case back, so a retry after a timeout is harmless.
+    Raises RequestRejected with every problem when the request cannot be accepted.
+    """
+    checked, errors = service_request_check(data=data)
+    if checked is None:
+        raise RequestRejected(400, errors)
+    fingerprint = checked.fingerprint()
+    with transaction.atomic():
+        # Lock the client row so two identical posts at once cannot both create a case.
+        ApiClient.objects.select_for_update().filter(pk=client.pk).first()
+        earlier = (
+            Open311Submission.objects.select_related("case")
+            .filter(
+                client=client,
+                fingerprint=fingerprint,
+                created_at__gte=timezone.now() - RETRY_WINDOW,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if earlier is not None:
+            return earlier.case, False
+        summary = checked.description.split("\n", 1)[0][:200] or checked.service.name
+        case = case_create(
+            service=checked.service,
+            summary=summary,
+            channel=Channel.OPEN311,
+            answers=checked.attributes,
+            contact_name=checked.name,
+            contact_email=checked.email,
+            contact_phone=checked.phone,
+            lat=checked.lat,
+            lon=checked.lon,
+            uprn=checked.uprn,
+            usrn=checked.usrn,
+            location_text=checked.location_text,
+            channel_client=client.name,
+        )
+        Open311Submission.objects.create(
+            client=client,
+            case=case,
+            fingerprint=fingerprint,
+            description=checked.description,
+            attributes=checked.attributes,
+            media_url=checked.media_url,
+        )
+    return case, True
+
+
+DEFAULT_WINDOW = timedelta(days=90)
+STATUS_VALUES = {"open", "closed"}
+
+
+@dataclass
+class RequestsQuery:
+    """The filters of a GET requests, checked."""
+
+    references: list[str] = field(default_factory=list)
+    service_codes: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+def _comma_list(data: MultiValueDict, name: str) -> list[str]:
+    values = [v for raw in data.getlist(name) if isinstance(raw, str) for v in raw.split(",")]
+    return list(dict.fromkeys(v.strip() for v in values if v.strip()))[:1000]
+
+
+def _w3c_parse(data: MultiValueDict, name: str, errors: Errors) -> datetime | None:
+    raw = _param(data, name)
+    if not raw:
+        return None
+    moment = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
+    if moment is None:
+        day = parse_date(raw) if len(raw) == 10 else None
+        if day is None:
+            errors.append((400, f"{name} must be a W3C datetime, like 2026-01-31T00:00:00Z."))
+            return None
+        moment = datetime(day.year, day.month, day.day)
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=LONDON)
+    return moment
+
+
+def _date_window(data: MultiValueDict, errors: Errors) -> tuple[datetime, datetime]:
+    """start_date and end_date with the spec's defaults: with neither, the last 90 days;
+    one alone reaches 90 days from it; a range may not span more."""
+    start = _w3c_parse(data, "start_date", errors)
+    end = _w3c_parse(data, "end_date", errors)
+    if start is None:
+        end = end or timezone.now()
+        start = end - DEFAULT_WINDOW
+    elif end is None:
+        end = start + DEFAULT_WINDOW
+    if start > end:
+        errors.append((400, "start_date must be before end_date."))
+    elif end - start > DEFAULT_WINDOW:
+        errors.append((400, "start_date and end_date may not span more than 90 days."))
+    return start, end
+
+
+def requests_query_check(*, data: MultiValueDict) -> tuple[RequestsQuery, Errors]:
+    """Check the filters of GET requests, with the spec's 90-day window for dates."""
+    errors: Errors = []
+    query = RequestsQuery(
+        references=_comma_list(data, "service_request_id"),
+        service_codes=_comma_list(data, "service_code"),
+        statuses=[s.lower() for s in _comma_list(data, "status")],
+    )
+    wrong = [s for s in query.statuses if s not in STATUS_VALUES]
+    if wrong:
+        errors.append((400, f"status must be open or closed, not {', '.join(wrong[:5])}."))
+    if query.references:
+        _date_window(data, errors)  # still checked, then ignored: ids override every filter
+        return query, errors
+    query.start, query.end = _date_window(data, errors)
+    return query, errors
+
+
+@dataclass
+class UpdatesQuery:
+    start: datetime
+    end: datetime
+
+
+def request_updates_query_check(*, data: MultiValueDict) -> tuple[UpdatesQuery, Errors]:
+    """Check the filters of mySociety's GET servicerequestupdates (a 90-day window)."""
+    errors: Errors = []
+    start, end = _date_window(data, errors)
+    return UpdatesQuery(start=start, end=end), errors
+
+
+def request_update_create(*, client: ApiClient, data: MultiValueDict) -> CaseEvent:
+    """Record an update a client posts on a request (mySociety's POST servicerequestupdates):
+    a comment from the person who reported it, added through the cases' own door.
+
+    The client's `update_id` (or, without one, the text) is the idempotency key, so an update
+    posted twice is recorded once. Raises RequestRejected with every problem.
+    """
+    errors: Errors = []
+    reference = _param(data, "service_request_id")
+    case = request_by_reference(reference) if reference else None
+    if not reference:
+        errors.append((400, "service_request_id is required."))
+    elif case is None:
+        errors.append((404, f"No service request has the id '{reference[:40]}'."))
+    description = _param(data, "description").replace("\r\n", "\n")
+    media_url = _param(data, "media_url")
+    if not description and not media_url:
+        errors.append((400, "description is required."))
+    if len(description) > DESCRIPTION_MAX:
+        errors.append((400, f"description must be {DESCRIPTION_MAX:,} characters or fewer."))
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            errors.append((400, "media_url must be an http or https URL."))
+    if case is not None and not case.is_open:
+        errors.append((400, f"{case.reference} is closed, so it takes no more updates."))
+    if errors or case is None:
+        status = 404 if errors and all(code == 404 for code, _ in errors) else 400
+        raise RequestRejected(status, errors)
+    update_id = _param(data, "update_id")[:40]
+    key_source = update_id or hashlib.sha256(f"{description}|{media_url}".encode()).hexdigest()
+    text = "\n".join(part for part in (description, media_url) if part)
+    try:
+        return case_add_resident_comment(
+            case=case,
+            resident=None,
+            text=text,
+            idempotency_key=f"open311:{client.pk}:{key_source}"[:64],
+        )
+    except (ValidationError, PermissionDenied) as refused:
+        raise RequestRejected(400, [(400, str(refused.args[0]))]) from refused

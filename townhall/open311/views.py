@@ -1,0 +1,230 @@
+"""GeoReport v2 endpoints: translate HTTP to the services and selectors, and back.
+
+Every route answers in JSON or XML by its suffix (JSON without one). The API is keyed, not
+cookie-based, so it is exempt from CSRF.
+"""
+
+import json
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.csrf import csrf_exempt
+
+from townhall.core.audit import client_ip
+from townhall.open311 import formats, selectors, services, throttle
+from townhall.open311.models import ApiClient
+
+logger = logging.getLogger(__name__)
+
+View = Callable[..., HttpResponse]
+
+
+def _fmt(fmt: str | None) -> str:
+    return formats.XML if fmt == formats.XML else formats.JSON
+
+
+def _body_params(request: HttpRequest) -> MultiValueDict | None:
+    """The posted parameters: form-encoded as the spec says, or a JSON object. None when
+    the body cannot be read."""
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(body, dict):
+            return None
+        params: MultiValueDict = MultiValueDict()
+        for name, value in body.items():
+            values = [v for v in (value if isinstance(value, list) else [value]) if v is not None]
+            params.setlist(str(name), [v if isinstance(v, str) else json.dumps(v) for v in values])
+        return params
+    return request.POST
+
+
+def _too_many(fmt: str, wait: int) -> HttpResponse:
+    response = formats.errors_respond(
+        fmt, 429, [(429, f"Too many requests: wait {wait} seconds, then try again.")]
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _methods(*allowed: str) -> Callable[[View], View]:
+    """Refuse other HTTP methods with a spec-shaped 405 error list, slow down addresses
+    over their rate limit, and log every request."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = formats.errors_respond(
+                    _fmt(kwargs.get("fmt")),
+                    405,
+                    [(405, f"{request.method} is not allowed here; use {' or '.join(allowed)}.")],
+                )
+                response["Allow"] = ", ".join(allowed)
+            elif wait := throttle.ip_wait(client_ip(request)):
+                response = _too_many(_fmt(kwargs.get("fmt")), wait)
+            else:
+                response = view(request, *args, **kwargs)
+            logger.info(
+                "open311 %s %s %s ip=%s",
+                request.method,
+                request.path,
+                response.status_code,
+                client_ip(request),
+            )
+            return response
+
+        return guarded
+
+    return decorate
+
+
+READ = ("GET", "HEAD")
+
+
+@_methods(*READ)
+def discovery(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    data = formats.discovery_data(
+        base_url=request.build_absolute_uri(reverse("open311:discovery").removesuffix("discovery")),
+        contact=request.build_absolute_uri("/"),
+    )
+    return formats.respond(_fmt(fmt), "discovery", data)
+
+
+@_methods(*READ)
+def service_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    data = [
+        formats.service_data(service, bool(selectors.service_attributes(service)))
+        for service in selectors.services_listed()
+    ]
+    return formats.respond(_fmt(fmt), "services", data)
+
+
+@_methods(*READ)
+def service_definition(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    service = selectors.service_by_code(code, retired_too=True)
+    if service is None:
+        return formats.errors_respond(
+            _fmt(fmt), 404, [(404, f"No service has the code '{code[:60]}'. GET services.")]
+        )
+    data = formats.service_definition_data(service, selectors.service_attributes(service))
+    return formats.respond(_fmt(fmt), "service_definition", data)
+
+
+def _keyed(request: HttpRequest, fmt: str) -> tuple[QueryDict, ApiClient] | HttpResponse:
+    """The request's parameters (body over query string) and its client, or the error
+    response to send when the body is unreadable or the key missing or wrong."""
+    merged = QueryDict(mutable=True)
+    merged.update(request.GET)
+    if request.method == "POST":
+        params = _body_params(request)
+        if params is None:
+            error = (400, "The body is not valid: send form fields or a JSON object.")
+            return formats.errors_respond(fmt, 400, [error])
+        for name in params:
+            merged.setlist(name, params.getlist(name))
+    client = services.api_client_for_key(merged.get("api_key"))
+    if client is None:
+        description = (
+            "api_key is wrong or revoked." if merged.get("api_key") else "api_key is required."
+        )
+        return formats.errors_respond(fmt, 403, [(403, description)])
+    return merged, client
+
+
+def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
+    keyed = _keyed(request, fmt)
+    if isinstance(keyed, HttpResponse):
+        return keyed
+    merged, client = keyed
+    if wait := throttle.client_wait(client.pk):
+        logger.warning("open311 client=%r over its rate limit", client.name)
+        return _too_many(fmt, wait)
+    try:
+        case, created = services.service_request_create(client=client, data=merged)
+    except services.RequestRejected as rejected:
+        logger.info("open311 client=%r post refused: %d errors", client.name, len(rejected.errors))
+        return formats.errors_respond(fmt, rejected.status, rejected.errors)
+    logger.info(
+        "open311 client=%r %s case %s", client.name, "created" if created else "retried", case
+    )
+    data = [formats.request_created_data(case, services.SERVICE_NOTICE)]
+    return formats.respond(fmt, "service_requests", data)
+
+
+@csrf_exempt
+@_methods(*READ, "POST")
+def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    if request.method == "POST":
+        return _requests_post(request, _fmt(fmt))
+    query, errors = services.requests_query_check(data=request.GET)
+    if errors:
+        return formats.errors_respond(_fmt(fmt), 400, errors)
+    cases = selectors.requests_search(
+        references=query.references,
+        service_codes=query.service_codes,
+        statuses=query.statuses,
+        start=query.start,
+        end=query.end,
+    )
+    data = [formats.request_data(case) for case in cases]
+    return formats.respond(_fmt(fmt), "service_requests", data)
+
+
+@_methods(*READ)
+def request_detail(request: HttpRequest, reference: str, fmt: str | None = None) -> HttpResponse:
+    case = selectors.request_by_reference(reference)
+    if case is None:
+        return formats.errors_respond(
+            _fmt(fmt), 404, [(404, f"No service request has the id '{reference[:40]}'.")]
+        )
+    return formats.respond(_fmt(fmt), "service_requests", [formats.request_data(case)])
+
+
+@_methods(*READ)
+def token_detail(request: HttpRequest, token: str, fmt: str | None = None) -> HttpResponse:
+    # Requests get their id at once, so no token is ever issued and none can be found.
+    return formats.errors_respond(
+        _fmt(fmt),
+        404,
+        [(404, "Tokens are not issued here: POST requests returns the service_request_id.")],
+    )
+
+
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    fmt = formats.XML if path.endswith(".xml") else formats.JSON
+    return formats.errors_respond(
+        fmt, 404, [(404, "No such Open311 resource. See discovery for the routes.")]
+    )
+
+
+@csrf_exempt
+@_methods(*READ, "POST")
+def update_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """mySociety's extension: the council's updates to a client, and the client's to us."""
+    out = _fmt(fmt)
+    keyed = _keyed(request, out)
+    if isinstance(keyed, HttpResponse):
+        return keyed
+    data, client = keyed
+    if request.method == "POST":
+        try:
+            event = services.request_update_create(client=client, data=data)
+        except services.RequestRejected as rejected:
+            return formats.errors_respond(out, rejected.status, rejected.errors)
+        logger.info("open311 client=%r update %s on %s", client.name, event.pk, event.case_id)
+        return formats.respond(out, "service_request_updates", [formats.update_created_data(event)])
+    query, errors = services.request_updates_query_check(data=data)
+    if errors:
+        return formats.errors_respond(out, 400, errors)
+    events = selectors.request_updates(client_id=client.pk, start=query.start, end=query.end)
+    return formats.respond(
+        out, "service_request_updates", [formats.update_data(event) for event in events]
+    )
