@@ -5,6 +5,7 @@ every start of `make demo` changes nothing once the demo is loaded, and is fast.
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,8 +35,15 @@ logger = logging.getLogger(__name__)
 DEMO_CASES_THRESHOLD = 50
 DEMO_CASES_SEED = 311
 
-DEMO_OPEN311_CLIENT = "Demo Open311 client"
-DEMO_OPEN311_KEY = "demo-open311-key"  # ACCEPTANCE.md
+# Apps above the catalogue (the Open311 door, ...) add their own demo data through this
+# hook, so the loader never imports upwards. Each loader must be idempotent.
+DEMO_LOADERS: list[Callable[[], None]] = []
+
+
+def demo_loader_register(loader: Callable[[], None]) -> Callable[[], None]:
+    if loader not in DEMO_LOADERS:
+        DEMO_LOADERS.append(loader)
+    return loader
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,8 @@ def demo_council_load(*, cases: int = 300) -> DemoSummary:
     accounts = demo_accounts_load(departments=departments, teams=teams)
     forms = demo_forms_publish(published_by=accounts["admin@example.gov.uk"])
     demo_services_load(departments=departments, teams=teams, forms=forms)
-    demo_open311_client_load()
+    for loader in DEMO_LOADERS:
+        loader()
     note = demo_cases_create(count=cases).note if cases else "Demo cases: not asked for."
     return DemoSummary(
         addresses=Address.objects.count(),
@@ -68,14 +77,6 @@ def demo_council_load(*, cases: int = 300) -> DemoSummary:
         cases=_case_count(),
         cases_note=note,
     )
-
-
-def demo_open311_client_load() -> None:
-    """The demo's Open311 client, found by its key, so loading twice makes one client."""
-    # Imported here: the demo loader sets up every floor, the Open311 door included.
-    from townhall.open311.services import api_client_ensure
-
-    api_client_ensure(name=DEMO_OPEN311_CLIENT, key=DEMO_OPEN311_KEY)
 
 
 def demo_gazetteer_load() -> int:

@@ -5,3 +5,9 @@ class Open311Config(AppConfig):
     name = "townhall.open311"
     label = "open311"
     verbose_name = "Open311 GeoReport v2"
+
+    def ready(self) -> None:
+        from townhall.catalogue.demo_loader import demo_loader_register
+        from townhall.open311.demo import demo_open311_client_load
+
+        demo_loader_register(demo_open311_client_load)
