@@ -72,6 +72,18 @@ def _email_queue(message: _Email) -> None:
     transaction.on_commit(email_send, robust=True)
 
 
+def _own_change_audit(user: User, detail: dict) -> None:
+    """Audit a change a person made to their own account."""
+    audit_record(
+        action="change",
+        object_type="user",
+        object_id=user.pk,
+        actor=user,
+        subject_user_id=user.pk,
+        detail=detail,
+    )
+
+
 def _absolute(path: str) -> str:
     # SITE_URL, not the Host header: links in emails must not follow a forged host.
     return settings.SITE_URL + path
@@ -200,14 +212,7 @@ def user_verify_email(*, token: str) -> User | None:
         if user.email_verified_at is None:
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email_verified_at"])
-            audit_record(
-                action="change",
-                object_type="user",
-                object_id=user.pk,
-                actor=user,
-                subject_user_id=user.pk,
-                detail={"email_verified": True},
-            )
+            _own_change_audit(user, {"email_verified": True})
     return user
 
 
@@ -451,14 +456,7 @@ def user_details_update(*, user: User, full_name: str) -> User:
     with transaction.atomic():
         user.full_name = full_name.strip()
         user.save(update_fields=["full_name"])
-        audit_record(
-            action="change",
-            object_type="user",
-            object_id=user.pk,
-            actor=user,
-            subject_user_id=user.pk,
-            detail={"fields": ["full_name"]},
-        )
+        _own_change_audit(user, {"fields": ["full_name"]})
     return user
 
 
@@ -485,12 +483,5 @@ def user_preferences_update(
         user.address_line = address_line.strip()
         user.postcode = postcode
         user.save(update_fields=fields)
-        audit_record(
-            action="change",
-            object_type="user",
-            object_id=user.pk,
-            actor=user,
-            subject_user_id=user.pk,
-            detail={"fields": fields},
-        )
+        _own_change_audit(user, {"fields": fields})
     return user
