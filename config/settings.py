@@ -123,6 +123,10 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["townhall.accounts.backends.EmailBackend"]
+# Signed-in users are read from the shared cache instead of the database on every request;
+# every save of a user clears it. Off with a per-process cache, which one process cannot clear
+# for the others.
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300 if REDIS_URL else 0)
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "portal:my_account"
 PASSWORD_HASHERS = env_list(

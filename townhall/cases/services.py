@@ -17,6 +17,7 @@ from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.cases.references import reference_next
 from townhall.catalogue.models import Service
 from townhall.core.calendars import LONDON, sla_due_at
+from townhall.core.tasks import task_enqueue_on_commit
 from townhall.core.uploads import CheckedFile
 
 NOTE_MAX_LENGTH = 5000
@@ -36,8 +37,7 @@ class StaleCaseError(ValidationError):
 def _queue_notification(event: CaseEvent) -> None:
     from townhall.cases.tasks import case_event_notify
 
-    event_id = event.pk
-    transaction.on_commit(lambda: case_event_notify.enqueue(event_id=event_id))
+    task_enqueue_on_commit(case_event_notify, event_id=event.pk)
 
 
 def _event_add(

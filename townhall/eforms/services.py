@@ -143,7 +143,8 @@ def form_file_remove(*, session: FormSession, field_name: str, file_id: int) -> 
 
 
 def form_session_save_for_later(*, session: FormSession) -> None:
-    FormSession.objects.filter(pk=session.pk).update(saved_for_later=True)
+    """Keep an unsent form for the signed-in resident to finish from My Account."""
+    FormSession.objects.filter(pk=session.pk, submission__isnull=True).update(saved_for_later=True)
 
 
 def _case_location(flow: FormFlow, answers: dict) -> dict[str, Any]:
@@ -226,6 +227,9 @@ def submission_submit(*, session: FormSession) -> Case:
                 channel=locked.channel,
                 answers=flow.answers_on_route(locked.answers),
             )
+            if locked.saved_for_later:
+                # A sent form is no longer a draft; My Account lists drafts by this flag alone.
+                FormSession.objects.filter(pk=locked.pk).update(saved_for_later=False)
         else:
             existing = Case.objects.filter(submission=submission).first()
             if existing is not None:

@@ -279,3 +279,22 @@ def test_a_failure_opening_the_case_keeps_the_submission_and_a_retry_finishes(
     done = client.get(check_url.replace("/check/", "/done/"))
     assert done.status_code == 200
     assert Case.objects.count() == 1 and Case.objects.get().submission == Submission.objects.get()
+
+
+def test_saved_form_is_listed_as_a_draft_until_it_is_sent(client, service):
+    resident = make_resident()
+    client.force_login(resident)
+    url = begin(client, service)
+    r = client.post(url, {"action": "save"})
+    assert session_of(url).saved_for_later
+    listing = client.get(reverse("portal:my_account"))
+    assert b"Forms you have not finished" in listing.content
+    r = client.post(url, {})
+    r = client.post(r["Location"], {"where-lat": "51.14655", "where-lon": "0.87510"})
+    r = client.post(r["Location"], {"waste": ["furniture"]})
+    r = client.post(r["Location"], {"size": "bag"})
+    r = client.post(r["Location"], {"details": ""})
+    client.post(r["Location"])
+    assert Case.objects.filter(resident=resident).count() == 1
+    assert not session_of(url).saved_for_later
+    assert b"Forms you have not finished" not in client.get(reverse("portal:my_account")).content
