@@ -211,6 +211,8 @@ def main() -> None:
         "LOG_LEVEL": "ERROR",
         "LOGIN_THROTTLE_FAILURES": "1000000",
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        # As in production: sessions and signed-in users from a shared cache (Redis).
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/5"),
     }
     python = str(ROOT / ".venv" / "bin" / "python")
     for command in (["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"], ["load_demo"]):
