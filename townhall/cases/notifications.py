@@ -7,6 +7,7 @@ notifications/default/<kind>.txt. The first line of a template is the email subj
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.template import Context
 from django.template.loader import select_template
 from django.urls import reverse
 
@@ -50,7 +51,8 @@ def notification_render(event: CaseEvent) -> Rendered:
         "council_name": settings.COUNCIL_NAME,
         "name": case.contact_name or (case.resident.full_name if case.resident else ""),
     }
-    text = template.render(context).strip()
+    # Plain text: no HTML escaping, or an officer's "council's" would arrive as council&#x27;s.
+    text = template.template.render(Context(context, autoescape=False)).strip()
     subject, _, body = text.partition("\n")
     sms = f"{settings.COUNCIL_NAME}: {subject.strip()}. {context['link']}"
     return Rendered(subject=subject.strip(), body=body.strip() + "\n", sms=sms)
