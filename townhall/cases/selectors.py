@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
+from townhall.catalogue.models import Service
 
 PUBLIC_KINDS = [
     CaseEvent.Kind.CREATED,
@@ -16,26 +17,34 @@ PUBLIC_KINDS = [
 ]
 
 
-def cases_for_resident(user: User) -> QuerySet[Case]:
-    """A resident's requests for the My Account list: only the columns the list shows, because
-    building SQL for every column of a case and its service is most of the page's cost."""
-    return (
-        Case.objects.filter(resident=user)
-        .select_related("service")
-        .only("reference", "summary", "status", "created_at", "service__name")
-        .order_by("-created_at")
+# My Account is the busiest signed-in page. Its two lists are fixed, simple reads, so they are
+# written as SQL once: building the same query through the ORM on every request cost more
+# than running it. Table and column names come from the models, so a rename cannot drift.
+_CASE = Case._meta
+_SERVICE = Service._meta
+
+
+def cases_for_resident(user: User) -> list[Case]:
+    """A resident's requests for the My Account list, newest first: only the columns shown,
+    with the service's name as `service_name`."""
+    sql = (
+        f"SELECT c.id, c.reference, c.summary, c.status, c.created_at, s.name AS service_name "  # noqa: S608
+        f"FROM {_CASE.db_table} c JOIN {_SERVICE.db_table} s ON s.id = c.service_id "
+        f"WHERE c.resident_id = %s ORDER BY c.created_at DESC, c.id DESC"
     )
+    return list(Case.objects.raw(sql, [user.pk]))
 
 
-def drafts_for_resident(user: User):
+def drafts_for_resident(user: User) -> list:
+    """Forms the resident saved to finish later, with `service_name` and `service_slug`."""
     from townhall.eforms.models import FormSession
 
-    return (
-        FormSession.objects.filter(user=user, saved_for_later=True)
-        .select_related("service")
-        .only("updated_at", "service__name", "service__slug")
-        .order_by("-updated_at")
+    sql = (
+        f"SELECT f.id, f.updated_at, s.name AS service_name, s.slug AS service_slug "  # noqa: S608
+        f"FROM {FormSession._meta.db_table} f JOIN {_SERVICE.db_table} s ON s.id = f.service_id "
+        f"WHERE f.user_id = %s AND f.saved_for_later ORDER BY f.updated_at DESC"
     )
+    return list(FormSession.objects.raw(sql, [user.pk]))
 
 
 def case_for_resident(user: User, reference: str) -> Case:

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from townhall.core.links import site_links
+
 
 def council(request: HttpRequest) -> dict:
     return {
@@ -8,4 +10,5 @@ def council(request: HttpRequest) -> dict:
         "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
         "session_warning_before": settings.SESSION_WARNING_BEFORE,
         "map_tile_url": settings.MAP_TILE_URL,
+        "links": site_links(),
     }
