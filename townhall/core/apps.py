@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+def _forget_overrides(sender, instance, **kwargs) -> None:
+    from townhall.core.calendars import calendar_overrides_forget
+
+    calendar_overrides_forget()
 
 
 class CoreConfig(AppConfig):
     name = "townhall.core"
     label = "core"
+
+    def ready(self) -> None:
+        override = self.get_model("CalendarOverride")
+        post_save.connect(_forget_overrides, sender=override, dispatch_uid="calendar-cache-save")
+        post_delete.connect(
+            _forget_overrides, sender=override, dispatch_uid="calendar-cache-delete"
+        )

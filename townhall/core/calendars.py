@@ -17,6 +17,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.core.cache import cache
 
 from townhall.core.models import CalendarOverride
 
@@ -41,6 +42,36 @@ def _nations(calendar: str) -> tuple[str, ...]:
     return (calendar,)
 
 
+OVERRIDES_CACHE_SECONDS = 300
+
+
+VERSION_KEY = "calendar-overrides:version"
+
+
+def _overrides_key(year: int) -> str:
+    # A version in the key: one change clears every year at once (a moved date touches two).
+    return f"calendar-overrides:{cache.get_or_set(VERSION_KEY, 1, None)}:{year}"
+
+
+def calendar_overrides(year: int) -> list[tuple[date, str, str]]:
+    """Every override row of a year, (date, calendar, kind). Every new case computes a due
+    date, so the rows come from the cache; saving or deleting an override clears it."""
+    rows = cache.get(_overrides_key(year))
+    if rows is None:
+        rows = list(
+            CalendarOverride.objects.filter(date__year=year).values_list("date", "calendar", "kind")
+        )
+        cache.set(_overrides_key(year), rows, OVERRIDES_CACHE_SECONDS)
+    return rows
+
+
+def calendar_overrides_forget() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(VERSION_KEY, 2, None)
+
+
 class WorkingCalendar:
     """Which days are working days in one calendar; build one per computation.
 
@@ -60,11 +91,8 @@ class WorkingCalendar:
         return self._closed[year]
 
     def _load(self, year: int) -> frozenset[date]:
-        rows = list(
-            CalendarOverride.objects.filter(
-                date__year=year, calendar__in=[*self.nations, CalendarOverride.Calendar.ALL]
-            ).values_list("date", "calendar", "kind")
-        )
+        wanted = {*self.nations, CalendarOverride.Calendar.ALL}
+        rows = [row for row in calendar_overrides(year) if row[1] in wanted]
         closed: set[date] = set()
         for nation in self.nations:
             # A day is a holiday in the union if it is one in any nation, after that
