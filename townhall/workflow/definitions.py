@@ -60,7 +60,7 @@ def _dmn_problems(dmn_xml: str, known_teams: set[str]) -> list[str]:
                 has_catch_all = True
             for text in texts:
                 if text not in ("", "-"):
-                    problems.extend(_expression_problem(text.replace("?", "x"), name, number))
+                    problems.extend(_entry_problem(text, name, number))
             outs = [el for el in rule if _local(el.tag) == "outputEntry"]
             for column, out in zip(outputs, outs, strict=False):
                 value = (out.findtext("{*}text") or "").strip()
@@ -82,6 +82,15 @@ def _dmn_problems(dmn_xml: str, known_teams: set[str]) -> list[str]:
             if expression:
                 problems.extend(_expression_problem(expression, name, 0))
     return problems
+
+
+def _entry_problem(text: str, where: str, row: int) -> list[str]:
+    """A DMN input entry is a value (`"lorry"`), a test to complete with the input
+    (`in ("a", "b")`, `> 3`) or uses `?` for the input (`4 < ? < 6`), as the engine reads it."""
+    text = text.replace("?", "dmninputexpr")
+    if not _expression_problem(text, where, row):
+        return []
+    return _expression_problem(f"dmninputexpr {text}", where, row)
 
 
 def _expression_problem(text: str, where: str, row: int) -> list[str]:

@@ -3,9 +3,7 @@ by the service's slug, which is also the process key."""
 
 import re
 from pathlib import Path
-
-from townhall.accounts.models import User
-from townhall.workflow.models import ProcessVersion
+from typing import Any
 
 LIBRARY_DIR = Path(__file__).resolve().parent
 _NAME = re.compile(r'<bpmn:process [^>]*name="([^"]+)"')
@@ -22,10 +20,12 @@ def library_files() -> list[tuple[str, str, list[str]]]:
     return found
 
 
-def library_publish(*, published_by: User | None = None) -> list[ProcessVersion]:
+def library_publish(*, published_by: Any = None) -> list[Any]:
     """Publish every library process whose file differs from its live version (idempotent:
     an unchanged file publishes nothing). A process edited in the designer since is kept
     live only until the file changes: the files are the defaults."""
+    # Imported here so that `build.py` (run without Django) can import this package.
+    from townhall.accounts.models import User
     from townhall.workflow.services import process_version_publish
 
     published_by = published_by or User.objects.filter(email="admin@example.gov.uk").first()

@@ -362,7 +362,7 @@ def fly_tipping() -> tuple[Process, str]:
         rules=[
             (["True", "", ""], ["contractor", TEAM["specialist"], "high",
                                 "hazardous waste or asbestos: specialist contractor"]),
-            (["", '"small_van", "lorry"', ""], ["crew", TEAM["crew"], "high",
+            (["", '? in ("small_van", "lorry")', ""], ["crew", TEAM["crew"], "high",
                                                 "a van load or more: high priority"]),
             (["", "", "True"], ["crew", TEAM["crew"], "high", "on a main road: high priority"]),
             (["", "", ""], ["crew", TEAM["crew"], "normal", "street-scene crew"]),
