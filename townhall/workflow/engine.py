@@ -42,6 +42,11 @@ from SpiffWorkflow.util.task import TaskState
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NS_PREFIX = "https://www.omg.org/spec/DMN/"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+TIMER_EVENT_TYPES = {
+    "TimeDateEventDefinition",
+    "DurationTimerEventDefinition",
+    "CycleTimerEventDefinition",
+}
 
 EXPRESSION_TIME_LIMIT = 0.2  # seconds; a routing rule that takes longer is a defect
 EXPRESSION_MAX_LENGTH = 2000
@@ -511,7 +516,7 @@ class Run:
     def next_timer_at(self) -> datetime | None:
         moments = []
         for event in self.workflow.waiting_events():
-            if "Timer" in event.event_type and event.value:
+            if event.event_type in TIMER_EVENT_TYPES and event.value:
                 value = event.value if isinstance(event.value, str) else str(event.value)
                 moment = datetime.fromisoformat(value)
                 if moment.tzinfo is None:

@@ -139,6 +139,10 @@ class WorkItem(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"
 
+    @property
+    def outcome_choices(self) -> list[tuple[str, str]]:
+        return [(value, value.replace("_", " ").capitalize()) for value in self.outcomes]
+
 
 class ClockPause(models.Model):
     """A period when a statutory clock stood still: waiting for clarification (FOI/EIR) or
