@@ -15,17 +15,18 @@ What this adapter adds to the library:
 """
 
 import ast
-import copy
 import json
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -301,8 +302,6 @@ class ParsedProcess:
     process_id: str
     spec: Any
     subprocess_specs: dict[str, Any]
-    spec_dict: dict[str, Any] = field(default_factory=dict)
-    subprocess_dicts: dict[str, Any] = field(default_factory=dict)
 
 
 def _xml(text: str, what: str) -> Any:
@@ -333,13 +332,7 @@ def process_parse(bpmn_xml: str, dmn_xmls: list[str]) -> ParsedProcess:
         raise
     except Exception as error:  # the parser raises many kinds; all mean "not valid"
         raise ProcessDefinitionError(_describe(error)) from error
-    parsed = ParsedProcess(process_id, spec, subprocess_specs)
-    # Converting the spec once here makes every later load a dict copy, not a re-conversion.
-    workflow = BpmnWorkflow(spec, subprocess_specs)
-    full = _serializer.to_dict(workflow)
-    parsed.spec_dict = full["spec"]
-    parsed.subprocess_dicts = full["subprocess_specs"]
-    return parsed
+    return ParsedProcess(process_id, spec, subprocess_specs)
 
 
 def _is_executable(bpmn_xml: str, process_id: str) -> bool:
@@ -350,6 +343,7 @@ def _is_executable(bpmn_xml: str, process_id: str) -> bool:
     return False
 
 
+_dump_lock = threading.Lock()
 _spec_cache: dict[str, ParsedProcess] = {}
 _spec_lock = threading.Lock()
 
@@ -379,6 +373,19 @@ def _describe(error: BaseException) -> str:
 
 # ----------------------------------------------------------------------------------------
 # Running
+
+
+def state_encode(text: str) -> bytes:
+    return zlib.compress(text.encode(), 6)
+
+
+def state_decode(state: bytes) -> str:
+    return zlib.decompress(bytes(state)).decode()
+
+
+def _workflow_converter() -> Any:
+    restore = _serializer.registry.convert_from_dict[_serializer.registry.typenames[BpmnWorkflow]]
+    return restore.args[0].__self__
 
 
 @dataclass(frozen=True)
@@ -411,24 +418,45 @@ class Run:
     def load(
         cls,
         parsed: ParsedProcess,
-        state: str,
+        state: bytes,
         helpers: dict[str, Any],
         call_operation: Operation | None,
     ) -> "Run":
-        dct = json.loads(state)
+        dct = json.loads(state_decode(state))
         dct.pop(_serializer.VERSION_KEY, None)
-        # The stored state has no spec: put the version's back before restoring.
-        dct["spec"] = copy.deepcopy(parsed.spec_dict)
-        dct["subprocess_specs"] = copy.deepcopy(parsed.subprocess_dicts)
-        workflow = _serializer.from_dict(dct)
+        # What BpmnWorkflowConverter.from_dict does, but with the version's parsed spec
+        # (cached) instead of a spec rebuilt from a copy of the definition in every case.
+        converter = _workflow_converter()
+        workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, deserializing=True)
+        workflow.tasks = converter.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        converter.set_default_attributes(workflow, dct)
+        converter.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = _serializer.registry.restore(dct.pop("bpmn_events", []))
         return cls(parsed, helpers, call_operation, workflow)
 
-    def dump(self) -> str:
-        dct = _serializer.to_dict(self.workflow)
-        dct.pop("spec", None)
-        dct.pop("subprocess_specs", None)
-        dct[_serializer.VERSION_KEY] = _serializer.VERSION
-        return json.dumps(dct, separators=(",", ":"), cls=_serializer._encoder_cls)
+    def dump(self) -> bytes:
+        """The engine state without the process definition, compressed (JSON repeats
+        itself: ~10 KB of JSON for a fly-tipping case stores in ~2 KB)."""
+        converter = _workflow_converter()
+        registry = _serializer.registry
+        # The registry keeps its encoder mode in a flag on a shared object: one dump at a time
+        # per process, or a concurrent sweeper thread would switch it off under another.
+        with _dump_lock:
+            return state_encode(self._dump_text(converter, registry))
+
+    def _dump_text(self, converter: Any, registry: Any) -> str:
+        registry._encoder_mode = True
+        try:
+            # BpmnWorkflowConverter.to_dict without `spec` and `subprocess_specs`.
+            dct = super(type(converter), converter).to_dict(self.workflow)
+            dct["subprocesses"] = converter.mapping_to_dict(self.workflow.subprocesses)
+            dct["bpmn_events"] = registry.convert(self.workflow.bpmn_events)
+            dct["typename"] = registry.typenames[BpmnWorkflow]
+            dct[_serializer.VERSION_KEY] = _serializer.VERSION
+            return json.dumps(dct, separators=(",", ":"), cls=_serializer._encoder_cls)
+        finally:
+            registry._encoder_mode = False
 
     def _steps(self) -> None:
         try:

@@ -71,7 +71,8 @@ class ProcessInstance(models.Model):
 
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="process")
     version = models.ForeignKey(ProcessVersion, on_delete=models.PROTECT, related_name="instances")
-    state = models.TextField(blank=True)
+    # The engine's state as zlib-compressed JSON, without the process definition.
+    state = models.BinaryField(blank=True, default=b"")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     last_error = models.TextField(blank=True)
     next_timer_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -290,27 +290,28 @@ class _Driver:
             WorkItem.objects.filter(pk__in=gone).update(
                 status=WorkItem.Status.CANCELLED, completed_at=timezone.now()
             )
-        new_items = []
-        for task_id, task in ready.items():
-            if task_id in existing:
-                continue
-            new_items.append(
-                WorkItem(
-                    case_id=self.case.pk,
-                    instance=self.instance,
-                    task_id=task_id,
-                    task_name=task.name[:100],
-                    title=task.title[:200],
-                    team_id=self._team_id(run, task),
-                    due_at=self._due_at(task),
-                    outcomes=[
-                        o.strip()
-                        for o in task.properties.get("outcomes", "").split(",")
-                        if o.strip()
-                    ],
-                )
+        new_tasks = [task for task_id, task in ready.items() if task_id not in existing]
+        if not new_tasks:
+            return
+        # Operations may have moved the case on (team, due date): read it once, now.
+        case_team_id, case_due_at = (
+            Case.objects.filter(pk=self.case.pk).values_list("team_id", "due_at").get()
+        )
+        WorkItem.objects.bulk_create(
+            WorkItem(
+                case_id=self.case.pk,
+                instance=self.instance,
+                task_id=task.id,
+                task_name=task.name[:100],
+                title=task.title[:200],
+                team_id=self._team_id(run, task) or case_team_id,
+                due_at=self._due_at(task, case_due_at),
+                outcomes=[
+                    o.strip() for o in task.properties.get("outcomes", "").split(",") if o.strip()
+                ],
             )
-        WorkItem.objects.bulk_create(new_items)
+            for task in new_tasks
+        )
 
     def _team_id(self, run: engine.Run, task: engine.UserTask) -> int | None:
         value = task.properties.get("team", "")
@@ -319,13 +320,11 @@ class _Driver:
                 value = str(run.evaluate(value[1:], task.data))
             except Exception:  # noqa: BLE001 - a bad team expression falls back to the case's
                 value = ""
-        if value:
-            team_id = Team.objects.filter(slug=value).values_list("pk", flat=True).first()
-            if team_id is not None:
-                return team_id
-        return Case.objects.filter(pk=self.case.pk).values_list("team_id", flat=True).first()
+        if not value:
+            return None
+        return Team.objects.filter(slug=value).values_list("pk", flat=True).first()
 
-    def _due_at(self, task: engine.UserTask) -> datetime | None:
+    def _due_at(self, task: engine.UserTask, case_due_at: datetime | None) -> datetime | None:
         rule = task.properties.get("due", "case")
         if rule.startswith("working_days:"):
             today = timezone.localdate(timezone.now(), LONDON)
@@ -333,13 +332,15 @@ class _Driver:
             return end_of_day(cal.add_working_days(today, int(rule.split(":", 1)[1])))
         if rule.startswith("hours:"):
             return timezone.now() + timedelta(hours=float(rule.split(":", 1)[1]))
-        return Case.objects.filter(pk=self.case.pk).values_list("due_at", flat=True).first()
+        return case_due_at
 
 
 def _lock(case: Case) -> tuple[Case, ProcessInstance]:
-    locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("service").get(pk=case.pk)
     instance = (
-        ProcessInstance.objects.select_for_update().select_related("version").get(case=locked)
+        ProcessInstance.objects.select_for_update(of=("self",))
+        .select_related("version")
+        .get(case=locked)
     )
     return locked, instance
 
@@ -358,7 +359,9 @@ def process_start(
     if version is None:
         return None
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",)).select_related("service").get(pk=case.pk)
+        )
         instance, created = ProcessInstance.objects.get_or_create(
             case=locked, defaults={"version": version}
         )
@@ -469,13 +472,13 @@ def process_timers_sweep(*, limit: int = 1000, now: datetime | None = None) -> S
         chunk = due[start : start + SWEEP_CHUNK]
         with transaction.atomic():
             claimed = list(
-                ProcessInstance.objects.select_for_update(skip_locked=True)
+                ProcessInstance.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk__in=chunk, status=ProcessInstance.Status.RUNNING, next_timer_at__lte=now)
                 .select_related("version")
             )
             cases = {
                 c.pk: c
-                for c in Case.objects.select_for_update(skip_locked=True)
+                for c in Case.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("service")
                 .filter(pk__in=[i.case_id for i in claimed])
             }

@@ -82,7 +82,11 @@ def test_two_concurrent_sweepers_fire_each_timer_exactly_once(catalogue_committe
         for thread in threads:
             thread.join(timeout=120)
     assert not errors, errors
-    assert sum(r.fired for r in results) == len(cases)
+    problems = list(
+        ProcessInstance.objects.exclude(last_error="").values_list("case__reference", "last_error")
+    )
+    assert problems == []
+    assert sum(r.fired for r in results) == len(cases), results
     for case in cases:
         case.refresh_from_db()
         assert _lead_notes(case) == 1, case.reference

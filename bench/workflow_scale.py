@@ -1,0 +1,171 @@
+"""Workflow scale benchmark (run by hand on PostgreSQL; results go in the issue's notes).
+
+Starts CASES cases through the real `case_create` (reference, timeline, notification task,
+process start with the fly-tipping decision table), completes COMPLETE work items through
+`work_item_complete`, then sweeps timers over all open cases when DUE of them have a timer
+due (call-back requests, whose 2-working-day clock runs out first), and reports the times and
+the bytes of engine state per case.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/townhall_bench_wf \\
+        .venv/bin/python bench/workflow_scale.py --cases 100000 --due 1000 --complete 10000
+
+The database is flushed first. Targets (issue 3): the sweep of 100,000 open cases with 1,000
+due in < 5 s; state <= 8 KB per case.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=1_000)
+    parser.add_argument("--complete", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=500, help="cases per transaction")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.db.models import Avg, Max
+    from django.db.models.functions import Length
+
+    if connection.vendor != "postgresql":
+        sys.exit("Run this on PostgreSQL: set DATABASE_URL")
+    print(f"database {settings.DATABASES['default']['NAME']}, {os.cpu_count()} CPUs")
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+
+    from townhall.cases.services import case_create
+    from townhall.catalogue.demo_loader import (
+        demo_departments_load,
+        demo_forms_publish,
+        demo_services_load,
+    )
+    from townhall.catalogue.models import Service
+    from townhall.workflow.engine import engine_clock_shift, engine_now
+    from townhall.workflow.library import library_publish
+    from townhall.workflow.models import ProcessInstance, WorkItem
+    from townhall.workflow.services import process_timers_sweep, work_item_complete
+
+    departments, teams = demo_departments_load()
+    forms = demo_forms_publish()
+    demo_services_load(departments=departments, teams=teams, forms=forms)
+    library_publish()
+    fly = Service.objects.get(slug="report-fly-tipping")
+    call_back = Service.objects.get(slug="request-a-call-back")
+    amounts = ["single_bag", "car_boot", "small_van", "lorry"]
+
+    # 1. Start cases --------------------------------------------------------------------
+    started = time.perf_counter()
+    made = 0
+    while made < args.cases:
+        with transaction.atomic():
+            for _ in range(min(args.batch, args.cases - made)):
+                is_due = made < args.due
+                case_create(
+                    service=call_back if is_due else fly,
+                    summary="Benchmark",
+                    answers={}
+                    if is_due
+                    else {
+                        "waste_types": ["household_bags", "furniture"][: 1 + made % 2],
+                        "amount": amounts[made % 4],
+                    },
+                    contact_name="Bench Resident",
+                    contact_email=f"bench{made}@example.com",
+                )
+                made += 1
+        if made % 10_000 == 0 or made == args.cases:
+            rate = made / (time.perf_counter() - started)
+            print(f"  started {made:,} cases ({rate:,.0f}/s)", flush=True)
+    start_seconds = time.perf_counter() - started
+    states = ProcessInstance.objects.aggregate(avg=Avg(Length("state")), max=Max(Length("state")))
+    print(
+        f"start: {args.cases:,} cases in {start_seconds:.1f} s "
+        f"({start_seconds / args.cases * 1000:.2f} ms a case, with case_create)"
+    )
+    print(f"state: {states['avg']:,.0f} bytes a case on average, {states['max']:,} at most")
+
+    # 2. Complete work items ------------------------------------------------------------
+    items = list(
+        WorkItem.objects.filter(status=WorkItem.Status.OPEN, task_name="clear").select_related(
+            "case"
+        )[: args.complete]
+    )
+    durations = []
+    started = time.perf_counter()
+    for item in items:
+        t0 = time.perf_counter()
+        work_item_complete(work_item=item, actor=None, outcome="cleared")
+        durations.append(time.perf_counter() - t0)
+    complete_seconds = time.perf_counter() - started
+    if durations:
+        p95 = statistics.quantiles(durations, n=100)[94] * 1000 if len(durations) > 20 else 0
+        print(
+            f"complete: {len(items):,} work items in {complete_seconds:.1f} s "
+            f"({complete_seconds / len(items) * 1000:.2f} ms each, p95 {p95:.1f} ms)"
+        )
+
+    # 3. Sweep timers -------------------------------------------------------------------
+    open_count = ProcessInstance.objects.filter(status=ProcessInstance.Status.RUNNING).count()
+    call_back_due = (
+        ProcessInstance.objects.filter(case__service=call_back)
+        .order_by("-next_timer_at")
+        .values_list("next_timer_at", flat=True)
+        .first()
+    )
+    fly_first = (
+        ProcessInstance.objects.filter(case__service=fly, next_timer_at__isnull=False)
+        .order_by("next_timer_at")
+        .values_list("next_timer_at", flat=True)
+        .first()
+    )
+    shift = (call_back_due - engine_now()) + timedelta(minutes=1) if call_back_due else timedelta(0)
+    if fly_first and engine_now() + shift >= fly_first:
+        print(
+            "  warning: fly-tipping timers fall due too (weekend or holiday); figures include them"
+        )
+    with engine_clock_shift(shift):
+        now = engine_now()
+        due = ProcessInstance.objects.filter(
+            status=ProcessInstance.Status.RUNNING, next_timer_at__lte=now
+        ).count()
+        started = time.perf_counter()
+        result = process_timers_sweep(limit=max(args.due * 2, 1000))
+        sweep_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        again = process_timers_sweep(limit=max(args.due * 2, 1000))
+        idle_seconds = time.perf_counter() - started
+    print(
+        f"sweep: {open_count:,} open cases, {due:,} due: fired {result.fired:,} "
+        f"(failed {result.failed}, skipped {result.skipped}) in {sweep_seconds:.2f} s"
+    )
+    print(f"sweep again with nothing due: {again.fired} fired in {idle_seconds * 1000:.1f} ms")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "select pg_total_relation_size('workflow_processinstance'), "
+            "pg_total_relation_size('workflow_workitem')"
+        )
+        instance_bytes, item_bytes = cursor.fetchone()
+    print(
+        f"tables: process instances {instance_bytes / 2**20:,.0f} MiB, "
+        f"work items {item_bytes / 2**20:,.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
