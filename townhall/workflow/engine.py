@@ -31,6 +31,7 @@ from uuid import UUID
 from lxml import etree
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -379,7 +380,7 @@ def state_encode(text: str) -> bytes:
     return zlib.compress(text.encode(), 6)
 
 
-def state_decode(state: bytes) -> str:
+def state_decode(state: bytes | memoryview) -> str:
     return zlib.decompress(bytes(state)).decode()
 
 
@@ -418,7 +419,7 @@ class Run:
     def load(
         cls,
         parsed: ParsedProcess,
-        state: bytes,
+        state: bytes | memoryview,
         helpers: dict[str, Any],
         call_operation: Operation | None,
     ) -> "Run":
@@ -449,7 +450,7 @@ class Run:
         registry._encoder_mode = True
         try:
             # BpmnWorkflowConverter.to_dict without `spec` and `subprocess_specs`.
-            dct = super(type(converter), converter).to_dict(self.workflow)
+            dct = WorkflowConverter.to_dict(converter, self.workflow)
             dct["subprocesses"] = converter.mapping_to_dict(self.workflow.subprocesses)
             dct["bpmn_events"] = registry.convert(self.workflow.bpmn_events)
             dct["typename"] = registry.typenames[BpmnWorkflow]
