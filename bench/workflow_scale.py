@@ -32,6 +32,13 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--complete", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=500, help="cases per transaction")
+    parser.add_argument(
+        "--clone",
+        type=int,
+        default=0,
+        help="extra open cases copied in SQL from a started fly-tipping case (same state, "
+        "timers not due), to reach a large table when starting each one is too slow here",
+    )
     args = parser.parse_args()
 
     import django
@@ -100,6 +107,14 @@ def main() -> None:
     )
     print(f"state: {states['avg']:,.0f} bytes a case on average, {states['max']:,} at most")
 
+    if args.clone:
+        started = time.perf_counter()
+        _clone(args.clone, fly)
+        print(
+            f"cloned {args.clone:,} open fly-tipping cases with their process state in SQL "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+
     # 2. Complete work items ------------------------------------------------------------
     items = list(
         WorkItem.objects.filter(status=WorkItem.Status.OPEN, task_name="clear").select_related(
@@ -165,6 +180,44 @@ def main() -> None:
         f"tables: process instances {instance_bytes / 2**20:,.0f} MiB, "
         f"work items {item_bytes / 2**20:,.0f} MiB"
     )
+
+
+def _clone(count: int, service) -> None:
+    """Copy a running fly-tipping case and its process `count` times (new references and
+    tokens), in SQL: rows the sweep's query must look past, as real open cases are."""
+    from django.db import connection, transaction
+
+    from townhall.cases.models import Case
+    from townhall.workflow.models import ProcessInstance
+
+    template = ProcessInstance.objects.filter(
+        case__service=service, status=ProcessInstance.Status.RUNNING
+    ).first()
+    case_columns = [
+        f.column
+        for f in Case._meta.concrete_fields
+        if f.column not in ("id", "reference", "tracking_token", "submission_id")
+    ]
+    instance_columns = [
+        f.column for f in ProcessInstance._meta.concrete_fields if f.column not in ("id", "case_id")
+    ]
+    cols = ", ".join(case_columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            with new_cases as (
+                insert into cases_case (reference, tracking_token, {cols})
+                select 'BX-' || lpad(g::text, 9, '0'), md5(random()::text || g::text), {cols}
+                from cases_case, generate_series(1, %s) g where cases_case.id = %s
+                returning id
+            )
+            insert into workflow_processinstance (case_id, {", ".join(instance_columns)})
+            select new_cases.id, {", ".join("p." + c for c in instance_columns)}
+            from new_cases, workflow_processinstance p where p.id = %s
+            """,
+            [count, template.case_id, template.pk],
+        )
+        cursor.execute("analyze cases_case; analyze workflow_processinstance")
 
 
 if __name__ == "__main__":

@@ -53,8 +53,14 @@ class OperationError(Exception):
 
 
 def _case(ctx: OperationContext) -> Case:
-    # Operations before this one may have changed the case: always act on the latest row.
+    # Operations before this one may have changed the case: read the latest row when an
+    # operation needs its fields. (The case services lock and re-read it themselves, so an
+    # operation that only changes the case passes `ctx.case` straight on.)
     return Case.objects.select_related("team", "service").get(pk=ctx.case.pk)
+
+
+def _field(ctx: OperationContext, name: str) -> Any:
+    return Case.objects.filter(pk=ctx.case.pk).values_list(name, flat=True).get()
 
 
 @operation("set_status")
@@ -62,12 +68,12 @@ def set_status(
     ctx: OperationContext, status: str, note: str = "", resolution: str = "completed"
 ) -> dict[str, Any]:
     """Move the case to `status` (the resident is told, with `note`)."""
-    case = _case(ctx)
-    if case.status == status or ctx.quiet:
-        return {"status": case.status}  # a retried step (already done) or an import
+    current = _field(ctx, "status")
+    if current == status or ctx.quiet:
+        return {"status": current}  # a retried step (already done) or an import
     try:
         case_services.case_change_status(
-            case=case,
+            case=ctx.case,
             actor=None,
             status=status,
             resolution=resolution if status == Case.Status.CLOSED else "",
@@ -83,7 +89,7 @@ def notify_resident(ctx: OperationContext, text: str) -> dict[str, Any]:
     """Tell the resident something (a public update on the timeline, emailed to them)."""
     if ctx.quiet:
         return {"sent": False}
-    case_services.case_add_note(case=_case(ctx), actor=None, text=text, is_public=True)
+    case_services.case_add_note(case=ctx.case, actor=None, text=text, is_public=True)
     return {"sent": True}
 
 
@@ -107,7 +113,7 @@ def assign_team(ctx: OperationContext, team: str, reason: str = "") -> dict[str,
 
     target = _team(team)
     case_services.case_route(
-        case=_case(ctx), actor=None, team=target, reason=reason or "Routed by the process."
+        case=ctx.case, actor=None, team=target, reason=reason or "Routed by the process."
     )
     WorkItem.objects.filter(case_id=ctx.case.pk, status=WorkItem.Status.OPEN).update(
         team=target, assigned_to=None
@@ -119,7 +125,7 @@ def assign_team(ctx: OperationContext, team: str, reason: str = "") -> dict[str,
 def route(ctx: OperationContext, team: str, priority: str, reason: str = "") -> dict[str, Any]:
     """Apply a routing decision: team and priority together, one timeline event."""
     case_services.case_route(
-        case=_case(ctx),
+        case=ctx.case,
         actor=None,
         team=_team(team),
         priority=priority,
@@ -139,11 +145,10 @@ PRIORITY_ORDER = [
 @operation("raise_priority")
 def raise_priority(ctx: OperationContext, reason: str = "") -> dict[str, Any]:
     """One step more urgent (urgent stays urgent)."""
-    case = _case(ctx)
-    index = PRIORITY_ORDER.index(Case.Priority(case.priority))
+    index = PRIORITY_ORDER.index(Case.Priority(_field(ctx, "priority")))
     priority = PRIORITY_ORDER[min(index + 1, len(PRIORITY_ORDER) - 1)]
     case_services.case_route(
-        case=case, actor=None, priority=priority, reason=reason or "Escalated: running late."
+        case=ctx.case, actor=None, priority=priority, reason=reason or "Escalated: running late."
     )
     return {"priority": str(priority)}
 
@@ -153,18 +158,17 @@ def notify_team_lead(ctx: OperationContext, text: str) -> dict[str, Any]:
     """Email the team leads of the case's team, and note it on the case (internal)."""
     from townhall.workflow.tasks import team_lead_notify
 
-    case = _case(ctx)
     leads = list(
         User.objects.filter(
-            teams=case.team_id, role=User.Role.TEAM_LEAD, is_active=True
+            teams=_field(ctx, "team_id"), role=User.Role.TEAM_LEAD, is_active=True
         ).values_list("pk", flat=True)
     )
     case_services.case_add_note(
-        case=case, actor=None, text=f"Escalated to the team lead: {text}", is_public=False
+        case=ctx.case, actor=None, text=f"Escalated to the team lead: {text}", is_public=False
     )
     for lead_id in [] if ctx.quiet else leads:
         task_enqueue_on_commit(
-            team_lead_notify, case_id=case.pk, user_id=lead_id, text=text, key=ctx.task_id
+            team_lead_notify, case_id=ctx.case.pk, user_id=lead_id, text=text, key=ctx.task_id
         )
     return {"leads": len(leads)}
 
