@@ -33,6 +33,15 @@ def main() -> None:
     parser.add_argument("--complete", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=500, help="cases per transaction")
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run: only start --due new call-back cases, "
+        "then sweep (to compare sweepers on the same table)",
+    )
+    parser.add_argument(
+        "--sweepers", type=int, default=1, help="concurrent sweepers (threads, own connections)"
+    )
+    parser.add_argument(
         "--clone",
         type=int,
         default=0,
@@ -54,7 +63,10 @@ def main() -> None:
         sys.exit("Run this on PostgreSQL: set DATABASE_URL")
     print(f"database {settings.DATABASES['default']['NAME']}, {os.cpu_count()} CPUs")
     call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
+    if args.reuse:
+        args.cases, args.clone, args.complete = args.due, 0, 0
+    else:
+        call_command("flush", interactive=False, verbosity=0)
 
     from townhall.cases.services import case_create
     from townhall.catalogue.demo_loader import (
@@ -68,6 +80,7 @@ def main() -> None:
     from townhall.workflow.models import ProcessInstance, WorkItem
     from townhall.workflow.services import process_timers_sweep, work_item_complete
 
+    due_case_ids: list[int] = []
     departments, teams = demo_departments_load()
     forms = demo_forms_publish()
     demo_services_load(departments=departments, teams=teams, forms=forms)
@@ -83,7 +96,7 @@ def main() -> None:
         with transaction.atomic():
             for _ in range(min(args.batch, args.cases - made)):
                 is_due = made < args.due
-                case_create(
+                case = case_create(
                     service=call_back if is_due else fly,
                     summary="Benchmark",
                     answers={}
@@ -95,6 +108,8 @@ def main() -> None:
                     contact_name="Bench Resident",
                     contact_email=f"bench{made}@example.com",
                 )
+                if is_due:
+                    due_case_ids.append(case.pk)
                 made += 1
         if made % 10_000 == 0 or made == args.cases:
             rate = made / (time.perf_counter() - started)
@@ -138,7 +153,7 @@ def main() -> None:
     # 3. Sweep timers -------------------------------------------------------------------
     open_count = ProcessInstance.objects.filter(status=ProcessInstance.Status.RUNNING).count()
     call_back_due = (
-        ProcessInstance.objects.filter(case__service=call_back)
+        ProcessInstance.objects.filter(case_id__in=due_case_ids)
         .order_by("-next_timer_at")
         .values_list("next_timer_at", flat=True)
         .first()
@@ -160,14 +175,16 @@ def main() -> None:
             status=ProcessInstance.Status.RUNNING, next_timer_at__lte=now
         ).count()
         started = time.perf_counter()
-        result = process_timers_sweep(limit=max(args.due * 2, 1000))
+        result = _sweep(process_timers_sweep, args.sweepers, limit=max(args.due * 2, 1000))
         sweep_seconds = time.perf_counter() - started
         started = time.perf_counter()
         again = process_timers_sweep(limit=max(args.due * 2, 1000))
         idle_seconds = time.perf_counter() - started
     print(
         f"sweep: {open_count:,} open cases, {due:,} due: fired {result.fired:,} "
-        f"(failed {result.failed}, skipped {result.skipped}) in {sweep_seconds:.2f} s"
+        f"(failed {result.failed}, skipped {result.skipped}) in {sweep_seconds:.2f} s "
+        f"with {args.sweepers} sweeper(s); {sweep_seconds / max(result.fired, 1) * 1000:.1f} ms "
+        "a fired timer"
     )
     print(f"sweep again with nothing due: {again.fired} fired in {idle_seconds * 1000:.1f} ms")
     with connection.cursor() as cursor:
@@ -180,6 +197,35 @@ def main() -> None:
         f"tables: process instances {instance_bytes / 2**20:,.0f} MiB, "
         f"work items {item_bytes / 2**20:,.0f} MiB"
     )
+
+
+def _sweep(sweep, sweepers: int, limit: int):
+    """Run `sweepers` sweeps at once, as several workers would; add up what they did."""
+    import threading
+
+    from django.db import connection
+
+    if sweepers == 1:
+        return sweep(limit=limit)
+    results = []
+
+    def run() -> None:
+        try:
+            results.append(sweep(limit=limit))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(sweepers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = results[0]
+    for other in results[1:]:
+        total.fired += other.fired
+        total.failed += other.failed
+        total.skipped += other.skipped
+    return total
 
 
 def _clone(count: int, service) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from townhall.cases.models import Case
-from townhall.workflow.models import ProcessInstance, WorkItem
+from townhall.workflow.models import ProcessInstance, ProcessVersion, WorkItem
 
 
 @dataclass
@@ -58,3 +58,17 @@ def work_items_open(*, team_ids: list[int] | None = None) -> QuerySet[WorkItem]:
 
 def cases_needing_attention() -> QuerySet[ProcessInstance]:
     return ProcessInstance.objects.filter(status=ProcessInstance.Status.NEEDS_ATTENTION)
+
+
+def process_versions(key: str) -> QuerySet[ProcessVersion]:
+    """Every version of a process, newest first, without the XML (for lists and pickers)."""
+    return (
+        ProcessVersion.objects.filter(key=key)
+        .defer("bpmn_xml", "dmn_xmls")
+        .select_related("published_by")
+        .order_by("-version")
+    )
+
+
+def process_version_live(key: str) -> ProcessVersion | None:
+    return ProcessVersion.objects.filter(key=key, is_live=True).first()

@@ -31,7 +31,7 @@ from townhall.workflow.definitions import (
     process_definition_check,
     process_definition_diff,
 )
-from townhall.workflow.engine import EngineError, ProcessDefinitionError
+from townhall.workflow.engine import EngineError
 from townhall.workflow.models import ProcessInstance, ProcessVersion, WorkItem
 from townhall.workflow.operations import OPERATIONS, OperationContext, OperationError
 
@@ -543,6 +543,3 @@ def process_cancel(*, case: Case, reason: str) -> None:
         status=WorkItem.Status.CANCELLED, completed_at=timezone.now()
     )
 
-
-def process_definition_error_text(error: ProcessDefinitionError) -> str:
-    return str(error)

@@ -237,3 +237,14 @@ def test_sar_is_due_one_calendar_month_later_moved_off_a_weekend(catalogue):
     case.refresh_from_db()
     # 28 Feb 2027 is a Sunday: the next working day, Monday 1 March.
     assert case.due_at.astimezone(LONDON).date() == date(2027, 3, 1)
+
+
+def test_an_imported_case_starts_its_process_quietly(catalogue, mailoutbox):
+    case = case_open(
+        catalogue["report-fly-tipping"], {"waste_types": ["asbestos"]}, notify=False
+    )
+    case.refresh_from_db()
+    assert case.team.slug == SPECIALIST  # routed like any other case
+    assert case.status == Case.Status.OPEN  # the import sets its own status history
+    assert not OutboxMessage.objects.exists()  # no contractor sent to an old case
+    assert mailoutbox == []
