@@ -542,4 +542,3 @@ def process_cancel(*, case: Case, reason: str) -> None:
     WorkItem.objects.filter(instance=instance, status=WorkItem.Status.OPEN).update(
         status=WorkItem.Status.CANCELLED, completed_at=timezone.now()
     )
-

@@ -240,9 +240,7 @@ def test_sar_is_due_one_calendar_month_later_moved_off_a_weekend(catalogue):
 
 
 def test_an_imported_case_starts_its_process_quietly(catalogue, mailoutbox):
-    case = case_open(
-        catalogue["report-fly-tipping"], {"waste_types": ["asbestos"]}, notify=False
-    )
+    case = case_open(catalogue["report-fly-tipping"], {"waste_types": ["asbestos"]}, notify=False)
     case.refresh_from_db()
     assert case.team.slug == SPECIALIST  # routed like any other case
     assert case.status == Case.Status.OPEN  # the import sets its own status history
