@@ -245,17 +245,24 @@ class _Driver:
         """Run `action`, then store what the engine did; an engine error is stored too."""
         result = None
         run = None
+        ready_before: set[str] | None = None
         with _driving_case(self.case.pk):
             try:
                 run = run_factory()
+                ready_before = {task.id for task in run.user_tasks()}
                 result = action(run)
                 error = None
             except EngineError as failure:
                 error = failure
-        self.store(run, error)
+        self.store(run, error, ready_before)
         return result
 
-    def store(self, run: engine.Run | None, error: EngineError | None) -> None:
+    def store(
+        self,
+        run: engine.Run | None,
+        error: EngineError | None,
+        ready_before: set[str] | None = None,
+    ) -> None:
         instance = self.instance
         if run is not None:
             instance.state = run.dump()
@@ -275,11 +282,15 @@ class _Driver:
         instance.lock_version += 1
         instance.save()
         if run is not None:
-            self.sync_work_items(run)
+            self.sync_work_items(run, ready_before)
 
-    def sync_work_items(self, run: engine.Run) -> None:
-        """Mirror the ready user tasks as work items; close the ones no longer ready."""
+    def sync_work_items(self, run: engine.Run, ready_before: set[str] | None = None) -> None:
+        """Mirror the ready user tasks as work items; close the ones no longer ready.
+        When the same user tasks are ready as before the change (a timer that only
+        escalated), the work items are already right and no query is needed."""
         ready = {task.id: task for task in run.user_tasks()}
+        if ready_before is not None and set(ready) == ready_before:
+            return
         existing = {
             item.task_id: item
             for item in WorkItem.objects.filter(instance=self.instance, status=WorkItem.Status.OPEN)
@@ -542,3 +553,25 @@ def process_cancel(*, case: Case, reason: str) -> None:
     WorkItem.objects.filter(instance=instance, status=WorkItem.Status.OPEN).update(
         status=WorkItem.Status.CANCELLED, completed_at=timezone.now()
     )
+
+
+def work_item_assign(*, work_item: WorkItem, officer: User | None, actor: User | None) -> WorkItem:
+    """Give an open work item to an officer of its team (None: back to the team's queue)."""
+    with transaction.atomic():
+        item = _open_item(work_item)
+        if (
+            officer is not None
+            and item.team_id is not None
+            and not officer.teams.filter(pk=item.team_id).exists()
+        ):
+            raise ValidationError(f"{officer.full_name or officer.email} is not in that team.")
+        item.assigned_to = officer
+        item.save(update_fields=["assigned_to"])
+        audit_record(
+            actor=actor,
+            action="change",
+            object_type="work_item",
+            object_id=str(item.pk),
+            detail={"assigned_to": officer.pk if officer else None},
+        )
+    return item

@@ -246,3 +246,19 @@ def test_an_imported_case_starts_its_process_quietly(catalogue, mailoutbox):
     assert case.status == Case.Status.OPEN  # the import sets its own status history
     assert not OutboxMessage.objects.exists()  # no contractor sent to an old case
     assert mailoutbox == []
+
+
+def test_a_work_item_goes_only_to_an_officer_of_its_team(catalogue):
+    from townhall.accounts.models import Team, User
+    from townhall.workflow.services import work_item_assign
+
+    case = _fly(catalogue)
+    item = only_open_item(case)
+    crew_member = User.objects.create_user("crew1@example.gov.uk", "Not-a-real-pass-1")
+    crew_member.teams.set([Team.objects.get(slug=CREW)])
+    outsider = User.objects.create_user("other1@example.gov.uk", "Not-a-real-pass-1")
+    with pytest.raises(ValidationError, match="not in that team"):
+        work_item_assign(work_item=item, officer=outsider, actor=None)
+    work_item_assign(work_item=item, officer=crew_member, actor=None)
+    item.refresh_from_db()
+    assert item.assigned_to == crew_member
