@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "townhall.catalogue",
     "townhall.eforms",
     "townhall.cases",
+    "townhall.workflow",
     "townhall.portal",
     "townhall.desk",
     "townhall.open311",
@@ -206,7 +207,7 @@ TASKS = {
             if TESTING
             else "django_tasks_db.DatabaseBackend",
         ),
-        "QUEUES": ["default", "notifications"],
+        "QUEUES": ["default", "notifications", "workflow"],
     }
 }
 

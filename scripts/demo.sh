@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Migrate, load the demo council, then run the web server and the background worker together.
-# Ctrl-C stops both.
+# Migrate, load the demo council, then run the web server, the background worker and the
+# workflow clock together. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TOWNHALL_DEMO=1
@@ -16,6 +16,9 @@ pids=()
 cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup INT TERM EXIT
 $PY manage.py db_worker --queue-name '*' &
+pids+=($!)
+# Queues the workflow timer sweep for the worker every 15 s (escalations, SLA timers).
+$PY manage.py workflow_clock --every 15 &
 pids+=($!)
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers 3 --threads 4 \
   --access-logfile - &

@@ -13,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from townhall.accounts.models import User
+from townhall.cases.hooks import CASE_CREATED, CASE_STATUS_CHANGED, case_hooks_run
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.cases.references import reference_next
+from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
-from townhall.core.calendars import LONDON, sla_due_at
+from townhall.core.calendars import LONDON
 from townhall.core.tasks import task_enqueue_on_commit
 from townhall.core.uploads import CheckedFile
 
@@ -101,9 +103,7 @@ def case_create(
             summary=(summary or service.name)[:200],
             department_id=service.department_id,
             team_id=service.default_team_id,
-            due_at=sla_due_at(
-                received, service.sla_days, service.sla_kind == Service.SlaKind.WORKING_DAYS
-            ),
+            due_at=service_due_at(service=service, received=received),
             lat=lat,
             lon=lon,
             uprn=uprn,
@@ -129,6 +129,8 @@ def case_create(
         )
         if received_at is not None:
             CaseEvent.objects.filter(pk=event.pk).update(at=received_at)
+        # The case's process starts in this transaction: no case is ever left without one.
+        case_hooks_run(CASE_CREATED, case=case, answers=answers or {}, notify=notify)
     return case
 
 
@@ -198,18 +200,20 @@ def case_change_status(
             data={"from": previous, "to": status, "resolution": locked.resolution},
             notify=notify,
         )
+        case_hooks_run(CASE_STATUS_CHANGED, case=locked, previous=previous, actor=actor)
     return locked
 
 
 def case_add_note(
     *,
     case: Case,
-    actor: User,
+    actor: User | None,
     text: str,
     is_public: bool,
     expected_lock_version: int | None = None,
 ) -> CaseEvent:
-    """A note from staff: public notes are shown and sent to the resident, internal ones not."""
+    """A note from staff (or from the case's process, `actor` None): public notes are shown
+    and sent to the resident, internal ones not."""
     text = _check_note(text)
     if not text:
         raise ValidationError("Enter the note.")
@@ -273,3 +277,45 @@ def case_add_resident_comment(
             is_public=True,
             data={"files": names, "key": idempotency_key[:64]},
         )
+
+
+def case_route(
+    *,
+    case: Case,
+    actor: User | None,
+    team: Any = None,
+    priority: str = "",
+    due_at: datetime | None = None,
+    reason: str = "",
+) -> Case:
+    """Change who deals with a case, how urgent it is, or when it is due (routing rules,
+    escalations, statutory clock pauses). Only what is given changes; an internal timeline
+    event says what and why."""
+    if priority and priority not in Case.Priority.values:
+        raise ValidationError(f"'{priority}' is not a case priority.")
+    if team is not None and team.department_id is None:
+        raise ValidationError("Choose a team.")
+    with transaction.atomic():
+        locked = _lock(case, None)
+        changes: dict[str, Any] = {}
+        if team is not None and team.pk != locked.team_id:
+            changes["team"] = team.name
+            locked.team = team
+            locked.department_id = team.department_id
+        if priority and priority != locked.priority:
+            changes["priority"] = priority
+            locked.priority = priority
+        if due_at is not None and due_at != locked.due_at:
+            changes["due_at"] = due_at.isoformat()
+            locked.due_at = due_at
+        if not changes:
+            return locked
+        _bump(locked, ["team", "department", "priority", "due_at"])
+        _event_add(
+            case=locked,
+            kind=CaseEvent.Kind.ASSIGNED,
+            actor=actor,
+            text=reason[:NOTE_MAX_LENGTH],
+            data=changes,
+        )
+    return locked

@@ -84,6 +84,13 @@ class DemoService:
     channel_costs: dict[str, int] = field(default_factory=dict)
     # Share of cases per six months in the demo history, and how they usually arrive.
     demo_cases_per_six_months: int = 0
+    # The rule for the due date: "sla" (the target above) or a statutory clock.
+    clock_kind: str = "sla"
+
+    @property
+    def process_key(self) -> str:
+        """Each demo service runs the library process named by its slug."""
+        return self.slug
 
     @property
     def slug(self) -> str:
@@ -227,6 +234,7 @@ DEMO_SERVICES = [
         team="Information governance",
         reference_prefix="FOI",
         sla_days=20,
+        clock_kind="foi",  # 20 working days, bank holidays anywhere in the UK excluded
         keywords="FOI, freedom of information, information request, EIR, transparency",
         channel_costs=_costs(web=50, phone=420, face_to_face=1100, field=0),
         demo_cases_per_six_months=20,
@@ -237,9 +245,10 @@ DEMO_SERVICES = [
         department="Legal and information governance",
         team="Information governance",
         reference_prefix="SAR",
-        # The law says one calendar month; 30 calendar days until calendars know months.
+        # The law says one calendar month (the clock); the SLA figures are for reports only.
         sla_days=30,
         sla_kind="calendar_days",
+        clock_kind="sar",
         keywords="SAR, subject access, personal data, GDPR, data protection, my data",
         is_sensitive=True,
         channel_costs=_costs(web=50, phone=450, face_to_face=1300, field=0),
@@ -252,6 +261,7 @@ DEMO_SERVICES = [
         team="Complaints and feedback",
         reference_prefix="CMP",
         sla_days=10,
+        clock_kind="complaint_stage_1",
         keywords="complaint, complain, unhappy, poor service, feedback, ombudsman",
         is_sensitive=True,
         channel_costs=_costs(web=45, phone=450, face_to_face=1400, field=0),

@@ -213,6 +213,8 @@ def demo_services_load(
                 "reference_prefix": record.reference_prefix,
                 "sla_days": record.sla_days,
                 "sla_kind": record.sla_kind,
+                "clock_kind": record.clock_kind,
+                "process_key": record.process_key,
                 "open311_code": record.open311_code,
                 "fee_pence": record.fee_pence,
                 "audience": record.audience,

@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from townhall.accounts.models import Department, Team
+from townhall.core.clocks import ClockKind
 
 
 class Channel(models.TextChoices):
@@ -48,6 +49,15 @@ class Service(models.Model):
     sla_kind = models.CharField(
         max_length=20, choices=SlaKind.choices, default=SlaKind.WORKING_DAYS
     )
+    # Which rule sets the due date: the service's own SLA, or a statutory clock (FOI working
+    # days across the UK, SAR one calendar month, complaints stage 1).
+    clock_kind = models.CharField(
+        max_length=20,
+        choices=[(kind.value, kind.value.replace("_", " ").upper()) for kind in ClockKind],
+        default=ClockKind.SLA.value,
+    )
+    # The process every new case of this service runs on (a ProcessVersion key); blank: none.
+    process_key = models.SlugField(max_length=60, blank=True)
     open311_code = models.CharField(max_length=40, blank=True, db_index=True)
     fee_pence = models.PositiveIntegerField(null=True, blank=True)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.PUBLIC)

@@ -25,7 +25,9 @@ EIR_EXTENDED_DAYS = 40
 COMPLAINT_STAGE_1_DAYS = 10
 COMPLAINT_STAGE_2_DAYS = 20
 
-Pause = tuple[date, date]  # (paused_from, resumed_on)
+# (paused_from, resumed_on); the last pause may still be open (resumed_on None): the clock
+# is then standing still and its due date is provisional, as if it resumed on `today`.
+Pause = tuple[date, date | None]
 
 
 class ClockKind(StrEnum):
@@ -46,19 +48,32 @@ class Clock:
     paused_days: int  # calendar days spent paused (clarification, identity checks)
     extended: bool
     explanation: str
+    paused: bool = False  # an open pause: `due` moves on for each day the clock stands still
 
 
-def _check_pauses(received: date, pauses: Sequence[Pause]) -> tuple[list[Pause], int]:
-    ordered = sorted(pauses)
+def _check_pauses(
+    received: date, pauses: Sequence[Pause], today: date | None = None
+) -> tuple[list[tuple[date, date]], int, bool]:
+    """Pauses in order with an open last pause closed on `today` (or on the day it began when
+    `today` is earlier or not given), the calendar days paused, and whether one is open."""
+    ordered = sorted(pauses, key=lambda pause: pause[0])
+    closed: list[tuple[date, date]] = []
     previous_end = received
-    for paused_from, resumed_on in ordered:
+    is_open = False
+    for index, (paused_from, resumed_on) in enumerate(ordered):
+        if resumed_on is None:
+            if index != len(ordered) - 1:
+                raise ValueError(f"Only the last pause can still be open, not {paused_from}")
+            is_open = True
+            resumed_on = max(paused_from, today or paused_from)
         if paused_from < previous_end or resumed_on < paused_from:
             raise ValueError(
                 f"Pause {paused_from}–{resumed_on} must start on or after {previous_end} "
                 "and end on or after it starts"
             )
+        closed.append((paused_from, resumed_on))
         previous_end = resumed_on
-    return ordered, sum((end - start).days for start, end in ordered)
+    return closed, sum((end - start).days for start, end in closed), is_open
 
 
 def _working_day_at_risk(cal: WorkingCalendar, start: date, days: int) -> date:
@@ -80,7 +95,9 @@ def add_months(day: date, months: int) -> date:
     return date(year, month_index + 1, min(day.day, last))
 
 
-def clock_foi(received: date, pauses: Sequence[Pause] = (), extended: bool = False) -> Clock:
+def clock_foi(
+    received: date, pauses: Sequence[Pause] = (), extended: bool = False, today: date | None = None
+) -> Clock:
     """FOIA s.10: 20 working days, where by s.10(6) a working day is not a weekend, Christmas
     Day, Good Friday or a bank holiday in *any* part of the UK; the day of receipt is day 0.
 
@@ -98,10 +115,13 @@ def clock_foi(received: date, pauses: Sequence[Pause] = (), extended: bool = Fal
         FOI_DAYS,
         FOI_DAYS + FOI_PUBLIC_INTEREST_EXTRA_DAYS,
         "public-interest extension of 20 working days",
+        today,
     )
 
 
-def clock_eir(received: date, pauses: Sequence[Pause] = (), extended: bool = False) -> Clock:
+def clock_eir(
+    received: date, pauses: Sequence[Pause] = (), extended: bool = False, today: date | None = None
+) -> Clock:
     """EIR reg 5(2): 20 working days, extendable to 40 for complex or voluminous requests
     (reg 7). "Working day" is read as in s.10(6) FOIA (the UK-wide union of bank holidays);
     clarification (reg 9) restarts the clock as for FOI.
@@ -115,6 +135,7 @@ def clock_eir(received: date, pauses: Sequence[Pause] = (), extended: bool = Fal
         EIR_DAYS,
         EIR_EXTENDED_DAYS,
         "extended to 40 working days (reg 7)",
+        today,
     )
 
 
@@ -127,13 +148,19 @@ def _statutory_working_days(
     days: int,
     extended_days: int,
     extension_note: str,
+    today: date | None = None,
 ) -> Clock:
-    ordered, paused_days = _check_pauses(received, pauses)
+    ordered, paused_days, is_open = _check_pauses(received, pauses, today)
     start = ordered[-1][1] if ordered else received
     total = extended_days if extended else days
     cal = WorkingCalendar(FOIA)
     notes = [f"{label}; working days exclude bank holidays anywhere in the UK"]
-    if ordered:
+    if is_open:
+        notes.append(
+            f"paused since {ordered[-1][0]:%-d %B %Y} waiting for clarification: the 20 days "
+            "start again when it arrives"
+        )
+    elif ordered:
         notes.append(f"restarted on receipt of clarification on {start:%-d %B %Y}")
     if extended:
         notes.append(extension_note)
@@ -145,11 +172,16 @@ def _statutory_working_days(
         paused_days=paused_days,
         extended=extended,
         explanation="; ".join(notes) + ".",
+        paused=is_open,
     )
 
 
 def clock_sar(
-    received: date, pauses: Sequence[Pause] = (), extended: bool = False, calendar: str = "eng"
+    received: date,
+    pauses: Sequence[Pause] = (),
+    extended: bool = False,
+    calendar: str = "eng",
+    today: date | None = None,
 ) -> Clock:
     """UK GDPR Art. 12(3) as the ICO reads it: one calendar month from the day of receipt to
     the corresponding date (the month's last day when there is none), moved to the next
@@ -158,12 +190,17 @@ def clock_sar(
     The clock starts when identity is verified: with a verification pause, the last pause's
     `resumed_on` is taken as the day of receipt.
     """
-    ordered, paused_days = _check_pauses(received, pauses)
+    ordered, paused_days, is_open = _check_pauses(received, pauses, today)
     start = ordered[-1][1] if ordered else received
     cal = WorkingCalendar(calendar)
     due = cal.next_working_day(add_months(start, 3 if extended else 1))
     notes = ["SAR: one calendar month (UK GDPR Art. 12(3)) to the corresponding date"]
-    if ordered:
+    if is_open:
+        notes.append(
+            f"paused since {ordered[-1][0]:%-d %B %Y} until identity is verified: the month "
+            "runs from the day it is"
+        )
+    elif ordered:
         notes.append(f"counted from identity verified on {start:%-d %B %Y}")
     if extended:
         notes.append("extended by two further months")
@@ -175,6 +212,7 @@ def clock_sar(
         paused_days=paused_days,
         extended=extended,
         explanation="; ".join(notes) + ".",
+        paused=is_open,
     )
 
 
@@ -229,12 +267,15 @@ def clock_compute(
     days: int | None = None,
     working_days: bool = True,
     calendar: str = "eng",
+    today: date | None = None,
 ) -> Clock:
     """The one entry point: the clock of `kind` for a request received on `received`.
 
     `pauses` are (paused_from, resumed_on) periods: clarification for FOI/EIR, identity
     verification for SAR. `days`/`working_days` are the target of an SLA clock; `calendar` is
     the nation for SAR, complaints and SLAs (FOI and EIR always use the UK-wide union).
+    The last pause may be open (`resumed_on` None): the clock is then `paused` and its due
+    date is provisional, computed as if it resumed on `today`.
     """
     kind = ClockKind(kind)
     if kind in (ClockKind.COMPLAINT_STAGE_1, ClockKind.COMPLAINT_STAGE_2, ClockKind.SLA) and (
@@ -243,11 +284,11 @@ def clock_compute(
         raise ValueError(f"A {kind} clock has no pauses or extension")
     match kind:
         case ClockKind.FOI:
-            return clock_foi(received, pauses, extended)
+            return clock_foi(received, pauses, extended, today)
         case ClockKind.EIR:
-            return clock_eir(received, pauses, extended)
+            return clock_eir(received, pauses, extended, today)
         case ClockKind.SAR:
-            return clock_sar(received, pauses, extended, calendar)
+            return clock_sar(received, pauses, extended, calendar, today)
         case ClockKind.COMPLAINT_STAGE_1:
             return clock_complaint(received, 1, calendar)
         case ClockKind.COMPLAINT_STAGE_2:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.desk import views
+from townhall.desk import process_views, views
 
 app_name = "desk"
 urlpatterns = [
@@ -8,6 +8,16 @@ urlpatterns = [
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/status/", views.case_status_change, name="case_status"),
     path("cases/<str:reference>/notes/", views.case_note_add, name="case_note"),
+    path(
+        "cases/<str:reference>/work/<int:item_id>/",
+        process_views.work_item_done,
+        name="work_item_complete",
+    ),
+    path(
+        "cases/<str:reference>/process/retry/",
+        process_views.case_process_retry,
+        name="case_process_retry",
+    ),
     path(
         "cases/<str:reference>/files/<int:attachment_id>/",
         views.case_attachment,

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class WorkflowConfig(AppConfig):
+    name = "townhall.workflow"
+    label = "workflow"
+    verbose_name = "Workflow"
+
+    def ready(self) -> None:
+        # Hooks offered by lower apps: cases tells us about new and closed cases, the demo
+        # loader publishes the default process library. Registering here keeps the imports
+        # pointing down (cases never imports workflow).
+        from townhall.workflow import hooks
+
+        hooks.register()

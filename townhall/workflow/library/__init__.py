@@ -1,0 +1,45 @@
+"""The default process library: one BPMN file (plus its DMN tables) per demo service, named
+by the service's slug, which is also the process key."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+LIBRARY_DIR = Path(__file__).resolve().parent
+_NAME = re.compile(r'<bpmn:process [^>]*name="([^"]+)"')
+
+
+def library_files() -> list[tuple[str, str, list[str]]]:
+    """(key, BPMN text, [DMN texts]) for every process in the library, by key."""
+    found = []
+    for bpmn in sorted(LIBRARY_DIR.glob("*.bpmn")):
+        dmns = [
+            p.read_text(encoding="utf-8") for p in sorted(LIBRARY_DIR.glob(f"{bpmn.stem}*.dmn"))
+        ]
+        found.append((bpmn.stem, bpmn.read_text(encoding="utf-8"), dmns))
+    return found
+
+
+def library_publish(*, published_by: Any = None) -> list[Any]:
+    """Publish every library process whose file differs from its live version (idempotent:
+    an unchanged file publishes nothing). A process edited in the designer since is kept
+    live only until the file changes: the files are the defaults."""
+    # Imported here so that `build.py` (run without Django) can import this package.
+    from townhall.accounts.models import User
+    from townhall.workflow.services import process_version_publish
+
+    published_by = published_by or User.objects.filter(email="admin@example.gov.uk").first()
+    versions = []
+    for key, bpmn, dmns in library_files():
+        match = _NAME.search(bpmn)
+        versions.append(
+            process_version_publish(
+                key=key,
+                name=match.group(1) if match else key,
+                bpmn_xml=bpmn,
+                dmn_xmls=dmns,
+                published_by=published_by,
+                note="Default process library",
+            )
+        )
+    return versions

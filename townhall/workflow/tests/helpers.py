@@ -1,0 +1,24 @@
+from typing import Any
+
+from townhall.cases.models import Case
+from townhall.cases.services import case_create
+from townhall.catalogue.models import Service
+from townhall.workflow.models import WorkItem
+
+
+def case_open(service: Service, answers: dict[str, Any] | None = None, **extra: Any) -> Case:
+    extra.setdefault("contact_name", "Sam Caller")
+    extra.setdefault("contact_email", "sam.caller@example.com")
+    return case_create(
+        service=service, summary=service.name, answers=answers or {}, channel="web", **extra
+    )
+
+
+def open_items(case: Case) -> list[WorkItem]:
+    return list(WorkItem.objects.filter(case=case, status=WorkItem.Status.OPEN))
+
+
+def only_open_item(case: Case) -> WorkItem:
+    items = open_items(case)
+    assert len(items) == 1, [i.title for i in items]
+    return items[0]
