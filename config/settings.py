@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "townhall.catalogue",
     "townhall.eforms",
     "townhall.cases",
+    "townhall.records",
     "townhall.portal",
     "townhall.desk",
     "townhall.open311",

@@ -1,0 +1,270 @@
+"""Writes of the golden record: importing sources (CSV files, SQL queries, portal accounts,
+cases), and officers' review decisions. Linkage runs are in linkage.py."""
+
+import csv
+import io
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from townhall.records.importing import row_canonical, row_fingerprint
+from townhall.records.models import ImportRun, Source, SourceRecord
+
+BATCH = 5000
+OTHER_DELIMITERS = (",", ";", "\t", "|")
+UPDATABLE = ("title", "first_name", "middle_names", "surname", "date_of_birth", "address",
+             "postcode", "uprn", "email", "phone", "ni_number", "extra", "raw", "issues",
+             "row_hash", "retired_at")  # fmt: skip
+
+
+class ImportRefused(ValidationError):
+    """The whole file cannot be read as this source (delimiter, columns): nothing changed."""
+
+
+def _delimiter_name(d: str) -> str:
+    return {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(d, repr(d))
+
+
+def _header_check(header: list[str], source: Source, mapping: dict[str, str]) -> None:
+    wanted = list(mapping.values())
+    missing = [c for c in wanted if c not in header]
+    if not missing:
+        return
+    if len(header) == 1:
+        for other in OTHER_DELIMITERS:
+            if other != source.delimiter and other in header[0]:
+                raise ImportRefused(
+                    f"Line 1: the columns are separated by a {_delimiter_name(other)}, but the "
+                    f"source '{source.slug}' expects a {_delimiter_name(source.delimiter)}. "
+                    "Change the source's delimiter or export the file again."
+                )
+    raise ImportRefused(
+        f"Line 1: missing column(s) {', '.join(missing)} (the file has "
+        f"{', '.join(header) or 'no columns'})."
+    )
+
+
+def _csv_rows(
+    data: bytes, source: Source, mapping: dict[str, str], errors: list[dict]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, {column: value}) for every well-formed row; malformed rows go to
+    `errors` with their line number and reason."""
+    encoding = source.encoding or "utf-8"
+    if encoding.lower().replace("-", "") in {"utf8", "utf8sig"}:
+        encoding = "utf-8-sig"
+    # Bytes that are not text in the source's encoding are kept as surrogates so the one bad
+    # row can be named and refused while the rest of the file imports.
+    text = data.decode(encoding, errors="surrogateescape")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.delimiter, strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ImportRefused("The file is empty: there is no header line.") from None
+    except csv.Error as error:
+        raise ImportRefused(f"Line 1: the header cannot be read ({error}).") from None
+    _header_check(header, source, mapping)
+    width = len(header)
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            errors.append({"line": line, "reason": f"not valid CSV ({error})"})
+            continue
+        if not row or row == [""]:
+            continue
+        if len(row) != width:
+            errors.append({"line": line, "reason": f"{len(row)} fields, expected {width}",
+                           "record_id": _guess_id(row, header, mapping)})  # fmt: skip
+            continue
+        bad = next((i for i, v in enumerate(row) if _has_bad_bytes(v)), None)
+        if bad is not None:
+            errors.append({
+                "line": line,
+                "reason": f"column {header[bad]} is not valid {source.encoding} text",
+                "record_id": _guess_id(row, header, mapping),
+            })  # fmt: skip
+            continue
+        yield line, dict(zip(header, row, strict=True))
+
+
+def _has_bad_bytes(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _guess_id(row: list[str], header: list[str], mapping: dict[str, str]) -> str:
+    try:
+        value = row[header.index(mapping["record_id"])]
+    except (ValueError, IndexError):
+        return ""
+    return "" if _has_bad_bytes(value) else value.strip()
+
+
+def _mapped(raw: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+    return {field: raw.get(column) for field, column in mapping.items()}
+
+
+@transaction.atomic
+def _records_upsert(
+    *, source: Source, run: ImportRun, rows: Iterable[tuple[int, dict[str, Any]]],
+    mapping: dict[str, str], errors: list[dict], complete: bool = True,
+) -> ImportRun:  # fmt: skip
+    existing = {
+        rid: (pk, row_hash, retired)
+        for pk, rid, row_hash, retired in SourceRecord.objects.filter(source=source).values_list(
+            "pk", "record_id", "row_hash", "retired_at"
+        )
+    }
+    mapped_columns = set(mapping.values())
+    seen: dict[str, int] = {}
+    to_create: list[SourceRecord] = []
+    to_update: list[SourceRecord] = []
+    now = timezone.now()
+
+    def flush() -> None:
+        if to_create:
+            SourceRecord.objects.bulk_create(to_create, batch_size=BATCH)
+            to_create.clear()
+        if to_update:
+            SourceRecord.objects.bulk_update(to_update, UPDATABLE, batch_size=1000)
+            to_update.clear()
+
+    for line, raw in rows:
+        run.rows_read += 1
+        values = row_canonical(_mapped(raw, mapping), month_first=source.dates_month_first)
+        record_id = values.pop("record_id")
+        if not record_id:
+            errors.append({"line": line, "reason": f"no record_id (column {mapping['record_id']})"})
+            continue
+        if record_id in seen:
+            errors.append({"line": line, "record_id": record_id,
+                           "reason": f"record_id {record_id} already on line {seen[record_id]}"})  # fmt: skip
+            continue
+        seen[record_id] = line
+        raw = {k: ("" if v is None else str(v)) for k, v in raw.items()}
+        row_hash = row_fingerprint(raw)
+        values["raw"] = raw
+        values["extra"] = {k: v for k, v in raw.items() if k not in mapped_columns}
+        values["row_hash"] = row_hash
+        values["retired_at"] = None
+        known = existing.get(record_id)
+        if known is None:
+            to_create.append(SourceRecord(source=source, record_id=record_id, **values))
+            run.created += 1
+        elif known[1] == row_hash and known[2] is None:
+            run.unchanged += 1
+        else:
+            to_update.append(
+                SourceRecord(pk=known[0], source=source, record_id=record_id, **values)
+            )
+            run.updated += 1
+        if len(to_create) >= BATCH or len(to_update) >= 1000:
+            flush()
+    flush()
+    # A row we could not read is still in the source: do not retire it for being unreadable.
+    unreadable = {e.get("record_id") for e in errors if e.get("record_id")}
+    if complete:
+        vanished = [
+            pk for rid, (pk, _, retired) in existing.items()
+            if rid not in seen and rid not in unreadable and retired is None
+        ]  # fmt: skip
+        for start in range(0, len(vanished), BATCH):
+            SourceRecord.objects.filter(pk__in=vanished[start : start + BATCH]).update(
+                retired_at=now
+            )
+        run.retired = len(vanished)
+    errors.sort(key=lambda e: e["line"])
+    run.errors = errors
+    run.rejected = len(errors)
+    run.status = ImportRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def source_import_csv(*, source: Source, data: bytes, file_name: str = "") -> ImportRun:
+    """Import one CSV extract of a source. Good rows are created or updated, rows that
+    vanished are retired, and each bad row is reported with its line number and reason.
+    A file that cannot be read as this source at all (wrong delimiter, missing columns) is
+    refused whole: the run is recorded as failed and no record changes. Safe to re-run."""
+    from townhall.records.mapping import mapping_validate
+
+    mapping = mapping_validate(source.mapping)
+    run = ImportRun.objects.create(source=source, file_name=file_name[:255])
+    errors: list[dict] = []
+    try:
+        rows = _csv_rows(data, source, mapping, errors)
+        first = next(rows, None)  # reads and checks the header before anything is written
+    except ImportRefused as refusal:
+        run.status = ImportRun.Status.FAILED
+        run.errors = [{"line": 1, "reason": refusal.messages[0]}]
+        run.rejected = 0
+        run.finished_at = timezone.now()
+        run.save()
+        return run
+
+    def all_rows() -> Iterator[tuple[int, dict[str, str]]]:
+        if first is not None:
+            yield first
+        yield from rows
+
+    return _records_upsert(source=source, run=run, rows=all_rows(), mapping=mapping, errors=errors)
+
+
+def source_import_file(*, source: Source, path: Path | str) -> ImportRun:
+    path = Path(path)
+    return source_import_csv(source=source, data=path.read_bytes(), file_name=path.name)
+
+
+def _sql_rows(source: Source) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of a source's SQL query: `dsn` is postgres://... or sqlite:///path."""
+    if source.dsn.startswith("sqlite:///"):
+        connection = sqlite3.connect(f"file:{source.dsn[10:]}?mode=ro", uri=True)
+        cursor = connection.execute(source.query)
+        columns = [c[0] for c in cursor.description]
+        for n, row in enumerate(cursor, start=1):
+            yield n, dict(zip(columns, row, strict=True))
+        connection.close()
+        return
+    if source.dsn.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        with psycopg.connect(source.dsn) as connection, connection.cursor() as cursor:
+            # The source is a line-of-business system: never write to it.
+            connection.read_only = True
+            cursor.execute(source.query)
+            columns = [c.name for c in cursor.description or []]
+            for n, row in enumerate(cursor, start=1):
+                yield n, dict(zip(columns, row, strict=True))
+        return
+    raise ImportRefused("The source's database must be a postgres:// or sqlite:/// address.")
+
+
+def source_import_sql(*, source: Source) -> ImportRun:
+    """Import a source by running its SQL query against the source's database (read only).
+    Line numbers in the errors are row numbers of the query's result."""
+    from townhall.records.mapping import mapping_validate
+
+    mapping = mapping_validate(source.mapping)
+    run = ImportRun.objects.create(source=source, file_name="(SQL query)")
+    try:
+        rows = list(_sql_rows(source))
+        if rows:
+            missing = [c for c in mapping.values() if c not in rows[0][1]]
+            if missing:
+                raise ImportRefused(f"The query returns no column(s) {', '.join(missing)}.")
+    except (ImportRefused, sqlite3.Error, Exception) as error:  # noqa: BLE001
+        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        run.status = ImportRun.Status.FAILED
+        run.errors = [{"line": 0, "reason": f"The query failed: {message}"[:500]}]
+        run.finished_at = timezone.now()
+        run.save()
+        return run
+    return _records_upsert(source=source, run=run, rows=rows, mapping=mapping, errors=[])
