@@ -168,12 +168,14 @@ class Link(models.Model):
         ACCEPTED = "accepted", "Accepted by an officer"
         REJECTED = "rejected", "Rejected by an officer"
 
+    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="pair_links")
     left = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
     right = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
     match_weight = models.FloatField()
     match_probability = models.FloatField()
-    # [{"comparison": "Date of birth", "level": "Exact match", "weight": 7.9}, ...]
-    reasons = models.JSONField(default=list, blank=True)
+    # {comparison: level index} as Splink scored the pair; with the run's model this gives
+    # each comparison's level and weight, i.e. why the two were linked (see link_reasons).
+    levels = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
 
     class Meta:
