@@ -61,10 +61,10 @@ def records_export(path: Path, source_ids: list[int] | None = None) -> int:
         where += " AND r.source_id IN (" + ",".join("%s" for _ in source_ids) + ")"
         params = list(source_ids)
     sql = (
-        "SELECT r.id, s.slug, r.record_id, r.first_name, r.middle_names, r.surname, "
+        "SELECT r.id, s.slug, r.record_id, r.first_name, r.middle_names, r.surname, "  # noqa: S608
         "r.date_of_birth, r.postcode, r.uprn, r.email, r.phone, r.ni_number, r.address "
         "FROM records_sourcerecord r JOIN records_source s ON s.id = r.source_id "
-        f"WHERE {where}"  # noqa: S608  (fixed text; the ids are parameters)
+        f"WHERE {where}"
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor, path.open("wb") as out:
@@ -448,8 +448,8 @@ def records_link(
             names = [c["output_column_name"] for c in model["comparisons"]]
             gamma_cols = ", ".join(f"gamma_{n}" for n in names)
             pair_rows = con.execute(
-                f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gamma_cols} "
-                f"FROM {predictions.physical_name}"  # noqa: S608  (Splink's own table)
+                f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gamma_cols} "  # noqa: S608
+                f"FROM {predictions.physical_name}"
             ).fetchall()
         timings["predict"] = time.monotonic() - t
         progress(f"{len(pair_rows):,} candidate links; clustering…")
