@@ -272,6 +272,16 @@ def first_names_compatible(a: Profile, b: Profile) -> bool:
     )
 
 
+def middle_names_compatible(a: Profile, b: Profile) -> bool:
+    """Both give a full first middle name and they disagree: a father and son (or two
+    cousins) with one first name, unless one swapped first and middle names."""
+    if not a.middles or not b.middles or len(a.middles[0]) == 1 or len(b.middles[0]) == 1:
+        return True
+    if a.first in b.middles or b.first in a.middles:
+        return True
+    return a.middles[0] == b.middles[0] or jaro_winkler(a.middles[0], b.middles[0]) >= 0.9
+
+
 def dobs_compatible(a: Profile, b: Profile) -> bool:
     if a.dob is None or b.dob is None:
         return True
@@ -283,11 +293,13 @@ def dobs_compatible(a: Profile, b: Profile) -> bool:
 
 def profiles_compatible(a: Profile, b: Profile) -> bool:
     """Two records can be one person unless they hold different NI numbers, dates of birth
-    that no slip explains (father and son, Jr and Sr), or first names that are not forms of
-    one another (household members, twins)."""
+    that no slip explains (father and son, Jr and Sr), first names that are not forms of
+    one another (household members, twins) or different middle names."""
     if a.ni and b.ni:
         return a.ni == b.ni  # the strongest identifier: agreement overrides slips elsewhere
-    return first_names_compatible(a, b) and dobs_compatible(a, b)
+    return (
+        first_names_compatible(a, b) and dobs_compatible(a, b) and middle_names_compatible(a, b)
+    )
 
 
 def profile_of(first: str | None, middles: str | None, dob: Any, ni: str | None) -> Profile:
