@@ -297,9 +297,7 @@ def profiles_compatible(a: Profile, b: Profile) -> bool:
     one another (household members, twins) or different middle names."""
     if a.ni and b.ni:
         return a.ni == b.ni  # the strongest identifier: agreement overrides slips elsewhere
-    return (
-        first_names_compatible(a, b) and dobs_compatible(a, b) and middle_names_compatible(a, b)
-    )
+    return first_names_compatible(a, b) and dobs_compatible(a, b) and middle_names_compatible(a, b)
 
 
 def profile_of(first: str | None, middles: str | None, dob: Any, ni: str | None) -> Profile:
@@ -596,5 +594,6 @@ def _persons_write(changes: list[tuple[int, int]]) -> None:
                 "UPDATE records_sourcerecord r SET person_id = m.pid FROM person_moves m "
                 "WHERE r.id = m.rid"
             )
+            cursor.execute("DROP TABLE person_moves")
             return
         cursor.executemany("UPDATE records_sourcerecord SET person_id = %s WHERE id = %s", changes)

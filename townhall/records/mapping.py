@@ -33,7 +33,7 @@ def mapping_validate(mapping: Any) -> dict[str, str]:
     return cleaned
 
 
-SOURCE_KEYS = {"slug", "name", "kind", "trust", "delimiter", "encoding", "dates_month_first",
+SOURCE_KEYS = {"slug", "name", "kind", "role", "trust", "delimiter", "encoding", "dates_month_first",
                "columns", "query", "dsn"}  # fmt: skip
 
 
@@ -59,7 +59,16 @@ def source_from_yaml(path: Path | str) -> Source:
         "name": data.get("name") or data["slug"],
         "mapping": mapping_validate(data.get("columns")),
     }
-    for key in ("kind", "trust", "delimiter", "encoding", "dates_month_first", "query", "dsn"):
+    for key in (
+        "kind",
+        "role",
+        "trust",
+        "delimiter",
+        "encoding",
+        "dates_month_first",
+        "query",
+        "dsn",
+    ):
         if key in data:
             defaults[key] = data[key]
     if len(defaults.get("delimiter", ",")) != 1:

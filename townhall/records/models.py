@@ -32,8 +32,21 @@ class Source(TimeStampedModel):
         PORTAL_ACCOUNTS = "portal_accounts", "Portal accounts"
         CASES = "cases", "Cases"
 
+    class Role(models.TextChoices):
+        """What the system is for: forensics reads claims and the electoral register."""
+
+        OTHER = "other", "Other"
+        COUNCIL_TAX = "council_tax", "Council tax"
+        BENEFITS = "benefits", "Benefits"
+        ELECTORAL_REGISTER = "electoral_register", "Electoral register"
+        BLUE_BADGE = "blue_badge", "Blue badge"
+        HOUSING = "housing", "Housing"
+        PARKING = "parking", "Parking"
+        WASTE = "waste", "Waste"
+
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OTHER)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CSV)
     # canonical field -> the source's own column name; unmapped canonical fields are empty.
     mapping = models.JSONField(default=dict, blank=True)

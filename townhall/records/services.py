@@ -12,8 +12,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from townhall.core.audit import audit_record
+from townhall.core.models import AuditEvent
+from townhall.records.cleaning import name_key
 from townhall.records.importing import row_canonical, row_fingerprint
-from townhall.records.models import ImportRun, Source, SourceRecord
+from townhall.records.models import (
+    ImportRun,
+    Link,
+    Person,
+    ReviewDecision,
+    Source,
+    SourceRecord,
+)
 
 BATCH = 5000
 OTHER_DELIMITERS = (",", ";", "\t", "|")
@@ -268,3 +278,178 @@ def source_import_sql(*, source: Source) -> ImportRun:
         run.save()
         return run
     return _records_upsert(source=source, run=run, rows=rows, mapping=mapping, errors=[])
+
+
+# --- portal accounts and cases as sources ------------------------------------------------
+
+
+def _rows_of_accounts() -> Iterator[tuple[int, dict[str, Any]]]:
+    from townhall.accounts.models import User
+
+    residents = User.objects.filter(role=User.Role.RESIDENT, is_active=True).order_by("pk")
+    for n, user in enumerate(residents.iterator(chunk_size=2000), start=1):
+        yield n, {
+            "record_id": str(user.pk), "full_name": user.full_name, "email": user.email,
+            "phone": user.phone, "address": user.address_line, "postcode": user.postcode,
+            "uprn": user.uprn,
+        }  # fmt: skip
+
+
+def _rows_of_cases() -> Iterator[tuple[int, dict[str, Any]]]:
+    from townhall.cases.models import Case
+
+    cases = Case.objects.exclude(contact_name="", contact_email="", contact_phone="")
+    for n, case in enumerate(cases.order_by("pk").iterator(chunk_size=2000), start=1):
+        yield n, {
+            "record_id": case.reference, "full_name": case.contact_name,
+            "email": case.contact_email, "phone": case.contact_phone, "uprn": case.uprn,
+            "address": case.location_text if case.uprn else "",
+            "resident_id": str(case.resident_id or ""), "service": case.service_id,
+        }  # fmt: skip
+
+
+TOWNHALL_MAPPING = {"record_id": "record_id", "full_name": "full_name", "email": "email",
+                    "phone": "phone", "address": "address", "postcode": "postcode",
+                    "uprn": "uprn"}  # fmt: skip
+
+
+def source_import_townhall(*, kind: str) -> ImportRun:
+    """Import Townhall's own portal accounts or cases as a source (they are systems that
+    know residents too). Re-running updates, retires and never duplicates, like any source."""
+    rows = {Source.Kind.PORTAL_ACCOUNTS: _rows_of_accounts, Source.Kind.CASES: _rows_of_cases}
+    if kind not in rows:
+        raise ValidationError(f"Unknown Townhall source kind {kind!r}.")
+    source, _ = Source.objects.get_or_create(
+        slug=kind.replace("_", "-"),
+        defaults={
+            "name": Source.Kind(kind).label,
+            "kind": kind,
+            "mapping": TOWNHALL_MAPPING,
+            "trust": 60 if kind == Source.Kind.PORTAL_ACCOUNTS else 20,
+        },  # fmt: skip
+    )
+    run = ImportRun.objects.create(source=source, file_name=f"(Townhall {source.name.lower()})")
+    mapping = {k: v for k, v in TOWNHALL_MAPPING.items() if k != "postcode"}
+    if kind == Source.Kind.PORTAL_ACCOUNTS:
+        mapping["postcode"] = "postcode"
+    return _records_upsert(source=source, run=run, rows=rows[kind](), mapping=mapping, errors=[])
+
+
+# --- officers' decisions ------------------------------------------------------------------
+
+
+def _decide(
+    *, left: SourceRecord, right: SourceRecord, decision: str, user: Any, note: str = ""
+) -> None:
+    a, b = sorted([left.key, right.key])
+    ReviewDecision.objects.update_or_create(
+        left_key=a, right_key=b,
+        defaults={"decision": decision, "decided_by": user, "note": note[:300]},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def link_decide(*, link: Link, same: bool, user: Any, note: str = "") -> Link:
+    """Accept (the same person) or reject (different people) a link. The decision is kept by
+    record keys, so the next run obeys it and uses it as a label; the persons change now."""
+    link = (
+        Link.objects.select_for_update()
+        .select_related("left__source", "right__source")
+        .get(pk=link.pk)
+    )
+    decision = ReviewDecision.Decision.SAME if same else ReviewDecision.Decision.DIFFERENT
+    _decide(left=link.left, right=link.right, decision=decision, user=user, note=note)
+    link.status = Link.Status.ACCEPTED if same else Link.Status.REJECTED
+    link.save(update_fields=["status"])
+    if same and link.left.person_id != link.right.person_id:
+        _persons_join(link.left, link.right, user=user)
+    elif not same and link.left.person_id and link.left.person_id == link.right.person_id:
+        person_recluster(person=link.left.person)
+    audit_record(action=AuditEvent.Action.CHANGE, object_type="records.link", object_id=link.pk,
+                 actor=user, detail={"decision": decision})  # fmt: skip
+    return link
+
+
+def _persons_join(a: SourceRecord, b: SourceRecord, *, user: Any) -> Person:
+    if a.person_id is None and b.person_id is None:
+        person = Person.objects.create()
+        SourceRecord.objects.filter(pk__in=[a.pk, b.pk]).update(person=person)
+        return person
+    keep_id = a.person_id or b.person_id
+    other_id = b.person_id if keep_id == a.person_id else a.person_id
+    SourceRecord.objects.filter(pk__in=[a.pk, b.pk], person__isnull=True).update(person_id=keep_id)
+    if other_id and other_id != keep_id:
+        SourceRecord.objects.filter(person_id=other_id).update(person_id=keep_id)
+        Person.objects.filter(pk=other_id).delete()
+    return Person.objects.get(pk=keep_id)
+
+
+@transaction.atomic
+def persons_merge(*, person: Person, other: Person, user: Any) -> Person:
+    """Merge two persons an officer knows to be one resident: every record of `other`
+    moves to `person`, and "same person" decisions keep them together on later runs."""
+    if person.pk == other.pk:
+        raise ValidationError("Choose another person to merge with.")
+    first = person.records.select_related("source").filter(retired_at__isnull=True).first()
+    for record in other.records.select_related("source").filter(retired_at__isnull=True):
+        if first is not None:
+            _decide(left=first, right=record, decision=ReviewDecision.Decision.SAME, user=user)
+    other.records.update(person=person)
+    other.delete()
+    audit_record(action=AuditEvent.Action.CHANGE, object_type="records.person",
+                 object_id=person.pk, actor=user, detail={"merged": other.pk})  # fmt: skip
+    return person
+
+
+@transaction.atomic
+def person_split(*, person: Person, record: SourceRecord, user: Any) -> Person:
+    """Take one record out of a person: it is a different resident from every other record
+    of the person (kept as decisions), and becomes a person of its own."""
+    if record.person_id != person.pk:
+        raise ValidationError("That record does not belong to this person.")
+    others = person.records.select_related("source").exclude(pk=record.pk)
+    if not others.exists():
+        raise ValidationError("A person with one record cannot be split.")
+    for other in others:
+        _decide(left=record, right=other, decision=ReviewDecision.Decision.DIFFERENT, user=user)
+    new = Person.objects.create()
+    record.person = new
+    record.save(update_fields=["person"])
+    Link.objects.filter(left=record).update(status=Link.Status.REJECTED)
+    Link.objects.filter(right=record).update(status=Link.Status.REJECTED)
+    audit_record(action=AuditEvent.Action.CHANGE, object_type="records.person",
+                 object_id=person.pk, actor=user, detail={"split": record.key, "into": new.pk})  # fmt: skip
+    return new
+
+
+def person_recluster(*, person: Person) -> None:
+    """Re-cluster one person's records with their stored links and the decisions, after a
+    link between two of them was rejected."""
+    from townhall.records.linkage import CLUSTER, cluster_records, profile_of
+
+    records = list(person.records.select_related("source").filter(retired_at__isnull=True))
+    ids = [r.pk for r in records]
+    key_to_id = {r.key: r.pk for r in records}
+    profiles = {
+        r.pk: profile_of(name_key(r.first_name), " ".join(name_key(m) for m in r.middle_names.split()),
+                         r.date_of_birth, r.ni_number)
+        for r in records
+    }  # fmt: skip
+    edges = [
+        (link.match_probability, link.left_id, link.right_id)
+        for link in Link.objects.filter(left_id__in=ids, right_id__in=ids)
+        if link.match_probability >= CLUSTER and link.status != Link.Status.REJECTED
+    ]
+    same, different = [], []
+    for d in ReviewDecision.objects.filter(left_key__in=key_to_id, right_key__in=key_to_id):
+        pair = (key_to_id[d.left_key], key_to_id[d.right_key])
+        (same if d.decision == ReviewDecision.Decision.SAME else different).append(pair)
+    clusters = cluster_records(ids, profiles, edges, same, different)
+    roots = sorted(
+        set(clusters.values()), key=lambda root: -sum(1 for v in clusters.values() if v == root)
+    )
+    for root in roots[1:]:  # the biggest group keeps the person
+        new = Person.objects.create()
+        SourceRecord.objects.filter(pk__in=[k for k, v in clusters.items() if v == root]).update(
+            person=new
+        )

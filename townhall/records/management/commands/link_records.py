@@ -12,6 +12,10 @@ from townhall.records.mapping import IDENTITY_MAPPING
 from townhall.records.models import Source, SourceRecord
 from townhall.records.services import source_import_file
 
+# Which system wins when golden values disagree, by how carefully each keeps its data.
+SYSTEM_TRUST = {"electoral_register": 90, "council_tax": 80, "benefits": 85, "blue_badge": 75,
+                "housing": 70, "parking": 40, "waste": 30}  # fmt: skip
+
 
 class Command(BaseCommand):
     help = "Import every <system>.csv in SOURCES_DIR, link them into persons, write the clusters."
