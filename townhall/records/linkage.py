@@ -39,6 +39,10 @@ REVIEW_LOW = 0.5
 # Strict rules (same NI and birth date, ...) find only the well-recorded part of the true
 # pairs: most systems lack NI numbers, emails or dates of birth.
 RULES_RECALL = 0.4
+# Below this many records EM has too few pairs to learn from: the model trained on the
+# synthetic council data shipped with the code is used instead (and when training fails).
+MIN_RECORDS_TO_TRAIN = 2000
+DEFAULT_MODEL = Path(__file__).parent / "data" / "default_model.json"
 
 COLUMNS = ("unique_id", "source", "record_id", "first_name", "middle_names", "surname", "dob",
            "postcode", "uprn", "email", "phone", "ni_number", "address")  # fmt: skip
@@ -92,6 +96,18 @@ def nicknames_rows() -> list[tuple[str, str]]:
     ]
 
 
+def nicknames_load(con: duckdb.DuckDBPyConnection) -> None:
+    """The nickname table as a DuckDB table (one statement: executemany is slow in DuckDB)."""
+    import pyarrow as pa
+
+    rows = nicknames_rows()
+    con.register(
+        "nicknames_arrow", pa.table({"name": [r[0] for r in rows], "formal": [r[1] for r in rows]})
+    )
+    con.execute("CREATE OR REPLACE TABLE nicknames AS SELECT * FROM nicknames_arrow")
+    con.unregister("nicknames_arrow")
+
+
 PREPARE_SQL = """
 CREATE OR REPLACE TABLE people AS
 WITH src AS (
@@ -138,8 +154,7 @@ def duckdb_prepare(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
         if old in cols:
             con.execute(f'ALTER TABLE raw_records RENAME COLUMN "{old}" TO {new}')
     con.execute("ALTER TABLE raw_records ALTER unique_id TYPE BIGINT")
-    con.execute("CREATE OR REPLACE TABLE nicknames (name VARCHAR, formal VARCHAR)")
-    con.executemany("INSERT INTO nicknames VALUES (?, ?)", nicknames_rows())
+    nicknames_load(con)
     con.execute(PREPARE_SQL)
     return con.execute("SELECT count(*) FROM people").fetchall()[0][0]
 
@@ -153,6 +168,16 @@ def linker_make(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], table:
     db_api = DuckDBAPI(connection=con)
     frame = db_api.register(table)
     return Linker(frame, settings, log_level=logging.WARNING)
+
+
+def default_model() -> dict[str, Any]:
+    import json
+
+    model = json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))
+    model["blocking_rules_to_generate_predictions"] = settings_make()[
+        "blocking_rules_to_generate_predictions"
+    ]
+    return model
 
 
 def model_train(
@@ -444,9 +469,16 @@ def records_link(
         ids = [r[0] for r in rows]
         del rows
         same, different = _decisions(key_to_id)
-        linker = linker_make(con, settings_make())
-        if total >= 2:
-            model_train(linker, labels=same, u_pairs=u_pairs)
+        linker = None
+        if total >= MIN_RECORDS_TO_TRAIN:
+            linker = linker_make(con, settings_make())
+            try:
+                model_train(linker, labels=same, u_pairs=u_pairs)
+            except (ValueError, ZeroDivisionError) as error:  # degenerate data (no pairs)
+                logger.warning("Training failed (%s); using the default model.", error)
+                linker = None
+        if linker is None:
+            linker = linker_make(con, default_model())
         timings["train"] = time.monotonic() - t
         t = time.monotonic()
         progress("Scoring candidate pairs…")
@@ -507,7 +539,8 @@ def _store(
     names = [c["output_column_name"] for c in model.get("comparisons", [])]
     decided = dict.fromkeys(same, ReviewDecision.Decision.SAME)
     decided.update(dict.fromkeys(different, ReviewDecision.Decision.DIFFERENT))
-    Link.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM records_link")
     links: list[tuple] = []
     for a, b, weight, probability, *gammas in pair_rows:
         together = clusters[a] == clusters[b]
@@ -551,8 +584,12 @@ def _store(
             record_person[m] = person.pk
     changes = [(pid, rid) for rid, pid in record_person.items() if previous.get(rid) != pid]
     _persons_write(changes)
-    SourceRecord.objects.filter(retired_at__isnull=False).update(person=None)
-    Person.objects.filter(records__isnull=True).delete()
+    SourceRecord.objects.filter(retired_at__isnull=False, person__isnull=False).update(person=None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM records_person WHERE NOT EXISTS (SELECT 1 FROM records_sourcerecord r "
+            "WHERE r.person_id = records_person.id)"
+        )
     run.persons = len(by_root)
     return record_person
 
