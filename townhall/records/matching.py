@@ -77,7 +77,7 @@ def record_matches(record: SourceRecord, *, run: LinkageRun | None = None) -> li
     con = duckdb.connect()
     con.execute("CREATE TABLE raw_records (" + ", ".join(f"{c} VARCHAR" for c in RAW_COLUMNS) + ")")
     con.executemany(
-        f"INSERT INTO raw_records VALUES ({', '.join('?' for _ in RAW_COLUMNS)})",
+        f"INSERT INTO raw_records VALUES ({', '.join('?' for _ in RAW_COLUMNS)})",  # noqa: S608
         [_raw(r) for r in [record, *candidates]],
     )
     con.execute("ALTER TABLE raw_records ALTER unique_id TYPE BIGINT")
