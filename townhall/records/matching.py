@@ -84,10 +84,8 @@ def record_matches(record: SourceRecord, *, run: LinkageRun | None = None) -> li
     nicknames_load(con)
     con.execute(PREPARE_SQL)
     db_api = DuckDBAPI(connection=con)
-    con.execute(
-        f"CREATE TABLE new_record AS SELECT * FROM people WHERE unique_id = {int(record.pk)}"
-    )
-    con.execute(f"CREATE TABLE known AS SELECT * FROM people WHERE unique_id <> {int(record.pk)}")
+    con.execute("CREATE TABLE new_record AS SELECT * FROM people WHERE unique_id = ?", [record.pk])
+    con.execute("CREATE TABLE known AS SELECT * FROM people WHERE unique_id <> ?", [record.pk])
     known = db_api.register("known")
     new = db_api.register("new_record")
     linker = Linker(known, run.model, log_level=logging.WARNING, validate_settings=False)
