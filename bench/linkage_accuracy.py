@@ -71,8 +71,17 @@ def plain_splink(folder: Path) -> dict[tuple[str, str], str]:
         "CREATE TABLE people AS SELECT row_number() OVER () AS unique_id, system, record_id, "
         + ", ".join(
             f"nullif(trim({c}), '') AS {c}"
-            for c in ("first_name", "surname", "date_of_birth", "address", "postcode",
-                      "email", "phone", "ni_number", "uprn")  # fmt: skip
+            for c in (
+                "first_name",
+                "surname",
+                "date_of_birth",
+                "address",
+                "postcode",
+                "email",
+                "phone",
+                "ni_number",
+                "uprn",
+            )  # fmt: skip
         )
         + " FROM ("
         + " UNION ALL ".join(selects)
@@ -104,7 +113,9 @@ def plain_splink(folder: Path) -> dict[tuple[str, str], str]:
     }
     linker = Linker(frame, settings, log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
-        ["l.first_name = r.first_name AND l.surname = r.surname AND l.date_of_birth = r.date_of_birth"],
+        [
+            "l.first_name = r.first_name AND l.surname = r.surname AND l.date_of_birth = r.date_of_birth"
+        ],
         recall=0.7,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
@@ -151,7 +162,7 @@ def main() -> None:
     rows, truth, people = generate(args.records, seed=args.seed)
     counts = {
         "records": len(truth),
-        "people": len({p for p in truth.values()}),
+        "people": len(set(truth.values())),
         "married (surname changes)": sum("married" in p.tags for p in people),
         "movers": sum("mover" in p.tags for p in people),
         "twins": sum("twin" in p.tags for p in people),
@@ -168,7 +179,9 @@ def main() -> None:
         t = time.monotonic()
         plain = plain_splink(folder)
         plain_time = time.monotonic() - t
-    print(f"{'set-up':<28}{'precision':>10}{'recall':>10}{'F1':>8}{'time':>9}  false links in households / twins / Jr-Sr")
+    print(
+        f"{'set-up':<28}{'precision':>10}{'recall':>10}{'F1':>8}{'time':>9}  false links in households / twins / Jr-Sr"
+    )
     for name, result, seconds in (("Townhall golden record", predicted, ours_time),
                                   ("plain Splink", plain, plain_time)):  # fmt: skip
         s = pairwise_scores(result, truth)

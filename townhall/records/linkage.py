@@ -503,17 +503,25 @@ def records_link(
         timings["cluster"] = time.monotonic() - t
         con.close()
     timings["linkage"] = time.monotonic() - start
+    timings["peak_rss_mb_after_linkage"] = _peak_rss_mb()
     t = time.monotonic()
     progress(f"Storing {len(set(clusters.values())):,} persons and their links…")
     record_person = _store(run, model, pair_rows, clusters, profiles, same, different, key_to_id)
     timings["store"] = time.monotonic() - t
     timings["total"] = time.monotonic() - start
+    timings["peak_rss_mb"] = _peak_rss_mb()
     run.finished_at = timezone.now()
     run.records = total
     run.model = model
     run.timings = {k: round(v, 2) for k, v in timings.items()}
     run.save()
     return RunResult(run=run, clusters=record_person, timings=timings)
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _pair_status(a: int, b: int, probability: float, decided: dict[tuple[int, int], str]) -> str:
