@@ -94,7 +94,9 @@ def _csv_rows(
             errors.append({"line": line, "reason": f"{len(row)} fields, expected {width}",
                            "record_id": _guess_id(row, header, mapping)})  # fmt: skip
             continue
-        bad = next((i for i, v in enumerate(row) if _has_bad_bytes(v)), None)
+        bad = None
+        if not all(v.isascii() for v in row):
+            bad = next((i for i, v in enumerate(row) if _has_bad_bytes(v)), None)
         if bad is not None:
             errors.append({
                 "line": line,
@@ -134,13 +136,13 @@ def _records_upsert(
     }
     mapped_columns = set(mapping.values())
     seen: dict[str, int] = {}
-    to_create: list[SourceRecord] = []
+    to_create: list[dict[str, Any]] = []
     to_update: list[SourceRecord] = []
     now = timezone.now()
 
     def flush() -> None:
         if to_create:
-            SourceRecord.objects.bulk_create(to_create, batch_size=BATCH)
+            _records_create(source, to_create)
             to_create.clear()
         if to_update:
             SourceRecord.objects.bulk_update(to_update, UPDATABLE, batch_size=1000)
@@ -166,7 +168,8 @@ def _records_upsert(
         values["retired_at"] = None
         known = existing.get(record_id)
         if known is None:
-            to_create.append(SourceRecord(source=source, record_id=record_id, **values))
+            values["record_id"] = record_id
+            to_create.append(values)
             run.created += 1
         elif known[1] == row_hash and known[2] is None:
             run.unchanged += 1
@@ -197,6 +200,35 @@ def _records_upsert(
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+COPY_FIELDS = ("source_id", "record_id", "title", "first_name", "middle_names", "surname",
+               "date_of_birth", "address", "postcode", "uprn", "email", "phone", "ni_number",
+               "extra", "raw", "issues", "row_hash", "first_seen_at", "updated_at")  # fmt: skip
+
+
+def _records_create(source: Source, records: list[dict[str, Any]]) -> None:
+    """New records in bulk; on PostgreSQL through COPY, ten times faster than INSERTs."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        SourceRecord.objects.bulk_create(
+            [SourceRecord(source=source, **values) for values in records], batch_size=BATCH
+        )
+        return
+    import json
+
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        sql = f"COPY records_sourcerecord ({', '.join(COPY_FIELDS)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for r in records:
+                copy.write_row((
+                    source.pk, r["record_id"], r["title"], r["first_name"], r["middle_names"],
+                    r["surname"], r["date_of_birth"], r["address"], r["postcode"], r["uprn"],
+                    r["email"], r["phone"], r["ni_number"], json.dumps(r["extra"]),
+                    json.dumps(r["raw"]), json.dumps(r["issues"]), r["row_hash"], now, now,
+                ))  # fmt: skip
 
 
 def source_import_csv(*, source: Source, data: bytes, file_name: str = "") -> ImportRun:
