@@ -20,8 +20,8 @@ from townhall.records.services import link_decide, person_split, persons_merge
 
 # Agents find callers; the data and fraud team (managers, administrators) also reviews
 # links, reads forensics and data quality. Service officers see cases, not people.
-PERSON_ROLES = {User.Role.AGENT, User.Role.TEAM_LEAD, User.Role.MANAGER, User.Role.ADMIN}
-DATA_TEAM_ROLES = {User.Role.MANAGER, User.Role.ADMIN}
+PERSON_ROLES: set[str] = {User.Role.AGENT, User.Role.TEAM_LEAD, User.Role.MANAGER, User.Role.ADMIN}
+DATA_TEAM_ROLES: set[str] = {User.Role.MANAGER, User.Role.ADMIN}
 
 
 def _may(user: User, roles: set[str]) -> bool:

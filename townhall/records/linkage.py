@@ -11,7 +11,7 @@ import math
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -421,7 +421,8 @@ class RunResult:
 
 
 def _decisions(key_to_id: dict[str, int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    same, different = [], []
+    same: list[tuple[int, int]] = []
+    different: list[tuple[int, int]] = []
     for left, right, decision in ReviewDecision.objects.values_list(
         "left_key", "right_key", "decision"
     ):
@@ -524,7 +525,7 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _pair_status(a: int, b: int, probability: float, decided: dict[tuple[int, int], str]) -> str:
+def _pair_status(a: int, b: int, probability: float, decided: Mapping[tuple[int, int], str]) -> str:
     decision = decided.get((a, b)) or decided.get((b, a))
     if decision == ReviewDecision.Decision.SAME:
         return Link.Status.ACCEPTED

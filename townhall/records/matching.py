@@ -124,13 +124,12 @@ def record_match_and_assign(record: SourceRecord) -> Person:
     for match in record_matches(record):
         if match.probability < CLUSTER:
             break
-        members = SourceRecord.objects.filter(
-            person_id=match.record.person_id, retired_at__isnull=True
-        )
+        person_id = int(match.record.person_id or 0)
+        members = SourceRecord.objects.filter(person_id=person_id, retired_at__isnull=True)
         if all(profiles_compatible(mine, profile(m)) for m in members):
-            record.person_id = match.record.person_id
+            record.person_id = person_id
             record.save(update_fields=["person"])
-            return Person.objects.get(pk=record.person_id)
+            return Person.objects.get(pk=person_id)
     person = Person.objects.create()
     record.person = person
     record.save(update_fields=["person"])

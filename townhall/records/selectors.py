@@ -136,7 +136,7 @@ class Finding:
     records: list[SourceRecord]
 
 
-CLAIM_ROLES = {
+CLAIM_ROLES: dict[str, str] = {
     Source.Role.BLUE_BADGE: "two blue badges",
     Source.Role.BENEFITS: "two benefit claims",
     Source.Role.COUNCIL_TAX: "two council tax accounts",

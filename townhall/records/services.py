@@ -4,7 +4,7 @@ cases), and officers' review decisions. Linkage runs are in linkage.py."""
 import csv
 import io
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -268,19 +268,19 @@ def source_import_file(*, source: Source, path: Path | str) -> ImportRun:
 def _sql_rows(source: Source) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows of a source's SQL query: `dsn` is postgres://... or sqlite:///path."""
     if source.dsn.startswith("sqlite:///"):
-        connection = sqlite3.connect(f"file:{source.dsn[10:]}?mode=ro", uri=True)
-        cursor = connection.execute(source.query)
-        columns = [c[0] for c in cursor.description]
-        for n, row in enumerate(cursor, start=1):
-            yield n, dict(zip(columns, row, strict=True))
-        connection.close()
+        lite = sqlite3.connect(f"file:{source.dsn[10:]}?mode=ro", uri=True)
+        result = lite.execute(source.query)
+        names = [c[0] for c in result.description]
+        for n, row in enumerate(result, start=1):
+            yield n, dict(zip(names, row, strict=True))
+        lite.close()
         return
     if source.dsn.startswith(("postgres://", "postgresql://")):
         import psycopg
 
         with psycopg.connect(source.dsn) as connection, connection.cursor() as cursor:
             # The source is a line-of-business system: never write to it.
-            connection.read_only = True
+            connection.read_only = True  # type: ignore[attr-defined]
             cursor.execute(source.query)
             columns = [c.name for c in cursor.description or []]
             for n, row in enumerate(cursor, start=1):
@@ -348,7 +348,10 @@ TOWNHALL_MAPPING = {"record_id": "record_id", "full_name": "full_name", "email":
 def source_import_townhall(*, kind: str) -> ImportRun:
     """Import Townhall's own portal accounts or cases as a source (they are systems that
     know residents too). Re-running updates, retires and never duplicates, like any source."""
-    rows = {Source.Kind.PORTAL_ACCOUNTS: _rows_of_accounts, Source.Kind.CASES: _rows_of_cases}
+    rows: dict[str, Callable[[], Iterator[tuple[int, dict[str, Any]]]]] = {
+        Source.Kind.PORTAL_ACCOUNTS: _rows_of_accounts,
+        Source.Kind.CASES: _rows_of_cases,
+    }
     if kind not in rows:
         raise ValidationError(f"Unknown Townhall source kind {kind!r}.")
     source, _ = Source.objects.get_or_create(
@@ -395,7 +398,7 @@ def link_decide(*, link: Link, same: bool, user: Any, note: str = "") -> Link:
     link.save(update_fields=["status"])
     if same and link.left.person_id != link.right.person_id:
         _persons_join(link.left, link.right, user=user)
-    elif not same and link.left.person_id and link.left.person_id == link.right.person_id:
+    elif not same and link.left.person is not None and link.left.person_id == link.right.person_id:
         person_recluster(person=link.left.person)
     audit_record(action=AuditEvent.Action.CHANGE, object_type="records.link", object_id=link.pk,
                  actor=user, detail={"decision": decision})  # fmt: skip
@@ -413,7 +416,7 @@ def _persons_join(a: SourceRecord, b: SourceRecord, *, user: Any) -> Person:
     if other_id and other_id != keep_id:
         SourceRecord.objects.filter(person_id=other_id).update(person_id=keep_id)
         Person.objects.filter(pk=other_id).delete()
-    return Person.objects.get(pk=keep_id)
+    return Person.objects.get(pk=int(keep_id or 0))
 
 
 @transaction.atomic
@@ -472,7 +475,8 @@ def person_recluster(*, person: Person) -> None:
         for link in Link.objects.filter(left_id__in=ids, right_id__in=ids)
         if link.match_probability >= CLUSTER and link.status != Link.Status.REJECTED
     ]
-    same, different = [], []
+    same: list[tuple[int, int]] = []
+    different: list[tuple[int, int]] = []
     for d in ReviewDecision.objects.filter(left_key__in=key_to_id, right_key__in=key_to_id):
         pair = (key_to_id[d.left_key], key_to_id[d.right_key])
         (same if d.decision == ReviewDecision.Decision.SAME else different).append(pair)

@@ -70,11 +70,11 @@ class Command(BaseCommand):
             for source_id, record_id, person_id in query.iterator(chunk_size=20000):
                 writer.writerow([sources[source_id], record_id, person_id])
                 count += 1
-        run = result.run
+        linkage = result.run
         self.stdout.write(
             f"Done in {time.monotonic() - started:.1f}s: {len(files)} sources, "
-            f"{count:,} records, {rejected:,} rows refused, {run.links:,} links "
-            f"({run.for_review:,} for review), {run.persons:,} persons. Clusters in {output}."
+            f"{count:,} records, {rejected:,} rows refused, {linkage.links:,} links "
+            f"({linkage.for_review:,} for review), {linkage.persons:,} persons. Clusters in {output}."
         )
 
     def _say(self, message: str) -> None:
