@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from townhall.records.mapping import IDENTITY_MAPPING, source_from_yaml
 from townhall.records.models import ImportRun, Source, SourceRecord
-from townhall.records.services import source_import_csv
+from townhall.records.services import source_import_csv, source_import_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +132,25 @@ def test_yaml_with_unknown_field_is_refused(tmp_path):
     path.write_text("slug: x\ncolumns:\n  record_id: ID\n  shoe_size: SHOE\n")
     with pytest.raises(ValidationError, match="shoe_size"):
         source_from_yaml(path)
+
+
+def test_sql_source_imports_rows_of_its_query(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "housing.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE tenants (ref TEXT, forename TEXT, surname TEXT, dob TEXT)")
+        db.execute("INSERT INTO tenants VALUES ('T1', 'LIZ', 'HALL', '1985-05-05')")
+    source = Source.objects.create(
+        slug="housing", name="Housing", kind=Source.Kind.SQL, dsn=f"sqlite:///{path}",
+        query="SELECT ref, forename, surname, dob FROM tenants",
+        mapping={"record_id": "ref", "first_name": "forename", "surname": "surname",
+                 "date_of_birth": "dob"},
+    )  # fmt: skip
+    run = source_import_sql(source=source)
+    assert run.created == 1
+    assert SourceRecord.objects.get().first_name == "Liz"
+    source.query = "SELECT ref FROM nowhere"
+    failed = source_import_sql(source=source)
+    assert failed.status == ImportRun.Status.FAILED
+    assert "no such table" in failed.errors[0]["reason"]
