@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "townhall.eforms",
     "townhall.cases",
     "townhall.workflow",
+    "townhall.records",
     "townhall.portal",
     "townhall.desk",
     "townhall.open311",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("account/", include("townhall.accounts.urls")),
+    path("staff/records/", include("townhall.desk.records_urls")),
     path("staff/", include("townhall.desk.urls")),
     path("open311/v2/", include("townhall.open311.urls")),
     path("", include("townhall.portal.urls")),

@@ -1,0 +1,171 @@
+"""The golden record in the staff desk (/staff/records/): the single view of a person, the
+review queue, forensics and data quality. Thin views over records.selectors and
+records.services; every page showing personal data is audited and kept out of caches."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from townhall.accounts.models import User
+from townhall.core.audit import audit_record
+from townhall.core.middleware import mark_personal
+from townhall.core.models import AuditEvent
+from townhall.desk.access import StaffRequest, staff_required
+from townhall.records import selectors
+from townhall.records.models import Link, Person, SourceRecord
+from townhall.records.services import link_decide, person_split, persons_merge
+
+# Agents find callers; the data and fraud team (managers, administrators) also reviews
+# links, reads forensics and data quality. Service officers see cases, not people.
+PERSON_ROLES: set[str] = {User.Role.AGENT, User.Role.TEAM_LEAD, User.Role.MANAGER, User.Role.ADMIN}
+DATA_TEAM_ROLES: set[str] = {User.Role.MANAGER, User.Role.ADMIN}
+
+
+def _may(user: User, roles: set[str]) -> bool:
+    return user.is_superuser or user.role in roles
+
+
+def _refuse(request: StaffRequest) -> HttpResponse:
+    return render(request, "desk/records/forbidden.html", status=403)
+
+
+def _audit_view(request: StaffRequest, object_type: str, object_id, **detail) -> None:
+    mark_personal(request)
+    audit_record(action=AuditEvent.Action.VIEW, object_type=object_type, object_id=object_id,
+                 actor=request.user, request=request, detail=detail)  # fmt: skip
+
+
+@staff_required
+@require_GET
+def index(request: StaffRequest) -> HttpResponse:
+    if not _may(request.user, PERSON_ROLES):
+        return _refuse(request)
+    name = request.GET.get("name", "").strip()[:100]
+    postcode = request.GET.get("postcode", "").strip()[:10]
+    persons = None
+    if name or postcode:
+        persons = list(selectors.persons_search(name=name, postcode=postcode))
+        _audit_view(request, "records.search", "-", name=name, postcode=postcode,
+                    persons=[p.pk for p in persons])  # fmt: skip
+    return render(request, "desk/records/index.html", {
+        "name": name, "postcode": postcode, "persons": persons,
+        "data_team": _may(request.user, DATA_TEAM_ROLES),
+        "review_count": selectors.review_queue().count(),
+    })  # fmt: skip
+
+
+@staff_required
+@require_GET
+def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
+    if not _may(request.user, PERSON_ROLES):
+        return _refuse(request)
+    return _person_page(request, get_object_or_404(Person, pk=person_id))
+
+
+def _person_page(request: StaffRequest, person: Person, errors: dict | None = None,
+                 status: int = 200) -> HttpResponse:  # fmt: skip
+    records = selectors.person_records(person)
+    links = selectors.person_links(records)
+    cases = list(selectors.person_cases(records)[:100])
+    _audit_view(request, "records.person", person.pk, records=[r.key for r in records],
+                cases=[c.reference for c in cases])  # fmt: skip
+    return render(request, "desk/records/person.html", {
+        "person": person, "records": records, "golden": selectors.person_golden(records),
+        "cases": cases, "links": [(link, selectors.link_reasons(link)) for link in links],
+        "data_team": _may(request.user, DATA_TEAM_ROLES), "errors": errors or {},
+    }, status=status)  # fmt: skip
+
+
+@staff_required
+@require_POST
+def person_split_view(request: StaffRequest, person_id: int) -> HttpResponse:
+    if not _may(request.user, DATA_TEAM_ROLES):
+        return _refuse(request)
+    person = get_object_or_404(Person, pk=person_id)
+    record = SourceRecord.objects.filter(pk=request.POST.get("record", "0") or 0).first()
+    if record is None:
+        return _person_page(request, person, {"record": "Choose the record to split off"}, 400)
+    try:
+        new = person_split(person=person, record=record, user=request.user)
+    except ValidationError as error:
+        return _person_page(request, person, {"record": error.messages[0]}, 400)
+    messages.success(request, f"Record {record.key} is now person {new.pk}.")
+    return redirect("records_desk:person", person_id=person.pk)
+
+
+@staff_required
+@require_POST
+def person_merge_view(request: StaffRequest, person_id: int) -> HttpResponse:
+    if not _may(request.user, DATA_TEAM_ROLES):
+        return _refuse(request)
+    person = get_object_or_404(Person, pk=person_id)
+    other_id = request.POST.get("other", "").strip()
+    other = Person.objects.filter(pk=int(other_id)).first() if other_id.isdigit() else None
+    if other is None:
+        return _person_page(
+            request, person, {"other": "Enter the number of a person that exists, like 1234"}, 400
+        )
+    try:
+        persons_merge(person=person, other=other, user=request.user)
+    except ValidationError as error:
+        return _person_page(request, person, {"other": error.messages[0]}, 400)
+    messages.success(request, f"Person {other.pk} merged into this person.")
+    return redirect("records_desk:person", person_id=person.pk)
+
+
+@staff_required
+@require_GET
+def review_queue(request: StaffRequest) -> HttpResponse:
+    if not _may(request.user, DATA_TEAM_ROLES):
+        return _refuse(request)
+    page = Paginator(selectors.review_queue(), 25).get_page(request.GET.get("page"))
+    _audit_view(request, "records.review_queue", page.number,
+                links=[link.pk for link in page.object_list])  # fmt: skip
+    return render(request, "desk/records/review.html", {"page": page})
+
+
+@staff_required
+def review_link(request: StaffRequest, link_id: int) -> HttpResponse:
+    if not _may(request.user, DATA_TEAM_ROLES):
+        return _refuse(request)
+    link = get_object_or_404(
+        Link.objects.select_related("left__source", "right__source"), pk=link_id
+    )
+    errors = {}
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision in {"same", "different"}:
+            link_decide(link=link, same=decision == "same", user=request.user,
+                        note=request.POST.get("note", ""))  # fmt: skip
+            messages.success(request, "Decision saved. Later runs will keep it.")
+            following = selectors.review_queue().exclude(pk=link.pk).first()
+            if following:
+                return redirect("records_desk:review_link", link_id=following.pk)
+            return redirect("records_desk:review")
+        errors["decision"] = "Select whether these records are the same person"
+    _audit_view(request, "records.link", link.pk, records=[link.left.key, link.right.key])
+    return render(request, "desk/records/link.html", {
+        "link": link, "reasons": selectors.link_reasons(link), "errors": errors,
+        "pair": [link.left, link.right],
+    }, status=400 if errors else 200)  # fmt: skip
+
+
+@staff_required
+@require_GET
+def forensics(request: StaffRequest) -> HttpResponse:
+    if not _may(request.user, DATA_TEAM_ROLES):
+        return _refuse(request)
+    findings = selectors.forensics_findings()
+    _audit_view(request, "records.forensics", "-", findings=len(findings))
+    return render(request, "desk/records/forensics.html", {"findings": findings})
+
+
+@staff_required
+@require_GET
+def quality(request: StaffRequest) -> HttpResponse:
+    if not _may(request.user, DATA_TEAM_ROLES):
+        return _refuse(request)
+    return render(request, "desk/records/quality.html", {"report": selectors.quality_report()})

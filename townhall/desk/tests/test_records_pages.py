@@ -1,0 +1,125 @@
+"""The golden record in the desk: who may see it, audit of every read, review decisions,
+split and merge, forensics and data quality."""
+
+import pytest
+from django.test import Client
+
+from townhall.accounts.models import User
+from townhall.core.models import AuditEvent
+from townhall.desk.tests.factories import user_make
+from townhall.records.linkage import records_link
+from townhall.records.models import Link, Person, ReviewDecision, SourceRecord
+from townhall.records.tests.factories import row, source_with_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(role: str) -> Client:
+    client = Client()
+    client.force_login(user_make(role=role))
+    return client
+
+
+@pytest.fixture
+def linked(db):
+    """Two systems knowing the same three residents, one claiming two blue badges."""
+    source_with_rows("council_tax", [
+        row("C1", first_name="Robert", surname="Smith", date_of_birth="1970-01-01", address="1 High St", postcode="TN23 1AA", uprn="11", email="bob@example.com", single_person_discount="Y"),
+        row("C2", first_name="Anne", surname="Jones", date_of_birth="1980-02-02", address="2 Low Rd", postcode="TN24 2BB", uprn="22"),
+    ], role="council_tax", trust=80)  # fmt: skip
+    source_with_rows("electoral_register", [
+        row("E1", first_name="ROBERT", surname="SMITH", address="1 HIGH ST", postcode="tn231aa", uprn="11"),
+        row("E2", first_name="MARY", surname="SMITH", address="1 HIGH ST", postcode="TN23 1AA", uprn="11"),
+        row("E3", first_name="ANNE", surname="JONES", address="2 LOW RD", postcode="TN24 2BB", uprn="22"),
+    ], role="electoral_register", trust=90)  # fmt: skip
+    source_with_rows("blue_badge", [
+        row("B1", first_name="Anne", surname="Jones", date_of_birth="02/02/1980", address="2 Low Rd", postcode="TN24 2BB", ni_number="AB123456C"),
+        row("B2", first_name="Ann", surname="Jones", date_of_birth="1980-02-02", address="2 Low Road", postcode="TN242BB", ni_number="AB123456C"),
+    ], role="blue_badge", trust=70)  # fmt: skip
+    records_link(u_pairs=1e4)
+    return {r.record_id: r for r in SourceRecord.objects.select_related("source")}
+
+
+def test_officer_cannot_see_the_golden_record(linked):
+    client = _client(User.Role.OFFICER)
+    person = linked["C1"].person_id
+    assert client.get(f"/staff/records/persons/{person}/").status_code == 403
+    assert client.get("/staff/records/").status_code == 403
+
+
+def test_agent_cannot_review_links_or_read_forensics(linked):
+    client = _client(User.Role.AGENT)
+    assert client.get("/staff/records/review/").status_code == 403
+    assert client.get("/staff/records/forensics/").status_code == 403
+
+
+def test_resident_is_refused(linked):
+    client = _client(User.Role.RESIDENT)
+    assert client.get("/staff/records/").status_code == 403
+
+
+def test_agent_sees_single_view_with_golden_values_and_the_read_is_audited(linked):
+    client = _client(User.Role.AGENT)
+    person = linked["C1"].person_id
+    assert linked["E1"].person_id == person != linked["E2"].person_id
+    response = client.get(f"/staff/records/persons/{person}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Electoral register E1" in body and "Council tax C1" in body
+    assert "bob@example.com" in body
+    assert (
+        response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    )
+    event = AuditEvent.objects.get(object_type="records.person", object_id=str(person))
+    assert set(event.detail["records"]) == {"council_tax:C1", "electoral_register:E1"}
+
+
+def test_search_finds_a_person_by_name_and_postcode(linked):
+    client = _client(User.Role.AGENT)
+    response = client.get("/staff/records/", {"name": "Robert Smith", "postcode": "tn23 1aa"})
+    assert f"/staff/records/persons/{linked['C1'].person_id}/" in response.content.decode()
+    assert AuditEvent.objects.filter(object_type="records.search").exists()
+
+
+def test_manager_rejects_a_link_and_the_decision_survives_a_rerun(linked):
+    client = _client(User.Role.MANAGER)
+    link = Link.objects.filter(
+        left__in=[linked["C1"], linked["E1"]], right__in=[linked["C1"], linked["E1"]]
+    ).get()
+    assert client.post(f"/staff/records/review/{link.pk}/", {}).status_code == 400
+    response = client.post(f"/staff/records/review/{link.pk}/", {"decision": "different"})
+    assert response.status_code == 302
+    assert ReviewDecision.objects.get().decision == "different"
+    records_link(u_pairs=1e4)
+    c1, e1 = SourceRecord.objects.get(record_id="C1"), SourceRecord.objects.get(record_id="E1")
+    assert c1.person_id != e1.person_id
+
+
+def test_manager_splits_and_merges(linked):
+    client = _client(User.Role.MANAGER)
+    person = linked["C1"].person_id
+    response = client.post(f"/staff/records/persons/{person}/split/", {"record": linked["E1"].pk})
+    assert response.status_code == 302
+    e1 = SourceRecord.objects.get(record_id="E1")
+    assert e1.person_id != person
+    response = client.post(f"/staff/records/persons/{person}/merge/", {"other": e1.person_id})
+    assert response.status_code == 302
+    assert SourceRecord.objects.get(record_id="E1").person_id == person
+    bad = client.post(f"/staff/records/persons/{person}/merge/", {"other": "999999"})
+    assert bad.status_code == 400 and "person that exists" in bad.content.decode()
+
+
+def test_forensics_shows_duplicate_badges_and_discount_with_other_adults(linked):
+    client = _client(User.Role.MANAGER)
+    body = client.get("/staff/records/forensics/").content.decode()
+    assert "One person with two blue badges" in body
+    assert "Blue badge B1" in body and "Blue badge B2" in body
+    assert "Single-person discount where the electoral register shows other adults" in body
+    assert "MARY SMITH" in body.upper()
+
+
+def test_quality_report_counts_issues_per_source(linked):
+    client = _client(User.Role.MANAGER)
+    body = client.get("/staff/records/quality/").content.decode()
+    assert "Missing UPRN" in body and "Blue badge" in body
+    assert Person.objects.count() == 3  # Robert, Mary, and Anne with her two badges

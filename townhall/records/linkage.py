@@ -1,0 +1,645 @@
+"""Linking every current source record into persons: Splink (Fellegi-Sunter) on an embedded
+DuckDB, trained without labels (u by random sampling, m by EM), then clustering that keeps
+households, twins and fathers and sons apart, and storing links and persons.
+
+The data leaves the council's database once, as CSV, into a DuckDB on disk in a temporary
+folder (bounded memory); nothing is sent anywhere."""
+
+import csv
+import logging
+import math
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.db import connection, transaction
+from django.utils import timezone
+
+from townhall.records import cleaning
+from townhall.records.model_spec import (
+    DETERMINISTIC_RULES,
+    EM_TRAINING_RULES,
+    settings_make,
+)
+from townhall.records.models import Link, LinkageRun, Person, ReviewDecision, SourceRecord
+
+logger = logging.getLogger(__name__)
+
+# Pairs at or above STORE are kept as links; CLUSTER and above join records into one person;
+# pairs between REVIEW_LOW and AUTO are offered to officers.
+STORE = 0.5
+CLUSTER = 0.9
+AUTO = 0.99
+REVIEW_LOW = 0.5
+# Strict rules (same NI and birth date, ...) find only the well-recorded part of the true
+# pairs: most systems lack NI numbers, emails or dates of birth.
+RULES_RECALL = 0.4
+# Below this many records EM has too few pairs to learn from: the model trained on the
+# synthetic council data shipped with the code is used instead (and when training fails).
+MIN_RECORDS_TO_TRAIN = 2000
+DEFAULT_MODEL = Path(__file__).parent / "data" / "default_model.json"
+
+COLUMNS = ("unique_id", "source", "record_id", "first_name", "middle_names", "surname", "dob",
+           "postcode", "uprn", "email", "phone", "ni_number", "address")  # fmt: skip
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+# --- preparing the data -----------------------------------------------------------------
+
+
+def records_export(path: Path, source_ids: list[int] | None = None) -> int:
+    """Write every current (not retired) source record to a CSV for DuckDB; returns rows."""
+    where = "r.retired_at IS NULL"
+    params: list[Any] = []
+    if source_ids:
+        where += " AND r.source_id IN (" + ",".join("%s" for _ in source_ids) + ")"
+        params = list(source_ids)
+    sql = (
+        "SELECT r.id, s.slug, r.record_id, r.first_name, r.middle_names, r.surname, "  # noqa: S608
+        "r.date_of_birth, r.postcode, r.uprn, r.email, r.phone, r.ni_number, r.address "
+        "FROM records_sourcerecord r JOIN records_source s ON s.id = r.source_id "
+        f"WHERE {where}"
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, path.open("wb") as out:
+            raw = cursor.cursor  # psycopg's own cursor: COPY streams without Python rows
+            query = raw.mogrify(sql, params) if params else sql
+            with raw.copy(f"COPY ({query}) TO STDOUT WITH CSV HEADER") as copy:
+                for chunk in copy:
+                    out.write(chunk)
+        with path.open("rb") as handle:
+            return max(sum(1 for _ in handle) - 1, 0)
+    count = 0
+    with connection.cursor() as cursor, path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10000):
+            writer.writerows(rows)
+            count += len(rows)
+    return count
+
+
+def nicknames_rows() -> list[tuple[str, str]]:
+    return [
+        (name, formal) for name, forms in cleaning.nickname_groups().items() for formal in forms
+    ]
+
+
+def nicknames_load(con: duckdb.DuckDBPyConnection) -> None:
+    """The nickname table as a DuckDB table (one statement: executemany is slow in DuckDB)."""
+    import pyarrow as pa
+
+    rows = nicknames_rows()
+    con.register(
+        "nicknames_arrow", pa.table({"name": [r[0] for r in rows], "formal": [r[1] for r in rows]})
+    )
+    con.execute("CREATE OR REPLACE TABLE nicknames AS SELECT * FROM nicknames_arrow")
+    con.unregister("nicknames_arrow")
+
+
+PREPARE_SQL = """
+CREATE OR REPLACE TABLE people AS
+WITH src AS (
+    SELECT unique_id, source, record_id,
+        nullif(regexp_replace(lower(strip_accents(coalesce(first_name, ''))), '[^a-z ]', '', 'g'), '') AS first_name,
+        nullif(regexp_replace(lower(strip_accents(coalesce(middle_names, ''))), '[^a-z ]', '', 'g'), '') AS middle_names,
+        nullif(regexp_replace(lower(strip_accents(coalesce(surname, ''))), '[^a-z ]', '', 'g'), '') AS surname,
+        TRY_CAST(dob AS DATE) AS dob,
+        nullif(postcode, '') AS postcode,
+        nullif(uprn, '') AS uprn,
+        nullif(email, '') AS email,
+        nullif(phone, '') AS phone,
+        nullif(ni_number, '') AS ni_number,
+        nullif(regexp_extract(lower(coalesce(address, '')), '(^|[^0-9])([0-9]+[a-z]?)([^0-9a-z]|$)', 2), '') AS house
+    FROM raw_records
+)
+SELECT src.*,
+    CASE WHEN dob IS NULL THEN NULL ELSE
+        year(dob)::VARCHAR || '-' || least(month(dob), day(dob))::VARCHAR || '-'
+        || greatest(month(dob), day(dob))::VARCHAR END AS dob_key,
+    CASE WHEN postcode IS NULL THEN NULL ELSE split_part(postcode, ' ', 1) END AS district,
+    left(first_name, 1) AS first_initial,
+    coalesce(string_split(middle_names, ' '), []) AS middle_list,
+    coalesce(
+        (SELECT list(n.formal ORDER BY n.formal) FROM nicknames n WHERE n.name = src.first_name),
+        [src.first_name]) AS first_forms
+FROM src;
+ALTER TABLE people ADD COLUMN first_canon VARCHAR;
+UPDATE people SET first_canon = CASE WHEN length(first_name) > 1 THEN first_forms[1] END;
+"""
+
+
+def duckdb_prepare(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
+    """Load the exported records and derive the comparison keys in SQL (fast at 1M rows):
+    folded names, nickname forms, day/month-proof date key, postcode district, house number."""
+    con.execute(
+        "CREATE OR REPLACE TABLE raw_records AS SELECT * FROM read_csv(?, header=true, "
+        "all_varchar=true, quote='\"', escape='\"')",
+        [str(csv_path)],
+    )
+    cols = [r[0] for r in con.execute("DESCRIBE raw_records").fetchall()]
+    renames = {"id": "unique_id", "slug": "source", "date_of_birth": "dob"}
+    for old, new in renames.items():
+        if old in cols:
+            con.execute(f'ALTER TABLE raw_records RENAME COLUMN "{old}" TO {new}')
+    con.execute("ALTER TABLE raw_records ALTER unique_id TYPE BIGINT")
+    nicknames_load(con)
+    con.execute(PREPARE_SQL)
+    return con.execute("SELECT count(*) FROM people").fetchall()[0][0]
+
+
+# --- training and scoring ---------------------------------------------------------------
+
+
+def linker_make(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], table: str = "people"):
+    from splink import DuckDBAPI, Linker
+
+    db_api = DuckDBAPI(connection=con)
+    frame = db_api.register(table)
+    return Linker(frame, settings, log_level=logging.WARNING)
+
+
+def default_model() -> dict[str, Any]:
+    import json
+
+    model = json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))
+    model["blocking_rules_to_generate_predictions"] = settings_make()[
+        "blocking_rules_to_generate_predictions"
+    ]
+    return model
+
+
+def model_train(
+    linker, *, labels: list[tuple[int, int]] | None = None, u_pairs: float = 1e6, seed: int = 42
+) -> None:
+    """EM without labels: the share of matches from strict deterministic rules, u from
+    random pairs (1e6 gave the same accuracy as 1e7 here), m by EM on two blocking rules.
+    Officers' "same person" decisions then refine m as labels when there are enough."""
+    linker.training.estimate_probability_two_random_records_match(
+        DETERMINISTIC_RULES, recall=RULES_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
+    for rule in EM_TRAINING_RULES:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    if labels and len(labels) >= 10:
+        linker.table_management.register_table(
+            [{"unique_id_l": a, "unique_id_r": b} for a, b in labels], "officer_labels",
+            overwrite=True,
+        )  # fmt: skip
+        linker.training.estimate_m_from_pairwise_labels("officer_labels")
+
+
+@dataclass
+class ModelLevels:
+    """Labels and weights per comparison level, read from the trained model JSON."""
+
+    comparisons: list[dict[str, Any]]
+
+    @classmethod
+    def from_model(cls, model: dict[str, Any]) -> "ModelLevels":
+        comparisons = []
+        for comparison in model.get("comparisons", []):
+            levels = comparison["comparison_levels"]
+            non_null = [lv for lv in levels if not lv.get("is_null_level")]
+            by_gamma: dict[int, dict[str, Any]] = {}
+            for i, level in enumerate(non_null):
+                m, u = level.get("m_probability"), level.get("u_probability")
+                weight = math.log2(m / u) if m and u else 0.0
+                by_gamma[len(non_null) - 1 - i] = {
+                    "label": level["label_for_charts"],
+                    "weight": weight,
+                }
+            by_gamma[-1] = {"label": "Missing on one side", "weight": 0.0}
+            comparisons.append({
+                "name": comparison["output_column_name"],
+                "description": comparison.get("comparison_description") or comparison["output_column_name"],
+                "levels": by_gamma,
+            })  # fmt: skip
+        return cls(comparisons)
+
+    def reasons(self, levels: dict[str, int]) -> list[dict[str, Any]]:
+        out = []
+        for comparison in self.comparisons:
+            gamma = int(levels.get(comparison["name"], -1))
+            level = comparison["levels"].get(gamma) or comparison["levels"].get(str(gamma))
+            if level is None:
+                continue
+            out.append({"comparison": comparison["description"], "level": level["label"],
+                        "weight": round(level["weight"], 2)})  # fmt: skip
+        return out
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    """Jaro-Winkler similarity, as DuckDB's jaro_winkler_similarity computes it, so the
+    clustering's idea of "similar spelling" is the model's."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    window = max(max(len(a), len(b)) // 2 - 1, 0)
+    a_hit, b_hit = [False] * len(a), [False] * len(b)
+    matches = 0
+    for i, ca in enumerate(a):
+        for j in range(max(0, i - window), min(len(b), i + window + 1)):
+            if not b_hit[j] and b[j] == ca:
+                a_hit[i] = b_hit[j] = True
+                matches += 1
+                break
+    if not matches:
+        return 0.0
+    a_chars = [c for c, hit in zip(a, a_hit, strict=True) if hit]
+    b_chars = [c for c, hit in zip(b, b_hit, strict=True) if hit]
+    half_transpositions = sum(x != y for x, y in zip(a_chars, b_chars, strict=True)) / 2
+    jaro = (matches / len(a) + matches / len(b) + (matches - half_transpositions) / matches) / 3
+    prefix = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1 - jaro)
+
+
+@dataclass
+class Profile:
+    """What one record says about who it can be: used to refuse impossible merges."""
+
+    first: str
+    middles: tuple[str, ...]
+    forms: frozenset[str]
+    dob: tuple[int, int, int] | None
+    ni: str
+
+
+def first_names_compatible(a: Profile, b: Profile) -> bool:
+    if not a.first or not b.first:
+        return True
+    if len(a.first) == 1 or len(b.first) == 1:
+        return a.first[0] == b.first[0] or a.first in b.middles or b.first in a.middles
+    return (
+        a.first == b.first
+        or bool(a.forms & b.forms)
+        or a.first in b.middles
+        or b.first in a.middles
+        or jaro_winkler(a.first, b.first) >= 0.9
+    )
+
+
+def middle_names_compatible(a: Profile, b: Profile) -> bool:
+    """Both give a full first middle name and they disagree: a father and son (or two
+    cousins) with one first name, unless one swapped first and middle names."""
+    if not a.middles or not b.middles or len(a.middles[0]) == 1 or len(b.middles[0]) == 1:
+        return True
+    if a.first in b.middles or b.first in a.middles:
+        return True
+    return a.middles[0] == b.middles[0] or jaro_winkler(a.middles[0], b.middles[0]) >= 0.9
+
+
+def dobs_compatible(a: Profile, b: Profile) -> bool:
+    if a.dob is None or b.dob is None:
+        return True
+    (ya, ma, da), (yb, mb, db) = a.dob, b.dob
+    if (ya, ma, da) == (yb, mb, db) or (ya, ma, da) == (yb, db, mb):
+        return True
+    return (ya == yb) + (ma == mb) + (da == db) == 2
+
+
+def profiles_compatible(a: Profile, b: Profile) -> bool:
+    """Two records can be one person unless they hold different NI numbers, dates of birth
+    that no slip explains (father and son, Jr and Sr), first names that are not forms of
+    one another (household members, twins) or different middle names."""
+    if a.ni and b.ni:
+        return a.ni == b.ni  # the strongest identifier: agreement overrides slips elsewhere
+    return first_names_compatible(a, b) and dobs_compatible(a, b) and middle_names_compatible(a, b)
+
+
+def profile_of(first: str | None, middles: str | None, dob: Any, ni: str | None) -> Profile:
+    first = first or ""
+    forms = cleaning.nickname_groups().get(first, frozenset()) | ({first} if first else set())
+    dob_tuple = (dob.year, dob.month, dob.day) if dob is not None else None
+    return Profile(first, tuple((middles or "").split()), frozenset(forms), dob_tuple, ni or "")
+
+
+@dataclass
+class Clustering:
+    """Greedy agglomerative clustering with cannot-link constraints: the strongest links
+    join first, and two clusters never merge when any record in one cannot be the same
+    person as any record in the other. So a record without a first name cannot chain a
+    household together, which plain connected components do."""
+
+    profiles: dict[int, Profile]
+    cannot: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    parent: dict[int, int] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=dict)
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(x, x) != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def _members(self, root: int) -> list[int]:
+        return self.members.get(root) or [root]
+
+    def can_merge(self, ra: int, rb: int) -> bool:
+        ma, mb = self._members(ra), self._members(rb)
+        if len(ma) > len(mb):
+            ma, mb = mb, ma
+        mb_set = set(mb)
+        for x in ma:
+            if self.cannot.get(x, set()) & mb_set:
+                return False
+        # Distinct profiles only: clusters are small, and most members agree with each other.
+        pa = {self._key(x): self.profiles[x] for x in ma}
+        pb = {self._key(x): self.profiles[x] for x in mb}
+        return all(profiles_compatible(a, b) for a in pa.values() for b in pb.values())
+
+    def _key(self, x: int) -> tuple:
+        p = self.profiles[x]
+        return (p.first, p.middles, p.dob, p.ni)
+
+    def union(self, a: int, b: int, *, force: bool = False) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if not force and not self.can_merge(ra, rb):
+            return False
+        ma, mb = self._members(ra), self._members(rb)
+        if len(ma) < len(mb):
+            ra, rb, ma, mb = rb, ra, mb, ma
+        self.parent[rb] = ra
+        self.members[ra] = ma + mb
+        self.members.pop(rb, None)
+        return True
+
+    def clusters(self, ids: list[int]) -> dict[int, int]:
+        return {x: self.find(x) for x in ids}
+
+
+def cluster_records(
+    ids: list[int],
+    profiles: dict[int, Profile],
+    edges: list[tuple[float, int, int]],
+    same: list[tuple[int, int]],
+    different: list[tuple[int, int]],
+) -> dict[int, int]:
+    """record id -> cluster root. Officers' decisions come first: "same person" pairs are
+    joined whatever the model says, "different people" pairs can never end in one cluster."""
+    clustering = Clustering(profiles)
+    for a, b in different:
+        clustering.cannot[a].add(b)
+        clustering.cannot[b].add(a)
+    for a, b in same:
+        clustering.union(a, b, force=True)
+    for _, a, b in sorted(edges, reverse=True):
+        clustering.union(a, b)
+    return clustering.clusters(ids)
+
+
+# --- the whole run ----------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    run: LinkageRun
+    clusters: dict[int, int]  # record id -> person id
+    timings: dict[str, float]
+
+
+def _decisions(key_to_id: dict[str, int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    same: list[tuple[int, int]] = []
+    different: list[tuple[int, int]] = []
+    for left, right, decision in ReviewDecision.objects.values_list(
+        "left_key", "right_key", "decision"
+    ):
+        a, b = key_to_id.get(left), key_to_id.get(right)
+        if a is None or b is None:
+            continue  # one of the records has been retired since
+        (same if decision == ReviewDecision.Decision.SAME else different).append((a, b))
+    return same, different
+
+
+def records_link(
+    *,
+    progress: Progress = _quiet,
+    u_pairs: float = 1e6,
+    work_dir: Path | None = None,
+    memory_limit: str = "3GB",
+) -> RunResult:
+    """Link every current source record: train, score, cluster, store links and persons.
+    Persons keep their ids across runs when most of their records stay together; officers'
+    decisions are obeyed and used as labels. Safe to re-run."""
+    timings: dict[str, float] = {}
+    start = time.monotonic()
+    run = LinkageRun.objects.create()
+    with tempfile.TemporaryDirectory(dir=work_dir, prefix="records-link-") as tmp:
+        tmp_path = Path(tmp)
+        csv_path = tmp_path / "records.csv"
+        progress("Reading source records from the database…")
+        total = records_export(csv_path)
+        timings["export"] = time.monotonic() - start
+        con = duckdb.connect(str(tmp_path / "link.duckdb"))
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET temp_directory = '{tmp_path / 'spill'}'")
+        con.execute("SET preserve_insertion_order = false")
+        t = time.monotonic()
+        duckdb_prepare(con, csv_path)
+        progress(f"{total:,} records prepared; training the model…")
+        rows = con.execute(
+            "SELECT unique_id, source, record_id, first_name, middle_names, dob, ni_number "
+            "FROM people"
+        ).fetchall()
+        key_to_id = {f"{source}:{record_id}": uid for uid, source, record_id, *_ in rows}
+        profiles = {
+            uid: profile_of(first, middle, dob, ni) for uid, _, _, first, middle, dob, ni in rows
+        }
+        ids = [r[0] for r in rows]
+        del rows
+        same, different = _decisions(key_to_id)
+        linker = None
+        if total >= MIN_RECORDS_TO_TRAIN:
+            linker = linker_make(con, settings_make())
+            try:
+                model_train(linker, labels=same, u_pairs=u_pairs)
+            except (ValueError, ZeroDivisionError) as error:  # degenerate data (no pairs)
+                logger.warning("Training failed (%s); using the default model.", error)
+                linker = None
+        if linker is None:
+            linker = linker_make(con, default_model())
+        timings["train"] = time.monotonic() - t
+        t = time.monotonic()
+        progress("Scoring candidate pairs…")
+        model = linker.misc.save_model_to_json()
+        edges: list[tuple[float, int, int]] = []
+        pair_rows: list[tuple] = []
+        if total >= 2:
+            predictions = linker.inference.predict(threshold_match_probability=STORE)
+            names = [c["output_column_name"] for c in model["comparisons"]]
+            gamma_cols = ", ".join(f"gamma_{n}" for n in names)
+            pair_rows = con.execute(
+                f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gamma_cols} "  # noqa: S608
+                f"FROM {predictions.physical_name}"
+            ).fetchall()
+        timings["predict"] = time.monotonic() - t
+        progress(f"{len(pair_rows):,} candidate links; clustering…")
+        t = time.monotonic()
+        for a, b, _, probability, *_ in pair_rows:
+            if probability >= CLUSTER and profiles_compatible(profiles[a], profiles[b]):
+                edges.append((probability, a, b))
+        clusters = cluster_records(ids, profiles, edges, same, different)
+        timings["cluster"] = time.monotonic() - t
+        con.close()
+    timings["linkage"] = time.monotonic() - start
+    timings["peak_rss_mb_after_linkage"] = _peak_rss_mb()
+    t = time.monotonic()
+    progress(f"Storing {len(set(clusters.values())):,} persons and their links…")
+    record_person = _store(run, model, pair_rows, clusters, profiles, same, different, key_to_id)
+    timings["store"] = time.monotonic() - t
+    timings["total"] = time.monotonic() - start
+    timings["peak_rss_mb"] = _peak_rss_mb()
+    run.finished_at = timezone.now()
+    run.records = total
+    run.model = model
+    run.timings = {k: round(v, 2) for k, v in timings.items()}
+    run.save()
+    return RunResult(run=run, clusters=record_person, timings=timings)
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _pair_status(a: int, b: int, probability: float, decided: Mapping[tuple[int, int], str]) -> str:
+    decision = decided.get((a, b)) or decided.get((b, a))
+    if decision == ReviewDecision.Decision.SAME:
+        return Link.Status.ACCEPTED
+    if decision == ReviewDecision.Decision.DIFFERENT:
+        return Link.Status.REJECTED
+    return Link.Status.LINKED if probability >= AUTO else Link.Status.REVIEW
+
+
+@transaction.atomic
+def _store(
+    run: LinkageRun,
+    model: dict[str, Any],
+    pair_rows: list[tuple],
+    clusters: dict[int, int],
+    profiles: dict[int, Profile],
+    same: list[tuple[int, int]],
+    different: list[tuple[int, int]],
+    key_to_id: dict[str, int],
+) -> dict[int, int]:
+    names = [c["output_column_name"] for c in model.get("comparisons", [])]
+    decided = dict.fromkeys(same, ReviewDecision.Decision.SAME)
+    decided.update(dict.fromkeys(different, ReviewDecision.Decision.DIFFERENT))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM records_link")
+    links: list[tuple] = []
+    for a, b, weight, probability, *gammas in pair_rows:
+        together = clusters[a] == clusters[b]
+        status = _pair_status(a, b, probability, decided)
+        # Pairs the clustering refused (twins, Jr/Sr) and do not share a person are not kept
+        # unless an officer decided them; links between two persons are offered for review.
+        if status == Link.Status.LINKED and not together:
+            status = Link.Status.REVIEW
+        if status == Link.Status.REVIEW and not profiles_compatible(profiles[a], profiles[b]):
+            continue
+        links.append(
+            (run.pk, a, b, weight, probability, dict(zip(names, gammas, strict=True)), status)
+        )
+    _links_write(links)
+    run.links = len(links)
+    run.for_review = sum(1 for row in links if row[-1] == Link.Status.REVIEW)
+
+    # Person ids stay put: a cluster takes the id most of its records had, if still free.
+    previous = dict(
+        SourceRecord.objects.filter(retired_at__isnull=True).values_list("id", "person_id")
+    )
+    by_root: dict[int, list[int]] = defaultdict(list)
+    for record, root in clusters.items():
+        by_root[root].append(record)
+    taken: set[int] = set()
+    record_person: dict[int, int] = {}
+    new_roots: list[int] = []
+    for root, members in by_root.items():
+        votes = Counter(previous.get(m) for m in members if previous.get(m))
+        chosen = next((pid for pid, _ in votes.most_common() if pid not in taken), None)
+        if chosen is None:
+            new_roots.append(root)
+            continue
+        taken.add(chosen)
+        for m in members:
+            record_person[m] = chosen
+    created = Person.objects.bulk_create([Person() for _ in new_roots], batch_size=5000)
+    for root, person in zip(new_roots, created, strict=True):
+        taken.add(person.pk)
+        for m in by_root[root]:
+            record_person[m] = person.pk
+    changes = [(pid, rid) for rid, pid in record_person.items() if previous.get(rid) != pid]
+    _persons_write(changes)
+    SourceRecord.objects.filter(retired_at__isnull=False, person__isnull=False).update(person=None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM records_person WHERE NOT EXISTS (SELECT 1 FROM records_sourcerecord r "
+            "WHERE r.person_id = records_person.id)"
+        )
+    run.persons = len(by_root)
+    return record_person
+
+
+def _links_write(links: list[tuple]) -> None:
+    import json
+
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                "COPY records_link (run_id, left_id, right_id, match_weight, match_probability, "
+                "levels, status) FROM STDIN"
+            ) as copy,
+        ):
+            for run_id, a, b, weight, probability, levels, status in links:
+                copy.write_row((run_id, a, b, weight, probability, json.dumps(levels), status))
+        return
+    Link.objects.bulk_create(
+        [
+            Link(run_id=run_id, left_id=a, right_id=b, match_weight=weight,
+                 match_probability=probability, levels=levels, status=status)
+            for run_id, a, b, weight, probability, levels, status in links
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+
+
+def _persons_write(changes: list[tuple[int, int]]) -> None:
+    if not changes:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("CREATE TEMP TABLE person_moves (rid bigint, pid bigint) ON COMMIT DROP")
+            with cursor.cursor.copy("COPY person_moves (pid, rid) FROM STDIN") as copy:
+                for row in changes:
+                    copy.write_row(row)
+            cursor.execute(
+                "UPDATE records_sourcerecord r SET person_id = m.pid FROM person_moves m "
+                "WHERE r.id = m.rid"
+            )
+            cursor.execute("DROP TABLE person_moves")
+            return
+        cursor.executemany("UPDATE records_sourcerecord SET person_id = %s WHERE id = %s", changes)

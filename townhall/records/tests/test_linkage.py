@@ -1,0 +1,145 @@
+"""Linkage: the household trap, twins, Jr/Sr, nicknames and the whole run on synthetic data."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from townhall.records.linkage import (
+    cluster_records,
+    profile_of,
+    profiles_compatible,
+    records_link,
+)
+from townhall.records.models import Link, Person, ReviewDecision, SourceRecord
+from townhall.records.synthetic import generate
+from townhall.records.tests.factories import row, source_with_rows
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+from linkage_metrics import pairwise_scores  # noqa: E402
+
+
+def test_twins_sharing_a_birthday_are_different_people():
+    assert not profiles_compatible(
+        profile_of("oliver", "", _d(2010, 3, 4), ""), profile_of("amelia", "", _d(2010, 3, 4), "")
+    )
+
+
+def test_father_and_son_with_one_name_are_different_people():
+    assert not profiles_compatible(
+        profile_of("john", "", _d(1960, 3, 4), ""), profile_of("john", "", _d(1988, 7, 1), "")
+    )
+    assert not profiles_compatible(
+        profile_of("john", "peter", None, ""), profile_of("john", "james", None, "")
+    )
+
+
+def test_nickname_initial_swap_and_day_month_swap_are_compatible():
+    assert profiles_compatible(
+        profile_of("bob", "", _d(1980, 5, 4), ""), profile_of("robert", "", _d(1980, 4, 5), "")
+    )
+    assert profiles_compatible(profile_of("j", "", None, ""), profile_of("jane", "", None, ""))
+    assert profiles_compatible(
+        profile_of("mary", "jane", None, ""), profile_of("jane", "", None, "")
+    )
+    assert profiles_compatible(
+        profile_of("callum", "", None, ""), profile_of("calulm", "", None, "")
+    )
+
+
+def test_record_without_first_name_does_not_chain_a_household_together():
+    profiles = {1: profile_of("anne", "", None, ""), 2: profile_of("", "", None, ""),
+                3: profile_of("brian", "", None, "")}  # fmt: skip
+    clusters = cluster_records([1, 2, 3], profiles, [(0.99, 1, 2), (0.98, 2, 3)], [], [])
+    assert clusters[1] == clusters[2] != clusters[3]
+
+
+def test_officer_decisions_override_the_model():
+    profiles = {n: profile_of("anne", "", None, "") for n in (1, 2, 3)}
+    clusters = cluster_records(
+        [1, 2, 3], profiles, [(0.99, 1, 2)], same=[(2, 3)], different=[(1, 2)]
+    )
+    assert clusters[2] == clusters[3] != clusters[1]
+
+
+def _d(y, m, d):
+    import datetime as dt
+
+    return dt.date(y, m, d)
+
+
+@pytest.fixture
+def synthetic(db):
+    rows, truth, _ = generate(1500, seed=11)
+    for system, system_rows in rows.items():
+        source_with_rows(system, system_rows, role=system)
+    return truth
+
+
+def _predicted() -> dict:
+    return {
+        (slug, rid): pid
+        for slug, rid, pid in SourceRecord.objects.values_list(
+            "source__slug", "record_id", "person_id"
+        )
+    }
+
+
+def test_linking_synthetic_council_data_finds_the_people(synthetic):
+    result = records_link(u_pairs=2e5)
+    scores = pairwise_scores(_predicted(), synthetic)
+    assert scores["precision"] > 0.93
+    assert scores["recall"] > 0.8
+    assert result.run.persons == Person.objects.count()
+    link = Link.objects.filter(status=Link.Status.LINKED).first()
+    assert link is not None and link.levels
+
+
+def test_rerun_keeps_person_ids_and_decisions(synthetic):
+    records_link(u_pairs=2e5)
+    before = _predicted()
+    link = (
+        Link.objects.filter(status=Link.Status.LINKED)
+        .select_related("left__source", "right__source")
+        .first()
+    )
+    ReviewDecision.objects.create(
+        left_key=link.left.key, right_key=link.right.key, decision="different"
+    )
+    records_link(u_pairs=2e5)
+    after = _predicted()
+    kept = sum(1 for k, v in before.items() if after[k] == v)
+    assert kept / len(before) > 0.95
+    left, right = (
+        SourceRecord.objects.get(pk=link.left_id),
+        SourceRecord.objects.get(pk=link.right_id),
+    )
+    assert left.person_id != right.person_id
+    assert (
+        Link.objects.get(left_id=link.left_id, right_id=link.right_id).status
+        == Link.Status.REJECTED
+    )
+    assert SourceRecord.objects.count() == len(synthetic)
+
+
+@pytest.mark.django_db
+def test_household_members_are_not_linked():
+    people = [
+        row("1", first_name="Anne", surname="Smith", date_of_birth="1970-01-01", address="1 High St", postcode="TN23 1AA", uprn="1"),
+        row("2", first_name="Brian", surname="Smith", date_of_birth="1968-02-02", address="1 High St", postcode="TN23 1AA", uprn="1"),
+        row("3", first_name="Carl", surname="Smith", date_of_birth="2001-03-03", address="1 High St", postcode="TN23 1AA", uprn="1"),
+        row("4", first_name="Cara", surname="Smith", date_of_birth="2001-03-03", address="1 High St", postcode="TN23 1AA", uprn="1"),
+    ]  # fmt: skip
+    again = [
+        row("a", first_name="ANNE", surname="SMITH", date_of_birth="01/01/1970", address="1 HIGH ST", postcode="tn231aa"),
+        row("b", first_name="Bri", surname="Smith", address="1 High St", postcode="TN23 1AA"),
+        row("c", first_name="Carl", surname="Smith", date_of_birth="2001-03-03", postcode="TN23 1AA", address="1 High St"),
+        row("d", first_name="Cara", surname="Smith", date_of_birth="2001-03-03", postcode="TN23 1AA", address="1 High St"),
+    ]  # fmt: skip
+    source_with_rows("council_tax", people)
+    source_with_rows("waste", again)
+    records_link(u_pairs=1e4)
+    person = dict(SourceRecord.objects.values_list("record_id", "person_id"))
+    assert len({person["1"], person["2"], person["3"], person["4"]}) == 4
+    assert person["a"] == person["1"]
+    assert person["c"] == person["3"] and person["d"] == person["4"]
