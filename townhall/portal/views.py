@@ -36,6 +36,7 @@ from townhall.portal.journey import (
     guest_session_remember,
     page_fields_context,
 )
+from townhall.workflow import services as workflow_services
 
 COMMENT_MAX_FILES = 3
 
@@ -247,10 +248,35 @@ def _comment(request: HttpRequest, case: Case) -> dict[str, str]:
     return {}
 
 
+def _resident_request(request: HttpRequest, case: Case) -> dict[str, str]:
+    """The resident asks the process for something it waits for (a stage 2 review)."""
+    try:
+        sent = workflow_services.resident_request_make(
+            case=case,
+            resident=request.user if request.user.is_authenticated else None,
+            message=request.POST.get("request", ""),
+            text=request.POST.get("reason", ""),
+            idempotency_key=request.POST.get("nonce", ""),
+        )
+    except ValidationError as error:
+        return {"reason": error.messages[0]}
+    except PermissionDenied as error:
+        return {"reason": str(error)}
+    asked = workflow_services.RESIDENT_REQUESTS[request.POST["request"]]
+    if sent:
+        messages.success(request, asked.confirmation)
+    else:
+        messages.info(request, "We already have this request, or the time to ask has passed.")
+    return {}
+
+
 def _request_page(request: HttpRequest, case: Case, post_url: str) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
-        errors = _comment(request, case)
+        if "request" in request.POST:
+            errors = _resident_request(request, case)
+        else:
+            errors = _comment(request, case)
         if not errors:
             return redirect(post_url)
     mark_personal(request)
@@ -265,6 +291,10 @@ def _request_page(request: HttpRequest, case: Case, post_url: str) -> HttpRespon
             "errors": errors,
             "form_has_errors": bool(errors),
             "comment": request.POST.get("comment", "") if errors else "",
+            "reason": request.POST.get("reason", "") if errors else "",
+            "resident_requests": workflow_services.resident_requests_open(case)
+            if case.is_open
+            else [],
             "post_url": post_url,
             "nonce": uuid.uuid4().hex,
         },

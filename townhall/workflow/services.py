@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from townhall.accounts.models import Team, User
 from townhall.cases.models import Case
+from townhall.cases.services import case_add_resident_comment
 from townhall.catalogue.clocks import service_clock
 from townhall.core.audit import audit_record
 from townhall.core.calendars import LONDON, WorkingCalendar, end_of_day
@@ -575,3 +576,73 @@ def work_item_assign(*, work_item: WorkItem, officer: User | None, actor: User |
             detail={"assigned_to": officer.pk if officer else None},
         )
     return item
+
+
+# ----------------------------------------------------------------------------------------
+# Requests a resident makes to their own case's process (e.g. a complaint's stage 2 review)
+
+
+@dataclass(frozen=True)
+class ResidentRequest:
+    """Something a process waits for that the resident, not an officer, sends."""
+
+    message: str
+    heading: str
+    label: str
+    hint: str
+    missing: str
+    button: str
+    confirmation: str
+
+
+RESIDENT_REQUESTS = {
+    request.message: request
+    for request in [
+        ResidentRequest(
+            message="stage_2_requested",
+            heading="Ask for a stage 2 review",
+            label="Why are you not happy with our reply?",
+            hint="A senior officer who was not involved will review your complaint.",
+            missing="Tell us why you are not happy with our reply",
+            button="Ask for a review",
+            confirmation="We have received your request for a stage 2 review.",
+        ),
+    ]
+}
+
+
+def resident_requests_open(case: Case) -> list[ResidentRequest]:
+    """What the resident may ask of the case's process now. Loads the process state of this
+    one case (a request page, never a list)."""
+    instance = (
+        ProcessInstance.objects.filter(case=case, status=ProcessInstance.Status.RUNNING)
+        .select_related("version")
+        .first()
+    )
+    if instance is None:
+        return []
+    waiting = _Driver(case, instance).load().waiting_messages()
+    return [request for name, request in RESIDENT_REQUESTS.items() if name in waiting]
+
+
+def resident_request_make(
+    *, case: Case, resident: User | None, message: str, text: str, idempotency_key: str = ""
+) -> bool:
+    """The resident sends a request the process waits for, with their reason on the
+    timeline, in one transaction. Returns False when the process no longer waits for it (it
+    was already sent, or the time to ask has passed): nothing changes then."""
+    request = RESIDENT_REQUESTS.get(message)
+    if request is None:
+        raise ValidationError("That is not something you can ask for on this request.")
+    if not text.strip():
+        raise ValidationError(request.missing)
+    with transaction.atomic():
+        if not process_message_deliver(case=case, name=message, data={"asked_by_resident": True}):
+            return False
+        case_add_resident_comment(
+            case=case,
+            resident=resident,
+            text=f"{request.heading}: {text.strip()}",
+            idempotency_key=idempotency_key,
+        )
+    return True
