@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "townhall.cases",
     "townhall.portal",
     "townhall.desk",
+    "townhall.desk.contact",
+    "townhall.api",
     "townhall.open311",
 ]
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("account/", include("townhall.accounts.urls")),
     path("staff/", include("townhall.desk.urls")),
     path("open311/v2/", include("townhall.open311.urls")),
+    path("api/", include("townhall.api.urls")),
     path("", include("townhall.portal.urls")),
 ]
