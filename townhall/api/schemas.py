@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -8,12 +8,17 @@ from townhall.cases.services import NOTE_MAX_LENGTH
 
 StatusName = Literal["open", "in_progress", "closed"]
 ResolutionName = Literal[
-    "", "completed", "no_further_action", "duplicate", "not_councils_responsibility", "withdrawn"
+    "completed", "no_further_action", "duplicate", "not_councils_responsibility", "withdrawn"
 ]
 
 
 class Error(Schema):
     detail: str
+
+
+class InvalidRequest(Schema):
+    detail: str
+    errors: list[dict]
 
 
 class CaseSummary(Schema):
@@ -79,13 +84,26 @@ class Event(Schema):
 
 
 class NoteIn(Schema):
-    text: str = Field(min_length=1, max_length=NOTE_MAX_LENGTH)
+    text: str = Field(min_length=1, max_length=NOTE_MAX_LENGTH, pattern=r"\S")
     is_public: bool = False
     lock_version: int | None = Field(default=None, ge=0)
 
 
-class StatusIn(Schema):
-    status: StatusName
-    resolution: ResolutionName = ""
+class StatusMove(Schema):
+    """Open or in progress (reopening a closed case moves it to in progress)."""
+
+    status: Literal["open", "in_progress"]
     public_note: str = Field(default="", max_length=NOTE_MAX_LENGTH)
     lock_version: int | None = Field(default=None, ge=0)
+
+
+class StatusClose(Schema):
+    """Closing a case always says how it was resolved."""
+
+    status: Literal["closed"]
+    resolution: ResolutionName
+    public_note: str = Field(default="", max_length=NOTE_MAX_LENGTH)
+    lock_version: int | None = Field(default=None, ge=0)
+
+
+StatusIn = Annotated[StatusMove | StatusClose, Field(discriminator="status")]

@@ -8,7 +8,7 @@ Work items are not offered yet: the workflow engine's WorkItem model is not on m
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import Body, Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -20,16 +20,19 @@ from townhall.api.schemas import (
     CaseSummary,
     Error,
     Event,
+    InvalidRequest,
     NoteIn,
     StatusIn,
     StatusName,
 )
 from townhall.cases.models import Case, CaseEvent
 from townhall.cases.permissions import case_for_staff, cases_visible_to
-from townhall.cases.services import StaleCaseError, case_add_note, case_change_status
+from townhall.cases.services import case_add_note, case_change_status
 from townhall.core.audit import audit_record
 
 PAGE_LIMIT_MAX = 100
+# Every operation may be refused for a missing token (401) or a malformed request (422).
+REFUSALS: dict[int, type] = {401: Error, 422: InvalidRequest}
 NOTE_KINDS = [CaseEvent.Kind.PUBLIC_NOTE, CaseEvent.Kind.INTERNAL_NOTE]
 
 api = NinjaAPI(
@@ -83,22 +86,22 @@ def _case(request: HttpRequest, reference: str) -> Case:
 
 
 def _refused(error: ValidationError) -> HttpError:
-    status = 409 if isinstance(error, StaleCaseError) else 400
-    return HttpError(status, error.messages[0])
+    """What the service refused, once the request itself passed the schema, is a conflict
+    with the case's current state: changed meanwhile, already in that status, or a move
+    that status does not allow."""
+    return HttpError(409, error.messages[0])
 
 
 class CaseFilters(Schema):
     status: StatusName | None = None
     mine: bool = False
-    limit: int = 25
-    offset: int = 0
+    limit: int = Field(default=25, ge=1, le=PAGE_LIMIT_MAX)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
 
 
-@api.get("/cases", response={200: CasePage, 400: Error}, summary="Cases you may see")
+@api.get("/cases", response={200: CasePage, **REFUSALS}, summary="Cases you may see")
 def case_list(request: HttpRequest, filters: Query[CaseFilters]):
     """Cases visible to the token's owner, most pressing (earliest due) first."""
-    if not 1 <= filters.limit <= PAGE_LIMIT_MAX or filters.offset < 0:
-        raise HttpError(400, f"limit must be 1 to {PAGE_LIMIT_MAX}; offset 0 or more.")
     user = _user(request)
     cases = cases_visible_to(user)
     if filters.status:
@@ -127,7 +130,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):
     }
 
 
-@api.get("/cases/{reference}", response={200: CaseDetail, 404: Error}, summary="One case")
+@api.get("/cases/{reference}", response={200: CaseDetail, 404: Error, **REFUSALS}, summary="One case")
 def case_detail(request: HttpRequest, reference: str):
     case = _case(request, reference)
     return CaseDetail(
@@ -155,13 +158,13 @@ def _event(event: CaseEvent) -> dict:
     }
 
 
-@api.get("/cases/{reference}/events", response={200: list[Event], 404: Error}, summary="Timeline")
+@api.get("/cases/{reference}/events", response={200: list[Event], 404: Error, **REFUSALS}, summary="Timeline")
 def case_events(request: HttpRequest, reference: str):
     case = _case(request, reference)
     return [_event(e) for e in case.events.select_related("actor").order_by("at", "id")]
 
 
-@api.get("/cases/{reference}/notes", response={200: list[Event], 404: Error}, summary="Notes")
+@api.get("/cases/{reference}/notes", response={200: list[Event], 404: Error, **REFUSALS}, summary="Notes")
 def note_list(request: HttpRequest, reference: str):
     case = _case(request, reference)
     notes = case.events.filter(kind__in=NOTE_KINDS).select_related("actor").order_by("at", "id")
@@ -170,7 +173,7 @@ def note_list(request: HttpRequest, reference: str):
 
 @api.post(
     "/cases/{reference}/notes",
-    response={201: Event, 400: Error, 404: Error, 409: Error},
+    response={201: Event, 400: Error, 404: Error, 409: Error, **REFUSALS},
     summary="Add a note",
 )
 def note_add(request: HttpRequest, reference: str, note: NoteIn):
@@ -192,10 +195,10 @@ def note_add(request: HttpRequest, reference: str, note: NoteIn):
 
 @api.post(
     "/cases/{reference}/status",
-    response={200: CaseDetail, 400: Error, 404: Error, 409: Error},
+    response={200: CaseDetail, 400: Error, 404: Error, 409: Error, **REFUSALS},
     summary="Change the status",
 )
-def status_change(request: HttpRequest, reference: str, change: StatusIn):
+def status_change(request: HttpRequest, reference: str, change: Body[StatusIn]):
     """Move the case to a new status (closing needs a resolution); the resident is told."""
     case = _case(request, reference)
     try:
@@ -203,7 +206,7 @@ def status_change(request: HttpRequest, reference: str, change: StatusIn):
             case=case,
             actor=_user(request),
             status=change.status,
-            resolution=change.resolution if change.status == Case.Status.CLOSED else "",
+            resolution=getattr(change, "resolution", ""),
             public_note=change.public_note,
             expected_lock_version=change.lock_version,
         )
