@@ -130,7 +130,9 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):
     }
 
 
-@api.get("/cases/{reference}", response={200: CaseDetail, 404: Error, **REFUSALS}, summary="One case")
+@api.get(
+    "/cases/{reference}", response={200: CaseDetail, 404: Error, **REFUSALS}, summary="One case"
+)
 def case_detail(request: HttpRequest, reference: str):
     case = _case(request, reference)
     return CaseDetail(
@@ -158,13 +160,19 @@ def _event(event: CaseEvent) -> dict:
     }
 
 
-@api.get("/cases/{reference}/events", response={200: list[Event], 404: Error, **REFUSALS}, summary="Timeline")
+@api.get(
+    "/cases/{reference}/events",
+    response={200: list[Event], 404: Error, **REFUSALS},
+    summary="Timeline",
+)
 def case_events(request: HttpRequest, reference: str):
     case = _case(request, reference)
     return [_event(e) for e in case.events.select_related("actor").order_by("at", "id")]
 
 
-@api.get("/cases/{reference}/notes", response={200: list[Event], 404: Error, **REFUSALS}, summary="Notes")
+@api.get(
+    "/cases/{reference}/notes", response={200: list[Event], 404: Error, **REFUSALS}, summary="Notes"
+)
 def note_list(request: HttpRequest, reference: str):
     case = _case(request, reference)
     notes = case.events.filter(kind__in=NOTE_KINDS).select_related("actor").order_by("at", "id")

@@ -17,11 +17,17 @@ pytestmark = pytest.mark.django_db
 def test_openapi_document_describes_cases_notes_and_status_changes():
     document = Client().get("/api/openapi.json").json()
     assert document["openapi"].startswith("3.")
-    assert {"/api/cases", "/api/cases/{reference}", "/api/cases/{reference}/notes",
-            "/api/cases/{reference}/status"} <= set(document["paths"])
+    assert {
+        "/api/cases",
+        "/api/cases/{reference}",
+        "/api/cases/{reference}/notes",
+        "/api/cases/{reference}/status",
+    } <= set(document["paths"])
 
 
-@pytest.mark.parametrize("header", ["", "Bearer nonsense", "Bearer th_not-a-real-token", "Basic abc"])
+@pytest.mark.parametrize(
+    "header", ["", "Bearer nonsense", "Bearer th_not-a-real-token", "Basic abc"]
+)
 def test_requests_without_a_valid_token_are_refused(waste, header):
     case_make(service=waste)
     extra = {"HTTP_AUTHORIZATION": header} if header else {}
@@ -65,10 +71,18 @@ def test_officer_gets_404_for_another_departments_case_by_every_route(officer, h
     base = f"/api/cases/{other.reference}"
     for url in [base, f"{base}/events", f"{base}/notes"]:
         assert client.get(url, **headers).status_code == 404, url
-    assert client.post(f"{base}/notes", {"text": "hi"}, content_type="application/json",
-                       **headers).status_code == 404
-    assert client.post(f"{base}/status", {"status": "in_progress"}, content_type="application/json",
-                       **headers).status_code == 404
+    assert (
+        client.post(
+            f"{base}/notes", {"text": "hi"}, content_type="application/json", **headers
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"{base}/status", {"status": "in_progress"}, content_type="application/json", **headers
+        ).status_code
+        == 404
+    )
     other.refresh_from_db()
     assert other.status == "open" and other.events.count() == 1
 
@@ -83,8 +97,10 @@ def test_reading_a_case_writes_an_audit_record(officer, waste):
 def test_note_added_through_the_case_service(officer, waste):
     case = case_make(service=waste)
     response = Client().post(
-        f"/api/cases/{case.reference}/notes", {"text": "Crew booked", "is_public": False},
-        content_type="application/json", **bearer(officer),
+        f"/api/cases/{case.reference}/notes",
+        {"text": "Crew booked", "is_public": False},
+        content_type="application/json",
+        **bearer(officer),
     )
     assert response.status_code == 201
     assert response.json()["kind"] == "internal_note"
@@ -97,15 +113,26 @@ def test_status_change_and_invalid_transition_and_stale_edit(officer, waste):
     case = case_make(service=waste)
     client, headers = Client(), bearer(officer)
     url = f"/api/cases/{case.reference}/status"
-    ok = client.post(url, {"status": "in_progress", "lock_version": 0}, content_type="application/json", **headers)
+    ok = client.post(
+        url,
+        {"status": "in_progress", "lock_version": 0},
+        content_type="application/json",
+        **headers,
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "in_progress"
-    stale = client.post(url, {"status": "open", "lock_version": 0}, content_type="application/json", **headers)
+    stale = client.post(
+        url, {"status": "open", "lock_version": 0}, content_type="application/json", **headers
+    )
     assert stale.status_code == 409
     assert "changed by someone else" in stale.json()["detail"]
-    no_resolution = client.post(url, {"status": "closed"}, content_type="application/json", **headers)
+    no_resolution = client.post(
+        url, {"status": "closed"}, content_type="application/json", **headers
+    )
     assert no_resolution.status_code == 422
     assert no_resolution.json()["errors"][0]["loc"][-1] == "resolution"
-    already = client.post(url, {"status": "in_progress"}, content_type="application/json", **headers)
+    already = client.post(
+        url, {"status": "in_progress"}, content_type="application/json", **headers
+    )
     assert already.status_code == 409
     assert "already In progress" in already.json()["detail"]
     assert Case.objects.get().status == "in_progress"
@@ -116,7 +143,8 @@ def test_closing_with_a_resolution_through_the_api(officer, waste):
     response = Client().post(
         f"/api/cases/{case.reference}/status",
         {"status": "closed", "resolution": "completed", "public_note": "Cleared today"},
-        content_type="application/json", **bearer(officer),
+        content_type="application/json",
+        **bearer(officer),
     )
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["resolution"]) == ("closed", "completed")
@@ -125,10 +153,18 @@ def test_closing_with_a_resolution_through_the_api(officer, waste):
 def test_oversized_note_and_unknown_status_are_refused_with_422(officer, waste):
     case = case_make(service=waste)
     client, headers = Client(), bearer(officer)
-    big = client.post(f"/api/cases/{case.reference}/notes", {"text": "x" * 5001},
-                      content_type="application/json", **headers)
-    bad = client.post(f"/api/cases/{case.reference}/status", {"status": "done"},
-                      content_type="application/json", **headers)
+    big = client.post(
+        f"/api/cases/{case.reference}/notes",
+        {"text": "x" * 5001},
+        content_type="application/json",
+        **headers,
+    )
+    bad = client.post(
+        f"/api/cases/{case.reference}/status",
+        {"status": "done"},
+        content_type="application/json",
+        **headers,
+    )
     assert big.status_code == 422 and bad.status_code == 422
     assert case.events.count() == 1
 

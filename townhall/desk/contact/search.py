@@ -90,13 +90,13 @@ class Digits(Func):
         return super().as_sql(compiler, connection, template=template, **extra)
 
 
-def _contains(column: str, text: str) -> ILike:
+def _contains(column: str, text: str) -> Q:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return ILike(F(column), Value(f"%{escaped}%", output_field=CharField()))
+    return Q(ILike(F(column), Value(f"%{escaped}%", output_field=CharField())))
 
 
-def _similar(column: str, text: str) -> TrigramSimilar:
-    return TrigramSimilar(F(column), Value(text, output_field=CharField()))
+def _similar(column: str, text: str) -> Q:
+    return Q(TrigramSimilar(F(column), Value(text, output_field=CharField())))
 
 
 def query_classify(query: str) -> tuple[str, str]:
@@ -181,9 +181,7 @@ def _cases(user: User, kind: str, text: str) -> QuerySet[Case]:
     match = _contains("contact_name", text) | _contains("location_text", text)
     if _is_postgres():
         match |= _similar("contact_name", text)
-        cases = cases.annotate(
-            document=SearchVector("summary", "location_text", config=FTS_CONFIG)
-        )
+        cases = cases.annotate(document=SearchVector("summary", "location_text", config=FTS_CONFIG))
         match |= Q(document=SearchQuery(text, config=FTS_CONFIG))
     else:
         match |= _contains("summary", text)

@@ -12,9 +12,7 @@ urlpatterns = [
     path("raise/", views.raise_start, name="raise"),
     path("raise/<slug:slug>/<uuid:session_id>/check/", views.form_check, name="form_check"),
     path("raise/<slug:slug>/<uuid:session_id>/done/", views.form_done, name="form_done"),
-    path(
-        "raise/<slug:slug>/<uuid:session_id>/<slug:page_id>/", views.form_page, name="form_page"
-    ),
+    path("raise/<slug:slug>/<uuid:session_id>/<slug:page_id>/", views.form_page, name="form_page"),
     path("cases/<str:reference>/", views.case_summary, name="case"),
     path("cases/<str:reference>/pay/", views.fee_pay, name="fee_pay"),
 ]

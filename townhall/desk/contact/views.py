@@ -39,7 +39,11 @@ from townhall.eforms.services import (
     form_session_start,
     submission_submit,
 )
-from townhall.portal.journey import check_answers_rows, form_session_for_request, page_fields_context
+from townhall.portal.journey import (
+    check_answers_rows,
+    form_session_for_request,
+    page_fields_context,
+)
 
 RAISE_CHANNELS = [ContactLog.ContactChannel.PHONE, ContactLog.ContactChannel.FACE_TO_FACE]
 PEOPLE_CASES_LIMIT = 50
@@ -150,7 +154,9 @@ def case_summary(request: StaffRequest, reference: str) -> HttpResponse:
         {
             "case": case,
             "events": case_selectors.public_timeline(case),
-            "answers": [] if case.service.is_sensitive else case_selectors.answers_for_display(case),
+            "answers": []
+            if case.service.is_sensitive
+            else case_selectors.answers_for_display(case),
             "fee_due": FeeDue.objects.filter(case=case).first(),
         },
     )
@@ -227,7 +233,10 @@ def raise_start(request: StaffRequest, person_id: int | None = None) -> HttpResp
     person = _person_for(request, person_id) if person_id is not None else None
     services = _raisable_services()
     errors: dict[str, str] = {}
-    values = {"service": request.POST.get("service", ""), "channel": request.POST.get("channel", "")}
+    values = {
+        "service": request.POST.get("service", ""),
+        "channel": request.POST.get("channel", ""),
+    }
     if request.method == "POST":
         service = services.filter(slug=values["service"][:50]).first()
         if service is None:
@@ -301,7 +310,10 @@ def form_page(request: StaffRequest, slug: str, session_id, page_id: str) -> Htt
         raise Http404
     if page_id not in [p.id for p in flow.route(session.answers)]:
         return redirect(
-            "desk:contact:form_page", slug, session.pk, flow.next_unanswered_page_id(session.answers)
+            "desk:contact:form_page",
+            slug,
+            session.pk,
+            flow.next_unanswered_page_id(session.answers),
         )
     results = None
     errors: dict[str, str] = {}
@@ -365,7 +377,10 @@ def form_check(request: StaffRequest, slug: str, session_id) -> HttpResponse:
         return redirect("desk:contact:form_done", slug, session.pk)
     if not flow.is_complete(session.answers):
         return redirect(
-            "desk:contact:form_page", slug, session.pk, flow.next_unanswered_page_id(session.answers)
+            "desk:contact:form_page",
+            slug,
+            session.pk,
+            flow.next_unanswered_page_id(session.answers),
         )
     route = flow.route(session.answers)
     request.personal_data = True
@@ -378,9 +393,7 @@ def form_check(request: StaffRequest, slug: str, session_id) -> HttpResponse:
             "service": session.service,
             "session": session,
             "rows": check_answers_rows(flow, session),
-            "back_url": reverse(
-                "desk:contact:form_page", args=[slug, session.pk, route[-1].id]
-            ),
+            "back_url": reverse("desk:contact:form_page", args=[slug, session.pk, route[-1].id]),
         },
     )
 

@@ -43,7 +43,9 @@ def housing(db):
 @pytest.fixture
 def agent(db) -> User:
     return user_make(
-        role=User.Role.AGENT, departments=[department_make("Customer services")], full_name="Ada Agent"
+        role=User.Role.AGENT,
+        departments=[department_make("Customer services")],
+        full_name="Ada Agent",
     )
 
 

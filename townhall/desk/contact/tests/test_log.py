@@ -13,20 +13,32 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(client, url, **data):
-    form = {"channel": "phone", "reason": "progress", "outcome": "progress_given",
-            "avoidable": "no", "key": uuid.uuid4().hex, **data}
+    form = {
+        "channel": "phone",
+        "reason": "progress",
+        "outcome": "progress_given",
+        "avoidable": "no",
+        "key": uuid.uuid4().hex,
+        **data,
+    }
     return client.post(url, form)
 
 
 def test_agent_logs_an_avoidable_call_with_its_reason(agent, caller):
     response = _post(
-        client_for(agent), f"/staff/contact/people/{caller.pk}/log/",
-        avoidable="yes", avoidable_reason="chasing", notes="Asked when the bin will be emptied",
+        client_for(agent),
+        f"/staff/contact/people/{caller.pk}/log/",
+        avoidable="yes",
+        avoidable_reason="chasing",
+        notes="Asked when the bin will be emptied",
     )
     assert response.status_code == 302
     contact = ContactLog.objects.get()
     assert (contact.person, contact.agent, contact.avoidable_reason, contact.is_avoidable) == (
-        caller, agent, "chasing", True,
+        caller,
+        agent,
+        "chasing",
+        True,
     )
 
 
@@ -65,8 +77,14 @@ def test_call_from_someone_without_an_account_needs_their_name(agent):
 
 def test_oversized_notes_are_refused(agent, caller):
     with pytest.raises(ValidationError) as refused:
-        contact_log_record(agent=agent, person=caller, channel="phone", reason="other",
-                           outcome="answered", notes="x" * 2001)
+        contact_log_record(
+            agent=agent,
+            person=caller,
+            channel="phone",
+            reason="other",
+            outcome="answered",
+            notes="x" * 2001,
+        )
     assert "notes" in refused.value.message_dict
 
 

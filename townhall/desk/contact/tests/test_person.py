@@ -27,8 +27,15 @@ def test_agent_sees_callers_details_cases_of_every_department_and_contacts(
     response = client_for(agent).get(f"/staff/contact/people/{caller.pk}/")
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ["jane.smith@example.com", "01233 330 111", "TN23 1AA", bin_case.reference,
-                 damp_case.reference, "Progress update given", "Avoidable"]:
+    for text in [
+        "jane.smith@example.com",
+        "01233 330 111",
+        "TN23 1AA",
+        bin_case.reference,
+        damp_case.reference,
+        "Progress update given",
+        "Avoidable",
+    ]:
         assert text in body
 
 
@@ -63,8 +70,13 @@ def test_staff_accounts_are_not_people_of_the_contact_centre(agent, waste_office
 
 @pytest.mark.parametrize(
     "path",
-    ["/staff/contact/", "/staff/contact/people/{pk}/", "/staff/contact/people/{pk}/log/",
-     "/staff/contact/raise/", "/staff/contact/people/{pk}/raise/"],
+    [
+        "/staff/contact/",
+        "/staff/contact/people/{pk}/",
+        "/staff/contact/people/{pk}/log/",
+        "/staff/contact/raise/",
+        "/staff/contact/people/{pk}/raise/",
+    ],
 )
 def test_resident_cannot_reach_contact_centre_pages(caller, other_resident, path):
     response = client_for(other_resident).get(path.format(pk=caller.pk))
@@ -80,9 +92,7 @@ def test_signed_out_visitor_is_sent_to_sign_in(caller):
     assert "/account/" in response["Location"]
 
 
-def test_agent_reads_case_summary_of_any_department_without_internal_notes(
-    agent, caller, housing
-):
+def test_agent_reads_case_summary_of_any_department_without_internal_notes(agent, caller, housing):
     from townhall.cases.services import case_add_note
 
     case = case_make(service=housing, resident=caller)
@@ -91,7 +101,9 @@ def test_agent_reads_case_summary_of_any_department_without_internal_notes(
     assert response.status_code == 200
     assert case.summary.encode() in response.content
     assert b"Tenant disputes the survey" not in response.content
-    assert AuditEvent.objects.filter(object_type="case", object_id=case.reference, actor=agent).exists()
+    assert AuditEvent.objects.filter(
+        object_type="case", object_id=case.reference, actor=agent
+    ).exists()
 
 
 def test_officer_cannot_read_another_departments_case_summary(housing_officer, caller, missed_bin):
@@ -102,7 +114,9 @@ def test_officer_cannot_read_another_departments_case_summary(housing_officer, c
 
 def test_contact_history_lists_newest_first(agent, caller):
     for outcome in ["answered", "transferred"]:
-        contact_log_record(agent=agent, person=caller, channel="phone", reason="information", outcome=outcome)
+        contact_log_record(
+            agent=agent, person=caller, channel="phone", reason="information", outcome=outcome
+        )
     assert list(ContactLog.objects.filter(person=caller).values_list("outcome", flat=True)) == [
         "transferred",
         "answered",

@@ -16,12 +16,17 @@ pytestmark = pytest.mark.django_db
 
 def _yesterday() -> dict[str, str]:
     day = timezone.localdate() - datetime.timedelta(days=1)
-    return {"collection_date-day": str(day.day), "collection_date-month": str(day.month),
-            "collection_date-year": str(day.year)}
+    return {
+        "collection_date-day": str(day.day),
+        "collection_date-month": str(day.month),
+        "collection_date-year": str(day.year),
+    }
 
 
 def _fill_missed_bin(client, start_url: str, channel: str = "phone") -> str:
-    response = client.post(start_url, {"service": "report-a-missed-bin-collection", "channel": channel})
+    response = client.post(
+        start_url, {"service": "report-a-missed-bin-collection", "channel": channel}
+    )
     assert response.status_code == 302, response.content
     url = response["Location"]
     assert url.endswith("/address/")
@@ -41,7 +46,9 @@ def _fill_missed_bin(client, start_url: str, channel: str = "phone") -> str:
     return response["Location"]
 
 
-def test_agent_raises_missed_bin_for_caller_with_same_form_and_phone_channel(agent, caller, missed_bin):
+def test_agent_raises_missed_bin_for_caller_with_same_form_and_phone_channel(
+    agent, caller, missed_bin
+):
     client = client_for(agent)
     check_url = _fill_missed_bin(client, f"/staff/contact/people/{caller.pk}/raise/")
     check = client.get(check_url)
@@ -51,16 +58,29 @@ def test_agent_raises_missed_bin_for_caller_with_same_form_and_phone_channel(age
     page = client.get(done["Location"])
     case = Case.objects.get()
     assert case.reference.encode() in page.content
-    assert (case.resident, case.raised_by, case.channel, case.service) == (caller, agent, "phone", missed_bin)
+    assert (case.resident, case.raised_by, case.channel, case.service) == (
+        caller,
+        agent,
+        "phone",
+        missed_bin,
+    )
     assert case.submission.form_version.form == missed_bin.form  # the public form, not a copy
     contact = ContactLog.objects.get()
     assert (contact.person, contact.case, contact.outcome, contact.channel) == (
-        caller, case, "request_raised", "phone")
+        caller,
+        case,
+        "request_raised",
+        "phone",
+    )
 
 
-def test_sending_the_form_twice_and_reloading_the_confirmation_make_one_case(agent, caller, missed_bin):
+def test_sending_the_form_twice_and_reloading_the_confirmation_make_one_case(
+    agent, caller, missed_bin
+):
     client = client_for(agent)
-    check_url = _fill_missed_bin(client, f"/staff/contact/people/{caller.pk}/raise/", "face_to_face")
+    check_url = _fill_missed_bin(
+        client, f"/staff/contact/people/{caller.pk}/raise/", "face_to_face"
+    )
     done = client.post(check_url)
     client.post(check_url)
     client.get(done["Location"])
@@ -84,8 +104,10 @@ def test_another_agent_cannot_continue_an_agents_form(agent, caller, missed_bin)
     from townhall.desk.tests.factories import user_make
 
     client = client_for(agent)
-    response = client.post(f"/staff/contact/people/{caller.pk}/raise/",
-                           {"service": missed_bin.slug, "channel": "phone"})
+    response = client.post(
+        f"/staff/contact/people/{caller.pk}/raise/",
+        {"service": missed_bin.slug, "channel": "phone"},
+    )
     other = user_make(role="agent")
     assert client_for(other).get(response["Location"]).status_code == 404
     assert client_for(caller).get(response["Location"]).status_code == 403
@@ -93,7 +115,9 @@ def test_another_agent_cannot_continue_an_agents_form(agent, caller, missed_bin)
 
 def test_caller_without_account_gives_contact_details_in_the_form(agent, missed_bin):
     client = client_for(agent)
-    response = client.post("/staff/contact/raise/", {"service": missed_bin.slug, "channel": "phone"})
+    response = client.post(
+        "/staff/contact/raise/", {"service": missed_bin.slug, "channel": "phone"}
+    )
     session = FormSession.objects.get()
     assert session.user is None and session.raised_by == agent
     from townhall.eforms.services import form_flow
@@ -102,7 +126,9 @@ def test_caller_without_account_gives_contact_details_in_the_form(agent, missed_
     assert response.status_code == 302
 
 
-def test_fee_is_recorded_as_due_and_card_payment_uses_the_registered_hook(agent, caller, missed_bin):
+def test_fee_is_recorded_as_due_and_card_payment_uses_the_registered_hook(
+    agent, caller, missed_bin
+):
     missed_bin.fee_pence = 2500
     missed_bin.save()
     client = client_for(agent)
@@ -118,7 +144,9 @@ def test_fee_is_recorded_as_due_and_card_payment_uses_the_registered_hook(agent,
     assert FeeDue.objects.get().status == "due"
 
     seen = []
-    card_payment_starter_register(lambda due, who: seen.append((due.pk, who.pk)) or "/pay/sandbox/123")
+    card_payment_starter_register(
+        lambda due, who: seen.append((due.pk, who.pk)) or "/pay/sandbox/123"
+    )
     try:
         response = client.post(f"/staff/contact/cases/{fee.case.reference}/pay/")
     finally:

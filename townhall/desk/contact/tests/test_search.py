@@ -27,9 +27,19 @@ def test_query_is_read_as_what_the_caller_gave(typed, kind, text):
 
 @pytest.mark.parametrize(
     "query",
-    ["Jane Smith", "smith", "TN23 1AA", "tn231aa", "jane.smith@example.com", "01233330111", "Bank Street"],
+    [
+        "Jane Smith",
+        "smith",
+        "TN23 1AA",
+        "tn231aa",
+        "jane.smith@example.com",
+        "01233330111",
+        "Bank Street",
+    ],
 )
-def test_agent_finds_caller_by_name_postcode_email_phone_or_address(agent, caller, other_resident, query):
+def test_agent_finds_caller_by_name_postcode_email_phone_or_address(
+    agent, caller, other_resident, query
+):
     results = callers_search(user=agent, query=query)
     assert [p.pk for p in results.people] == [caller.pk]
 
