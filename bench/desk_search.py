@@ -36,21 +36,89 @@ from django.conf import settings  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 FIRST = [
-    "Jane", "John", "Priya", "Mohammed", "Olivia", "Amelia", "George", "Harry", "Isla", "Noah",
-    "Grace", "Leo", "Freya", "Oscar", "Ava", "Arthur", "Mia", "Jack", "Lily", "Charlie",
-    "Sophie", "Thomas", "Emily", "James", "Ella", "William", "Ruby", "Alfie", "Chloe", "Henry",
+    "Jane",
+    "John",
+    "Priya",
+    "Mohammed",
+    "Olivia",
+    "Amelia",
+    "George",
+    "Harry",
+    "Isla",
+    "Noah",
+    "Grace",
+    "Leo",
+    "Freya",
+    "Oscar",
+    "Ava",
+    "Arthur",
+    "Mia",
+    "Jack",
+    "Lily",
+    "Charlie",
+    "Sophie",
+    "Thomas",
+    "Emily",
+    "James",
+    "Ella",
+    "William",
+    "Ruby",
+    "Alfie",
+    "Chloe",
+    "Henry",
 ]
 LAST = [
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
-    "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
-    "Wood", "Jackson", "Clarke", "Khan", "Harris", "Lewis", "Martin", "Cooper", "King", "Lee",
-    "Baker", "Hughes", "Okafor", "Nowak", "Kowalski", "Murphy", "O'Brien", "Singh", "Ahmed",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Khan",
+    "Harris",
+    "Lewis",
+    "Martin",
+    "Cooper",
+    "King",
+    "Lee",
+    "Baker",
+    "Hughes",
+    "Okafor",
+    "Nowak",
+    "Kowalski",
+    "Murphy",
+    "O'Brien",
+    "Singh",
+    "Ahmed",
 ]
 SUMMARIES = [
-    "Household bags dumped by the garages", "Recycling bin not emptied", "Pothole outside",
-    "Graffiti on the underpass wall", "Fridge left on the verge", "Food caddy missed again",
-    "Abandoned car with flat tyres", "Dead fox on the pavement", "Garden waste bin missed",
-    "Broken glass in the play area", "Mattress dumped in the alley", "Streetlight flickering",
+    "Household bags dumped by the garages",
+    "Recycling bin not emptied",
+    "Pothole outside",
+    "Graffiti on the underpass wall",
+    "Fridge left on the verge",
+    "Food caddy missed again",
+    "Abandoned car with flat tyres",
+    "Dead fox on the pavement",
+    "Garden waste bin missed",
+    "Broken glass in the play area",
+    "Mattress dumped in the alley",
+    "Streetlight flickering",
 ]
 
 
@@ -62,6 +130,7 @@ def seed(cases: int, residents: int) -> None:
     from townhall.accounts.models import User
     from townhall.cases.models import Case
     from townhall.catalogue.demo_loader import demo_council_load
+
     indexes = importlib.import_module(
         "townhall.desk.contact.migrations.0002_search_indexes_postgresql"
     ).INDEXES
@@ -119,7 +188,7 @@ def seed(cases: int, residents: int) -> None:
             rows AS (
                 SELECT g, now() - (g %% 2000) * interval '1 day' - (g %% 86400) * interval '1 second'
                        AS created
-                FROM generate_series(1, %s) g
+                FROM generate_series(1::bigint, %s::bigint) g
             )
             INSERT INTO cases_case (created_at, updated_at, reference, channel, channel_client,
                 status, resolution, priority, summary, due_at, closed_at, lat, lon, uprn, usrn,
@@ -180,9 +249,13 @@ def measure(repeats: int) -> None:
         "phone": [p.phone for p in people],
         "reference": [c.reference for c in sample_case],
         "street": [" ".join(p.address_line.split(",")[0].split()[1:]) for p in people],
-        "case text": [rng.choice(SUMMARIES).split()[0] + " " + rng.choice(LAST) for _ in range(repeats)],
+        "case text": [
+            rng.choice(SUMMARIES).split()[0] + " " + rng.choice(LAST) for _ in range(repeats)
+        ],
     }
-    print(f"{Case.objects.count():,} cases, {User.objects.filter(role='resident').count():,} residents")
+    print(
+        f"{Case.objects.count():,} cases, {User.objects.filter(role='resident').count():,} residents"
+    )
     all_samples: list[float] = []
     for kind, texts in queries.items():
         callers_search(user=agent, query=texts[0])  # warm the plan cache

@@ -180,3 +180,20 @@ def test_token_command_prints_a_working_token(officer, capsys):
     raw = capsys.readouterr().out.strip()
     assert ApiToken.objects.get().name == "script"
     assert Client().get("/api/cases", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+
+def test_a_signed_in_session_is_not_enough_for_the_api(officer, waste):
+    """Browser sessions (resident or staff) never reach the API: only bearer tokens do,
+    so a cross-site request cannot act with someone's cookie."""
+    case_make(service=waste)
+    resident = user_make(role="resident")
+    for user in (resident, officer):
+        client = Client()
+        client.force_login(user)
+        assert client.get("/api/cases").status_code == 401
+
+
+def test_resident_with_a_staff_token_string_cannot_read_cases(waste):
+    case = case_make(service=waste)
+    response = Client().get(f"/api/cases/{case.reference}", HTTP_AUTHORIZATION="Bearer th_x")
+    assert response.status_code == 401

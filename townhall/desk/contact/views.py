@@ -10,6 +10,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,19 +73,31 @@ def search(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = callers_search(user=request.user, query=query) if query else None
     if results is not None:
-        # A search shows names and contact details: recorded, with what was asked.
-        audit_record(
-            action="view",
-            object_type="caller_search",
-            object_id=results.kind,
-            actor=request.user,
-            request=request,
-            detail={
-                "query": results.query,
-                "people": [p.pk for p in results.people],
-                "cases": [c.reference for c in results.cases],
-            },
-        )
+        # A search shows names and contact details: recorded, with what was asked, and once
+        # for each person listed so an auditor finds it under that person. One transaction.
+        with transaction.atomic():
+            audit_record(
+                action="view",
+                object_type="caller_search",
+                object_id=results.kind,
+                actor=request.user,
+                request=request,
+                detail={
+                    "query": results.query,
+                    "people": [p.pk for p in results.people],
+                    "cases": [c.reference for c in results.cases],
+                },
+            )
+            for person in results.people:
+                audit_record(
+                    action="view",
+                    object_type="person",
+                    object_id=person.pk,
+                    actor=request.user,
+                    subject_user_id=person.pk,
+                    reason="listed in a caller search",
+                    request=request,
+                )
     request.personal_data = True
     return render(
         request,

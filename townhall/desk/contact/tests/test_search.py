@@ -92,3 +92,10 @@ def test_search_page_lists_results_and_audits_the_search(agent, caller):
     assert response["Cache-Control"] == "no-store"
     event = AuditEvent.objects.get(object_type="caller_search", actor=agent)
     assert event.detail["people"] == [caller.pk]
+
+
+def test_each_person_listed_by_a_search_is_audited_under_that_person(agent, caller, other_resident):
+    client_for(agent).get("/staff/contact/", {"q": "Jane Smith"})
+    seen = AuditEvent.objects.filter(subject_user_id=caller.pk, actor=agent)
+    assert seen.filter(object_type="person", reason="listed in a caller search").count() == 1
+    assert not AuditEvent.objects.filter(subject_user_id=other_resident.pk).exists()
