@@ -30,9 +30,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 FIRST = [
