@@ -423,7 +423,7 @@ def form_done(request: StaffRequest, slug: str, session_id) -> HttpResponse:
     contact_log_record(
         agent=request.user,
         person=session.user,
-        caller_name=case.contact_name,
+        caller_name=case.contact_name or "Caller who gave no name",
         channel=session.channel,
         reason=ContactLog.Reason.NEW_REQUEST,
         outcome=ContactLog.Outcome.REQUEST_RAISED,

@@ -153,3 +153,29 @@ def test_fee_is_recorded_as_due_and_card_payment_uses_the_registered_hook(
         card_payment_starter_register(None)
     assert response["Location"] == "/pay/sandbox/123"
     assert seen == [(fee.pk, agent.pk)]
+
+
+def test_request_for_a_caller_without_account_keeps_their_contact_details(agent, missed_bin):
+    client = client_for(agent)
+    response = client.post(
+        "/staff/contact/raise/", {"service": missed_bin.slug, "channel": "face_to_face"}
+    )
+    url = response["Location"]
+    response = client.post(url, {"address-uprn": "901001000002", "action": "continue"})
+    response = client.post(response["Location"], {"bin_type": "refuse"})
+    response = client.post(response["Location"], _yesterday())
+    response = client.post(response["Location"], {"bin_out": "yes"})
+    response = client.post(response["Location"], {"details": ""})
+    assert response["Location"].endswith("/your-details/")
+    response = client.post(
+        response["Location"],
+        {"contact_name": "Walk In", "contact_email": "walk.in@example.com", "contact_phone": ""},
+    )
+    assert response["Location"].endswith("/check/")
+    done = client.post(response["Location"])
+    client.get(done["Location"])
+    case = Case.objects.get()
+    assert (case.resident, case.raised_by, case.channel) == (None, agent, "face_to_face")
+    assert (case.contact_name, case.contact_email) == ("Walk In", "walk.in@example.com")
+    contact = ContactLog.objects.get()
+    assert (contact.person, contact.caller_name, contact.case) == (None, "Walk In", case)
