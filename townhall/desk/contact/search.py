@@ -1,8 +1,8 @@
 """Finding a caller and their cases by name, postcode, address, email, phone or reference.
 
-On PostgreSQL names and addresses are matched with pg_trgm (substring ILIKE and the trigram
-`%` operator, so "Jon Smyth" still finds "John Smith") and case text with full-text search,
-each served by a GIN index (migration 0002). SQLite, the demo's default, has neither: there
+On PostgreSQL names and addresses are matched with pg_trgm (substring ILIKE, and for people
+the trigram `%` operator, so "Jon Smyth" still finds "John Smith") and case summaries with
+English full-text search ("bins" finds "bin"), each served by a GIN index (migration 0002). SQLite, the demo's default, has neither: there
 the same questions are asked with LIKE, which is enough for a demo-sized council.
 """
 
@@ -27,6 +27,8 @@ POSTCODE_RE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
 PHONE_RE = re.compile(r"^\+?[\d\s()-]{6,20}$")
 # Case text is matched in English (stemmed: "bins" finds "bin"), names by trigram.
 FTS_CONFIG = "english"
+# The newest full-text matches are chosen among this many (see _case_ids_postgres).
+FTS_CANDIDATES = 2000
 
 
 class Kind:
@@ -179,13 +181,38 @@ def _cases(user: User, kind: str, text: str) -> QuerySet[Case]:
             _contains("phone_digits", text[-10:])
         )
     match = _contains("contact_name", text) | _contains("location_text", text)
-    if _is_postgres():
-        match |= _similar("contact_name", text)
-        cases = cases.annotate(document=SearchVector("summary", "location_text", config=FTS_CONFIG))
-        match |= Q(document=SearchQuery(text, config=FTS_CONFIG))
-    else:
-        match |= _contains("summary", text)
-    return cases.filter(match)
+    return cases.filter(match | _contains("summary", text))
+
+
+def _case_ids_postgres(user: User, text: str, limit: int) -> list[int]:
+    """Free text on PostgreSQL: the newest matches of each indexed predicate, merged.
+
+    One query OR-ing the predicates and sorted by date lets the planner walk the date index
+    backwards hoping for an early match; for a rare name it reads the whole table (over a
+    second with a million cases). Asked one at a time, each predicate is answered from its
+    own GIN index, and the fuzzy one is ranked by similarity rather than date.
+    """
+    cases = cases_for_contact_centre(user).order_by()
+    newest = ("-created_at", "-pk")
+    document = SearchVector("summary", config=FTS_CONFIG)
+    # PostgreSQL guesses 0.5% of rows for a word it has no statistics on; for a word that is
+    # in no summary it then walks the date index computing every row's vector (seconds).
+    # Capping the candidates in a subquery makes it take them from the GIN index first.
+    in_summary = (
+        cases.annotate(document=document)
+        .filter(document=SearchQuery(text, config=FTS_CONFIG))
+        .values("pk")[:FTS_CANDIDATES]
+    )
+    parts = [
+        cases.filter(_contains("contact_name", text)).order_by(*newest),
+        cases.filter(_contains("location_text", text)).order_by(*newest),
+        Case.objects.filter(pk__in=in_summary).order_by(*newest),
+    ]
+    found: dict[int, None] = {}
+    for part in parts:
+        for pk in part.values_list("pk", flat=True)[:limit]:
+            found.setdefault(pk)
+    return list(found)
 
 
 def callers_search(*, user: User, query: str, limit: int = RESULTS_LIMIT) -> SearchResults:
@@ -196,6 +223,11 @@ def callers_search(*, user: User, query: str, limit: int = RESULTS_LIMIT) -> Sea
     if len(text) < 2:
         return results
     results.people = list(_people(user, kind, text)[:limit])
-    cases = _cases(user, kind, text).select_related("service", "department")
+    if kind == Kind.TEXT and _is_postgres():
+        ids = _case_ids_postgres(user, text, limit)
+        cases = Case.objects.filter(pk__in=ids)
+    else:
+        cases = _cases(user, kind, text)
+    cases = cases.select_related("service", "department")
     results.cases = list(cases.order_by("-created_at", "-pk")[:limit])
     return results

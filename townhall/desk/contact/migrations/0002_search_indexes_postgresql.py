@@ -14,8 +14,9 @@ INDEXES = {
     "contact_user_phone_trgm": (
         "accounts_user USING gin ((REGEXP_REPLACE(phone, '[^0-9]', '', 'g')) gin_trgm_ops)"
     ),
-    # Cases: the caller's name and the location by trigram, contact details exactly,
-    # summary and location by full-text search.
+    # Cases: the caller's name and the location by trigram, contact details exactly, the
+    # summary by full-text search (locations are matched by trigram already; adding them to
+    # the document made each row's vector several times dearer to compute).
     "contact_case_name_trgm": "cases_case USING gin (contact_name gin_trgm_ops)",
     "contact_case_location_trgm": "cases_case USING gin (location_text gin_trgm_ops)",
     "contact_case_email": "cases_case (contact_email)",
@@ -24,8 +25,7 @@ INDEXES = {
         "cases_case USING gin ((REGEXP_REPLACE(contact_phone, '[^0-9]', '', 'g')) gin_trgm_ops)"
     ),
     "contact_case_fts": (
-        "cases_case USING gin (to_tsvector('english'::regconfig, "
-        "COALESCE(summary, '') || ' ' || COALESCE(location_text, '')))"
+        "cases_case USING gin (to_tsvector('english'::regconfig, COALESCE(summary, '')))"
     ),
 }
 
