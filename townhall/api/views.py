@@ -8,7 +8,7 @@ Work items are not offered yet: the workflow engine's WorkItem model is not on m
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest
-from ninja import Body, Field, NinjaAPI, Query, Schema
+from ninja import Body, Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -198,7 +198,7 @@ def note_add(request: HttpRequest, reference: str, note: NoteIn):
         )
     except ValidationError as error:
         raise _refused(error) from error
-    return 201, _event(event)
+    return Status(201, _event(event))
 
 
 @api.post(
