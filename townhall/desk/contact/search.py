@@ -159,12 +159,14 @@ def _people(user: User, kind: str, text: str) -> QuerySet[User]:
             _contains("phone_digits", text[-10:])
         )
     match = _contains("full_name", text) | _contains("address_line", text)
-    if _is_postgres():
-        match |= _similar("full_name", text)
-        return people.filter(match).order_by(
-            -TrigramSimilarity("full_name", text), "full_name", "pk"
-        )
-    return people.filter(match).order_by("full_name", "pk")
+    exact = people.filter(match).order_by("full_name", "pk")
+    if not _is_postgres() or exact.exists():
+        return exact
+    # Nothing has the words as typed: a misheard or misspelt name, the closest first.
+    # (Only now: ranking every similar name costs more than finding the exact ones.)
+    return people.filter(_similar("full_name", text)).order_by(
+        -TrigramSimilarity("full_name", text), "full_name", "pk"
+    )
 
 
 def _cases(user: User, kind: str, text: str) -> QuerySet[Case]:

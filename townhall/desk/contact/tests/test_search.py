@@ -99,3 +99,11 @@ def test_each_person_listed_by_a_search_is_audited_under_that_person(agent, call
     seen = AuditEvent.objects.filter(subject_user_id=caller.pk, actor=agent)
     assert seen.filter(object_type="person", reason="listed in a caller search").count() == 1
     assert not AuditEvent.objects.filter(subject_user_id=other_resident.pk).exists()
+
+
+def test_misspelt_name_finds_the_caller_on_postgresql(agent, caller, other_resident):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram similarity is PostgreSQL's (pg_trgm)")
+    assert [p.pk for p in callers_search(user=agent, query="Jayne Smyth").people] == [caller.pk]
