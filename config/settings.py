@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "townhall.records",
     "townhall.portal",
     "townhall.desk",
+    "townhall.desk.contact",
+    "townhall.api",
     "townhall.open311",
 ]
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("staff/records/", include("townhall.desk.records_urls")),
     path("staff/", include("townhall.desk.urls")),
     path("open311/v2/", include("townhall.open311.urls")),
+    path("api/", include("townhall.api.urls")),
     path("", include("townhall.portal.urls")),
 ]

@@ -1,0 +1,223 @@
+"""The staff JSON API: cases, their notes and status changes. A door like the desk: which
+cases a token's owner sees is decided by cases.permissions, every write goes through
+cases.services, and every read of a case is audited.
+
+Work items are not offered yet: the workflow engine's WorkItem model is not on main.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import Http404, HttpRequest
+from ninja import Body, Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from townhall.accounts.models import User
+from townhall.api.auth import StaffToken
+from townhall.api.schemas import (
+    CaseDetail,
+    CasePage,
+    CaseSummary,
+    Error,
+    Event,
+    InvalidRequest,
+    NoteIn,
+    StatusIn,
+    StatusName,
+)
+from townhall.cases.models import Case, CaseEvent
+from townhall.cases.permissions import case_for_staff, cases_visible_to
+from townhall.cases.services import case_add_note, case_change_status
+from townhall.core.audit import audit_record
+
+PAGE_LIMIT_MAX = 100
+# Every operation may be refused for a missing token (401) or a malformed request (422).
+REFUSALS: dict[int, type] = {401: Error, 422: InvalidRequest}
+NOTE_KINDS = [CaseEvent.Kind.PUBLIC_NOTE, CaseEvent.Kind.INTERNAL_NOTE]
+
+api = NinjaAPI(
+    title="Townhall staff API",
+    version="1",
+    description=(
+        "Cases, notes and status changes for council staff tools. Send "
+        "`Authorization: Bearer <token>`; a token acts with its owner's desk permissions."
+    ),
+    auth=StaffToken(),
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception):
+    response = api.create_response(request, {"detail": "Send a valid staff API token."}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError):
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "errors": exc.errors}, status=422
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined, return-value]
+
+
+def _case(request: HttpRequest, reference: str) -> Case:
+    case = case_for_staff(_user(request), reference)
+    audit_record(
+        action="view",
+        object_type="case",
+        object_id=case.reference,
+        actor=_user(request),
+        subject_user_id=case.resident_id,
+        reason="staff API",
+        request=request,
+    )
+    return case
+
+
+def _refused(error: ValidationError) -> HttpError:
+    """What the service refused, once the request itself passed the schema, is a conflict
+    with the case's current state: changed meanwhile, already in that status, or a move
+    that status does not allow."""
+    return HttpError(409, error.messages[0])
+
+
+class CaseFilters(Schema):
+    status: StatusName | None = None
+    mine: bool = False
+    limit: int = Field(default=25, ge=1, le=PAGE_LIMIT_MAX)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
+
+
+@api.get("/cases", response={200: CasePage, **REFUSALS}, summary="Cases you may see")
+def case_list(request: HttpRequest, filters: Query[CaseFilters]):
+    """Cases visible to the token's owner, most pressing (earliest due) first."""
+    user = _user(request)
+    cases = cases_visible_to(user)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.mine:
+        cases = cases.filter(assigned_to=user)
+    page = list(
+        cases.select_related("service", "department", "team", "assigned_to").order_by(
+            F("due_at").asc(nulls_last=True), "created_at", "pk"
+        )[filters.offset : filters.offset + filters.limit]
+    )
+    # A list shows case summaries, not personal details: one audit record for the read.
+    audit_record(
+        action="view",
+        object_type="case_list",
+        object_id="api",
+        actor=user,
+        request=request,
+        detail={"references": [case.reference for case in page]},
+    )
+    return {
+        "count": cases.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "results": [CaseSummary.from_case(case) for case in page],
+    }
+
+
+@api.get(
+    "/cases/{reference}", response={200: CaseDetail, 404: Error, **REFUSALS}, summary="One case"
+)
+def case_detail(request: HttpRequest, reference: str):
+    case = _case(request, reference)
+    return CaseDetail(
+        **CaseSummary.from_case(case).dict(),
+        resolution=case.resolution,
+        location_text=case.location_text,
+        lat=case.lat,
+        lon=case.lon,
+        uprn=case.uprn,
+        contact_name=case.contact_name,
+        contact_email=case.contact_email,
+        contact_phone=case.contact_phone,
+    )
+
+
+def _event(event: CaseEvent) -> dict:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "at": event.at,
+        "actor": event.actor.email if event.actor else None,
+        "is_public": event.is_public,
+        "text": event.text,
+        "data": event.data,
+    }
+
+
+@api.get(
+    "/cases/{reference}/events",
+    response={200: list[Event], 404: Error, **REFUSALS},
+    summary="Timeline",
+)
+def case_events(request: HttpRequest, reference: str):
+    case = _case(request, reference)
+    return [_event(e) for e in case.events.select_related("actor").order_by("at", "id")]
+
+
+@api.get(
+    "/cases/{reference}/notes", response={200: list[Event], 404: Error, **REFUSALS}, summary="Notes"
+)
+def note_list(request: HttpRequest, reference: str):
+    case = _case(request, reference)
+    notes = case.events.filter(kind__in=NOTE_KINDS).select_related("actor").order_by("at", "id")
+    return [_event(e) for e in notes]
+
+
+@api.post(
+    "/cases/{reference}/notes",
+    response={201: Event, 400: Error, 404: Error, 409: Error, **REFUSALS},
+    summary="Add a note",
+)
+def note_add(request: HttpRequest, reference: str, note: NoteIn):
+    """A public note is shown and sent to the resident; an internal one is for staff only.
+    Send the case's `lock_version` to be refused (409) if someone changed it meanwhile."""
+    case = _case(request, reference)
+    try:
+        event = case_add_note(
+            case=case,
+            actor=_user(request),
+            text=note.text,
+            is_public=note.is_public,
+            expected_lock_version=note.lock_version,
+        )
+    except ValidationError as error:
+        raise _refused(error) from error
+    return Status(201, _event(event))
+
+
+@api.post(
+    "/cases/{reference}/status",
+    response={200: CaseDetail, 400: Error, 404: Error, 409: Error, **REFUSALS},
+    summary="Change the status",
+)
+def status_change(request: HttpRequest, reference: str, change: Body[StatusIn]):
+    """Move the case to a new status (closing needs a resolution); the resident is told."""
+    case = _case(request, reference)
+    try:
+        changed = case_change_status(
+            case=case,
+            actor=_user(request),
+            status=change.status,
+            resolution=getattr(change, "resolution", ""),
+            public_note=change.public_note,
+            expected_lock_version=change.lock_version,
+        )
+    except ValidationError as error:
+        raise _refused(error) from error
+    return case_detail(request, changed.reference)

@@ -1,0 +1,91 @@
+import pytest
+from django.test import Client
+
+from townhall.accounts.models import Department, User
+from townhall.catalogue.demo import DEMO_SERVICES
+from townhall.desk.tests.factories import department_make, service_make, user_make
+from townhall.portal.tests.fixtures import make_service, make_street
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_in_memory(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.NOTIFY_CHANNEL = "django"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _demo_definition(slug: str) -> dict:
+    return next(r for r in DEMO_SERVICES if r.slug == slug).form_definition()
+
+
+@pytest.fixture
+def missed_bin(db):
+    """The demo council's real missed-bin form, in Waste and street scene."""
+    make_street(name="Bank Street", usrn="70001001", postcode="TN23 1AA", houses=5)
+    return make_service(
+        _demo_definition("report-a-missed-bin-collection"),
+        slug="report-a-missed-bin-collection",
+        name="Report a missed bin collection",
+        prefix="MB",
+    )
+
+
+@pytest.fixture
+def waste_department(missed_bin) -> Department:
+    return missed_bin.department
+
+
+@pytest.fixture
+def housing(db):
+    return service_make(department=department_make("Housing"), name="Damp and mould")
+
+
+@pytest.fixture
+def agent(db) -> User:
+    return user_make(
+        role=User.Role.AGENT,
+        departments=[department_make("Customer services")],
+        full_name="Ada Agent",
+    )
+
+
+@pytest.fixture
+def waste_officer(waste_department) -> User:
+    return user_make(role=User.Role.OFFICER, departments=[waste_department], full_name="Walt Waste")
+
+
+@pytest.fixture
+def housing_officer(housing) -> User:
+    return user_make(
+        role=User.Role.OFFICER, departments=[housing.department], full_name="Hana Housing"
+    )
+
+
+@pytest.fixture
+def caller(db) -> User:
+    return User.objects.create_user(
+        "jane.smith@example.com",
+        "Correct-horse-7",
+        full_name="Jane Smith",
+        phone="01233 330 111",
+        address_line="3 Bank Street, Kingsmead",
+        postcode="TN23 1AA",
+        uprn="901001000003",
+    )
+
+
+@pytest.fixture
+def other_resident(db) -> User:
+    return User.objects.create_user(
+        "rob.jones@example.com",
+        "Correct-horse-7",
+        full_name="Rob Jones",
+        phone="07700 900123",
+        postcode="TN24 8ZZ",
+    )
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
