@@ -107,3 +107,21 @@ class StatusClose(Schema):
 
 
 StatusIn = Annotated[StatusMove | StatusClose, Field(discriminator="status")]
+
+
+class WorkItemOut(Schema):
+    id: int
+    case: str
+    title: str
+    task: str
+    team: str | None
+    assigned_to: str | None
+    status: str
+    outcomes: list[str]
+    due_at: datetime | None
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class WorkItemDone(Schema):
+    outcome: str = Field(default="", max_length=60)

@@ -1,8 +1,7 @@
-"""The staff JSON API: cases, their notes and status changes. A door like the desk: which
-cases a token's owner sees is decided by cases.permissions, every write goes through
-cases.services, and every read of a case is audited.
-
-Work items are not offered yet: the workflow engine's WorkItem model is not on main.
+"""The staff JSON API: cases, their notes and status changes, and the work items their
+processes open. A door like the desk: which cases a token's owner sees is decided by
+cases.permissions, every write goes through cases.services or workflow.services, and every
+read of a case is audited.
 """
 
 from django.core.exceptions import ValidationError
@@ -24,11 +23,15 @@ from townhall.api.schemas import (
     NoteIn,
     StatusIn,
     StatusName,
+    WorkItemDone,
+    WorkItemOut,
 )
 from townhall.cases.models import Case, CaseEvent
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.services import case_add_note, case_change_status
 from townhall.core.audit import audit_record
+from townhall.workflow.models import WorkItem
+from townhall.workflow.services import work_item_complete
 
 PAGE_LIMIT_MAX = 100
 # Every operation may be refused for a missing token (401) or a malformed request (422).
@@ -221,3 +224,77 @@ def status_change(request: HttpRequest, reference: str, change: Body[StatusIn]):
     except ValidationError as error:
         raise _refused(error) from error
     return case_detail(request, changed.reference)
+
+
+def _work_item(item: WorkItem) -> dict:
+    return {
+        "id": item.pk,
+        "case": item.case.reference,
+        "title": item.title,
+        "task": item.task_name,
+        "team": item.team.name if item.team else None,
+        "assigned_to": item.assigned_to.email if item.assigned_to else None,
+        "status": item.status,
+        "outcomes": item.outcomes,
+        "due_at": item.due_at,
+        "created_at": item.created_at,
+        "completed_at": item.completed_at,
+    }
+
+
+class WorkItemFilters(Schema):
+    mine: bool = False
+    limit: int = Field(default=25, ge=1, le=PAGE_LIMIT_MAX)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
+
+
+@api.get("/work-items", response={200: list[WorkItemOut], **REFUSALS}, summary="Open work items")
+def work_item_list(request: HttpRequest, filters: Query[WorkItemFilters]):
+    """Open work items on cases you may see, soonest due first (`mine`: assigned to you)."""
+    user = _user(request)
+    items = WorkItem.objects.filter(
+        status=WorkItem.Status.OPEN, case__in=cases_visible_to(user)
+    ).select_related("case", "team", "assigned_to")
+    if filters.mine:
+        items = items.filter(assigned_to=user)
+    page = items.order_by(F("due_at").asc(nulls_last=True), "id")[
+        filters.offset : filters.offset + filters.limit
+    ]
+    return [_work_item(item) for item in page]
+
+
+@api.get(
+    "/cases/{reference}/work-items",
+    response={200: list[WorkItemOut], 404: Error, **REFUSALS},
+    summary="A case's work items",
+)
+def case_work_items(request: HttpRequest, reference: str):
+    case = _case(request, reference)
+    items = case.work_items.select_related("case", "team", "assigned_to").order_by(
+        "created_at", "id"
+    )
+    return [_work_item(item) for item in items]
+
+
+@api.post(
+    "/work-items/{item_id}/complete",
+    response={200: WorkItemOut, 400: Error, 404: Error, 409: Error, **REFUSALS},
+    summary="Complete a work item",
+)
+def work_item_done(request: HttpRequest, item_id: int, done: WorkItemDone):
+    """Mark a work item done with one of its outcomes; the case's process moves on. A work
+    item already done, or an outcome the task does not offer, is refused (409)."""
+    user = _user(request)
+    item = (
+        WorkItem.objects.filter(pk=item_id, case__in=cases_visible_to(user))
+        .select_related("case", "team", "assigned_to")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    try:
+        done_item = work_item_complete(work_item=item, actor=user, outcome=done.outcome)
+    except ValidationError as error:
+        raise _refused(error) from error
+    done_item.refresh_from_db()
+    return _work_item(done_item)
