@@ -8,6 +8,8 @@ from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 
 from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import Service
+from townhall.eforms.definition import CHECK_ANSWERS
+from townhall.eforms.engine import FormFlow
 from townhall.eforms.models import FormVersion
 
 # Form fields that Open311 carries in its own parameters (lat/long, address_string, email,
@@ -42,6 +44,9 @@ class Attribute:
     datatype_description: str
     order: int
     values: tuple[tuple[str, str], ...] = ()
+    # Required when its page is on the reporter's route (a branch may skip the page).
+    required_on_route: bool = False
+    page: str = ""
 
     @property
     def keys(self) -> set[str]:
@@ -101,6 +106,58 @@ def _datatype_description(field: dict, datatype: str) -> str:
     return f"Up to {limit:,} characters" if limit else ""
 
 
+def _page_targets(pages: list[dict], index: int) -> set[str]:
+    """Where a reporter can go after page `index` (-1: the start), whatever they answer."""
+    targets: set[str] = set()
+    branches = pages[index].get("next", []) if index >= 0 else []
+    targets.update(branch["goto"] for branch in branches)
+    if any("when" not in branch for branch in branches):
+        return targets  # an unconditional branch: the order of pages never applies
+    for later in pages[index + 1 :]:
+        targets.add(later["id"])
+        if not later.get("show_if"):
+            return targets
+    targets.add(CHECK_ANSWERS)
+    return targets
+
+
+def pages_always_visited(pages: list[dict]) -> set[str]:
+    """Pages on every possible route through a form: a page is one when, without it, the
+    end (check answers) cannot be reached. Branches (`next`) and `show_if` make the others
+    conditional, so their questions cannot be required of every Open311 client."""
+    index = {page["id"]: i for i, page in enumerate(pages)}
+
+    def reachable_without(skipped: str) -> bool:
+        seen: set[str] = set()
+        stack = [t for t in _page_targets(pages, -1) if t != skipped]
+        while stack:
+            page_id = stack.pop()
+            if page_id == CHECK_ANSWERS:
+                return True
+            if page_id in seen or page_id not in index:
+                continue
+            seen.add(page_id)
+            stack.extend(t for t in _page_targets(pages, index[page_id]) if t != skipped)
+        return False
+
+    return {page["id"] for page in pages if not reachable_without(page["id"])}
+
+
+def service_pages_on_route(service: Service, answers: dict[str, Any]) -> set[str]:
+    """The pages a reporter with these answers passes through (branch conditions evaluated
+    on the answers given; an unanswered question takes the default way)."""
+    version = service.form.live_version() if service.form else None
+    if version is None:
+        return set()
+    flow = FormFlow(version.definition, ask_contact=False)
+    pages: set[str] = set()
+    page_id = flow.first_page_id(answers)
+    while page_id != CHECK_ANSWERS and page_id not in pages:
+        pages.add(page_id)
+        page_id = flow.next_page_id(page_id, answers)
+    return pages
+
+
 def service_attributes(service: Service) -> list[Attribute]:
     """The attributes of a service, generated from its live form version's fields."""
     if service.form is None:
@@ -114,8 +171,9 @@ def service_attributes(service: Service) -> list[Attribute]:
     if version is None:
         return []
     attributes: list[Attribute] = []
+    always = pages_always_visited(version.definition.get("pages", []))
     for page in version.definition.get("pages", []):
-        conditional = bool(page.get("show_if"))
+        conditional = page["id"] not in always
         for field in page.get("fields", []):
             datatype = DATATYPES.get(field["type"])
             if (
@@ -141,6 +199,8 @@ def service_attributes(service: Service) -> list[Attribute]:
                     datatype_description=_datatype_description(field, datatype),
                     order=len(attributes) + 1,
                     values=values if datatype in LIST_DATATYPES else (),
+                    required_on_route=bool(field.get("required")),
+                    page=page["id"],
                 )
             )
     return attributes

@@ -31,6 +31,7 @@ from townhall.open311.selectors import (
     request_by_reference,
     service_attributes,
     service_by_code,
+    service_pages_on_route,
 )
 from townhall.places import selectors as places
 
@@ -291,6 +292,23 @@ def service_request_check(*, data: MultiValueDict) -> tuple[CheckedRequest | Non
             value = _attribute_check(attribute, answers.get(attribute.code, []), errors)
             if value is not None:
                 attributes[attribute.code] = value
+        # Questions on pages that a branch may skip are required only on this report's route.
+        route = service_pages_on_route(service, attributes)
+        for attribute in defined:
+            if (
+                not attribute.required
+                and attribute.required_on_route
+                and attribute.page in route
+                and attribute.code not in attributes
+                and not answers.get(attribute.code)
+            ):
+                errors.append(
+                    (
+                        400,
+                        f"attribute[{attribute.code}] is required with the answers given: "
+                        f"{attribute.description}",
+                    )
+                )
 
     if errors or service is None:
         return None, errors
