@@ -301,3 +301,18 @@ def persons_search(*, name: str = "", postcode: str = "", limit: int = 50) -> Qu
         records = records.filter(postcode=postcode_clean(postcode) or postcode.upper())
     ids = records.values_list("person_id", flat=True).distinct()[:limit]
     return Person.objects.filter(pk__in=list(ids)).prefetch_related("records__source")
+
+
+def person_for_account(user_id: int) -> Person | None:
+    """The golden-record person that a portal account's record belongs to, if linked."""
+    record = (
+        SourceRecord.objects.filter(
+            source__kind=Source.Kind.PORTAL_ACCOUNTS,
+            record_id=str(user_id),
+            retired_at__isnull=True,
+            person__isnull=False,
+        )
+        .select_related("person")
+        .first()
+    )
+    return record.person if record else None

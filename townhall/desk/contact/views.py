@@ -30,6 +30,7 @@ from townhall.desk.contact.search import (
     people_visible_to,
 )
 from townhall.desk.contact.services import contact_log_record, fee_due_record
+from townhall.desk.records_views import PERSON_ROLES as GOLDEN_RECORD_ROLES
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.models import FormSession
 from townhall.eforms.services import (
@@ -45,6 +46,7 @@ from townhall.portal.journey import (
     form_session_for_request,
     page_fields_context,
 )
+from townhall.records import selectors as records_selectors
 
 RAISE_CHANNELS = [ContactLog.ContactChannel.PHONE, ContactLog.ContactChannel.FACE_TO_FACE]
 PEOPLE_CASES_LIMIT = 50
@@ -134,6 +136,11 @@ def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
             "forms": FormSession.objects.filter(
                 user=person, saved_for_later=True, submission__isnull=True
             ).select_related("service"),
+            # The same resident in the council's other systems, for the roles the golden
+            # record allows (its page audits the read).
+            "golden_person": records_selectors.person_for_account(person.pk)
+            if request.user.role in GOLDEN_RECORD_ROLES or request.user.is_superuser
+            else None,
         },
     )
 

@@ -121,3 +121,18 @@ def test_contact_history_lists_newest_first(agent, caller):
         "transferred",
         "answered",
     ]
+
+
+def test_single_view_links_the_caller_to_their_golden_record(agent, caller):
+    from townhall.records.matching import record_match_and_assign
+    from townhall.records.models import Source, SourceRecord
+    from townhall.records.services import source_import_townhall
+
+    url = f"/staff/contact/people/{caller.pk}/"
+    assert "Golden record" not in client_for(agent).get(url).content.decode()
+    run = source_import_townhall(kind=Source.Kind.PORTAL_ACCOUNTS)
+    record = SourceRecord.objects.get(source=run.source, record_id=str(caller.pk))
+    person = record_match_and_assign(record)
+    body = client_for(agent).get(url).content.decode()
+    assert f"/staff/records/persons/{person.pk}/" in body
+    assert client_for(agent).get(f"/staff/records/persons/{person.pk}/").status_code == 200
