@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from townhall.desk import process_views, views
+from townhall.desk import process_views, views, work_views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", include("townhall.desk.contact.urls")),
+    path("work/", work_views.work_queue, name="work"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/status/", views.case_status_change, name="case_status"),
     path("cases/<str:reference>/notes/", views.case_note_add, name="case_note"),

@@ -31,6 +31,12 @@ def test_officer_finds_a_case_and_moves_it_on(live_server, browser, waste, housi
     desk.check("desk queue")
     assert page.get_by_role("link", name=case.reference).is_visible()
 
+    page.get_by_role("link", name="Work items").click()
+    page.wait_for_url("**/staff/work/")
+    desk.check("work items")
+    page.get_by_role("link", name="Cases").click()
+    page.wait_for_url("**/staff/")
+
     page.get_by_label("Search").first.fill(case.reference)
     page.get_by_role("button", name="Search").click()
     page.wait_for_url(f"**/staff/cases/{case.reference}/")
