@@ -64,7 +64,9 @@ def test_assigned_to_you_lists_only_your_items(client, complaint_item):
 def test_a_team_member_without_the_cases_department_does_not_see_it(client, complaint_item):
     from townhall.desk.tests.factories import department_make
 
-    outsider = user_make(role=User.Role.OFFICER, departments=[department_make("Allotments and cemeteries")])
+    outsider = user_make(
+        role=User.Role.OFFICER, departments=[department_make("Allotments and cemeteries")]
+    )
     outsider.teams.add(complaint_item.team)
     client.force_login(outsider)
     assert complaint_item.case.reference not in client.get("/staff/work/").content.decode()
