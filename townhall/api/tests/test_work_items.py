@@ -5,24 +5,17 @@ import pytest
 
 from townhall.api.tests.conftest import bearer
 from townhall.cases.services import case_create
-from townhall.catalogue.demo_loader import (
-    demo_departments_load,
-    demo_forms_publish,
-    demo_services_load,
-)
 from townhall.catalogue.models import Service
 from townhall.desk.tests.factories import department_make, user_make
-from townhall.workflow.library import library_publish
 from townhall.workflow.models import WorkItem
+from townhall.workflow.tests.helpers import demo_catalogue_with_processes
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def complaint():
-    departments, teams = demo_departments_load()
-    demo_services_load(departments=departments, teams=teams, forms=demo_forms_publish())
-    library_publish()
+    demo_catalogue_with_processes()
     service = Service.objects.get(slug="make-a-complaint")
     case = case_create(service=service, summary="Rude on the phone", contact_email="a@example.com")
     officer = user_make(role="officer", departments=[service.department])

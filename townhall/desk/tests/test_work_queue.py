@@ -5,15 +5,10 @@ import pytest
 
 from townhall.accounts.models import Team, User
 from townhall.cases.services import case_create
-from townhall.catalogue.demo_loader import (
-    demo_departments_load,
-    demo_forms_publish,
-    demo_services_load,
-)
 from townhall.catalogue.models import Service
 from townhall.desk.tests.factories import user_make
-from townhall.workflow.library import library_publish
 from townhall.workflow.models import WorkItem
+from townhall.workflow.tests.helpers import demo_catalogue_with_processes
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def complaint_item(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    departments, teams = demo_departments_load()
-    demo_services_load(departments=departments, teams=teams, forms=demo_forms_publish())
-    library_publish()
+    demo_catalogue_with_processes()
     service = Service.objects.get(slug="make-a-complaint")
     case = case_create(service=service, summary="Rude on the phone", contact_email="a@example.com")
     return WorkItem.objects.get(case=case)

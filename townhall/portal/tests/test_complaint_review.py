@@ -6,16 +6,11 @@ from django.urls import reverse
 
 from townhall.cases.models import CaseEvent
 from townhall.cases.services import case_create
-from townhall.catalogue.demo_loader import (
-    demo_departments_load,
-    demo_forms_publish,
-    demo_services_load,
-)
 from townhall.catalogue.models import Service
 from townhall.portal.tests.fixtures import make_resident
-from townhall.workflow.library import library_publish
 from townhall.workflow.models import WorkItem
 from townhall.workflow.services import work_item_complete
+from townhall.workflow.tests.helpers import demo_catalogue_with_processes
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def complaint(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    departments, teams = demo_departments_load()
-    demo_services_load(departments=departments, teams=teams, forms=demo_forms_publish())
-    library_publish()
+    demo_catalogue_with_processes()
     resident = make_resident()
     case = case_create(
         service=Service.objects.get(slug="make-a-complaint"),

@@ -1,12 +1,7 @@
 import pytest
 
-from townhall.catalogue.demo_loader import (
-    demo_departments_load,
-    demo_forms_publish,
-    demo_services_load,
-)
 from townhall.catalogue.models import Service
-from townhall.workflow.library import library_publish
+from townhall.workflow.tests.helpers import demo_catalogue_with_processes
 
 
 @pytest.fixture(autouse=True)
@@ -17,11 +12,7 @@ def _fast_and_in_memory(settings):
 
 
 def _catalogue() -> dict[str, Service]:
-    departments, teams = demo_departments_load()
-    forms = demo_forms_publish()
-    demo_services_load(departments=departments, teams=teams, forms=forms)
-    library_publish()
-    return {s.slug: s for s in Service.objects.all()}
+    return demo_catalogue_with_processes()
 
 
 @pytest.fixture

@@ -2,8 +2,24 @@ from typing import Any
 
 from townhall.cases.models import Case
 from townhall.cases.services import case_create
+from townhall.catalogue.demo_loader import (
+    demo_departments_load,
+    demo_forms_publish,
+    demo_services_load,
+)
 from townhall.catalogue.models import Service
+from townhall.workflow.library import library_publish
 from townhall.workflow.models import WorkItem
+
+
+def demo_catalogue_with_processes() -> dict[str, Service]:
+    """The demo council's departments, teams and services, with the process library live.
+    For tests of any app that need real processes behind their cases."""
+    departments, teams = demo_departments_load()
+    forms = demo_forms_publish()
+    demo_services_load(departments=departments, teams=teams, forms=forms)
+    library_publish()
+    return {s.slug: s for s in Service.objects.all()}
 
 
 def case_open(service: Service, answers: dict[str, Any] | None = None, **extra: Any) -> Case:
