@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "townhall.eforms",
     "townhall.cases",
     "townhall.workflow",
+    "townhall.contractors",
     "townhall.records",
     "townhall.portal",
     "townhall.desk",
@@ -237,6 +238,12 @@ SMS_BACKEND = env(
     else "townhall.integrations.notify.sms.LogOnlySmsBackend",
 )
 SMS_FILE_PATH = str(VAR_DIR / "sms")
+
+# Outbox delivery (integrations): retries back off exponentially with jitter up to the cap.
+OUTBOX_BACKOFF_BASE_SECONDS = float(env("OUTBOX_BACKOFF_BASE_SECONDS", "2"))
+OUTBOX_BACKOFF_CAP_SECONDS = float(env("OUTBOX_BACKOFF_CAP_SECONDS", "3600"))
+# Where the demo's contractors are reached: the local fake contractor (scripts/fake_contractor.py).
+FAKE_CONTRACTOR_URL = env("FAKE_CONTRACTOR_URL", "http://127.0.0.1:8010")
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

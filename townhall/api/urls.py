@@ -1,6 +1,20 @@
 from django.urls import path
 
+from townhall.api import contractor_views
 from townhall.api.views import api
 
 # NinjaAPI.urls carries its own namespace ("api"), so reverse("api:case_list") works.
-urlpatterns = [path("", api.urls)]
+urlpatterns = [
+    path(
+        "contractor/v1/jobs/<str:job_id>/events",
+        contractor_views.job_event,
+        name="contractor_job_event",
+    ),
+    path("contractor/v1/messages", contractor_views.job_list, name="contractor_messages"),
+    path(
+        "contractor/v1/messages/<str:key>/ack",
+        contractor_views.message_ack,
+        name="contractor_message_ack",
+    ),
+    path("", api.urls),
+]

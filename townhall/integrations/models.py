@@ -37,6 +37,7 @@ class OutboxMessage(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed, will retry"
         DEAD = "dead", "Dead-lettered"
@@ -54,10 +55,67 @@ class OutboxMessage(models.Model):
     response = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # The worker that holds the message while sending. Its claim lapses at next_attempt_at, so
+    # a worker killed mid-delivery leaves the message to be sent again (same idempotency key).
+    claimed_by = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["partner", "status", "next_attempt_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.partner}:{self.operation} {self.idempotency_key}"
+
+
+class PartnerEndpoint(models.Model):
+    """How to reach one partner: where to send, the shared secret that signs both directions,
+    and the limits that keep one slow or failing partner from holding up the others.
+
+    A `push` partner is sent signed webhooks by the outbox worker; a `pull` partner fetches its
+    messages with a token and acknowledges each one (only then is it delivered)."""
+
+    class Mode(models.TextChoices):
+        PUSH = "push", "Webhooks sent to the partner"
+        PULL = "pull", "Partner pulls with a token"
+
+    name = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=120)
+    mode = models.CharField(max_length=4, choices=Mode.choices, default=Mode.PUSH)
+    url = models.URLField(blank=True, help_text="Where webhooks are posted (push partners).")
+    secret = models.CharField(
+        max_length=128, help_text="Shared secret for HMAC-SHA256 signatures, both directions."
+    )
+    token_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the bearer token a pull partner uses."
+    )
+    max_in_flight = models.PositiveIntegerField(
+        default=16, help_text="Messages being sent to this partner at once, at most."
+    )
+    max_attempts = models.PositiveIntegerField(default=12)
+    timeout_seconds = models.FloatField(default=10.0)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.title or self.name
+
+
+class InboundRefusal(models.Model):
+    """A partner's request we refused (bad signature, replay, unknown job, malformed body):
+    kept so an administrator can see what a partner is getting wrong."""
+
+    partner = models.CharField(max_length=60, blank=True, db_index=True)
+    path = models.CharField(max_length=300)
+    reason = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField()
+    remote_addr = models.CharField(max_length=64, blank=True)
+    body_excerpt = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]

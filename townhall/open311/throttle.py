@@ -4,12 +4,10 @@ Fixed one-minute windows counted in the shared cache (Redis in production), so e
 process sees the same counts. Limits come from settings when set there.
 """
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 
-WINDOW_SECONDS = 60
+from townhall.core.ratelimit import rate_wait
+
 DEFAULT_PER_KEY = 120  # posts a minute from one client
 DEFAULT_PER_IP = 600  # requests a minute from one address
 
@@ -19,17 +17,7 @@ def _limit(name: str, default: int) -> int:
 
 
 def _over(kind: str, ident: str, limit: int) -> int:
-    """Count one hit; return seconds to wait when over the limit, else 0."""
-    now = int(time.time())
-    window = now - now % WINDOW_SECONDS
-    key = f"open311:rate:{kind}:{ident}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 5)
-        count = 1
-    return window + WINDOW_SECONDS - now if count > limit else 0
+    return rate_wait(f"open311:{kind}", ident, limit)
 
 
 def ip_wait(ip_address: str | None) -> int:

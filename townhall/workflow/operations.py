@@ -22,7 +22,6 @@ from townhall.catalogue.clocks import service_clock
 from townhall.core.calendars import LONDON, end_of_day
 from townhall.core.clocks import ClockKind, clock_compute
 from townhall.core.tasks import task_enqueue_on_commit
-from townhall.integrations.outbox.services import outbox_enqueue
 
 
 @dataclass
@@ -182,29 +181,16 @@ def contractor_job_send(
     demo's history) sends no job: contractors are not sent to old cases."""
     if ctx.quiet:
         return {"outbox_id": None}
-    case = _case(ctx)
-    message = outbox_enqueue(
+    from townhall.contractors.services import contractor_job_create
+
+    sent = contractor_job_create(
+        case=_case(ctx),
         partner=partner,
-        operation="job_create",
-        payload={
-            "reference": case.reference,
-            "service": case.service.slug,
-            "job": job,
-            "priority": case.priority,
-            "location": {
-                "lat": case.lat,
-                "lon": case.lon,
-                "uprn": case.uprn,
-                "usrn": case.usrn,
-                "text": case.location_text,
-            },
-            "due_at": case.due_at.isoformat() if case.due_at else None,
-            "reply": reply,
-        },
-        idempotency_key=f"wf-{case.reference}-{ctx.task_id}",
-        correlation=case.reference,
+        kind=job,
+        reply=reply,
+        idempotency_key=f"wf-{ctx.case.reference}-{ctx.task_id}",
     )
-    return {"outbox_id": message.pk}
+    return {"outbox_id": sent.outbox_id, "job_id": str(sent.job_id)}
 
 
 def _clock_result(due: datetime, at_risk: datetime, paused: bool) -> dict[str, Any]:

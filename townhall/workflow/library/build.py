@@ -309,6 +309,23 @@ def _in_progress(p: Process, ident: str, note: str) -> str:
     )
 
 
+def _contractor_outcome(p: Process, wait: str, send: str, done: str, team: str) -> None:
+    """After a contractor's reply: a job they rejected ("not ours") goes to an officer, who
+    sends it again or deals with it another way. The resident is never told it is done when
+    the contractor did not do it."""
+    p.gateway(f"{wait}_outcome", "Did the contractor do it?")
+    p.flow(wait, f"{wait}_outcome")
+    p.user(f"{wait}_rejected", "The contractor rejected the job: decide what to do", team,
+           due="working_days:1", outcomes="resend,done_another_way")  # fmt: skip
+    p.flow(f"{wait}_outcome", f"{wait}_rejected", 'contractor_reply.get("outcome") == "rejected"',
+           "Rejected")  # fmt: skip
+    p.default(f"{wait}_outcome", done, "Done")
+    p.gateway(f"{wait}_decide", "Send it again?")
+    p.flow(f"{wait}_rejected", f"{wait}_decide")
+    p.flow(f"{wait}_decide", send, 'outcome == "resend"', "Send again")
+    p.default(f"{wait}_decide", done, "Dealt with another way")
+
+
 def fly_tipping() -> tuple[Process, str]:
     p = Process("report-fly-tipping", "Report fly-tipping")
     p.start()
@@ -337,7 +354,7 @@ def fly_tipping() -> tuple[Process, str]:
     p.user("evidence", "Check the evidence photo", "=team", due="working_days:1",
            outcomes="accepted,redo")  # fmt: skip
     p.flow("cleared", "evidence", 'outcome == "cleared"', "Cleared")
-    p.flow("wait_contractor", "evidence")
+    _contractor_outcome(p, "wait_contractor", "send_job", "evidence", "=team")
     _close(p, "close_not_found", "Our crew went to the location but could not find the waste.",
            "no_further_action")  # fmt: skip
     p.flow("cleared", "close_not_found", 'outcome == "not_found"', "Not found")
@@ -392,7 +409,7 @@ def missed_bin() -> tuple[Process, None]:
     p.end("crew_late_end", "Chased")
     p.chain("crew_late", "crew_late_hold", "crew_late_lead", "crew_late_end")
     _close(p, "close_done", "The crew has been back and emptied your bin.")
-    p.flow("wait_crew", "close_done")
+    _contractor_outcome(p, "wait_crew", "send_job", "close_done", TEAM["waste_contracts"])
     _close(p, "close_on_time", "Our records show your bin was emptied on your collection day. "
            "If it is still full, please put it out by 7am next time.", "no_further_action")  # fmt: skip
     p.default("was_missed", "close_on_time", "Collected on time")
@@ -524,7 +541,8 @@ def bulky_waste() -> tuple[Process, None]:
     p.end("late_end", "Chased")
     p.chain("collection_late", "late_lead", "late_end")
     _close(p, "close_collected", "Your items have been collected.")
-    p.flow("wait_collection", "close_collected")
+    _contractor_outcome(p, "wait_collection", "send_job", "close_collected",
+                        TEAM["waste_contracts"])  # fmt: skip
     _close(p, "close_unpaid", "We could not take payment, so the collection was not booked.",
            "withdrawn")  # fmt: skip
     p.default("paid", "close_unpaid", "Not paid")

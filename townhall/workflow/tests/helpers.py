@@ -8,6 +8,7 @@ from townhall.catalogue.demo_loader import (
     demo_services_load,
 )
 from townhall.catalogue.models import Service
+from townhall.contractors.demo import demo_contractors_load
 from townhall.workflow.library import library_publish
 from townhall.workflow.models import WorkItem
 
@@ -19,6 +20,7 @@ def demo_catalogue_with_processes() -> dict[str, Service]:
     forms = demo_forms_publish()
     demo_services_load(departments=departments, teams=teams, forms=forms)
     library_publish()
+    demo_contractors_load()
     return {s.slug: s for s in Service.objects.all()}
 
 

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ContractorsConfig(AppConfig):
+    name = "townhall.contractors"
+    label = "contractors"
+    verbose_name = "Contractors"
+
+    def ready(self) -> None:
+        from townhall.contractors.hooks import register
+
+        register()

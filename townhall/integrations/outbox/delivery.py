@@ -1,0 +1,284 @@
+"""Delivering the outbox: claim due messages, send them, record what the partner said.
+
+One worker holds a pool of sending threads; the claim and the record are short transactions
+on the main thread, the HTTP calls happen outside any transaction. A message is marked
+delivered only when the partner answered 2xx. A claim lapses after the partner's timeout plus a
+margin, so a worker killed mid-delivery leaves the message to be sent again under the same
+idempotency key (the partner de-duplicates on it)."""
+
+import json
+import logging
+import random
+import time
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from threading import Event
+from typing import Any, Literal
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from townhall.integrations.models import OutboxMessage, PartnerEndpoint
+from townhall.integrations.signing import SIGNATURE_HEADER, signature_make
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["delivered", "retry", "dead"]
+DUE_STATUSES = [
+    OutboxMessage.Status.PENDING,
+    OutboxMessage.Status.FAILED,
+    OutboxMessage.Status.SENDING,  # only once its claim has lapsed (next_attempt_at passed)
+]
+CLAIM_MARGIN_SECONDS = 30
+# Statuses worth another try; any other 4xx means the partner refuses this message for good.
+RETRYABLE_4XX = {408, 409, 425, 429}
+
+
+@dataclass
+class Attempt:
+    message_id: int
+    attempt: int
+    outcome: Outcome
+    error: str = ""
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
+    """Exponential backoff with "equal jitter": between half and all of base * 2^(n-1),
+    capped, so a partner coming back is not hit by every message at the same instant."""
+    base = settings.OUTBOX_BACKOFF_BASE_SECONDS
+    ceiling = min(settings.OUTBOX_BACKOFF_CAP_SECONDS, base * 2 ** max(attempt - 1, 0))
+    return ceiling / 2 + (rng or random).random() * ceiling / 2
+
+
+def outbox_claim(*, worker: str, limit: int, now: datetime | None = None) -> list[OutboxMessage]:
+    """Claim up to `limit` due messages for push partners, no partner past its in-flight limit.
+
+    The partner rows are locked for the length of this short transaction, so two workers
+    claiming at once count each other's claims; message rows are taken with SKIP LOCKED."""
+    now = now or timezone.now()
+    claimed: list[OutboxMessage] = []
+    with transaction.atomic():
+        endpoints = list(
+            PartnerEndpoint.objects.select_for_update()
+            .filter(enabled=True, mode=PartnerEndpoint.Mode.PUSH)
+            .order_by("?" if limit > 1 else "name")  # no partner always first in line
+        )
+        if not endpoints:
+            return []
+        busy = dict(
+            OutboxMessage.objects.filter(
+                status=OutboxMessage.Status.SENDING,
+                next_attempt_at__gt=now,
+                partner__in=[e.name for e in endpoints],
+            )
+            .values_list("partner")
+            .annotate(n=Count("id"))
+            .values_list("partner", "n")
+        )
+        for endpoint in endpoints:
+            slots = min(endpoint.max_in_flight - busy.get(endpoint.name, 0), limit - len(claimed))
+            if slots <= 0:
+                continue
+            rows = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(partner=endpoint.name, status__in=DUE_STATUSES, next_attempt_at__lte=now)
+                .order_by("next_attempt_at", "id")[:slots]
+            )
+            if not rows:
+                continue
+            lease = now + timedelta(seconds=endpoint.timeout_seconds + CLAIM_MARGIN_SECONDS)
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in rows]).update(
+                status=OutboxMessage.Status.SENDING,
+                attempts=F("attempts") + 1,
+                claimed_by=worker,
+                next_attempt_at=lease,
+            )
+            for message in rows:
+                message.attempts += 1
+                message.status = OutboxMessage.Status.SENDING
+                message.claimed_by = worker
+                message.next_attempt_at = lease
+            claimed += rows
+            if len(claimed) >= limit:
+                break
+    return claimed
+
+
+def message_body(message: OutboxMessage) -> bytes:
+    return json.dumps(
+        {
+            "id": message.idempotency_key,
+            "operation": message.operation,
+            "correlation": message.correlation,
+            "payload": message.payload,
+        },
+        separators=(",", ":"),
+        sort_keys=True,
+    ).encode()
+
+
+def outbox_send(message: OutboxMessage, endpoint: PartnerEndpoint, client: httpx.Client) -> Attempt:
+    """One HTTP attempt. Never raises: every failure becomes an Attempt saying what happened."""
+    body = message_body(message)
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": message.idempotency_key,
+        "X-Townhall-Partner": endpoint.name,
+        "X-Townhall-Operation": message.operation,
+        "X-Townhall-Attempt": str(message.attempts),
+        SIGNATURE_HEADER: signature_make(endpoint.secret, body),
+    }
+    try:
+        reply = client.post(
+            endpoint.url, content=body, headers=headers, timeout=endpoint.timeout_seconds
+        )
+    except httpx.TimeoutException:
+        return Attempt(
+            message.pk,
+            message.attempts,
+            "retry",
+            f"No answer within {endpoint.timeout_seconds:g} s (timed out).",
+        )
+    except httpx.HTTPError as error:
+        return Attempt(message.pk, message.attempts, "retry", f"Could not connect: {error}")
+    excerpt = reply.text[:500]
+    if 200 <= reply.status_code < 300:
+        try:
+            data = reply.json() if reply.content else {}
+        except ValueError:
+            data = {"text": excerpt}
+        return Attempt(
+            message.pk, message.attempts, "delivered", "", data if isinstance(data, dict) else {}
+        )
+    said = f"HTTP {reply.status_code} from the partner: {excerpt}"
+    if reply.status_code >= 500 or reply.status_code in RETRYABLE_4XX:
+        return Attempt(message.pk, message.attempts, "retry", said)
+    return Attempt(message.pk, message.attempts, "dead", f"Refused for good. {said}")
+
+
+def outbox_record(
+    attempts: Iterable[Attempt], *, worker: str, now: datetime | None = None
+) -> dict[str, int]:
+    """Store the outcome of each attempt, unless the claim was lost meanwhile (it lapsed and
+    another worker took the message): the newer claim's outcome is the one that counts."""
+    now = now or timezone.now()
+    counts = {"delivered": 0, "retry": 0, "dead": 0, "lost_claim": 0}
+    attempts = list(attempts)
+    if not attempts:
+        return counts
+    limits = dict(
+        PartnerEndpoint.objects.filter(
+            name__in=OutboxMessage.objects.filter(pk__in=[a.message_id for a in attempts]).values(
+                "partner"
+            )
+        ).values_list("name", "max_attempts")
+    )
+    partners = dict(
+        OutboxMessage.objects.filter(pk__in=[a.message_id for a in attempts]).values_list(
+            "pk", "partner"
+        )
+    )
+    with transaction.atomic():
+        for attempt in attempts:
+            mine = OutboxMessage.objects.filter(
+                pk=attempt.message_id,
+                status=OutboxMessage.Status.SENDING,
+                claimed_by=worker,
+                attempts=attempt.attempt,
+            )
+            outcome = attempt.outcome
+            if outcome == "retry" and attempt.attempt >= limits.get(
+                partners.get(attempt.message_id, ""), 1
+            ):
+                outcome = "dead"
+            if outcome == "delivered":
+                changed = mine.update(
+                    status=OutboxMessage.Status.DELIVERED,
+                    delivered_at=now,
+                    next_attempt_at=None,
+                    last_error="",
+                    response=attempt.response,
+                    claimed_by="",
+                )
+            elif outcome == "retry":
+                changed = mine.update(
+                    status=OutboxMessage.Status.FAILED,
+                    next_attempt_at=now + timedelta(seconds=backoff_delay(attempt.attempt)),
+                    last_error=attempt.error[:2000],
+                    claimed_by="",
+                )
+            else:
+                changed = mine.update(
+                    status=OutboxMessage.Status.DEAD,
+                    next_attempt_at=None,
+                    last_error=attempt.error[:2000] or f"Gave up after {attempt.attempt} attempts.",
+                    claimed_by="",
+                )
+            counts[outcome if changed else "lost_claim"] += 1
+            if outcome == "dead" and changed:
+                log.warning(
+                    "outbox message %s dead-lettered: %s", attempt.message_id, attempt.error
+                )
+    return counts
+
+
+def _endpoints() -> dict[str, PartnerEndpoint]:
+    return {e.name: e for e in PartnerEndpoint.objects.filter(mode=PartnerEndpoint.Mode.PUSH)}
+
+
+def outbox_work(
+    *,
+    worker: str,
+    threads: int = 32,
+    stop: Event | None = None,
+    idle_seconds: float = 0.2,
+    until_idle: bool = False,
+) -> dict[str, int]:
+    """Deliver until `stop` is set (or, with until_idle, until nothing is due and nothing is
+    in flight). Sending threads only do HTTP; claims and records stay on this thread, so a
+    slow partner holds at most its own in-flight slots, never the worker."""
+    stop = stop or Event()
+    totals = {"delivered": 0, "retry": 0, "dead": 0, "lost_claim": 0}
+    in_flight: set[Future[Attempt]] = set()
+    endpoints = _endpoints()
+    endpoints_read = time.monotonic()
+    limits = httpx.Limits(max_connections=threads, max_keepalive_connections=threads)
+    with (
+        httpx.Client(limits=limits, follow_redirects=False) as client,
+        ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox") as pool,
+    ):
+        while not stop.is_set():
+            if time.monotonic() - endpoints_read > 30:
+                endpoints, endpoints_read = _endpoints(), time.monotonic()
+            free = threads - len(in_flight)
+            claimed = outbox_claim(worker=worker, limit=free) if free > 0 else []
+            for message in claimed:
+                endpoint = endpoints.get(message.partner)
+                if endpoint is None:
+                    endpoints = _endpoints()
+                    endpoint = endpoints[message.partner]
+                in_flight.add(pool.submit(outbox_send, message, endpoint, client))
+            if not in_flight:
+                if until_idle:
+                    break
+                stop.wait(idle_seconds)
+                continue
+            done, in_flight = wait(
+                in_flight, timeout=0.02 if claimed else idle_seconds, return_when=FIRST_COMPLETED
+            )
+            if done:
+                counts = outbox_record([f.result() for f in done], worker=worker)
+                for key, value in counts.items():
+                    totals[key] += value
+        if in_flight:  # stopping: let what is on the wire finish and record it
+            done, _ = wait(in_flight)
+            counts = outbox_record([f.result() for f in done], worker=worker)
+            for key, value in counts.items():
+                totals[key] += value
+    return totals
