@@ -1,7 +1,7 @@
 import pytest
 
 # Browser-test fixtures (Playwright + axe-core) are shared by every app's tests.
-pytest_plugins = ["townhall.core.tests.browser"]
+pytest_plugins = ["townhall.core.tests.browser", "townhall.core.tests.partners"]
 
 
 @pytest.fixture(autouse=True)

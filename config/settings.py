@@ -242,6 +242,8 @@ SMS_FILE_PATH = str(VAR_DIR / "sms")
 # Outbox delivery (integrations): retries back off exponentially with jitter up to the cap.
 OUTBOX_BACKOFF_BASE_SECONDS = float(env("OUTBOX_BACKOFF_BASE_SECONDS", "2"))
 OUTBOX_BACKOFF_CAP_SECONDS = float(env("OUTBOX_BACKOFF_CAP_SECONDS", "3600"))
+# A claim lapses this long after the partner's timeout (a worker killed mid-send).
+OUTBOX_CLAIM_MARGIN_SECONDS = float(env("OUTBOX_CLAIM_MARGIN_SECONDS", "30"))
 # Where the demo's contractors are reached: the local fake contractor (scripts/fake_contractor.py).
 FAKE_CONTRACTOR_URL = env("FAKE_CONTRACTOR_URL", "http://127.0.0.1:8010")
 

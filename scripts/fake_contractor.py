@@ -9,7 +9,7 @@ note) to Townhall's contractor API, signed with the same secret. A job whose sum
 says "not ours" (or every Nth job, with --reject-every) is rejected instead.
 
 Test and benchmark controls (not part of any real contractor's API):
-  POST /_control {"mode": "ok"|"down"|"slow"|"refuse", "delay": seconds}
+  POST /_control {"mode": "ok"|"down"|"slow"|"refuse", "delay": seconds, "townhall": url}
   POST /_progress/<job_id> {"codes": ["ACK", "CMP"]}   post those updates now
   GET  /_stats                                          counts of what arrived
   POST /_reset                                          forget everything
@@ -130,6 +130,7 @@ class Handler(BaseHTTPRequestHandler):
                         "updates_sent": state.updates_sent,
                         "update_errors": state.update_errors[-20:],
                         "keys": sorted(state.jobs),
+                        "references": [m["payload"].get("reference") for m in state.jobs.values()],
                         "mode": state.mode,
                     },
                 )
@@ -147,6 +148,7 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.mode = data.get("mode", state.mode)
                 state.delay = float(data.get("delay", state.delay))
+                state.args.townhall = data.get("townhall", state.args.townhall)
             self._reply(200, {"mode": state.mode, "delay": state.delay})
             return
         if self.path == "/_reset":

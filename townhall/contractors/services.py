@@ -134,7 +134,8 @@ def _parse_update(contractor: Contractor, data: Any) -> dict[str, Any]:
         problems.append(f"photos must be a list of at most {MAX_PHOTOS}")
         photos = []
     if problems:
-        raise UpdateRefused("; ".join(problems).capitalize() + ".")
+        said = "; ".join(problems)
+        raise UpdateRefused(said[0].upper() + said[1:] + ".")
     assert isinstance(event_id, str)  # checked above
     return {
         "event_id": event_id.strip(),

@@ -34,7 +34,6 @@ DUE_STATUSES = [
     OutboxMessage.Status.FAILED,
     OutboxMessage.Status.SENDING,  # only once its claim has lapsed (next_attempt_at passed)
 ]
-CLAIM_MARGIN_SECONDS = 30
 # Statuses worth another try; any other 4xx means the partner refuses this message for good.
 RETRYABLE_4XX = {408, 409, 425, 429}
 
@@ -92,7 +91,9 @@ def outbox_claim(*, worker: str, limit: int, now: datetime | None = None) -> lis
             )
             if not rows:
                 continue
-            lease = now + timedelta(seconds=endpoint.timeout_seconds + CLAIM_MARGIN_SECONDS)
+            lease = now + timedelta(
+                seconds=endpoint.timeout_seconds + settings.OUTBOX_CLAIM_MARGIN_SECONDS
+            )
             OutboxMessage.objects.filter(pk__in=[m.pk for m in rows]).update(
                 status=OutboxMessage.Status.SENDING,
                 attempts=F("attempts") + 1,

@@ -1,0 +1,84 @@
+"""The local fake contractor (scripts/fake_contractor.py) as a pytest fixture: one real HTTP
+process for the session, reset before each test that uses it."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class FakeContractor:
+    url: str
+
+    def _call(self, path: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = None if data is None else json.dumps(data).encode()
+        request = urllib.request.Request(  # noqa: S310 (local test server)
+            self.url + path, data=body, method="GET" if data is None else "POST"
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.loads(response.read())
+
+    def control(self, **settings: Any) -> dict[str, Any]:
+        return self._call("/_control", settings)
+
+    def stats(self) -> dict[str, Any]:
+        return self._call("/_stats")
+
+    def progress(self, job_id: str, *codes: str) -> dict[str, Any]:
+        return self._call(f"/_progress/{job_id}", {"codes": list(codes)})
+
+    def reset(self) -> None:
+        self._call("/_reset", {})
+        self.control(mode="ok", delay=0)
+
+
+def fake_contractor_start(
+    port: int, townhall: str = "http://127.0.0.1:1", *extra: str
+) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(  # noqa: S603 (our own script)
+        [sys.executable, str(ROOT / "scripts" / "fake_contractor.py"), "--port", str(port),
+         "--townhall", townhall, *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):  # noqa: S310
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the fake contractor did not start")
+
+
+@pytest.fixture(scope="session")
+def _fake_contractor_process() -> Iterator[FakeContractor]:
+    port = free_port()
+    process = fake_contractor_start(port)
+    yield FakeContractor(f"http://127.0.0.1:{port}")
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def fake_contractor(_fake_contractor_process: FakeContractor) -> FakeContractor:
+    _fake_contractor_process.reset()
+    return _fake_contractor_process
