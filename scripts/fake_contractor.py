@@ -9,7 +9,8 @@ note) to Townhall's contractor API, signed with the same secret. A job whose sum
 says "not ours" (or every Nth job, with --reject-every) is rejected instead.
 
 Test and benchmark controls (not part of any real contractor's API):
-  POST /_control {"mode": "ok"|"down"|"slow"|"refuse", "delay": seconds, "townhall": url}
+  POST /_control {"mode": "ok"|"down"|"slow"|"refuse", "delay": seconds, "townhall": url,
+                  "partner": name (this partner only; without it, every partner)}
   POST /_progress/<job_id> {"codes": ["ACK", "CMP"]}   post those updates now
   GET  /_stats                                          counts of what arrived
   POST /_reset                                          forget everything
@@ -83,6 +84,7 @@ class State:
         self.lock = threading.Lock()
         self.mode = "ok"
         self.delay = 0.0
+        self.partner_modes: dict[str, tuple[str, float]] = {}  # partner -> (mode, delay)
         self.reset()
 
     def reset(self) -> None:
@@ -146,8 +148,15 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/_control":
             data = json.loads(body or b"{}")
             with state.lock:
-                state.mode = data.get("mode", state.mode)
-                state.delay = float(data.get("delay", state.delay))
+                if data.get("partner"):
+                    state.partner_modes[data["partner"]] = (
+                        data.get("mode", "ok"),
+                        float(data.get("delay", 0)),
+                    )
+                else:
+                    state.mode = data.get("mode", state.mode)
+                    state.delay = float(data.get("delay", state.delay))
+                    state.partner_modes.clear()
                 state.args.townhall = data.get("townhall", state.args.townhall)
             self._reply(200, {"mode": state.mode, "delay": state.delay})
             return
@@ -171,14 +180,17 @@ class Handler(BaseHTTPRequestHandler):
         if self.path != "/jobs":
             self._reply(404, {"error": "not found"})
             return
-        if state.mode == "down":
+        mode, delay = state.partner_modes.get(
+            self.headers.get("X-Townhall-Partner", ""), (state.mode, state.delay)
+        )
+        if mode == "down":
             with state.lock:
                 state.refused_while_down += 1
             self._reply(503, {"error": "service unavailable (fake outage)"})
             return
-        if state.mode == "slow":
-            time.sleep(state.delay)
-        if state.mode == "refuse":
+        if mode == "slow":
+            time.sleep(delay)
+        if mode == "refuse":
             self._reply(400, {"error": "we do not take this kind of job"})
             return
         if not check(state.args.secret, body, self.headers.get("X-Townhall-Signature", "")):
