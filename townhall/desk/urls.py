@@ -1,12 +1,28 @@
 from django.urls import include, path
 
-from townhall.desk import process_views, views, work_views
+from townhall.desk import integrations_views, process_views, views, work_views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", include("townhall.desk.contact.urls")),
     path("work/", work_views.work_queue, name="work"),
+    path("integrations/", integrations_views.integrations_home, name="integrations"),
+    path(
+        "integrations/messages/<int:message_id>/",
+        integrations_views.message_detail,
+        name="integration_message",
+    ),
+    path(
+        "integrations/messages/<int:message_id>/retry/",
+        integrations_views.message_retry,
+        name="integration_message_retry",
+    ),
+    path(
+        "integrations/messages/<int:message_id>/cancel/",
+        integrations_views.message_cancel,
+        name="integration_message_cancel",
+    ),
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/status/", views.case_status_change, name="case_status"),
     path("cases/<str:reference>/notes/", views.case_note_add, name="case_note"),

@@ -1,0 +1,93 @@
+"""Integrations for administrators: partners, failed and dead-lettered messages (with the
+partner's error), retry or cancel, and the partner requests we refused."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from townhall.accounts.models import User
+from townhall.desk.access import StaffRequest, staff_required
+from townhall.desk.views import _pagination as pagination_links
+from townhall.integrations import selectors
+from townhall.integrations.models import OutboxMessage, PartnerEndpoint
+from townhall.integrations.outbox.services import OutboxActionError, outbox_cancel, outbox_retry
+
+PAGE_SIZE = 25
+
+
+def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @staff_required
+    @wraps(view)
+    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not (request.user.role == User.Role.ADMIN or request.user.is_superuser):
+            return render(request, "desk/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@administrator_required
+@require_GET
+def integrations_home(request: StaffRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    partner = request.GET.get("partner", "")
+    page = Paginator(
+        selectors.problem_messages(status=status, partner=partner), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "desk/integrations/home.html",
+        {
+            "partners": selectors.partner_summaries(),
+            "page": page,
+            "status": status,
+            "partner": partner,
+            "partner_names": PartnerEndpoint.objects.values_list("name", flat=True),
+            "refusals": selectors.refusals_recent(),
+            "pagination": pagination_links(page, {"status": status, "partner": partner}),
+        },
+    )
+
+
+@administrator_required
+@require_GET
+def message_detail(request: StaffRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(OutboxMessage, pk=message_id)
+    return render(request, "desk/integrations/message.html", {"message": message})
+
+
+@administrator_required
+@require_POST
+def message_retry(request: StaffRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(OutboxMessage, pk=message_id)
+    try:
+        outbox_retry(message=message, actor=request.user)
+    except OutboxActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Message {message.pk} will be sent again now.")
+    return redirect("desk:integration_message", message_id=message.pk)
+
+
+@administrator_required
+@require_POST
+def message_cancel(request: StaffRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(OutboxMessage, pk=message_id)
+    reason = request.POST.get("reason", "")
+    try:
+        outbox_cancel(message=message, actor=request.user, reason=reason)
+    except OutboxActionError as error:
+        return render(
+            request,
+            "desk/integrations/message.html",
+            {"message": message, "cancel_error": str(error)},
+            status=400,
+        )
+    messages.success(request, f"Message {message.pk} is cancelled: it will not be sent.")
+    return redirect("desk:integration_message", message_id=message.pk)

@@ -1,0 +1,126 @@
+"""Administrators see failed and dead-lettered messages and retry or cancel them; nobody else
+reaches the integrations pages. Browser check: axe on each page, at a phone's width too."""
+
+import pytest
+from django.test import Client
+
+from townhall.accounts.models import User
+from townhall.core.models import AuditEvent
+from townhall.core.tests.browser import DESKTOP, new_page
+
+PHONE_320 = {"width": 320, "height": 640}
+from townhall.desk.tests.factories import user_make
+from townhall.integrations.models import InboundRefusal, OutboxMessage, PartnerEndpoint
+from townhall.integrations.outbox.services import outbox_enqueue
+
+PASSWORD = "Admin-demo-12345"
+
+
+def _setup() -> tuple[OutboxMessage, OutboxMessage]:
+    PartnerEndpoint.objects.create(
+        name="waste_contractor", title="Greenway", url="http://127.0.0.1:1/jobs", secret="s"
+    )
+    dead = outbox_enqueue(
+        partner="waste_contractor", operation="job_create",
+        payload={"job": "return_collection", "reference": "MB-2026-000001"},
+        idempotency_key="wf-MB-2026-000001-1", correlation="MB-2026-000001",
+    )  # fmt: skip
+    failing = outbox_enqueue(
+        partner="waste_contractor", operation="job_create", payload={"job": "x"},
+        idempotency_key="wf-MB-2026-000002-1", correlation="",
+    )  # fmt: skip
+    OutboxMessage.objects.filter(pk=dead.pk).update(
+        status="dead", attempts=12, last_error="HTTP 503 from the partner: down for maintenance"
+    )
+    OutboxMessage.objects.filter(pk=failing.pk).update(
+        status="failed", attempts=2, last_error="No answer within 10 s (timed out)."
+    )
+    InboundRefusal.objects.create(
+        partner="waste_contractor", path="/api/contractor/v1/jobs/x/events",
+        reason="The signature does not match the body.", status_code=401,
+    )  # fmt: skip
+    return dead, failing
+
+
+@pytest.fixture
+def admin_client(db) -> Client:
+    client = Client()
+    client.force_login(user_make(role=User.Role.ADMIN))
+    return client
+
+
+@pytest.mark.django_db
+def test_the_page_lists_partners_troubled_messages_and_refusals(admin_client):
+    _setup()
+    html = admin_client.get("/staff/integrations/").content.decode()
+    assert "Greenway" in html
+    assert "down for maintenance" in html and "timed out" in html
+    assert "The signature does not match the body." in html
+    dead_only = admin_client.get("/staff/integrations/?status=dead").content.decode()
+    assert "down for maintenance" in dead_only and "timed out" not in dead_only
+
+
+@pytest.mark.django_db
+def test_an_administrator_retries_a_dead_letter_and_it_is_audited(admin_client):
+    dead, _ = _setup()
+    response = admin_client.post(f"/staff/integrations/messages/{dead.pk}/retry/")
+    assert response.status_code == 302
+    dead.refresh_from_db()
+    assert (dead.status, dead.attempts) == ("pending", 0)
+    assert AuditEvent.objects.filter(action="outbox_retry", object_id=str(dead.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_cancelling_needs_a_reason_and_then_stops_the_message(admin_client):
+    _, failing = _setup()
+    url = f"/staff/integrations/messages/{failing.pk}/cancel/"
+    refused = admin_client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and "Say why" in refused.content.decode()
+    failing.refresh_from_db()
+    assert failing.status == "failed"
+    admin_client.post(url, {"reason": "Booked by phone with the contractor instead."})
+    failing.refresh_from_db()
+    assert failing.status == "cancelled" and "by phone" in failing.last_error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [User.Role.OFFICER, User.Role.AGENT, User.Role.MANAGER])
+def test_other_staff_are_refused(role):
+    dead, _ = _setup()
+    client = Client()
+    client.force_login(user_make(role=role))
+    assert client.get("/staff/integrations/").status_code == 403
+    assert client.post(f"/staff/integrations/messages/{dead.pk}/retry/").status_code == 403
+    dead.refresh_from_db()
+    assert dead.status == "dead"
+
+
+@pytest.mark.django_db
+def test_residents_and_strangers_never_get_in(client, django_user_model):
+    assert client.get("/staff/integrations/").status_code == 302  # to sign in
+    resident = django_user_model.objects.create_user(email="r@example.com", password="x" * 12)
+    client.force_login(resident)
+    assert client.get("/staff/integrations/").status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_integration_pages_pass_axe_on_desktop_and_phone(live_server, browser):
+    dead, _ = _setup()
+    admin = user_make(role=User.Role.ADMIN)
+    admin.set_password(PASSWORD)
+    admin.save()
+    for viewport in (DESKTOP, PHONE_320):
+        desk = new_page(browser, viewport=viewport)
+        page = desk.page
+        page.goto(live_server.url + "/staff/integrations/")
+        page.get_by_label("Email address").fill(admin.email)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/staff/integrations/")
+        desk.check(f"integrations {viewport}")
+        page.goto(live_server.url + f"/staff/integrations/messages/{dead.pk}/")
+        desk.check(f"message {viewport}")
+        page.get_by_role("button", name="Cancel the message").click()
+        desk.check(f"cancel error {viewport}")
+        assert page.locator(".govuk-error-summary").is_visible()
