@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Migrate, load the demo council, then run the web server, the background worker and the
-# workflow clock together. Ctrl-C stops them all.
+# Migrate, load the demo council, then run the web server, the background worker, the
+# workflow clock, the outbox worker and the fake contractor together. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TOWNHALL_DEMO=1
 export DEBUG="${DEBUG:-0}"
 PORT="${PORT:-8000}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"  # links in emails point at this server
+export FAKE_CONTRACTOR_URL="${FAKE_CONTRACTOR_URL:-http://127.0.0.1:${FAKE_CONTRACTOR_PORT:-8010}}"
 PY=.venv/bin/python
 mkdir -p var
 $PY manage.py migrate --no-input
@@ -19,6 +20,13 @@ $PY manage.py db_worker --queue-name '*' &
 pids+=($!)
 # Queues the workflow timer sweep for the worker every 15 s (escalations, SLA timers).
 $PY manage.py workflow_clock --every 15 &
+pids+=($!)
+# Delivers the outbox (contractor jobs) with retries, to the local fake contractor, which
+# works each job over a minute and posts signed updates back (every 5th job: "not ours").
+$PY manage.py outbox_worker --threads 8 &
+pids+=($!)
+$PY scripts/fake_contractor.py --port "${FAKE_CONTRACTOR_PORT:-8010}" --townhall "$SITE_URL" \
+  --auto 60 --reject-every 5 &
 pids+=($!)
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers 3 --threads 4 \
   --access-logfile - &

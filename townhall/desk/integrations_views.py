@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,10 +22,12 @@ from townhall.integrations.outbox.services import OutboxActionError, outbox_canc
 PAGE_SIZE = 25
 
 
-def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def administrator_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     @staff_required
     @wraps(view)
-    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not (request.user.role == User.Role.ADMIN or request.user.is_superuser):
             return render(request, "desk/forbidden.html", status=403)
         return view(request, *args, **kwargs)

@@ -7,13 +7,12 @@ from django.test import Client
 from townhall.accounts.models import User
 from townhall.core.models import AuditEvent
 from townhall.core.tests.browser import DESKTOP, new_page
-
-PHONE_320 = {"width": 320, "height": 640}
 from townhall.desk.tests.factories import user_make
 from townhall.integrations.models import InboundRefusal, OutboxMessage, PartnerEndpoint
 from townhall.integrations.outbox.services import outbox_enqueue
 
 PASSWORD = "Admin-demo-12345"
+PHONE_320 = {"width": 320, "height": 640}
 
 
 def _setup() -> tuple[OutboxMessage, OutboxMessage]:
