@@ -185,6 +185,7 @@ def outbox_record(
             "pk", "partner"
         )
     )
+    recovered: set[str] = set()
     with transaction.atomic():
         for attempt in attempts:
             mine = OutboxMessage.objects.filter(
@@ -226,6 +227,16 @@ def outbox_record(
                 log.warning(
                     "outbox message %s dead-lettered: %s", attempt.message_id, attempt.error
                 )
+            if outcome == "delivered" and changed and attempt.attempt > 1:
+                recovered.add(partners.get(attempt.message_id, ""))
+        for partner in recovered - {""}:
+            # A retry got through, so the partner is back: its backlog need not sit out the
+            # rest of its backoff (up to the cap) before it drains.
+            released = OutboxMessage.objects.filter(
+                partner=partner, status=OutboxMessage.Status.FAILED, next_attempt_at__gt=now
+            ).update(next_attempt_at=now)
+            if released:
+                log.info("partner %s is back: %s waiting messages released", partner, released)
     return counts
 
 

@@ -162,3 +162,19 @@ def test_a_pulling_partner_gets_its_messages_and_only_an_acknowledgement_deliver
     assert [m.pk for m in outbox_pull(endpoint=endpoint)] == [second.pk]
     with pytest.raises(OutboxActionError, match="No message"):
         outbox_acknowledge(endpoint=endpoint, idempotency_key="greenway-0")
+
+
+def test_a_retry_getting_through_releases_the_partners_backlog(partner, settings):
+    from townhall.integrations.outbox.delivery import Attempt
+
+    settings.OUTBOX_BACKOFF_CAP_SECONDS = 3600
+    first, *backlog = _enqueue(4)
+    later = timezone.now() + timedelta(minutes=30)
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in backlog]).update(
+        status=OutboxMessage.Status.FAILED, attempts=6, next_attempt_at=later
+    )
+    OutboxMessage.objects.filter(pk=first.pk).update(attempts=1)  # it failed once already
+    (claimed,) = outbox_claim(worker="w1", limit=1)
+    assert claimed.pk == first.pk and claimed.attempts == 2
+    outbox_record([Attempt(first.pk, 2, "delivered")], worker="w1")
+    assert not OutboxMessage.objects.filter(next_attempt_at__gt=timezone.now()).exists()
