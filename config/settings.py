@@ -231,6 +231,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Kingsmead Borough Council <noreply@example.gov.uk>")
 NOTIFY_CHANNEL = env("NOTIFY_CHANNEL", "django")  # "django" or "govuk_notify"
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# The generic templates (one ((body)) placeholder) used when a service has none of its own.
+NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", "")
+NOTIFY_LETTER_TEMPLATE_ID = env("NOTIFY_LETTER_TEMPLATE_ID", "")
+# The bearer token GOV.UK Notify sends with delivery-status callbacks (set in Notify's settings).
+NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", "")
+LETTER_FILE_PATH = str(VAR_DIR / "letters")
 SMS_BACKEND = env(
     "SMS_BACKEND",
     "townhall.integrations.notify.sms.FileSmsBackend"

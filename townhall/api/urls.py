@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.api import contractor_views
+from townhall.api import contractor_views, notify_views
 from townhall.api.views import api
 
 # NinjaAPI.urls carries its own namespace ("api"), so reverse("api:case_list") works.
@@ -16,5 +16,6 @@ urlpatterns = [
         contractor_views.message_ack,
         name="contractor_message_ack",
     ),
+    path("notify/callbacks", notify_views.delivery_callback, name="notify_callback"),
     path("", api.urls),
 ]

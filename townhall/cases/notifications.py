@@ -5,6 +5,7 @@ notifications/default/<kind>.txt. The first line of a template is the email subj
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.template import Context
@@ -66,3 +67,147 @@ def recipients(case: Case) -> tuple[str, str]:
         phone = resident.phone if resident.notify_by_sms and resident.phone else ""
         return email, phone
     return case.contact_email, ""
+
+
+CHANNEL_ORDER = ("email", "sms", "letter")
+
+
+def template_for(service: Any, kind: str, channel: str) -> str:
+    """The service's own Notify template for this event and channel, or "" for the generic one."""
+    templates = service.notify_templates or {}
+    chosen = templates.get(kind, {}) if isinstance(templates, dict) else {}
+    return str(chosen.get(channel, "")) if isinstance(chosen, dict) else ""
+
+
+def personalisation(event: CaseEvent, rendered: Rendered) -> dict[str, str]:
+    """Every field a council's own Notify template may use."""
+    case = event.case
+    return {
+        "reference": case.reference,
+        "service": case.service.name,
+        "status": case.get_status_display(),
+        "name": case.contact_name or (case.resident.full_name if case.resident else ""),
+        "link": case_link(case),
+        "subject": rendered.subject,
+        "body": rendered.body,
+    }
+
+
+def _reachable(case: Case) -> dict[str, Any]:
+    """Every way we know to reach the case's resident, whatever their usual preference: used
+    only when the usual way has failed for good."""
+    resident = case.resident
+    email = (resident.email if resident else "") or case.contact_email
+    phone = (resident.phone if resident else "") or case.contact_phone
+    address = []
+    if resident is not None and resident.address_line and resident.postcode:
+        name = resident.full_name or case.contact_name
+        address = [name, *[p.strip() for p in resident.address_line.split(",")], resident.postcode]
+    return {"email": email, "sms": phone, "letter": [line for line in address if line]}
+
+
+def _event_of(message: Any) -> CaseEvent | None:
+    key = message.idempotency_key
+    if not key.startswith("case-event-"):
+        return None
+    event_id = key.removeprefix("case-event-").rsplit("-", 1)[0]
+    return (
+        CaseEvent.objects.select_related("case__service", "case__resident")
+        .filter(pk=int(event_id) if event_id.isdigit() else 0)
+        .first()
+    )
+
+
+def _note(case: Case, text: str, **data: Any) -> None:
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.MESSAGE_SENT, text=text[:4000], is_public=False, data=data
+    )
+
+
+def message_fallback(failed: Any) -> str:
+    """Send the message that failed for good by the resident's next channel (email, SMS,
+    letter), each tried once; or note on the case that nobody could be reached."""
+    from townhall.integrations.models import SentMessage
+    from townhall.integrations.notify.channels import (
+        DeliveryError,
+        send_email,
+        send_letter,
+        send_sms,
+    )
+
+    event = _event_of(failed)
+    if event is None:
+        return "not a case message"
+    case = event.case
+    base = f"case-event-{event.pk}-"
+    tried = set(
+        SentMessage.objects.filter(idempotency_key__startswith=base).values_list(
+            "channel", flat=True
+        )
+    )
+    reach = _reachable(case)
+    rendered = notification_render(event)
+    fields = personalisation(event, rendered)
+    for channel in CHANNEL_ORDER:
+        if channel in tried or not reach[channel]:
+            continue
+        common: dict[str, Any] = {
+            "idempotency_key": base + channel,
+            "correlation": case.reference,
+            "template_id": template_for(case.service, event.kind, channel),
+            "personalisation": fields,
+        }
+        try:
+            if channel == "email":
+                send_email(
+                    to=reach["email"], subject=rendered.subject, body=rendered.body, **common
+                )
+            elif channel == "sms":
+                send_sms(to=reach["sms"], body=rendered.sms, **common)
+            else:
+                send_letter(
+                    address_lines=reach["letter"], subject=rendered.subject, body=rendered.body,
+                    **common,
+                )  # fmt: skip
+        except DeliveryError as error:
+            tried.add(channel)
+            _note(case, f"{channel.upper()} could not be sent either: {error}", channel=channel)
+            continue
+        _note(
+            case,
+            f"{failed.channel.upper()} to {failed.recipient} failed for good "
+            f"({failed.delivery_status or failed.last_error[:80]}): sent by {channel.upper()} instead.",
+            channel=channel,
+            fallback_from=failed.channel,
+        )
+        return f"sent by {channel}"
+    _note(
+        case,
+        f"We could not reach the resident: {failed.channel.upper()} failed for good and there is "
+        "no other way on record. Call them or check their contact details.",
+        unreachable=True,
+    )
+    return "unreachable"
+
+
+def delivery_receipt_recorded(message: Any, changed: bool) -> None:
+    """Notify told us what happened to a case message: note it on the case timeline, and when
+    it failed for good try the next channel (in the worker, after this transaction)."""
+    from townhall.cases.tasks import case_message_fallback
+    from townhall.core.tasks import task_enqueue_on_commit
+    from townhall.integrations.notify.callbacks import PERMANENT_FAILURES
+
+    if not changed or not message.correlation:
+        return
+    case = Case.objects.filter(reference=message.correlation).first()
+    if case is None:
+        return
+    said = message.delivery_status.replace("-", " ")
+    _note(
+        case,
+        f"{message.channel.upper()} to {message.recipient}: {said}.",
+        channel=message.channel,
+        delivery=message.delivery_status,
+    )
+    if message.delivery_status in PERMANENT_FAILURES:
+        task_enqueue_on_commit(case_message_fallback, sent_message_id=message.pk)

@@ -7,7 +7,15 @@ from django.utils import timezone
 from django_tasks import task
 
 from townhall.cases.models import CaseEvent
-from townhall.cases.notifications import NOTIFYING_KINDS, notification_render, recipients
+from townhall.cases.notifications import (
+    NOTIFYING_KINDS,
+    message_fallback,
+    notification_render,
+    personalisation,
+    recipients,
+    template_for,
+)
+from townhall.integrations.models import SentMessage
 from townhall.integrations.notify.channels import DeliveryError, send_email, send_sms
 
 MAX_ATTEMPTS = 6
@@ -23,6 +31,8 @@ def case_event_notify(event_id: int, attempt: int = 1) -> str:
     if not email and not phone:
         return "no recipient"
     rendered = notification_render(event)
+    fields = personalisation(event, rendered)
+    case = event.case
     sent = []
     try:
         if email and send_email(
@@ -30,13 +40,29 @@ def case_event_notify(event_id: int, attempt: int = 1) -> str:
             subject=rendered.subject,
             body=rendered.body,
             idempotency_key=f"case-event-{event.pk}-email",
+            correlation=case.reference,
+            template_id=template_for(case.service, event.kind, "email"),
+            personalisation=fields,
         ):
             sent.append(("email", email))
         if phone and send_sms(
-            to=phone, body=rendered.sms, idempotency_key=f"case-event-{event.pk}-sms"
+            to=phone,
+            body=rendered.sms,
+            idempotency_key=f"case-event-{event.pk}-sms",
+            correlation=case.reference,
+            template_id=template_for(case.service, event.kind, "sms"),
+            personalisation=fields,
         ):
             sent.append(("sms", phone))
-    except DeliveryError:
+    except DeliveryError as error:
+        if error.permanent:  # this channel will never work: try the resident's next one
+            failed = SentMessage.objects.filter(
+                correlation=case.reference, status=SentMessage.Status.FAILED,
+                idempotency_key__startswith=f"case-event-{event.pk}-",
+            ).first()  # fmt: skip
+            if failed is not None:
+                case_message_fallback.enqueue(sent_message_id=failed.pk)
+            return f"refused for good: {error}"
         if attempt >= MAX_ATTEMPTS:
             raise  # the SentMessage row stays 'failed' with the provider's error
         delay = timedelta(seconds=30 * 2**attempt)
@@ -52,3 +78,10 @@ def case_event_notify(event_id: int, attempt: int = 1) -> str:
             data={"channel": channel, "to": to, "event": event.pk},
         )
     return f"sent {len(sent)}"
+
+
+@task(queue_name="notifications")
+def case_message_fallback(sent_message_id: int) -> str:
+    """A message to a resident failed for good (Notify said so): send it by their next
+    channel (email, then SMS, then letter), or tell the case's officers nobody could be reached."""
+    return message_fallback(SentMessage.objects.get(pk=sent_message_id))

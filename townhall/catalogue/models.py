@@ -68,6 +68,9 @@ class Service(models.Model):
     is_sensitive = models.BooleanField(
         default=False, help_text="SAR, complaints about staff: restricted notes, audited reads."
     )
+    # GOV.UK Notify template ids of this service's own messages, by event and channel, e.g.
+    # {"created": {"email": "<uuid>", "sms": "<uuid>"}}; the generic template otherwise.
+    notify_templates = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,7 @@ class SentMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         SMS = "sms", "SMS"
+        LETTER = "letter", "Letter"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -23,6 +24,12 @@ class SentMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What the provider (GOV.UK Notify) later said about delivery, from its status callbacks.
+    provider_id = models.CharField(max_length=64, blank=True, db_index=True)
+    template_id = models.CharField(max_length=64, blank=True)
+    delivery_status = models.CharField(max_length=30, blank=True)
+    delivery_updated_at = models.DateTimeField(null=True, blank=True)
+    correlation = models.CharField(max_length=60, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
