@@ -243,3 +243,19 @@ def test_the_process_is_not_waiting_any_more_and_the_case_says_so(client, catalo
     ProcessInstance.objects.filter(case=case).update(status=ProcessInstance.Status.CANCELLED)
     assert _post(client, job.job_id, _event("90")).status_code == 201
     assert case.events.filter(text__contains="was not waiting").exists()
+
+
+def test_the_desk_case_page_shows_the_job_and_its_updates(client, catalogue):
+    from townhall.accounts.models import User
+
+    case = _hazardous_fly_tip(catalogue)
+    job = ContractorJob.objects.get(case=case)
+    _post(client, job.job_id, _event("10", note="Crew booked for Tuesday."))
+    officer = User.objects.create_user(
+        "olive@example.gov.uk", "Not-a-real-pass-1", role=User.Role.OFFICER
+    )
+    officer.departments.add(case.department)
+    client.force_login(officer)
+    html = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    assert "Contractor jobs" in html and "Hazclear" in html
+    assert "Crew booked for Tuesday." in html and str(job.job_id) in html
