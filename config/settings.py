@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "townhall.cases",
     "townhall.workflow",
     "townhall.contractors",
+    "townhall.payments",
     "townhall.records",
     "townhall.portal",
     "townhall.desk",
@@ -211,7 +212,7 @@ TASKS = {
             if TESTING
             else "django_tasks_db.DatabaseBackend",
         ),
-        "QUEUES": ["default", "notifications", "workflow"],
+        "QUEUES": ["default", "notifications", "workflow", "payments"],
     }
 }
 
@@ -239,6 +240,12 @@ NOTIFY_LETTER_TEMPLATE_ID = env("NOTIFY_LETTER_TEMPLATE_ID", "")
 # The bearer token GOV.UK Notify sends with delivery-status callbacks (set in Notify's settings).
 NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", "")
 LETTER_FILE_PATH = str(VAR_DIR / "letters")
+
+# GOV.UK Pay (the local sandbox, scripts/pay_sandbox.py, in the demo and tests).
+PAY_BASE_URL = env("PAY_BASE_URL", "http://127.0.0.1:8020")
+PAY_API_KEY = env("PAY_API_KEY", "api_test_townhall_sandbox_key")
+PAY_WEBHOOK_SECRET = env("PAY_WEBHOOK_SECRET", "demo-pay-webhook-secret")
+PAY_EXPIRY_MINUTES = env_int("PAY_EXPIRY_MINUTES", 90)
 SMS_BACKEND = env(
     "SMS_BACKEND",
     "townhall.integrations.notify.sms.FileSmsBackend"

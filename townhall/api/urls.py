@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.api import contractor_views, notify_views
+from townhall.api import contractor_views, notify_views, pay_views
 from townhall.api.views import api
 
 # NinjaAPI.urls carries its own namespace ("api"), so reverse("api:case_list") works.
@@ -17,5 +17,6 @@ urlpatterns = [
         name="contractor_message_ack",
     ),
     path("notify/callbacks", notify_views.delivery_callback, name="notify_callback"),
+    path("pay/webhook", pay_views.pay_webhook, name="pay_webhook"),
     path("", api.urls),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal import views
+from townhall.portal import payment_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("services/<slug:slug>/begin/", views.form_begin, name="form_begin"),
     path("services/<slug:slug>/<uuid:session_id>/check/", views.form_check, name="form_check"),
     path("services/<slug:slug>/<uuid:session_id>/done/", views.form_done, name="form_done"),
+    path("services/<slug:slug>/<uuid:session_id>/pay/", payment_views.pay_start, name="pay_start"),
+    path("payments/return/<str:token>/", payment_views.pay_return, name="pay_return"),
     path(
         "services/<slug:slug>/<uuid:session_id>/<slug:page_id>/",
         views.form_page,

@@ -36,6 +36,7 @@ from townhall.portal.journey import (
     guest_session_remember,
     page_fields_context,
 )
+from townhall.portal.payment_views import pay_page, payment_needed
 from townhall.workflow import services as workflow_services
 
 COMMENT_MAX_FILES = 3
@@ -199,6 +200,8 @@ def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
         return redirect("portal:form_check", slug, session.pk)
     # A stored submission whose case could not be opened is finished here (idempotent).
     case = submission_submit(session=session)
+    if payment_needed(case):
+        return pay_page(request, slug, session, case)
     mark_personal(request)
     return render(
         request,
@@ -206,6 +209,7 @@ def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
         {
             "service": session.service,
             "case": case,
+            "paid": case.payments.filter(status="success").first(),
             "confirmation": session.form_version.definition.get("confirmation", []),
         },
     )

@@ -1,19 +1,14 @@
-"""The hook for taking a card payment over the phone.
-
-The GOV.UK Pay adapter is built elsewhere (integrations/pay). When it is ready it registers a
-starter here, from its own app's ready():
-
-    from townhall.desk.contact.payments import card_payment_starter_register
-    card_payment_starter_register(start_phone_payment)
+"""Taking a card payment over the phone.
 
 A starter takes the FeeDue and the agent and returns the URL of the payment page the agent
-keys the caller's card into (GOV.UK Pay's MOTO journey); on success the adapter marks the fee
-paid with `fee_due_mark_paid`. Until a starter is registered the desk records the fee as due
-and says that card payments are not available yet: nothing is taken, nothing is lost.
+keys the caller's card into (GOV.UK Pay's MOTO journey, through townhall.payments); when Pay
+confirms it, `fee_due_paid` marks the fee paid. With the starter removed
+(`card_payment_starter_register(None)`) the desk records the fee as due and says card payments
+are not available: nothing is taken, nothing is lost.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from townhall.accounts.models import User
@@ -21,7 +16,36 @@ if TYPE_CHECKING:
 
 CardPaymentStarter = Callable[["FeeDue", "User"], str]
 
-_starter: CardPaymentStarter | None = None
+
+def start_phone_payment(fee_due: "FeeDue", agent: "User") -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from townhall.payments.models import Payment
+    from townhall.payments.services import payment_start
+
+    payment = payment_start(
+        case=fee_due.case,
+        return_url=lambda p: (
+            settings.SITE_URL + reverse("desk:contact:pay_return", args=[p.return_token])
+        ),
+        channel=Payment.Channel.PHONE,
+        actor=agent,
+    )
+    return payment.next_url
+
+
+def fee_due_paid(payment: Any) -> None:
+    """Listener: a payment of a case with a fee due by phone was confirmed by Pay."""
+    from townhall.desk.contact.models import FeeDue
+    from townhall.desk.contact.services import fee_due_mark_paid
+
+    fee_due = FeeDue.objects.filter(case=payment.case).first()
+    if fee_due is not None:
+        fee_due_mark_paid(fee_due=fee_due, payment_reference=payment.reference)
+
+
+_starter: CardPaymentStarter | None = start_phone_payment
 
 
 def card_payment_starter_register(starter: CardPaymentStarter | None) -> None:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("raise/<slug:slug>/<uuid:session_id>/<slug:page_id>/", views.form_page, name="form_page"),
     path("cases/<str:reference>/", views.case_summary, name="case"),
     path("cases/<str:reference>/pay/", views.fee_pay, name="fee_pay"),
+    path("payments/return/<str:token>/", views.pay_return, name="pay_return"),
 ]

@@ -6,6 +6,7 @@ Every page showing a person or a case writes an audit record. Which people and c
 member of staff may see is decided in search.py; anything else is reported as not found.
 """
 
+import contextlib
 import uuid
 
 from django.contrib import messages
@@ -41,6 +42,9 @@ from townhall.eforms.services import (
     form_session_start,
     submission_submit,
 )
+from townhall.integrations.govuk_pay.client import PayError
+from townhall.payments.models import Payment
+from townhall.payments.services import PaymentRefused, payment_refresh
 from townhall.portal.journey import (
     check_answers_rows,
     form_session_for_request,
@@ -471,4 +475,31 @@ def fee_pay(request: StaffRequest, reference: str) -> HttpResponse:
             f"{case.reference}; the caller can pay it later.",
         )
         return redirect("desk:contact:case", case.reference)
-    return redirect(starter(fee_due, request.user))
+    try:
+        return redirect(starter(fee_due, request.user))
+    except PaymentRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("desk:contact:case", case.reference)
+
+
+@staff_required
+@require_GET
+def pay_return(request: StaffRequest, token: str) -> HttpResponse:
+    """The agent comes back from Pay's card page: ask Pay how it went (the way back carries
+    no outcome) and say so on the caller's request."""
+    payment = get_object_or_404(Payment.objects.select_related("case"), return_token=token)
+    case = cases_for_contact_centre(request.user).filter(pk=payment.case_id).first()
+    if case is None:
+        raise Http404
+    with contextlib.suppress(PayError, PaymentRefused):
+        payment = payment_refresh(payment)
+    if payment.status == Payment.Status.SUCCESS:
+        messages.success(request, f"Payment taken: {payment.reference}. The fee is paid.")
+    elif payment.is_finished:
+        messages.error(
+            request, f"The payment was not taken ({payment.message or payment.status}). "
+            "The fee is still due: you can try again."
+        )  # fmt: skip
+    else:
+        messages.info(request, "GOV.UK Pay has not confirmed the payment yet. Check again soon.")
+    return redirect("desk:contact:case", case.reference)

@@ -524,8 +524,8 @@ def complaint() -> tuple[Process, None]:
 def bulky_waste() -> tuple[Process, None]:
     p = Process("book-a-bulky-waste-collection", "Bulky waste collection")
     p.start()
-    p.user("payment", "Check the payment and book a slot", TEAM["specialist"],
-           due="working_days:1", outcomes="booked,not_paid")  # fmt: skip
+    # GOV.UK Pay confirms the payment (webhook or polling); an unpaid booking is released.
+    p.receive("payment", "Wait for the payment", "payment_done", "payment_result")
     p.gateway("paid", "Paid?")
     p.chain("start_event", "payment", "paid")
     p.service("send_job", "Book the collection with the contractor", "contractor_job_send",
@@ -533,7 +533,7 @@ def bulky_waste() -> tuple[Process, None]:
               reply='"job_done"')  # fmt: skip
     _in_progress(p, "booked", "Your collection is booked. Please put the items out by 7am.")
     p.receive("wait_collection", "Wait for the collection", "job_done", "contractor_reply")
-    p.flow("paid", "send_job", 'outcome == "booked"', "Booked")
+    p.flow("paid", "send_job", 'payment_result.get("outcome") == "paid"', "Paid")
     p.chain("send_job", "booked", "wait_collection")
     p.timer("collection_late", "wait_collection", "Collection late", DUE)
     p.service("late_lead", "Tell the team lead", "notify_team_lead",
@@ -543,8 +543,8 @@ def bulky_waste() -> tuple[Process, None]:
     _close(p, "close_collected", "Your items have been collected.")
     _contractor_outcome(p, "wait_collection", "send_job", "close_collected",
                         TEAM["waste_contracts"])  # fmt: skip
-    _close(p, "close_unpaid", "We could not take payment, so the collection was not booked.",
-           "withdrawn")  # fmt: skip
+    _close(p, "close_unpaid", "We did not receive your payment in time, so the collection was "
+           "not booked. You can book again at any time.", "withdrawn")  # fmt: skip
     p.default("paid", "close_unpaid", "Not paid")
     return p, None
 
@@ -552,21 +552,20 @@ def bulky_waste() -> tuple[Process, None]:
 def garden_waste() -> tuple[Process, None]:
     p = Process("subscribe-to-garden-waste-collection", "Garden waste subscription")
     p.start()
-    p.user("payment", "Check the payment and set up the subscription", TEAM["waste_contracts"],
-           due="working_days:2", outcomes="set_up,not_paid")  # fmt: skip
+    p.receive("payment", "Wait for the payment", "payment_done", "payment_result")
     p.gateway("paid", "Paid?")
     p.chain("start_event", "payment", "paid")
     _in_progress(p, "set_up", "Your subscription is set up. We will deliver your brown bin.")
     p.user("deliver", "Deliver the brown bin", TEAM["waste_contracts"], outcomes="delivered")
-    p.flow("paid", "set_up", 'outcome == "set_up"', "Set up")
+    p.flow("paid", "set_up", 'payment_result.get("outcome") == "paid"', "Paid")
     p.flow("set_up", "deliver")
     _escalations(p, "deliver", "A brown bin delivery is at risk of being late.",
                  "We are sorry: your brown bin delivery is taking longer than planned.")  # fmt: skip
     _close(p, "close_delivered", "Your brown bin has been delivered. Collections start on your "
            "next garden waste day.")  # fmt: skip
     p.flow("deliver", "close_delivered")
-    _close(p, "close_unpaid", "We could not take payment, so the subscription was not set up.",
-           "withdrawn")  # fmt: skip
+    _close(p, "close_unpaid", "We did not receive your payment in time, so the subscription was "
+           "not set up. You can apply again at any time.", "withdrawn")  # fmt: skip
     p.default("paid", "close_unpaid", "Not paid")
     return p, None
 

@@ -1,0 +1,357 @@
+"""Taking, confirming, releasing and refunding payments.
+
+A payment belongs to its case. Its outcome is only ever taken from GOV.UK Pay itself: by the
+signed webhook, or by asking Pay (when the payer comes back, and by the sweep for anything
+still open); the payer's return to our site carries no outcome. On success the case's process
+is told ("payment_done"); a booking left unpaid past the expiry is released and the resident
+told. Refunds go to Pay with the amount Pay says is still available, so two refunds racing
+can never refund twice."""
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from townhall.cases import services as case_services
+from townhall.cases.models import Case
+from townhall.core.audit import audit_record
+from townhall.core.calendars import LONDON
+from townhall.core.tasks import task_enqueue_on_commit
+from townhall.integrations.govuk_pay.client import (
+    UNFINISHED,
+    PayClient,
+    PayError,
+    PayPayment,
+    webhook_signature_valid,
+)
+from townhall.payments.models import Payment, PaymentWebhookEvent, Refund
+
+log = logging.getLogger(__name__)
+Status = Payment.Status
+PaymentListener = Callable[[Payment], None]
+_paid_listeners: list[PaymentListener] = []
+
+
+class PaymentRefused(Exception):
+    """Something about a payment we will not do or accept, with the reason to show or log."""
+
+    def __init__(self, message: str, status_code: int = 400) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+def payment_paid_listener_register(listener: PaymentListener) -> None:
+    """Called in the transaction that records a payment as paid (e.g. the contact centre marks
+    the caller's fee paid). Lower layers never import their listeners."""
+    if listener not in _paid_listeners:
+        _paid_listeners.append(listener)
+
+
+def pounds(pence: int) -> str:
+    return f"£{pence / 100:,.2f}"
+
+
+def payment_start(
+    *, case: Case, return_url: Callable[[Payment], str], channel: str = Payment.Channel.WEB,
+    actor: Any = None, client: PayClient | None = None,
+) -> Payment:  # fmt: skip
+    """The payment to send the payer to for this case's fee: the open one when there is
+    (a double click or the back button never makes a second), else a new one at Pay.
+    Refused when the case has no fee, is paid already, or is closed."""
+    fee = case.service.fee_pence
+    if not fee:
+        raise PaymentRefused(f"{case.service.name} has no fee to pay.")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
+        payments = Payment.objects.filter(case=locked)
+        if payments.filter(status=Status.SUCCESS).exists():
+            raise PaymentRefused(f"The fee for {locked.reference} has already been paid.")
+        if not locked.is_open:
+            raise PaymentRefused(f"{locked.reference} is closed: make a new request.")
+        fresh = timezone.now() - timedelta(minutes=settings.PAY_EXPIRY_MINUTES - 10)
+        open_one = payments.filter(
+            status__in=[Status.CREATED, Status.STARTED], created_at__gte=fresh, channel=channel
+        ).first()
+        if open_one is not None and open_one.next_url:
+            return open_one
+        number = payments.count() + 1
+        payment = Payment.objects.create(
+            case=locked,
+            amount_pence=fee,
+            reference=f"{locked.reference}-{number}",
+            description=f"{locked.service.name}: {locked.reference}"[:255],
+            channel=channel,
+            started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        try:
+            made = (client or PayClient()).payment_create(
+                amount=fee,
+                reference=payment.reference,
+                description=payment.description,
+                return_url=return_url(payment),
+                metadata={"case": locked.reference},
+                moto=channel == Payment.Channel.PHONE,
+            )
+        except PayError as error:
+            payment.status, payment.message = Status.ERROR, str(error)[:255]
+            payment.finished_at = timezone.now()
+            payment.save(update_fields=["status", "message", "finished_at"])
+            log.warning("payment %s could not start: %s", payment.reference, error)
+            raise PaymentRefused(
+                "We could not reach the payment service. Try again in a few minutes.", 503
+            ) from error
+        payment.pay_id = made.payment_id
+        payment.next_url = made.next_url
+        payment.status = made.status or Status.CREATED
+        payment.save(update_fields=["pay_id", "next_url", "status"])
+    return payment
+
+
+def payment_state_apply(*, payment: Payment, pay: PayPayment, source: str) -> Payment:
+    """Record what Pay says about a payment. A different amount is refused (and logged): the
+    payment is left as it was. The first time it is paid the case and its process are told."""
+    if pay.payment_id != payment.pay_id:
+        raise PaymentRefused("That is another payment.", 409)
+    if pay.amount != payment.amount_pence:
+        log.error(
+            "payment %s: Pay says %s, we asked for %s (%s); not applied",
+            payment.reference, pay.amount, payment.amount_pence, source,
+        )  # fmt: skip
+        raise PaymentRefused(
+            f"The amount {pounds(pay.amount)} does not match the {pounds(payment.amount_pence)} "
+            f"asked for payment {payment.reference}.",
+            422,
+        )
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("case").get(pk=payment.pk)
+        was_paid = locked.status == Status.SUCCESS
+        if locked.is_finished and not was_paid and pay.status in UNFINISHED:
+            return locked  # an old, out-of-order report: a finished payment stays finished
+        if was_paid:
+            return locked  # paid is final (refunds are their own records)
+        locked.status = pay.status if pay.status in Status.values else Status.ERROR
+        locked.code, locked.message = pay.code[:10], pay.message[:255]
+        if pay.finished and locked.finished_at is None:
+            locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "code", "message", "finished_at"])
+        if locked.status == Status.SUCCESS:
+            _paid(locked, source)
+    return locked
+
+
+def _paid(payment: Payment, source: str) -> None:
+    from townhall.workflow.services import process_message_deliver
+
+    case = payment.case
+    case_services.case_add_note(
+        case=case,
+        actor=None,
+        text=f"We have received your payment of {pounds(payment.amount_pence)} "
+        f"(payment reference {payment.reference}).",
+        is_public=True,
+    )
+    process_message_deliver(
+        case=case, name="payment_done", data={"outcome": "paid", "reference": payment.reference}
+    )
+    for listener in _paid_listeners:
+        listener(payment)
+    log.info("payment %s paid (%s)", payment.reference, source)
+
+
+def payment_refresh(payment: Payment, client: PayClient | None = None) -> Payment:
+    """Ask Pay how the payment stands (the payer came back, or a webhook may have been lost)."""
+    if not payment.pay_id or payment.status == Status.SUCCESS:
+        return payment
+    return payment_state_apply(
+        payment=payment, pay=(client or PayClient()).payment_get(payment.pay_id), source="poll"
+    )
+
+
+def webhook_apply(body: bytes, signature: str) -> tuple[Payment | None, bool]:
+    """A Pay webhook: (payment, applied). Refused (PaymentRefused): bad signature, malformed,
+    unknown payment, amount mismatch. A message already seen is acknowledged, not applied."""
+    if not webhook_signature_valid(body, signature):
+        raise PaymentRefused("The Pay-Signature does not match the body.", 401)
+    try:
+        data = json.loads(body)
+        message_id = str(data["webhook_message_id"])
+        resource = data["resource"]
+        pay = PayPayment.from_json(resource)
+    except (ValueError, KeyError, TypeError) as error:
+        raise PaymentRefused(f"The webhook is not valid JSON of Pay's shape: {error}.") from None
+    payment = Payment.objects.filter(pay_id=pay.payment_id).first()
+    if payment is None:
+        raise PaymentRefused(f"No payment {pay.payment_id} was started here.", 404)
+    try:
+        with transaction.atomic():
+            PaymentWebhookEvent.objects.create(
+                webhook_message_id=message_id[:64],
+                payment=payment,
+                event_type=str(data.get("event_type", ""))[:40],
+            )
+            payment = payment_state_apply(payment=payment, pay=pay, source="webhook")
+    except IntegrityError:
+        return payment, False
+    return payment, True
+
+
+def payments_sweep(*, now: datetime | None = None, client: PayClient | None = None) -> dict:
+    """The worker's regular round: ask Pay about payments still open after 5 minutes (a lost
+    webhook), then release bookings left unpaid past the expiry."""
+    now = now or timezone.now()
+    client = client or PayClient()
+    counts = {"refreshed": 0, "released": 0, "errors": 0}
+    open_ones = Payment.objects.filter(
+        status__in=[Status.CREATED, Status.STARTED, Status.SUBMITTED, Status.CAPTURABLE],
+        created_at__lte=now - timedelta(minutes=5),
+        pay_id__isnull=False,
+    )[:500]
+    for payment in open_ones:
+        try:
+            payment_refresh(payment, client)
+            counts["refreshed"] += 1
+        except (PayError, PaymentRefused) as error:
+            counts["errors"] += 1
+            log.warning("payment %s could not be checked: %s", payment.reference, error)
+    expiry = now - timedelta(minutes=settings.PAY_EXPIRY_MINUTES)
+    # Cases whose payer was sent to Pay and never paid: none paid, none started lately.
+    unpaid = (
+        Case.objects.filter(payments__isnull=False, created_at__lte=expiry)
+        .exclude(status=Case.Status.CLOSED)
+        .exclude(payments__status=Status.SUCCESS)
+        .exclude(payments__created_at__gt=expiry)  # a payment started lately may still finish
+        .distinct()
+    )[:500]
+    for case in unpaid:
+        if booking_release(case):
+            counts["released"] += 1
+    return counts
+
+
+def booking_release(case: Case) -> bool:
+    """Release a booking nobody paid for: the process decides (it closes the case and tells
+    the resident); with no process waiting, the case is closed here."""
+    from townhall.workflow.services import process_message_deliver
+
+    if process_message_deliver(case=case, name="payment_done", data={"outcome": "expired"}):
+        return True
+    case.refresh_from_db()
+    if not case.is_open:
+        return False
+    case_services.case_change_status(
+        case=case,
+        actor=None,
+        status=Case.Status.CLOSED,
+        resolution="withdrawn",
+        public_note="We did not receive your payment in time, so this booking was released. "
+        "You can apply again at any time.",
+    )
+    return True
+
+
+def refund_request(*, payment: Payment, amount_pence: int, reason: str, actor: Any) -> Refund:
+    """Ask for a refund (sent to Pay by the worker). Refused: not paid, more than is left,
+    nothing or no reason given."""
+    reason = reason.strip()
+    problems = []
+    if amount_pence <= 0:
+        problems.append("Enter an amount to refund, like 12.50.")
+    if not reason:
+        problems.append("Say why the payment is refunded.")
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        pending = sum(locked.refunds.filter(status=Refund.Status.PENDING).values_list(
+            "amount_pence", flat=True))  # fmt: skip
+        left = locked.refundable_pence - pending
+        if locked.status != Status.SUCCESS:
+            problems.append("Only a paid payment can be refunded.")
+        elif amount_pence > left:
+            problems.append(f"You can refund at most {pounds(left)}.")
+        if problems:
+            raise ValidationError(problems)
+        refund = Refund.objects.create(
+            payment=locked, amount_pence=amount_pence, reason=reason[:500], requested_by=actor
+        )
+        audit_record(
+            action="refund_request", object_type="payment", object_id=locked.reference,
+            actor=actor, reason=reason, detail={"amount_pence": amount_pence},
+        )  # fmt: skip
+        from townhall.payments.tasks import refund_submit_task
+
+        task_enqueue_on_commit(refund_submit_task, refund_id=refund.pk)
+    return refund
+
+
+def refund_submit(refund_id: int, client: PayClient | None = None) -> Refund:
+    """Send a pending refund to Pay, naming the amount Pay says is still refundable (Pay
+    refuses it if another refund got there first, so nothing is refunded twice)."""
+    client = client or PayClient()
+    refund = Refund.objects.select_related("payment__case").get(pk=refund_id)
+    if refund.status != Refund.Status.PENDING:
+        return refund
+    payment = refund.payment
+    try:
+        available = client.payment_get(payment.pay_id or "").refund_available
+        made = client.refund_create(
+            payment.pay_id or "", amount=refund.amount_pence, amount_available=available
+        )
+    except PayError as error:
+        if error.retryable:
+            raise  # the task is retried
+        refund.status, refund.error = Refund.Status.FAILED, str(error)
+        refund.finished_at = timezone.now()
+        refund.save(update_fields=["status", "error", "finished_at"])
+        return refund
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        locked.refunded_pence += refund.amount_pence
+        locked.save(update_fields=["refunded_pence"])
+        refund.status, refund.pay_refund_id = Refund.Status.SUCCESS, made.refund_id
+        refund.finished_at = timezone.now()
+        refund.save(update_fields=["status", "pay_refund_id", "finished_at"])
+        case_services.case_add_note(
+            case=payment.case,
+            actor=None,
+            text=f"We have refunded {pounds(refund.amount_pence)} to your card. It can take "
+            "up to 5 working days to reach your account.",
+            is_public=True,
+        )
+    return refund
+
+
+RECONCILIATION_COLUMNS = [
+    "date", "payment_reference", "pay_id", "case", "service", "channel", "status",
+    "amount", "refunded", "net", "created_at", "finished_at",
+]  # fmt: skip
+
+
+def reconciliation_csv(day: date) -> str:
+    """Finance's daily file: every payment finished (or refunded) on the day, London time,
+    amounts in pounds. Unfinished payments are not money and are left out."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=LONDON)
+    end = start + timedelta(days=1)
+    payments = (
+        Payment.objects.filter(finished_at__gte=start, finished_at__lt=end)
+        .select_related("case__service")
+        .order_by("finished_at", "id")
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(RECONCILIATION_COLUMNS)
+    for p in payments:
+        net = p.amount_pence - p.refunded_pence if p.status == Status.SUCCESS else 0
+        writer.writerow([
+            day.isoformat(), p.reference, p.pay_id or "", p.case.reference, p.case.service.name,
+            p.channel, p.status, f"{p.amount_pence / 100:.2f}", f"{p.refunded_pence / 100:.2f}",
+            f"{net / 100:.2f}", timezone.localtime(p.created_at, LONDON).isoformat(),
+            timezone.localtime(p.finished_at, LONDON).isoformat() if p.finished_at else "",
+        ])  # fmt: skip
+    return out.getvalue()
