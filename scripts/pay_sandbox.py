@@ -15,7 +15,8 @@ payment finishes, a signed webhook (HMAC-SHA256 of the body in the Pay-Signature
 to --webhook-url. Card details stay in this process; nothing here is ever stored to disk except
 the payments' state (no card numbers).
 
-Test controls: POST /_control/expire/{id} ends a payment as expired now; GET /_stats.
+Test controls: POST /_control/expire/{id} ends a payment as expired now; POST /_control/config
+{"webhook_url": ..., "expiry_seconds": ...}; GET /_stats.
 
     python scripts/pay_sandbox.py --port 8020 --webhook-url http://127.0.0.1:8000/payments/webhook
 """
@@ -281,6 +282,13 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         parts = path.strip("/").split("/")
         body = self._body()
+        if path == "/_control/config":
+            data = json.loads(body or b"{}")
+            sandbox.args.webhook_url = data.get("webhook_url", sandbox.args.webhook_url)
+            sandbox.args.expiry_seconds = float(
+                data.get("expiry_seconds", sandbox.args.expiry_seconds)
+            )
+            return self._json(200, {"webhook_url": sandbox.args.webhook_url})
         if parts[:2] == ["_control", "expire"] and len(parts) == 3:
             with sandbox.lock:
                 payment = self._payment(parts[2])

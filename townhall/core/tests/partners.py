@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,3 +83,74 @@ def _fake_contractor_process() -> Iterator[FakeContractor]:
 def fake_contractor(_fake_contractor_process: FakeContractor) -> FakeContractor:
     _fake_contractor_process.reset()
     return _fake_contractor_process
+
+
+@dataclass
+class PaySandbox:
+    url: str
+    api_key: str = "api_test_townhall_sandbox_key"
+
+    def _call(self, path: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = None if data is None else json.dumps(data).encode()
+        request = urllib.request.Request(  # noqa: S310 (local test server)
+            self.url + path, data=body, method="GET" if data is None else "POST"
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.loads(response.read())
+
+    def configure(self, **settings: Any) -> dict[str, Any]:
+        return self._call("/_control/config", settings)
+
+    def expire(self, pay_id: str) -> dict[str, Any]:
+        return self._call(f"/_control/expire/{pay_id}", {})
+
+    def card_submit(self, next_url: str, card: str) -> int:
+        """Pay on the card page as a payer would; returns the HTTP status (303 on success)."""
+        import urllib.parse
+
+        token_url = next_url.replace("/card/", "/card/", 1)
+        request = urllib.request.Request(  # noqa: S310
+            token_url,
+            data=urllib.parse.urlencode({"card_number": card}).encode(),
+            method="POST",
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=30) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@pytest.fixture(scope="session")
+def _pay_sandbox_process() -> Iterator[PaySandbox]:
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 (our own script)
+        [sys.executable, str(ROOT / "scripts" / "pay_sandbox.py"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):  # noqa: S310
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield PaySandbox(f"http://127.0.0.1:{port}")
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def pay_sandbox(_pay_sandbox_process: PaySandbox, settings) -> PaySandbox:
+    settings.PAY_BASE_URL = _pay_sandbox_process.url
+    settings.PAY_API_KEY = _pay_sandbox_process.api_key
+    settings.PAY_WEBHOOK_SECRET = "demo-pay-webhook-secret"
+    _pay_sandbox_process.configure(webhook_url="", expiry_seconds=90 * 60)
+    return _pay_sandbox_process

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from townhall.cases.models import Case
 from townhall.desk.contact.models import ContactLog, FeeDue
-from townhall.desk.contact.payments import card_payment_starter_register
+from townhall.desk.contact.payments import card_payment_starter_register, start_phone_payment
 from townhall.desk.contact.tests.conftest import client_for
 from townhall.eforms.models import FormSession, Submission
+from townhall.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +127,8 @@ def test_caller_without_account_gives_contact_details_in_the_form(agent, missed_
     assert response.status_code == 302
 
 
-def test_fee_is_recorded_as_due_and_card_payment_uses_the_registered_hook(
-    agent, caller, missed_bin
+def test_fee_is_recorded_as_due_and_taken_by_card_over_the_phone(
+    agent, caller, missed_bin, pay_sandbox
 ):
     missed_bin.fee_pence = 2500
     missed_bin.save()
@@ -137,22 +138,26 @@ def test_fee_is_recorded_as_due_and_card_payment_uses_the_registered_hook(
     fee = FeeDue.objects.get()
     assert (fee.amount_pence, fee.status) == (2500, "due")
     assert "£25" in page.content.decode()
-    assert b"Card payments by phone are not available yet" in page.content
 
-    refused = client.post(f"/staff/contact/cases/{fee.case.reference}/pay/")
+    # Payments switched off: the fee stays due, nothing is taken.
+    card_payment_starter_register(None)
+    try:
+        refused = client.post(f"/staff/contact/cases/{fee.case.reference}/pay/")
+    finally:
+        card_payment_starter_register(start_phone_payment)
     assert refused.status_code == 302
     assert FeeDue.objects.get().status == "due"
 
-    seen = []
-    card_payment_starter_register(
-        lambda due, who: seen.append((due.pk, who.pk)) or "/pay/sandbox/123"
-    )
-    try:
-        response = client.post(f"/staff/contact/cases/{fee.case.reference}/pay/")
-    finally:
-        card_payment_starter_register(None)
-    assert response["Location"] == "/pay/sandbox/123"
-    assert seen == [(fee.pk, agent.pk)]
+    # The agent keys the caller's card into GOV.UK Pay's page (MOTO), then comes back.
+    response = client.post(f"/staff/contact/cases/{fee.case.reference}/pay/")
+    assert response["Location"].startswith(pay_sandbox.url + "/card/")
+    payment = Payment.objects.get(case=fee.case)
+    assert (payment.channel, payment.amount_pence) == ("phone", 2500)
+    assert pay_sandbox.card_submit(response["Location"], "4444333322221111") == 303
+    back = client.get(f"/staff/contact/payments/return/{payment.return_token}/", follow=True)
+    assert "Payment taken" in back.content.decode()
+    fee.refresh_from_db()
+    assert (fee.status, fee.payment_reference) == ("paid", payment.reference)
 
 
 def test_request_for_a_caller_without_account_keeps_their_contact_details(agent, missed_bin):
