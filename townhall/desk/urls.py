@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from townhall.desk import integrations_views, process_views, views, work_views
+from townhall.desk import integrations_views, payments_views, process_views, views, work_views
 
 app_name = "desk"
 urlpatterns = [
@@ -8,6 +8,16 @@ urlpatterns = [
     path("contact/", include("townhall.desk.contact.urls")),
     path("work/", work_views.work_queue, name="work"),
     path("integrations/", integrations_views.integrations_home, name="integrations"),
+    path(
+        "payments/reconciliation/",
+        payments_views.reconciliation,
+        name="payments_reconciliation",
+    ),
+    path(
+        "cases/<str:reference>/payments/<int:payment_id>/refund/",
+        payments_views.payment_refund,
+        name="payment_refund",
+    ),
     path(
         "integrations/messages/<int:message_id>/",
         integrations_views.message_detail,

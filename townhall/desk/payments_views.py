@@ -1,0 +1,89 @@
+"""Payments in the desk: refunds on a case (team leads, managers, administrators) and the
+daily reconciliation file for finance (managers, administrators)."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from townhall.accounts.models import User
+from townhall.cases.permissions import case_for_staff
+from townhall.core.calendars import LONDON
+from townhall.desk.access import StaffRequest, staff_required
+from townhall.desk.templatetags.desk_payments import REFUND_ROLES
+from townhall.payments.models import Payment
+from townhall.payments.services import reconciliation_csv, refund_request
+
+FINANCE_ROLES = {User.Role.MANAGER, User.Role.ADMIN}
+
+
+def _pence(text: str) -> int | None:
+    try:
+        amount = Decimal(text.strip().removeprefix("£").replace(",", ""))
+    except InvalidOperation:
+        return None
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        return None
+    return int(amount * 100)
+
+
+@staff_required
+@require_POST
+def payment_refund(request: StaffRequest, reference: str, payment_id: int) -> HttpResponse:
+    case = case_for_staff(request.user, reference)
+    if not (request.user.is_superuser or request.user.role in REFUND_ROLES):
+        return render(request, "desk/forbidden.html", status=403)
+    payment = Payment.objects.filter(case=case, pk=payment_id).first()
+    if payment is None:
+        raise Http404
+    pence = _pence(request.POST.get("amount", ""))
+    if pence is None:
+        messages.error(request, "Enter the amount to refund in pounds, like 12.50.")
+        return redirect("desk:case", case.reference)
+    try:
+        refund_request(
+            payment=payment, amount_pence=pence, reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("desk:case", case.reference)
+    messages.success(request, f"Refund of £{pence / 100:.2f} sent to GOV.UK Pay.")
+    return redirect("desk:case", case.reference)
+
+
+@staff_required
+@require_GET
+def reconciliation(request: StaffRequest) -> HttpResponse:
+    """A date form; with a valid date, the CSV file for that day."""
+    if not (request.user.is_superuser or request.user.role in FINANCE_ROLES):
+        return render(request, "desk/forbidden.html", status=403)
+    parts = {k: request.GET.get(f"day-{k}", "").strip() for k in ("day", "month", "year")}
+    error = ""
+    if any(parts.values()):
+        try:
+            chosen = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            error = "Enter a real date, like 24 11 2026."
+        else:
+            if chosen > timezone.localdate(timezone.now(), LONDON):
+                error = "The date must be today or in the past."
+            else:
+                response = HttpResponse(
+                    reconciliation_csv(chosen), content_type="text/csv; charset=utf-8"
+                )
+                response["Content-Disposition"] = (
+                    f'attachment; filename="payments-{chosen.isoformat()}.csv"'
+                )
+                return response
+    return render(
+        request,
+        "desk/payments/reconciliation.html",
+        {"values": parts, "error": error},
+        status=400 if error else 200,
+    )
