@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Migrate, load the demo council, then run the web server, the background worker, the
-# workflow clock, the outbox worker and the fake contractor together. Ctrl-C stops them all.
+# workflow clock, the outbox worker, the fake contractor, the GOV.UK Pay sandbox and the
+# payments sweep together. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TOWNHALL_DEMO=1
@@ -8,6 +9,7 @@ export DEBUG="${DEBUG:-0}"
 PORT="${PORT:-8000}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"  # links in emails point at this server
 export FAKE_CONTRACTOR_URL="${FAKE_CONTRACTOR_URL:-http://127.0.0.1:${FAKE_CONTRACTOR_PORT:-8010}}"
+export PAY_BASE_URL="${PAY_BASE_URL:-http://127.0.0.1:${PAY_SANDBOX_PORT:-8020}}"
 PY=.venv/bin/python
 mkdir -p var
 $PY manage.py migrate --no-input
@@ -27,6 +29,12 @@ $PY manage.py outbox_worker --threads 8 &
 pids+=($!)
 $PY scripts/fake_contractor.py --port "${FAKE_CONTRACTOR_PORT:-8010}" --townhall "$SITE_URL" \
   --auto 60 --reject-every 5 &
+pids+=($!)
+# The GOV.UK Pay sandbox (test cards only) and the payments sweep (lost webhooks, expiry).
+$PY scripts/pay_sandbox.py --port "${PAY_SANDBOX_PORT:-8020}" --webhook-url "$SITE_URL/api/pay/webhook" \
+  --state var/pay_sandbox.json &
+pids+=($!)
+$PY manage.py payments_clock --every 60 &
 pids+=($!)
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers 3 --threads 4 \
   --access-logfile - &
