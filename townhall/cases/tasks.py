@@ -17,6 +17,7 @@ from townhall.cases.notifications import (
 )
 from townhall.integrations.models import SentMessage
 from townhall.integrations.notify.channels import DeliveryError, send_email, send_sms
+from townhall.integrations.notify.tasks import backoff_seconds
 
 MAX_ATTEMPTS = 6
 
@@ -65,7 +66,7 @@ def case_event_notify(event_id: int, attempt: int = 1) -> str:
             return f"refused for good: {error}"
         if attempt >= MAX_ATTEMPTS:
             raise  # the SentMessage row stays 'failed' with the provider's error
-        delay = timedelta(seconds=30 * 2**attempt)
+        delay = timedelta(seconds=backoff_seconds(30, attempt))
         case_event_notify.using(run_after=timezone.now() + delay).enqueue(
             event_id=event_id, attempt=attempt + 1
         )

@@ -187,6 +187,12 @@ def contractor_update_apply(
     try:
         with transaction.atomic():
             job = ContractorJob.objects.select_for_update().get(pk=job.pk)
+            # The same event may have been applied while we waited for the lock.
+            raced = ContractorEvent.objects.filter(
+                contractor=contractor, event_id=update["event_id"]
+            ).first()
+            if raced is not None:
+                return UpdateResult(job, raced, duplicate=True)
             _check_order(job, update)
             event = ContractorEvent.objects.create(
                 contractor=contractor,

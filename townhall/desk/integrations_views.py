@@ -16,8 +16,14 @@ from townhall.accounts.models import User
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.desk.views import _pagination as pagination_links
 from townhall.integrations import selectors
-from townhall.integrations.models import OutboxMessage, PartnerEndpoint
-from townhall.integrations.outbox.services import OutboxActionError, outbox_cancel, outbox_retry
+from townhall.integrations.models import OutboxMessage, PartnerEndpoint, SentMessage
+from townhall.integrations.outbox.services import (
+    OutboxActionError,
+    outbox_cancel,
+    outbox_retry,
+    sent_message_cancel,
+    sent_message_retry_request,
+)
 
 PAGE_SIZE = 25
 
@@ -53,6 +59,7 @@ def integrations_home(request: StaffRequest) -> HttpResponse:
             "partner": partner,
             "partner_names": PartnerEndpoint.objects.values_list("name", flat=True),
             "refusals": selectors.refusals_recent(),
+            "failed_notifications": selectors.sent_messages_failed()[:50],
             "pagination": pagination_links(page, {"status": status, "partner": partner}),
         },
     )
@@ -94,3 +101,31 @@ def message_cancel(request: StaffRequest, message_id: int) -> HttpResponse:
         )
     messages.success(request, f"Message {message.pk} is cancelled: it will not be sent.")
     return redirect("desk:integration_message", message_id=message.pk)
+
+
+@administrator_required
+@require_POST
+def notification_retry(request: StaffRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(SentMessage, pk=message_id)
+    try:
+        sent_message_retry_request(message=message, actor=request.user)
+    except OutboxActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The {message.get_channel_display()} will be sent again now.")
+    return redirect("desk:integrations")
+
+
+@administrator_required
+@require_POST
+def notification_cancel(request: StaffRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(SentMessage, pk=message_id)
+    try:
+        sent_message_cancel(
+            message=message, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except OutboxActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The {message.get_channel_display()} is cancelled.")
+    return redirect("desk:integrations")

@@ -19,6 +19,16 @@ urlpatterns = [
         name="payment_refund",
     ),
     path(
+        "integrations/notifications/<int:message_id>/retry/",
+        integrations_views.notification_retry,
+        name="integration_notification_retry",
+    ),
+    path(
+        "integrations/notifications/<int:message_id>/cancel/",
+        integrations_views.notification_cancel,
+        name="integration_notification_cancel",
+    ),
+    path(
         "integrations/messages/<int:message_id>/",
         integrations_views.message_detail,
         name="integration_message",

@@ -13,6 +13,7 @@ class SentMessage(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     idempotency_key = models.CharField(max_length=120, unique=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from townhall.integrations.models import InboundRefusal, OutboxMessage, PartnerEndpoint
+from townhall.integrations.models import InboundRefusal, OutboxMessage, PartnerEndpoint, SentMessage
 
 PROBLEM_STATUSES = [OutboxMessage.Status.FAILED, OutboxMessage.Status.DEAD]
 
@@ -42,3 +42,8 @@ def problem_messages(*, status: str = "", partner: str = "") -> QuerySet[OutboxM
 
 def refusals_recent(limit: int = 20) -> QuerySet[InboundRefusal]:
     return InboundRefusal.objects.defer("body_excerpt")[:limit]
+
+
+def sent_messages_failed() -> QuerySet[SentMessage]:
+    """Emails, SMS and letters that failed their last attempt, newest first."""
+    return SentMessage.objects.filter(status=SentMessage.Status.FAILED).defer("body")

@@ -123,3 +123,29 @@ def test_integration_pages_pass_axe_on_desktop_and_phone(live_server, browser):
         page.get_by_role("button", name="Cancel the message").click()
         desk.check(f"cancel error {viewport}")
         assert page.locator(".govuk-error-summary").is_visible()
+
+
+@pytest.mark.django_db
+def test_failed_emails_are_listed_and_sent_again_or_cancelled(
+    admin_client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from townhall.integrations.models import SentMessage
+
+    failed = SentMessage.objects.create(
+        idempotency_key="case-event-1-email", channel="email", recipient="rae@example.com",
+        subject="Your request", body="Hello", status="failed", attempts=6,
+        last_error="SMTP 451 try later", correlation="GW-2026-000001",
+    )  # fmt: skip
+    other = SentMessage.objects.create(
+        idempotency_key="case-event-2-sms", channel="sms", recipient="07700900123",
+        body="Hi", status="failed", attempts=6, last_error="Notify said 400: bad number",
+    )  # fmt: skip
+    html = admin_client.get("/staff/integrations/").content.decode()
+    assert "SMTP 451 try later" in html and "bad number" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(f"/staff/integrations/notifications/{failed.pk}/retry/")
+    failed.refresh_from_db()
+    assert failed.status == "sent" and [m.to for m in mailoutbox] == [["rae@example.com"]]
+    admin_client.post(f"/staff/integrations/notifications/{other.pk}/cancel/", {"reason": "Wrong"})
+    other.refresh_from_db()
+    assert other.status == "cancelled" and "bad number" in other.last_error

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from townhall.core.audit import audit_record
-from townhall.integrations.models import OutboxMessage, PartnerEndpoint
+from townhall.integrations.models import OutboxMessage, PartnerEndpoint, SentMessage
 
 
 def outbox_enqueue(
@@ -125,3 +125,41 @@ def outbox_acknowledge(*, endpoint: PartnerEndpoint, idempotency_key: str) -> Ou
             message.next_attempt_at = None
             message.save(update_fields=["status", "delivered_at", "attempts", "next_attempt_at"])
     return message
+
+
+def sent_message_retry_request(*, message: SentMessage, actor: Any) -> SentMessage:
+    """An administrator sends a failed email, SMS or letter again, by the worker."""
+    from townhall.core.tasks import task_enqueue_on_commit
+    from townhall.integrations.notify.tasks import sent_message_retry
+
+    with transaction.atomic():
+        locked = SentMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.status != SentMessage.Status.FAILED:
+            raise OutboxActionError(
+                f"Only a failed message can be sent again; this one is "
+                f"{locked.get_status_display().lower()}."
+            )
+        audit_record(
+            action="sent_message_retry", object_type="sent_message", object_id=locked.pk,
+            actor=actor, detail={"channel": locked.channel, "error": locked.last_error[:300]},
+        )  # fmt: skip
+        task_enqueue_on_commit(sent_message_retry, message_id=locked.pk)
+    return locked
+
+
+def sent_message_cancel(*, message: SentMessage, actor: Any, reason: str) -> SentMessage:
+    reason = reason.strip()
+    if not reason:
+        raise OutboxActionError("Say why the message is cancelled.")
+    with transaction.atomic():
+        locked = SentMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.status != SentMessage.Status.FAILED:
+            raise OutboxActionError("Only a failed message can be cancelled.")
+        locked.status = SentMessage.Status.CANCELLED
+        locked.last_error = f"Cancelled: {reason[:500]} (was: {locked.last_error[:500]})"
+        locked.save(update_fields=["status", "last_error"])
+        audit_record(
+            action="sent_message_cancel", object_type="sent_message", object_id=locked.pk,
+            actor=actor, reason=reason,
+        )  # fmt: skip
+    return locked

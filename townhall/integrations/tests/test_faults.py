@@ -180,3 +180,71 @@ def test_worker_killed_mid_delivery_the_message_is_sent_again_under_one_key(fake
         _wait_for(lambda: _delivered(keys) == len(keys), seconds=60)
     report = _report("worker killed mid-delivery", keys, fake_contractor)
     assert report["redelivered_attempts_deduplicated_by_key"] >= 1
+
+
+def _contractor_job():
+    from townhall.contractors.models import ContractorJob
+    from townhall.workflow.tests.helpers import case_open, demo_catalogue_with_processes
+
+    catalogue = demo_catalogue_with_processes()
+    case = case_open(
+        catalogue["report-fly-tipping"], {"waste_types": ["asbestos"], "amount": "car_boot"}
+    )
+    return ContractorJob.objects.get(case=case)
+
+
+def _update_post(job, body: bytes, secret: str) -> int:
+    from django.test import Client
+
+    from townhall.integrations.signing import signature_make
+
+    response = Client().post(
+        f"/api/contractor/v1/jobs/{job.job_id}/events", data=body,
+        content_type="application/json", HTTP_X_TOWNHALL_PARTNER="specialist_clearance",
+        HTTP_X_TOWNHALL_SIGNATURE=signature_make(secret, body),
+    )  # fmt: skip
+    connection.close()
+    return response.status_code
+
+
+def test_a_webhook_delivered_five_times_at_once_is_processed_once(settings):
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
+
+    from townhall.contractors.models import ContractorEvent
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    job = _contractor_job()
+    body = json.dumps(
+        {"event_id": "dup-1", "status": "90", "occurred_at": datetime.now(UTC).isoformat()}
+    ).encode()
+    with ThreadPoolExecutor(5) as pool:
+        codes = list(
+            pool.map(lambda _: _update_post(job, body, "demo-contractor-secret"), range(5))
+        )
+    applied = ContractorEvent.objects.filter(job=job).count()
+    notes = job.case.events.filter(text__contains="completed (90)").count()
+    report = {"sent": 5, "processed": applied, "duplicated": notes - 1, "lost": 1 - applied}
+    print(f"\n[fault] duplicate webhooks: {report}, answers {sorted(codes)}")
+    assert sorted(codes) == [200, 200, 200, 200, 201]
+    assert report["duplicated"] == 0 and report["lost"] == 0
+
+
+def test_badly_signed_webhooks_are_refused_logged_and_change_nothing(settings):
+    import json
+
+    from townhall.contractors.models import ContractorJob
+    from townhall.integrations.models import InboundRefusal
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    job = _contractor_job()
+    events_before = job.case.events.count()
+    body = json.dumps({"event_id": "bad-1", "status": "90", "occurred_at": "2026-01-01T00:00Z"})
+    codes = [_update_post(job, body.encode(), f"guess-{n}") for n in range(5)]
+    refused = InboundRefusal.objects.filter(reason__contains="does not match").count()
+    report = {"sent": 5, "refused": codes.count(401), "logged": refused,
+              "applied": job.case.events.count() - events_before}  # fmt: skip
+    print(f"\n[fault] bad signatures: {report}")
+    assert report == {"sent": 5, "refused": 5, "logged": 5, "applied": 0}
+    assert ContractorJob.objects.get(pk=job.pk).status == "sent"
