@@ -11,7 +11,9 @@ import xml.etree.ElementTree as ET  # noqa: S405 - building XML, never parsing i
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
 
 from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import Service
@@ -136,7 +138,7 @@ def service_definition_data(service: Service, attributes: list[Attribute]) -> di
         "service_code": service.open311_code,
         "attributes": [
             {
-                "variable": True,
+                "variable": not attribute.automated,
                 "code": attribute.code,
                 "datatype": attribute.datatype,
                 "required": attribute.required,
@@ -144,6 +146,7 @@ def service_definition_data(service: Service, attributes: list[Attribute]) -> di
                 "order": attribute.order,
                 "description": attribute.description,
                 "values": [{"key": key, "name": name} for key, name in attribute.values],
+                **({"automated": attribute.automated} if attribute.automated else {}),
             }
             for attribute in attributes
         ],
@@ -171,8 +174,16 @@ def request_data(case: Case) -> dict:
         "zipcode": None,
         "lat": case.lat,
         "long": case.lon,
-        "media_url": (submission.media_url or None) if submission is not None else None,
+        "media_url": (submission.media_url if submission is not None else "") or _photo_url(case),
     }
+
+
+def _photo_url(case: Case) -> str | None:
+    """Our own address for the first public photo of the request, if it has one."""
+    photo_id = getattr(case, "photo_id", None)
+    if not photo_id:
+        return None
+    return settings.SITE_URL + reverse("open311:media", args=[case.reference, photo_id])
 
 
 def request_created_data(case: Case, service_notice: str) -> dict:

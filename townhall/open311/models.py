@@ -34,10 +34,36 @@ class Open311Submission(models.Model):
     description = models.TextField(blank=True)
     attributes = models.JSONField(default=dict, blank=True)
     media_url = models.URLField(max_length=500, blank=True)
+    # The client's own id for the report (FixMyStreet's fixmystreet_id): one case per id.
+    client_reference = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [models.Index(fields=["client", "fingerprint", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "client_reference"],
+                condition=~models.Q(client_reference=""),
+                name="open311_one_case_per_client_reference",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.client.name}: {self.case_id}"
+
+
+class Open311RequestLog(models.Model):
+    """Every request a client made with its key (and every refused one), for the desk."""
+
+    client = models.ForeignKey(
+        ApiClient, null=True, blank=True, on_delete=models.CASCADE, related_name="requests"
+    )
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["client", "-at"])]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 
-from townhall.cases.models import Case, CaseEvent
+from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.catalogue.models import Service
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import FormFlow
@@ -31,6 +31,25 @@ LIST_DATATYPES = {"singlevaluelist", "multivaluelist"}
 YES_NO_VALUES = [{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}]
 
 REQUESTS_LIMIT = 1000
+CLIENT_REFERENCE = "fixmystreet_id"
+CLOSEST_ADDRESS = "closest_address"
+
+
+def automated_attributes(start: int) -> list["Attribute"]:
+    """Attributes every service offers for the client to fill in itself."""
+    return [
+        Attribute(
+            code=CLIENT_REFERENCE, datatype="string", required=False, automated="server_set",
+            description="Your own id for this report. Posting again with the same id returns "
+            "the same service_request_id instead of making a second report.",
+            datatype_description="Up to 100 characters.", order=start,
+        ),
+        Attribute(
+            code=CLOSEST_ADDRESS, datatype="string", required=False, automated="server_set",
+            description="The nearest address you found for the location.",
+            datatype_description="Up to 255 characters.", order=start + 1,
+        ),
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,9 @@ class Attribute:
     # Required when its page is on the reporter's route (a branch may skip the page).
     required_on_route: bool = False
     page: str = ""
+    # mySociety's extension: "server_set" attributes are filled by the client itself (its own
+    # id for the report, the address it found), never asked of the person reporting.
+    automated: str = ""
 
     @property
     def keys(self) -> set[str]:
@@ -203,7 +225,7 @@ def service_attributes(service: Service) -> list[Attribute]:
                     page=page["id"],
                 )
             )
-    return attributes
+    return attributes + automated_attributes(len(attributes) + 1)
 
 
 def requests_visible() -> QuerySet[Case]:
@@ -217,6 +239,13 @@ def requests_visible() -> QuerySet[Case]:
         .order_by("-at", "-id")
         .values("text")[:1]
     )
+    first_photo = (
+        CaseAttachment.objects.filter(
+            case=OuterRef("pk"), is_public=True, content_type__startswith="image/"
+        )
+        .order_by("uploaded_at", "id")
+        .values("pk")[:1]
+    )
     return (
         Case.objects.filter(
             service__audience=Service.Audience.PUBLIC,
@@ -224,7 +253,7 @@ def requests_visible() -> QuerySet[Case]:
         )
         .exclude(service__open311_code="")
         .select_related("service", "department", "open311_submission")
-        .annotate(status_notes=Subquery(latest_note))
+        .annotate(status_notes=Subquery(latest_note), photo_id=Subquery(first_photo))
     )
 
 
@@ -284,3 +313,13 @@ def request_updates(*, client_id: int, start: datetime, end: datetime) -> list[C
         .annotate(status_then=Subquery(status_then, output_field=JSONField()))
         .order_by("at", "id")[:REQUESTS_LIMIT]
     )
+
+
+def request_photo(reference: str, photo_id: int) -> CaseAttachment | None:
+    """A public photo of a request anyone may see over Open311."""
+    return CaseAttachment.objects.filter(
+        pk=photo_id,
+        is_public=True,
+        content_type__startswith="image/",
+        case__in=requests_visible().filter(reference=reference).values("pk"),
+    ).first()  # fmt: skip

@@ -20,13 +20,16 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
 
-from townhall.cases.models import Case, CaseEvent
+from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.cases.services import case_add_resident_comment, case_create
 from townhall.catalogue.models import Channel, Service
 from townhall.core.calendars import LONDON
+from townhall.core.uploads import upload_check
 from townhall.eforms.fields import clean_text
 from townhall.open311.models import ApiClient, Open311Submission
 from townhall.open311.selectors import (
+    CLIENT_REFERENCE,
+    CLOSEST_ADDRESS,
     Attribute,
     request_by_reference,
     service_attributes,
@@ -37,6 +40,7 @@ from townhall.places import selectors as places
 
 DESCRIPTION_MAX = 4000
 RETRY_WINDOW = timedelta(minutes=10)
+MAX_PHOTOS = 3
 KEY_PREFIX_LENGTH = 6
 NAME_MAX = 75
 SERVICE_NOTICE = "Thank you. The council will look at your report; track it by its reference."
@@ -113,6 +117,8 @@ class CheckedRequest:
     name: str
     media_url: str
     attributes: dict[str, Any] = field(default_factory=dict)
+    client_reference: str = ""
+    photos: list[Any] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         """What makes two posts the same report, for idempotent retries."""
@@ -207,7 +213,24 @@ def _attribute_check(attribute: Attribute, values: list[str], errors: Errors) ->
     return value
 
 
-def service_request_check(*, data: MultiValueDict) -> tuple[CheckedRequest | None, Errors]:
+def _photos_check(files: MultiValueDict | None, errors: Errors) -> list[Any]:
+    """Photos posted with the report (multipart), checked by content like the portal's."""
+    uploads = [f for name in (files or {}) for f in (files.getlist(name) if files else [])]
+    if len(uploads) > MAX_PHOTOS:
+        errors.append((400, f"Send at most {MAX_PHOTOS} photos with a report."))
+        return []
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append(upload_check(upload))
+        except ValidationError as error:
+            errors.append((400, f"media: {' '.join(error.messages)}"))
+    return checked
+
+
+def service_request_check(
+    *, data: MultiValueDict, files: MultiValueDict | None = None
+) -> tuple[CheckedRequest | None, Errors]:
     """Check a posted GeoReport v2 request. Returns the checked request, or None with every
     problem found (each a status code and a description a client developer can act on)."""
     errors: Errors = []
@@ -292,6 +315,11 @@ def service_request_check(*, data: MultiValueDict) -> tuple[CheckedRequest | Non
             value = _attribute_check(attribute, answers.get(attribute.code, []), errors)
             if value is not None:
                 attributes[attribute.code] = value
+        automated = {a.code: attributes.pop(a.code, "") for a in defined if a.automated}
+        client_reference = str(automated.get(CLIENT_REFERENCE) or _param(data, "client_reference"))
+        if len(client_reference) > 100:
+            errors.append((400, f"attribute[{CLIENT_REFERENCE}] must be 100 characters or fewer."))
+        location_text = location_text or str(automated.get(CLOSEST_ADDRESS) or "")[:255]
         # Questions on pages that a branch may skip are required only on this report's route.
         route = service_pages_on_route(service, attributes)
         for attribute in defined:
@@ -310,6 +338,7 @@ def service_request_check(*, data: MultiValueDict) -> tuple[CheckedRequest | Non
                     )
                 )
 
+    photos = _photos_check(files, errors)
     if errors or service is None:
         return None, errors
     name = " ".join(p for p in (_param(data, "first_name"), _param(data, "last_name")) if p)
@@ -327,25 +356,37 @@ def service_request_check(*, data: MultiValueDict) -> tuple[CheckedRequest | Non
             name=name[: NAME_MAX * 2],
             media_url=media_url[:500],
             attributes=attributes,
+            client_reference=client_reference[:100],
+            photos=photos,
         ),
         [],
     )
 
 
-def service_request_create(*, client: ApiClient, data: MultiValueDict) -> tuple[Case, bool]:
+def service_request_create(
+    *, client: ApiClient, data: MultiValueDict, files: MultiValueDict | None = None
+) -> tuple[Case, bool]:
     """Turn a posted request into a case with channel "open311" and the client's name.
 
     Returns the case and whether it is new: the same client posting the same report again
     within RETRY_WINDOW gets the first case back, so a retry after a timeout is harmless.
     Raises RequestRejected with every problem when the request cannot be accepted.
     """
-    checked, errors = service_request_check(data=data)
+    checked, errors = service_request_check(data=data, files=files)
     if checked is None:
         raise RequestRejected(400, errors)
     fingerprint = checked.fingerprint()
     with transaction.atomic():
         # Lock the client row so two identical posts at once cannot both create a case.
         ApiClient.objects.select_for_update().filter(pk=client.pk).first()
+        if checked.client_reference:  # the client's own id: the same report, however late
+            same = (
+                Open311Submission.objects.select_related("case")
+                .filter(client=client, client_reference=checked.client_reference)
+                .first()
+            )
+            if same is not None:
+                return same.case, False
         earlier = (
             Open311Submission.objects.select_related("case")
             .filter(
@@ -381,7 +422,15 @@ def service_request_create(*, client: ApiClient, data: MultiValueDict) -> tuple[
             description=checked.description,
             attributes=checked.attributes,
             media_url=checked.media_url,
+            client_reference=checked.client_reference,
         )
+        for photo in checked.photos:
+            attachment = CaseAttachment(
+                case=case, original_name=photo.original_name, content_type=photo.content_type,
+                extension=photo.extension, size=photo.size, is_public=True,
+            )  # fmt: skip
+            attachment.file.save(photo.storage_name, photo.content, save=False)
+            attachment.save()
     return case, True
 
 

@@ -14,5 +14,6 @@ urlpatterns = [
     re_path(r"^requests/(?P<reference>[^/]+?)" + SUFFIX, views.request_detail, name="request"),
     re_path(r"^servicerequestupdates" + SUFFIX, views.update_list, name="updates"),
     re_path(r"^tokens/(?P<token>[^/]+?)" + SUFFIX, views.token_detail, name="token"),
+    re_path(r"^media/(?P<reference>[^/]+)/(?P<photo_id>[0-9]+)$", views.media, name="media"),
     re_path(r"^(?P<path>.*)$", views.not_found, name="not_found"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from townhall.core.audit import client_ip
 from townhall.open311 import formats, selectors, services, throttle
-from townhall.open311.models import ApiClient
+from townhall.open311.models import ApiClient, Open311RequestLog
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,24 @@ def _too_many(fmt: str, wait: int) -> HttpResponse:
     return response
 
 
+def _request_log(request: HttpRequest, response: HttpResponse) -> None:
+    """Every request made with a key (or posting) is kept against its client for the desk;
+    anonymous reads only go to the log file."""
+    client = getattr(request, "open311_client", None)
+    if client is None and request.GET.get("api_key"):
+        client = services.api_client_for_key(request.GET["api_key"])
+    presented = "api_key" in request.GET or request.method == "POST"
+    if client is None and not presented:
+        return
+    Open311RequestLog.objects.create(
+        client=client,
+        method=request.method or "",
+        path=request.path[:300],
+        status=response.status_code,
+        ip_address=client_ip(request),
+    )
+
+
 def _methods(*allowed: str) -> Callable[[View], View]:
     """Refuse other HTTP methods with a spec-shaped 405 error list, slow down addresses
     over their rate limit, and log every request."""
@@ -79,6 +97,7 @@ def _methods(*allowed: str) -> Callable[[View], View]:
                 response.status_code,
                 client_ip(request),
             )
+            _request_log(request, response)
             return response
 
         return guarded
@@ -131,6 +150,7 @@ def _keyed(request: HttpRequest, fmt: str) -> tuple[QueryDict, ApiClient] | Http
         for name in params:
             merged.setlist(name, params.getlist(name))
     client = services.api_client_for_key(merged.get("api_key"))
+    request.open311_client = client  # type: ignore[attr-defined]  # for the request log
     if client is None:
         description = (
             "api_key is wrong or revoked." if merged.get("api_key") else "api_key is required."
@@ -148,7 +168,9 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
         logger.warning("open311 client=%r over its rate limit", client.name)
         return _too_many(fmt, wait)
     try:
-        case, created = services.service_request_create(client=client, data=merged)
+        case, created = services.service_request_create(
+            client=client, data=merged, files=request.FILES
+        )
     except services.RequestRejected as rejected:
         logger.info("open311 client=%r post refused: %d errors", client.name, len(rejected.errors))
         return formats.errors_respond(fmt, rejected.status, rejected.errors)
@@ -228,3 +250,16 @@ def update_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return formats.respond(
         out, "service_request_updates", [formats.update_data(event) for event in events]
     )
+
+
+@_methods(*READ)
+def media(request: HttpRequest, reference: str, photo_id: str) -> HttpResponse:
+    """A request's public photo (its media_url)."""
+    photo = selectors.request_photo(reference[:20], int(photo_id))
+    if photo is None:
+        return formats.errors_respond(formats.JSON, 404, [(404, "No such photo.")])
+    with photo.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=photo.content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -40,7 +40,8 @@ def test_georeport_reads_services_definitions_and_requests(root, fmt):
     attributes = definition["attributes"]
     if fmt == "xml":
         attributes = attributes["attribute"]
-    assert [a["code"] for a in attributes] == ["waste", "size", "risk", "details"]
+    codes = ["waste", "size", "risk", "details", "fixmystreet_id", "closest_address"]
+    assert [a["code"] for a in attributes] == codes
 
     posted = requests.post(f"{root}/requests.{fmt}", data=good_report(), timeout=10)
     assert posted.status_code == 200, posted.text

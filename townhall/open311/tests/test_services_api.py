@@ -83,8 +83,14 @@ def test_service_definition_attributes_come_from_the_form(client, world):
     assert definition["service_code"] == "fly_tipping"
     attributes = {a["code"]: a for a in definition["attributes"]}
     # Photos and the location are carried by Open311's own parameters.
-    assert list(attributes) == ["waste", "size", "risk", "details"]
-    assert [a["order"] for a in definition["attributes"]] == [1, 2, 3, 4]
+    assert list(attributes) == [
+        "waste", "size", "risk", "details", "fixmystreet_id", "closest_address",
+    ]  # fmt: skip
+    assert [a["order"] for a in definition["attributes"]] == [1, 2, 3, 4, 5, 6]
+    # The client's own fields, filled by the client, never asked of the reporter.
+    assert attributes["fixmystreet_id"]["automated"] == "server_set"
+    assert attributes["fixmystreet_id"]["variable"] is False
+    assert "automated" not in attributes["waste"] and attributes["waste"]["variable"] is True
     assert attributes["waste"]["datatype"] == "multivaluelist"
     assert attributes["waste"]["required"] is True
     assert attributes["waste"]["values"][0] == {"key": "bags", "name": "Household bags"}

@@ -1,0 +1,77 @@
+"""The client's own id makes a report idempotent for good; photos come in multipart and go out
+as media_url; every keyed request is logged against its client."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from townhall.cases.models import Case, CaseAttachment
+from townhall.open311.models import ApiClient, Open311RequestLog
+from townhall.open311.tests.factories import BASE, KEY, good_report, make_open311_world
+from townhall.portal.tests.fixtures import photo_bytes
+
+pytestmark = pytest.mark.django_db
+URL = BASE + "requests.json"
+
+
+@pytest.fixture
+def world():
+    return make_open311_world()
+
+
+def test_the_same_client_reference_returns_the_same_request_however_late(client, world):
+    first = client.post(URL, good_report(**{"attribute[fixmystreet_id]": "FMS-4411"})).json()
+    changed = good_report(**{"attribute[fixmystreet_id]": "FMS-4411"})
+    changed["description"] = "A different description, sent days later"
+    again = client.post(URL, changed).json()
+    assert first[0]["service_request_id"] == again[0]["service_request_id"]
+    assert Case.objects.count() == 1
+    another = good_report(**{"attribute[fixmystreet_id]": "FMS-4412"})
+    another["description"] = "Another fly-tip further down the road"
+    other = client.post(URL, another).json()
+    assert other[0]["service_request_id"] != first[0]["service_request_id"]
+
+
+def test_automated_attributes_are_not_kept_as_answers_and_closest_address_helps(client, world):
+    data = good_report(**{"attribute[fixmystreet_id]": "FMS-1", "attribute[closest_address]":
+                          "Bus stop, 3 Bank Street"})  # fmt: skip
+    data.pop("address_string", None)
+    client.post(URL, data)
+    case = Case.objects.get()
+    assert "fixmystreet_id" not in case.open311_submission.attributes
+    assert case.open311_submission.client_reference == "FMS-1"
+
+
+def test_a_photo_posted_with_the_report_is_checked_kept_and_served_as_media_url(client, world):
+    data = good_report()
+    data["media"] = SimpleUploadedFile("tip.jpg", photo_bytes(), content_type="image/jpeg")
+    response = client.post(URL, data)
+    assert response.status_code == 200, response.content
+    case = Case.objects.get()
+    photo = CaseAttachment.objects.get(case=case)
+    assert photo.is_public and photo.content_type == "image/jpeg"
+    [request] = client.get(BASE + f"requests/{case.reference}.json").json()
+    assert request["media_url"].endswith(f"/open311/v2/media/{case.reference}/{photo.pk}")
+    served = client.get(f"/open311/v2/media/{case.reference}/{photo.pk}")
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert client.get(f"/open311/v2/media/{case.reference}/999999").status_code == 404
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(client, world):
+    data = good_report()
+    data["media"] = SimpleUploadedFile("tip.jpg", b"<script>alert(1)</script>")
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    assert any("not a photo" in e["description"] for e in response.json())
+    assert not Case.objects.exists() and not CaseAttachment.objects.exists()
+
+
+def test_keyed_requests_are_logged_with_their_client(client, world):
+    client.post(URL, good_report())
+    client.post(URL, good_report(api_key="wrong"))
+    client.get(BASE + f"requests.json?api_key={KEY}")
+    client.get(BASE + "services.json")  # anonymous read: log file only
+    rows = list(
+        Open311RequestLog.objects.order_by("at").values_list("client__name", "method", "status")
+    )
+    fms = ApiClient.objects.get().name
+    assert rows == [(fms, "POST", 200), (None, "POST", 403), (fms, "GET", 200)]
