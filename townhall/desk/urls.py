@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from townhall.desk import integrations_views, payments_views, process_views, views, work_views
+from townhall.desk import (
+    integrations_views,
+    open311_views,
+    payments_views,
+    process_views,
+    views,
+    work_views,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -8,6 +15,17 @@ urlpatterns = [
     path("contact/", include("townhall.desk.contact.urls")),
     path("work/", work_views.work_queue, name="work"),
     path("integrations/", integrations_views.integrations_home, name="integrations"),
+    path("integrations/open311/", open311_views.clients, name="open311_clients"),
+    path(
+        "integrations/open311/<int:client_id>/revoke/",
+        open311_views.client_revoke,
+        name="open311_client_revoke",
+    ),
+    path(
+        "integrations/open311/<int:client_id>/",
+        open311_views.client_log,
+        name="open311_client_log",
+    ),
     path(
         "payments/reconciliation/",
         payments_views.reconciliation,

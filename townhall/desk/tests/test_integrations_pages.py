@@ -123,6 +123,14 @@ def test_integration_pages_pass_axe_on_desktop_and_phone(live_server, browser):
         page.get_by_role("button", name="Cancel the message").click()
         desk.check(f"cancel error {viewport}")
         assert page.locator(".govuk-error-summary").is_visible()
+        page.goto(live_server.url + "/staff/integrations/open311/")
+        page.get_by_role("button", name="Issue a key").click()
+        desk.check(f"open311 clients, error {viewport}")
+        page.get_by_label("Client name").fill(f"Client {viewport['width']}")
+        page.get_by_role("button", name="Issue a key").click()
+        desk.check(f"open311 key issued {viewport}")
+        page.get_by_role("link", name=f"Client {viewport['width']} request log").click()
+        desk.check(f"open311 log {viewport}")
 
 
 @pytest.mark.django_db
@@ -149,3 +157,25 @@ def test_failed_emails_are_listed_and_sent_again_or_cancelled(
     admin_client.post(f"/staff/integrations/notifications/{other.pk}/cancel/", {"reason": "Wrong"})
     other.refresh_from_db()
     assert other.status == "cancelled" and "bad number" in other.last_error
+
+
+@pytest.mark.django_db
+def test_an_administrator_issues_a_key_shown_once_reads_its_log_and_revokes_it(admin_client):
+    from townhall.open311.models import ApiClient
+    from townhall.open311.services import api_client_for_key
+
+    refused = admin_client.post("/staff/integrations/open311/", {"name": ""})
+    assert refused.status_code == 400 and "Enter the client" in refused.content.decode()
+    page = admin_client.post("/staff/integrations/open311/", {"name": "StreetFix app"})
+    html = page.content.decode()
+    key = html.split("data-new-key>")[1].split("<")[0]
+    client = api_client_for_key(key)
+    assert client is not None and client.name == "StreetFix app"
+    assert page["Cache-Control"] == "no-store"
+    assert key not in admin_client.get("/staff/integrations/open311/").content.decode()
+    admin_client.get(f"/open311/v2/requests.json?api_key={key}")
+    log = admin_client.get(f"/staff/integrations/open311/{client.pk}/").content.decode()
+    assert "GET /open311/v2/requests.json" in log
+    admin_client.post(f"/staff/integrations/open311/{client.pk}/revoke/")
+    assert api_client_for_key(key) is None
+    assert ApiClient.objects.get(pk=client.pk).revoked_at is not None
