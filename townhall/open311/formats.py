@@ -115,12 +115,15 @@ def discovery_data(*, base_url: str, contact: str) -> dict:
 
 
 INACTIVE = "inactive"  # mySociety's keyword for a service that takes no new reports
+PRIVATE = "private"  # mySociety's keyword: reports to this service are never shown publicly
 
 
 def service_data(service: Service, has_attributes: bool) -> dict:
     keywords = [k.strip() for k in service.keywords.split(",") if k.strip()]
     if not service.is_published:
         keywords.append(INACTIVE)
+    if service.is_sensitive:
+        keywords.append(PRIVATE)
     return {
         "service_code": service.open311_code,
         "service_name": service.name,

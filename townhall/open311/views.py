@@ -28,21 +28,34 @@ def _fmt(fmt: str | None) -> str:
     return formats.XML if fmt == formats.XML else formats.JSON
 
 
-def _body_params(request: HttpRequest) -> MultiValueDict | None:
-    """The posted parameters: form-encoded as the spec says, or a JSON object. None when
-    the body cannot be read."""
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", ""}
+
+
+def _body_params(request: HttpRequest) -> MultiValueDict | str:
+    """The posted parameters: form-encoded as the spec says, or a JSON object. Otherwise
+    the reason the body cannot be read."""
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
-            return None
+            return "The body is not valid JSON: send form fields or a JSON object."
         if not isinstance(body, dict):
-            return None
+            return "The body is not valid: send form fields or a JSON object, not a list."
         params: MultiValueDict = MultiValueDict()
         for name, value in body.items():
             values = [v for v in (value if isinstance(value, list) else [value]) if v is not None]
             params.setlist(str(name), [v if isinstance(v, str) else json.dumps(v) for v in values])
         return params
+    if request.content_type not in FORM_TYPES:
+        return (
+            f"A body of type {(request.content_type or '')[:60]} is not accepted: send form fields "
+            "(application/x-www-form-urlencoded or multipart/form-data) or a JSON object."
+        )
+    if request.content_type != "multipart/form-data":
+        try:
+            request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return "The body is not valid UTF-8: encode the form fields as UTF-8."
     return request.POST
 
 
@@ -144,9 +157,8 @@ def _keyed(request: HttpRequest, fmt: str) -> tuple[QueryDict, ApiClient] | Http
     merged.update(request.GET)
     if request.method == "POST":
         params = _body_params(request)
-        if params is None:
-            error = (400, "The body is not valid: send form fields or a JSON object.")
-            return formats.errors_respond(fmt, 400, [error])
+        if isinstance(params, str):
+            return formats.errors_respond(fmt, 400, [(400, params)])
         for name in params:
             merged.setlist(name, params.getlist(name))
     client = services.api_client_for_key(merged.get("api_key"))

@@ -75,3 +75,15 @@ def test_keyed_requests_are_logged_with_their_client(client, world):
     )
     fms = ApiClient.objects.get().name
     assert rows == [(fms, "POST", 200), (None, "POST", 403), (fms, "GET", 200)]
+
+
+def test_a_sensitive_service_is_listed_private_and_its_reports_are_never_public(client, world):
+    from townhall.catalogue.models import Service
+
+    Service.objects.filter(open311_code="fly_tipping").update(is_sensitive=True)
+    services = {s["service_code"]: s for s in client.get(BASE + "services.json").json()}
+    assert "private" in services["fly_tipping"]["keywords"].split(",")
+    [created] = client.post(URL, good_report()).json()
+    assert client.get(BASE + "requests.json").json() == []
+    detail = client.get(BASE + f"requests/{created['service_request_id']}.json")
+    assert detail.status_code == 404

@@ -215,3 +215,28 @@ def test_posting_is_not_stopped_by_csrf(world):
 
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(URL, good_report()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        (b"<service_request><service_code>fly_tipping</service_code>", "text/xml", "form fields"),
+        (b"{not json", "application/json", "not valid"),
+        (b"[1, 2]", "application/json", "not valid"),
+        (b"api_key=demo&description=\xff\xfe\xfa", "application/x-www-form-urlencoded", "UTF-8"),
+    ],
+)
+def test_malformed_bodies_and_wrong_encodings_get_a_spec_shaped_400(
+    client, world, body, content_type, reason
+):
+    response = client.post(URL, data=body, content_type=content_type)
+    assert response.status_code == 400
+    [error] = response.json()
+    assert error["code"] == 400 and reason in error["description"]
+    assert not Case.objects.exists()
+
+
+def test_a_ten_megabyte_description_is_refused_without_storing_anything(client, world):
+    response = client.post(URL, good_report(description="x" * 10_000_000))
+    assert response.status_code in (400, 413)
+    assert not Case.objects.exists()
