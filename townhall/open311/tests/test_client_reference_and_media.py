@@ -87,3 +87,16 @@ def test_a_sensitive_service_is_listed_private_and_its_reports_are_never_public(
     assert client.get(BASE + "requests.json").json() == []
     detail = client.get(BASE + f"requests/{created['service_request_id']}.json")
     assert detail.status_code == 404
+
+
+def test_the_desk_case_page_shows_what_the_client_sent(client, world):
+    from townhall.accounts.models import User
+
+    client.post(URL, good_report(**{"attribute[fixmystreet_id]": "FMS-77"}))
+    case = Case.objects.get()
+    officer = User.objects.create_user("o@example.gov.uk", "Not-a-real-pass-1", role="officer")
+    officer.departments.add(case.department)
+    client.force_login(officer)
+    html = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    assert "Sent by FixMyStreet (Open311)" in html and "FMS-77" in html
+    assert "Six black bags by the bus stop" in html and "bags" in html
