@@ -158,7 +158,9 @@ async def submissions(base: str, clients: int, count: int) -> dict:
     return {"per_s": len(latencies) / elapsed, "p95_ms": p95(latencies), "n": len(latencies)}
 
 
-def hammer_wrk(base: str, path: str, clients: int, seconds: float, cookies=None) -> dict:
+def hammer_wrk(
+    base: str, path: str, clients: int, seconds: float, cookies=None, headers=()
+) -> dict:
     """The same measurement with wrk (a C load generator), so the client costs little CPU."""
     command = [
         "wrk",
@@ -170,6 +172,8 @@ def hammer_wrk(base: str, path: str, clients: int, seconds: float, cookies=None)
     ]
     if cookies:
         command += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
+    for header in headers:
+        command += ["-H", header]
     output = subprocess.run(
         [*command, base + path], capture_output=True, text=True, check=True
     ).stdout

@@ -254,6 +254,12 @@ SMS_BACKEND = env(
 )
 SMS_FILE_PATH = str(VAR_DIR / "sms")
 
+# Open311 rate limits a minute: posts per API key, requests per IP address.
+OPEN311_RATE_PER_KEY = env_int("OPEN311_RATE_PER_KEY", 120)
+OPEN311_RATE_PER_IP = env_int("OPEN311_RATE_PER_IP", 600)
+# Public Open311 reads are shared by every client for this long (0: not kept).
+OPEN311_CACHE_SECONDS = env_int("OPEN311_CACHE_SECONDS", 0 if TESTING else 30)
+
 # Outbox delivery (integrations): retries back off exponentially with jitter up to the cap.
 OUTBOX_BACKOFF_BASE_SECONDS = float(env("OUTBOX_BACKOFF_BASE_SECONDS", "2"))
 OUTBOX_BACKOFF_CAP_SECONDS = float(env("OUTBOX_BACKOFF_CAP_SECONDS", "3600"))

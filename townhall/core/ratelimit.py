@@ -13,10 +13,11 @@ def rate_wait(scope: str, ident: str, limit: int) -> int:
     now = int(time.time())
     window = now - now % WINDOW_SECONDS
     key = f"rate:{scope}:{ident}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 5)
-        count = 1
+        count = cache.incr(key)  # one round trip once the window's counter exists
+    except ValueError:  # the window's first hit
+        if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
+            count = 1
+        else:  # another process made it meanwhile
+            count = cache.incr(key)
     return window + WINDOW_SECONDS - now if count > limit else 0

@@ -100,3 +100,21 @@ def test_the_desk_case_page_shows_what_the_client_sent(client, world):
     html = client.get(f"/staff/cases/{case.reference}/").content.decode()
     assert "Sent by FixMyStreet (Open311)" in html and "FMS-77" in html
     assert "Six black bags by the bus stop" in html and "bags" in html
+
+
+def test_public_reads_are_shared_from_the_cache_for_a_short_while(client, world, settings):
+    settings.OPEN311_CACHE_SECONDS = 30
+    [created] = client.post(URL, good_report()).json()
+    first = client.get(BASE + f"requests.json?api_key={KEY}")
+    assert first["Cache-Control"] == "public, max-age=30"
+    Case.objects.update(status="closed", resolution="completed")
+    again = client.get(BASE + "requests.json")  # the key is no part of the answer
+    assert again.content == first.content and again.json()[0]["status"] == "open"
+    zipped = client.get(BASE + "requests.json", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert zipped["Content-Encoding"] == "gzip"
+    import gzip
+
+    assert gzip.decompress(zipped.content) == first.content
+    settings.OPEN311_CACHE_SECONDS = 0
+    assert client.get(BASE + "requests.json").json()[0]["status"] == "closed"
+    assert created["service_request_id"]

@@ -1,0 +1,222 @@
+"""Open311 load benchmark (run by hand on PostgreSQL; results go in the issue's notes).
+
+Loads the demo council, adds CASES visible Open311 requests, starts gunicorn, then drives
+GET services, GET requests (the default 90-day window, 1,000 newest) and POST requests with
+32 concurrent clients. GETs are given as ratios to a trivial no-database view (/healthz) in the
+same run, so machine speed cancels out.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/townhall_bench_o311 \\
+        .venv/bin/python bench/open311_load.py --cases 100000
+
+Targets (issue 5): GETs >= 0.3 of the trivial view, POST >= 100/s, p95 < 100 ms.
+"""
+
+import argparse
+import http.client
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.portal_load import hammer_wrk, p95  # noqa: E402
+
+KEY = "demo-open311-key"
+
+SEED = """
+import random
+from datetime import timedelta
+from django.utils import timezone
+from townhall.cases.models import Case
+from townhall.catalogue.models import Service
+services = list(Service.objects.exclude(open311_code="").filter(is_sensitive=False))
+wanted = {cases}
+have = Case.objects.filter(reference__startswith="O3-").count()
+now = timezone.now()
+rng = random.Random(5)
+batch = []
+for n in range(have, wanted):
+    service = services[n % len(services)]
+    batch.append(Case(
+        reference=f"O3-2026-{{n:07d}}", service=service, department_id=service.department_id,
+        summary="Seeded report", channel="open311", channel_client="Bench",
+        status=rng.choice(["open", "in_progress", "closed"]), lat=51.14, lon=0.87,
+        location_text="Bank Street", due_at=now + timedelta(days=5),
+    ))
+    if len(batch) == 5000:
+        Case.objects.bulk_create(batch)
+        batch = []
+Case.objects.bulk_create(batch)
+# Spread them over the last 120 days, so the 90-day default window has work to do.
+from django.db import connection
+with connection.cursor() as c:
+    c.execute("UPDATE cases_case SET created_at = now() - (id % 172800) * interval '1 minute', "
+              "updated_at = now() WHERE reference LIKE 'O3-%%'")
+c = connection.cursor()
+c.execute("ANALYZE")
+print(Case.objects.count())
+"""
+
+
+def attribute_answers(base: str, code: str) -> dict[str, str]:
+    """A valid answer for every required attribute, read from the service definition."""
+    definition = httpx.get(f"{base}/open311/v2/services/{code}.json").json()
+    answers = {}
+    for attribute in definition["attributes"]:
+        if not attribute["required"]:
+            continue
+        if attribute["values"]:
+            value = attribute["values"][0]["key"]
+        elif attribute["datatype"] == "number":
+            value = "1"
+        elif attribute["datatype"] == "datetime":
+            value = "2026-01-05"
+        else:
+            value = "Bench answer"
+        answers[f"attribute[{attribute['code']}]"] = value
+    return answers
+
+
+def post_requests(base: str, clients: int, count: int) -> dict:
+    """POST requests by `clients` threads with the standard library's HTTP client (light)."""
+    host, port = base.removeprefix("http://").split(":")
+    latencies: list[float] = []
+    failures = []
+    lock = threading.Lock()
+    remaining = [count]
+    attributes = attribute_answers(base, "graffiti")
+
+    def worker(index: int) -> None:
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        while True:
+            with lock:
+                if remaining[0] <= 0:
+                    break
+                remaining[0] -= 1
+                n = remaining[0]
+            body = urllib.parse.urlencode(
+                {
+                    "api_key": KEY,
+                    "service_code": "graffiti",
+                    "lat": "51.1465",
+                    "long": "0.875",
+                    "description": f"Tag on the bus shelter, bench report {index}-{n}",
+                    "email": "bench@example.com",
+                    **attributes,
+                }
+            )
+            start = time.perf_counter()
+            connection.request(
+                "POST",
+                "/open311/v2/requests.json",
+                body=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            response = connection.getresponse()
+            data = response.read()
+            elapsed = time.perf_counter() - start
+            with lock:
+                if response.status == 200:
+                    latencies.append(elapsed)
+                else:
+                    failures.append((response.status, data[:200]))
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "per_s": len(latencies) / elapsed,
+        "p95_ms": p95(latencies) if latencies else 0,
+        "n": len(latencies),
+        "failures": failures[:3],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--workers", type=int, default=5)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and loaded).")
+    if not shutil.which("wrk"):
+        sys.exit("Install wrk (apt-get install wrk): the load generator must cost little CPU.")
+    env = {
+        **os.environ,
+        "TOWNHALL_DEMO": "1",
+        "DEBUG": "0",
+        "LOG_LEVEL": "ERROR",
+        "OPEN311_RATE_PER_KEY": "100000000",
+        "OPEN311_RATE_PER_IP": "100000000",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/5"),
+    }
+    python = str(ROOT / ".venv" / "bin" / "python")
+    for command in (["migrate", "-v0"], ["load_demo"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+    seeded = subprocess.run(
+        [python, "manage.py", "shell", "-c", SEED.format(cases=args.cases)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    print(f"cases in the database: {int(seeded):,}")
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind",
+         f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        results = {}
+        for name, path in [
+            ("trivial /healthz", "/healthz"),
+            ("GET services", "/open311/v2/services.json"),
+            ("GET requests", "/open311/v2/requests.json"),
+            ("GET requests (open, one service)", "/open311/v2/requests.json?status=open&service_code=graffiti"),
+            ("GET one request", "/open311/v2/requests/O3-2026-0000042.json"),
+        ]:  # fmt: skip
+            # As real clients do (FixMyStreet's HTTP client among them): accept gzip.
+            gz = () if path == "/healthz" else ("Accept-Encoding: gzip",)
+            hammer_wrk(base, path, args.clients, 2, headers=gz)  # warm up
+            results[name] = hammer_wrk(base, path, args.clients, args.seconds, headers=gz)
+        trivial = results["trivial /healthz"]["rps"]
+        print(f"{'route':<36}{'req/s':>9}{'ratio':>8}{'p95 ms':>9}{'errors':>8}")
+        for name, r in results.items():
+            print(
+                f"{name:<36}{r['rps']:>9.0f}{r['rps'] / trivial:>8.2f}{r['p95_ms']:>9.1f}"
+                f"{r['errors']:>8}"
+            )
+        posts = post_requests(base, args.clients, args.posts)
+        print(
+            f"POST requests: {posts['per_s']:.0f}/s over {posts['n']} (p95 {posts['p95_ms']:.0f} "
+            f"ms), failures {posts['failures']}"
+        )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
