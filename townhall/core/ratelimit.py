@@ -16,8 +16,6 @@ def rate_wait(scope: str, ident: str, limit: int) -> int:
     try:
         count = cache.incr(key)  # one round trip once the window's counter exists
     except ValueError:  # the window's first hit
-        if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
-            count = 1
-        else:  # another process made it meanwhile
-            count = cache.incr(key)
+        # (another process may have made it meanwhile)
+        count = 1 if cache.add(key, 1, timeout=WINDOW_SECONDS + 5) else cache.incr(key)
     return window + WINDOW_SECONDS - now if count > limit else 0

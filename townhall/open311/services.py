@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
@@ -363,6 +363,16 @@ def service_request_check(
     )
 
 
+def _same_report_lock(client: ApiClient, what: str) -> None:
+    """Hold, until the transaction ends, a lock on this client's report `what`."""
+    if connection.vendor == "postgresql":
+        digest = int.from_bytes(hashlib.sha256(what.encode()).digest()[:4], "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [client.pk, digest])
+    else:  # SQLite writes one at a time anyway; the row lock keeps other databases safe
+        ApiClient.objects.select_for_update().filter(pk=client.pk).first()
+
+
 def service_request_create(
     *, client: ApiClient, data: MultiValueDict, files: MultiValueDict | None = None
 ) -> tuple[Case, bool]:
@@ -377,8 +387,12 @@ def service_request_create(
         raise RequestRejected(400, errors)
     fingerprint = checked.fingerprint()
     with transaction.atomic():
-        # Lock the client row so two identical posts at once cannot both create a case.
-        ApiClient.objects.select_for_update().filter(pk=client.pk).first()
+        # Two identical posts at once (same client reference, or same fields) wait for each
+        # other; different reports from the same client go ahead side by side.
+        # Both keys a match can come by, always in this order (no deadlock).
+        _same_report_lock(client, fingerprint)
+        if checked.client_reference:
+            _same_report_lock(client, "ref:" + checked.client_reference)
         if checked.client_reference:  # the client's own id: the same report, however late
             same = (
                 Open311Submission.objects.select_related("case")
