@@ -7,6 +7,7 @@ app_name = "open311"
 SUFFIX = r"(?:\.(?P<fmt>json|xml))?$"
 
 urlpatterns = [
+    re_path(r"^openapi\.json$", views.openapi, name="openapi"),
     re_path(r"^discovery" + SUFFIX, views.discovery, name="discovery"),
     re_path(r"^services" + SUFFIX, views.service_list, name="services"),
     re_path(r"^services/(?P<code>[^/]+?)" + SUFFIX, views.service_definition, name="service"),

@@ -165,6 +165,9 @@ def _methods(*allowed: str) -> Callable[[View], View]:
             _request_log(request, response)
             return response
 
+        # Open311 clients authenticate with keys, never cookies: CSRF does not apply, and an
+        # unknown method must reach the view to get its spec-shaped 405.
+        guarded.csrf_exempt = True  # type: ignore[attr-defined]
         return guarded
 
     return decorate
@@ -332,3 +335,12 @@ def media(request: HttpRequest, reference: str, photo_id: str) -> HttpResponse:
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def openapi(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI description of these routes."""
+    from django.http import JsonResponse
+
+    from townhall.open311.openapi import openapi_document
+
+    return JsonResponse(openapi_document(reverse("open311:discovery").removesuffix("/discovery")))
