@@ -10,7 +10,7 @@ import math
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -481,7 +481,11 @@ def _w3c_parse(data: MultiValueDict, name: str, errors: Errors) -> datetime | No
         moment = datetime(day.year, day.month, day.day)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=LONDON)
-    return moment
+    if not 1900 <= moment.year <= 9000:
+        errors.append((400, f"{name} must be a date between the years 1900 and 9000."))
+        return None
+    # In UTC: the database takes no offset beyond ±15:59, W3C dates may carry any.
+    return moment.astimezone(UTC)
 
 
 def _date_window(data: MultiValueDict, errors: Errors) -> tuple[datetime, datetime]:

@@ -201,3 +201,16 @@ def test_listing_requests_costs_the_same_queries_however_many(
         _case(service)
     with django_assert_max_num_queries(2):
         assert len(client.get(URL).json()) == 10
+
+
+@pytest.mark.parametrize("end_date", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"])
+def test_dates_beyond_any_report_are_refused_not_a_server_error(client, end_date):
+    response = client.get(BASE + "requests.json", {"end_date": end_date})
+    assert response.status_code == 400
+    assert "between the years 1900 and 9000" in response.json()[0]["description"]
+
+
+@pytest.mark.parametrize("end_date", ["2026-02-26T01:07:51+20:30", "3284-02-26T01:07:51+20:30"])
+def test_an_offset_beyond_the_databases_range_is_read_in_utc(client, end_date):
+    response = client.get(BASE + "requests.json", {"end_date": end_date})
+    assert response.status_code == 200

@@ -39,6 +39,7 @@ def world(db):
 @settings(
     max_examples=25,
     deadline=None,
+    derandomize=True,  # the same examples on every CI run; explore more by hand
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_open311_never_answers_with_a_server_error(case, world):
