@@ -3,19 +3,20 @@ client's request log."""
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest
 from townhall.desk.integrations_views import administrator_required
 from townhall.desk.views import _pagination as pagination_links
 from townhall.open311.models import ApiClient, Open311RequestLog
-from townhall.open311.services import api_client_create, api_client_revoke
+from townhall.open311.services import api_client_create, api_client_push_set, api_client_revoke
 
 NAME_MAX = 100
 
@@ -65,14 +66,30 @@ def client_revoke(request: StaffRequest, client_id: int) -> HttpResponse:
 
 
 @administrator_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def client_log(request: StaffRequest, client_id: int) -> HttpResponse:
+    """A client's request log, and where its status updates are pushed."""
     client = get_object_or_404(ApiClient, pk=client_id)
+    push_error, push_secret = "", ""
+    if request.method == "POST":
+        try:
+            push_secret = api_client_push_set(client=client, url=request.POST.get("push_url", ""))
+        except ValidationError:
+            push_error = "Enter the full address to push to, starting https://"
+        else:
+            audit_record(
+                action="open311_push_set", object_type="open311_client", object_id=client.pk,
+                actor=request.user, detail={"url": client.push_url},
+            )  # fmt: skip
     page = Paginator(Open311RequestLog.objects.filter(client=client), 50).get_page(
         request.GET.get("page")
     )
-    return render(
+    response = render(
         request,
         "desk/integrations/open311_log.html",
-        {"client": client, "page": page, "pagination": pagination_links(page, {})},
-    )
+        {"client": client, "page": page, "pagination": pagination_links(page, {}),
+         "push_error": push_error, "push_secret": push_secret},
+        status=400 if push_error else 200,
+    )  # fmt: skip
+    response["Cache-Control"] = "no-store"
+    return response

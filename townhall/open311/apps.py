@@ -11,3 +11,8 @@ class Open311Config(AppConfig):
         from townhall.open311.demo import demo_open311_client_load
 
         demo_loader_register(demo_open311_client_load)
+
+        from townhall.cases.hooks import CASE_STATUS_CHANGED, case_hook_register
+        from townhall.open311.services import open311_update_push
+
+        case_hook_register(CASE_STATUS_CHANGED, open311_update_push)

@@ -14,6 +14,8 @@ class ApiClient(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Where the client wants status updates pushed (signed, through the outbox); blank: it polls.
+    push_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import connection, transaction
@@ -578,3 +579,55 @@ def request_update_create(*, client: ApiClient, data: MultiValueDict) -> CaseEve
         )
     except (ValidationError, PermissionDenied) as refused:
         raise RequestRejected(400, [(400, str(refused.args[0]))]) from refused
+
+
+def push_partner_name(client_id: int) -> str:
+    return f"open311-client-{client_id}"
+
+
+def api_client_push_set(*, client: ApiClient, url: str) -> str:
+    """Push this client's status updates to `url` (blank: stop). Returns the new signing
+    secret to give the client (shown once), or "" when pushing stops."""
+    from townhall.integrations.models import PartnerEndpoint
+
+    url = url.strip()
+    if url:
+        URLValidator(schemes=["https"] if not settings.DEBUG and not settings.DEMO
+                     else ["http", "https"])(url)  # fmt: skip
+    with transaction.atomic():
+        client.push_url = url
+        client.save(update_fields=["push_url"])
+        name = push_partner_name(client.pk)
+        if not url:
+            PartnerEndpoint.objects.filter(name=name).update(enabled=False)
+            return ""
+        secret = secrets.token_urlsafe(32)
+        PartnerEndpoint.objects.update_or_create(
+            name=name,
+            defaults={"title": f"{client.name} (Open311)", "url": url, "secret": secret,
+                      "enabled": True, "max_in_flight": 4},
+        )  # fmt: skip
+    return secret
+
+
+def open311_update_push(*, case: Case, **kwargs: Any) -> None:
+    """Case hook: a status change of a report a pushing client sent goes to its outbox, in
+    the change's own transaction, as the same update GET servicerequestupdates would give."""
+    from townhall.integrations.outbox.services import outbox_enqueue
+    from townhall.open311.formats import update_data
+
+    if case.channel != Channel.OPEN311:
+        return
+    submission = Open311Submission.objects.select_related("client").filter(case_id=case.pk).first()
+    if submission is None or not submission.client.push_url or not submission.client.is_active:
+        return
+    event = case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED).order_by("-at", "-id").first()
+    if event is None:
+        return
+    outbox_enqueue(
+        partner=push_partner_name(submission.client_id),
+        operation="service_request_update",
+        payload=update_data(event),
+        idempotency_key=f"open311-push-{event.pk}",
+        correlation=case.reference,
+    )

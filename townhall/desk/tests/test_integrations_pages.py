@@ -131,6 +131,10 @@ def test_integration_pages_pass_axe_on_desktop_and_phone(live_server, browser):
         desk.check(f"open311 key issued {viewport}")
         page.get_by_role("link", name=f"Client {viewport['width']} request log").click()
         desk.check(f"open311 log {viewport}")
+        page.get_by_label("Push status updates to").fill("not a url")
+        page.get_by_role("button", name="Save").click()
+        desk.check(f"open311 push error {viewport}")
+        assert page.locator(".govuk-error-summary").is_visible()
 
 
 @pytest.mark.django_db

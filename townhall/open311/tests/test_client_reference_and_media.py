@@ -118,3 +118,26 @@ def test_public_reads_are_shared_from_the_cache_for_a_short_while(client, world,
     settings.OPEN311_CACHE_SECONDS = 0
     assert client.get(BASE + "requests.json").json()[0]["status"] == "closed"
     assert created["service_request_id"]
+
+
+def test_status_changes_are_pushed_signed_through_the_outbox(client, world, settings):
+    from townhall.cases.services import case_change_status
+    from townhall.integrations.models import OutboxMessage, PartnerEndpoint
+    from townhall.open311.services import api_client_push_set
+
+    fms = ApiClient.objects.get()
+    settings.DEMO = False
+    with pytest.raises(Exception, match="valid URL"):
+        api_client_push_set(client=fms, url="http://not-secure.example.com/hook")
+    secret = api_client_push_set(client=fms, url="https://fms.example.com/open311/push")
+    assert PartnerEndpoint.objects.get(name=f"open311-client-{fms.pk}").secret == secret
+    client.post(URL, good_report())
+    case = Case.objects.get()
+    case_change_status(case=case, actor=None, status="closed", resolution="completed",
+                       public_note="Cleared this morning.")  # fmt: skip
+    message = OutboxMessage.objects.get(partner=f"open311-client-{fms.pk}")
+    assert message.payload["service_request_id"] == case.reference
+    assert message.payload["status"] == "FIXED"
+    assert message.payload["description"] == "Cleared this morning."
+    api_client_push_set(client=fms, url="")
+    assert not PartnerEndpoint.objects.get(name=f"open311-client-{fms.pk}").enabled
