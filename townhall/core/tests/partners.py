@@ -50,15 +50,13 @@ class FakeContractor:
         self.control(mode="ok", delay=0)
 
 
-def fake_contractor_start(
-    port: int, townhall: str = "http://127.0.0.1:1", *extra: str
-) -> subprocess.Popen[bytes]:
+def script_start(script: str, port: int, *extra: str) -> subprocess.Popen[bytes]:
+    """Start one of our local partner servers (scripts/<script>) and wait until it answers."""
     process = subprocess.Popen(  # noqa: S603 (our own script)
-        [sys.executable, str(ROOT / "scripts" / "fake_contractor.py"), "--port", str(port),
-         "--townhall", townhall, *extra],
+        [sys.executable, str(ROOT / "scripts" / script), "--port", str(port), *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         try:
@@ -67,7 +65,13 @@ def fake_contractor_start(
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("the fake contractor did not start")
+    raise RuntimeError(f"{script} did not start")
+
+
+def fake_contractor_start(
+    port: int, townhall: str = "http://127.0.0.1:1", *extra: str
+) -> subprocess.Popen[bytes]:
+    return script_start("fake_contractor.py", port, "--townhall", townhall, *extra)
 
 
 @pytest.fixture(scope="session")
@@ -130,18 +134,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 @pytest.fixture(scope="session")
 def _pay_sandbox_process() -> Iterator[PaySandbox]:
     port = free_port()
-    process = subprocess.Popen(  # noqa: S603 (our own script)
-        [sys.executable, str(ROOT / "scripts" / "pay_sandbox.py"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):  # noqa: S310
-                break
-        except OSError:
-            time.sleep(0.1)
+    process = script_start("pay_sandbox.py", port)
     yield PaySandbox(f"http://127.0.0.1:{port}")
     process.terminate()
     process.wait(timeout=10)
