@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     # Bottom floor first: core, accounts, places; then integrations; domain; doors.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "townhall.core",
     "townhall.accounts",
     "townhall.places",
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "townhall.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,6 +164,12 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
+# Staff sign in with a password and a code from an authenticator app (TOTP). Required in
+# production; in the demo a member of staff may set it up, and is then asked for it.
+STAFF_2FA_REQUIRED = env_bool("TOWNHALL_STAFF_2FA_REQUIRED", HTTPS and not DEMO)
+OTP_TOTP_ISSUER = COUNCIL_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next try
+
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
 SESSION_WARNING_BEFORE = 5 * 60

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from townhall.accounts import views
+from townhall.accounts import two_factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
+    path("two-factor/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("sign-in/email-link/", views.magic_link_request, name="magic_link_request"),
     path("sign-in/email-link/sent/", views.magic_link_sent, name="magic_link_sent"),
     path("sign-in/link/<str:token>/", views.magic_link_sign_in, name="magic_link_sign_in"),

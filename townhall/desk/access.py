@@ -2,14 +2,16 @@
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from townhall.accounts.models import User
+from townhall.accounts.two_factor import staff_second_factor_needed
 
 
 class StaffRequest(HttpRequest):
@@ -30,6 +32,11 @@ def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
             return redirect_to_login(request.get_full_path(), reverse("accounts:sign_in"))
         if not (user.is_council_staff or user.is_superuser):
             return render(request, "desk/forbidden.html", status=403)
+        # Password alone is not enough for staff who have (or must have) an authenticator app.
+        step = staff_second_factor_needed(request)
+        if step:
+            name = "accounts:two_factor_verify" if step == "verify" else "accounts:two_factor_setup"
+            return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -1,0 +1,93 @@
+"""Setting up and entering the second factor (staff)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from townhall.accounts.two_factor import (
+    CodeRefused,
+    staff_second_factor_needed,
+    totp_code_check,
+    totp_device_confirmed,
+    totp_device_unconfirmed,
+    totp_qr_svg,
+    totp_secret_text,
+)
+from townhall.core.audit import audit_record
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("desk:home")
+
+
+def _signed_in_staff(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:sign_in')}?next={request.get_full_path()}")
+    if not (request.user.is_council_staff or request.user.is_superuser):  # type: ignore[union-attr]
+        return redirect("portal:home")
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Scan the QR code (or type the secret), then enter a code to prove it works."""
+    refused = _signed_in_staff(request)
+    if refused is not None:
+        return refused
+    if totp_device_confirmed(request.user) is not None:  # type: ignore[arg-type]
+        return redirect(f"{reverse('accounts:two_factor_verify')}?next={_next(request)}")
+    device = totp_device_unconfirmed(request.user)  # type: ignore[arg-type]
+    error = ""
+    if request.method == "POST":
+        try:
+            totp_code_check(request, device, request.POST.get("code", ""))
+        except CodeRefused as wrong:
+            error = str(wrong)
+        else:
+            audit_record(action="two_factor_setup", object_type="user",
+                         object_id=request.user.pk, actor=request.user, request=request)  # fmt: skip
+            return redirect(_next(request))
+    response = render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"qr_svg": totp_qr_svg(device), "secret": totp_secret_text(device), "error": error,
+         "next": _next(request)},
+        status=400 if error else 200,
+    )  # fmt: skip
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    refused = _signed_in_staff(request)
+    if refused is not None:
+        return refused
+    needed = staff_second_factor_needed(request)
+    if needed == "setup":
+        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_next(request)}")
+    if not needed:
+        return redirect(_next(request))
+    device = totp_device_confirmed(request.user)  # type: ignore[arg-type]
+    assert device is not None  # "verify" means there is one
+    error = ""
+    if request.method == "POST":
+        try:
+            totp_code_check(request, device, request.POST.get("code", ""))
+        except CodeRefused as wrong:
+            error = str(wrong)
+            audit_record(action="two_factor_refused", object_type="user",
+                         object_id=request.user.pk, actor=request.user, request=request)  # fmt: skip
+        else:
+            return redirect(_next(request))
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"error": error, "next": _next(request)},
+        status=400 if error else 200,
+    )
