@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from townhall.accounts.models import User
@@ -319,3 +320,113 @@ def case_route(
             data=changes,
         )
     return locked
+
+
+def assignees_for(case: Case) -> QuerySet[User]:
+    """Staff who may be given this case: active officers, team leads and managers of its
+    department."""
+    return User.objects.filter(
+        is_active=True,
+        departments=case.department_id,
+        role__in=[User.Role.OFFICER, User.Role.TEAM_LEAD, User.Role.MANAGER],
+    ).order_by("full_name", "email")
+
+
+def case_assign(
+    *, case: Case, actor: User | None, assignee: User | None,
+    expected_lock_version: int | None = None,
+) -> Case:  # fmt: skip
+    """Give the case to one person (None: nobody). Refused: someone outside its department."""
+    with transaction.atomic():
+        locked = _lock(case, expected_lock_version)
+        if assignee is not None and not assignees_for(locked).filter(pk=assignee.pk).exists():
+            raise ValidationError(
+                f"{assignee.full_name or assignee.email} cannot take cases of "
+                f"{locked.department.name}: choose someone from that department."
+            )
+        if (assignee.pk if assignee else None) == locked.assigned_to_id:
+            return locked
+        locked.assigned_to = assignee
+        _bump(locked, ["assigned_to"])
+        who = (assignee.full_name or assignee.email) if assignee else "nobody"
+        _event_add(
+            case=locked, kind=CaseEvent.Kind.ASSIGNED, actor=actor, text=f"Assigned to {who}.",
+            data={"assigned_to": assignee.pk if assignee else None},
+        )  # fmt: skip
+    return locked
+
+
+def case_reopen(
+    *, case: Case, actor: User | None, reason: str, expected_lock_version: int | None = None
+) -> Case:
+    """Open a closed case again, saying why (the resident is told)."""
+    reason = _check_note(reason)
+    if not reason:
+        raise ValidationError("Say why the case is reopened: the resident will see it.")
+    if case.status != Case.Status.CLOSED:
+        raise ValidationError("Only a closed case can be reopened.")
+    return case_change_status(
+        case=case, actor=actor, status=Case.Status.IN_PROGRESS, public_note=reason,
+        expected_lock_version=expected_lock_version,
+    )  # fmt: skip
+
+
+def case_merge_duplicate(
+    *, duplicate: Case, original: Case, actor: User | None,
+    expected_lock_version: int | None = None,
+) -> Case:  # fmt: skip
+    """Close `duplicate` as a duplicate of `original` (the same fly-tip reported twice): the
+    resident is told the reference to follow, and both timelines link to each other."""
+    if duplicate.pk == original.pk:
+        raise ValidationError("A case cannot be a duplicate of itself.")
+    if duplicate.status == Case.Status.CLOSED:
+        raise ValidationError(f"{duplicate.reference} is already closed.")
+    if original.status == Case.Status.CLOSED:
+        raise ValidationError(f"{original.reference} is closed: reopen it first, or pick another.")
+    with transaction.atomic():
+        case_change_status(
+            case=duplicate, actor=actor, status=Case.Status.CLOSED,
+            resolution=Case.Resolution.DUPLICATE,
+            public_note=f"This was already reported as {original.reference}. We will deal with "
+            "it there, and you will hear when it is done.",
+            expected_lock_version=expected_lock_version,
+        )  # fmt: skip
+        locked = _lock(original, None)
+        _event_add(
+            case=locked, kind=CaseEvent.Kind.INTERNAL_NOTE, actor=actor,
+            text=f"{duplicate.reference} was merged into this case as a duplicate.",
+            data={"duplicate": duplicate.reference},
+        )  # fmt: skip
+        _event_add(
+            case=duplicate, kind=CaseEvent.Kind.INTERNAL_NOTE, actor=actor,
+            text=f"Merged into {original.reference} as a duplicate.",
+            data={"duplicate_of": original.reference},
+        )  # fmt: skip
+    duplicate.refresh_from_db()
+    return duplicate
+
+
+def case_attach_files(
+    *, case: Case, actor: User, files: list[CheckedFile], is_public: bool, note: str = ""
+) -> CaseEvent:
+    """Staff add files (checked by content) to a case; public ones the resident can see."""
+    if not files:
+        raise ValidationError("Choose a file to attach.")
+    note = _check_note(note)
+    with transaction.atomic():
+        locked = _lock(case, None)
+        for checked in files:
+            attachment = CaseAttachment(
+                case=locked, original_name=checked.original_name,
+                content_type=checked.content_type, extension=checked.extension,
+                size=checked.size, is_public=is_public, uploaded_by=actor,
+            )  # fmt: skip
+            attachment.file.save(checked.storage_name, checked.content, save=False)
+            attachment.save()
+        _bump(locked, [])
+        names = ", ".join(f.original_name for f in files)
+        return _event_add(
+            case=locked, kind=CaseEvent.Kind.ATTACHMENT_ADDED, actor=actor,
+            text=note or f"Added {names}.", is_public=is_public,
+            data={"files": [f.original_name for f in files]},
+        )  # fmt: skip

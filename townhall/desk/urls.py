@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from townhall.desk import (
+    case_actions_views,
     integrations_views,
     open311_views,
     payments_views,
@@ -64,6 +65,10 @@ urlpatterns = [
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/status/", views.case_status_change, name="case_status"),
     path("cases/<str:reference>/notes/", views.case_note_add, name="case_note"),
+    path("cases/<str:reference>/assign/", case_actions_views.assign, name="case_assign"),
+    path("cases/<str:reference>/reopen/", case_actions_views.reopen, name="case_reopen"),
+    path("cases/<str:reference>/merge/", case_actions_views.merge, name="case_merge"),
+    path("cases/<str:reference>/attach/", case_actions_views.attach, name="case_attach"),
     path(
         "cases/<str:reference>/work/<int:item_id>/",
         process_views.work_item_done,

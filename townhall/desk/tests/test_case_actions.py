@@ -1,0 +1,96 @@
+"""Assign, reopen, merge a duplicate, attach files: each through its service, each refused
+with a clear message when it cannot be done."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from townhall.accounts.models import User
+from townhall.cases.models import Case, CaseAttachment
+from townhall.desk.tests.factories import case_make, user_make
+from townhall.portal.tests.fixtures import photo_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _follow(client, url, data):
+    return client.post(url, data, follow=True).content.decode()
+
+
+def test_an_officer_assigns_within_the_department_only(officer_client, officer, waste, housing):
+    case = case_make(service=waste)
+    colleague = user_make(role=User.Role.OFFICER, departments=[waste.department],
+                          full_name="Colin Colleague")  # fmt: skip
+    outsider = user_make(role=User.Role.OFFICER, departments=[housing.department])
+    url = f"/staff/cases/{case.reference}/assign/"
+    page = officer_client.get(f"/staff/cases/{case.reference}/").content.decode()
+    assert "Colin Colleague" in page and outsider.full_name not in page
+    html = _follow(
+        officer_client, url, {"assignee": outsider.pk, "lock_version": case.lock_version}
+    )
+    assert "choose someone from that department" in html
+    case.refresh_from_db()
+    assert case.assigned_to is None
+    html = _follow(
+        officer_client, url, {"assignee": colleague.pk, "lock_version": case.lock_version}
+    )
+    case.refresh_from_db()
+    assert case.assigned_to == colleague and "assigned to Colin Colleague" in html
+    stale = _follow(officer_client, url, {"assignee": "", "lock_version": 0})
+    assert "changed by someone else" in stale
+    case.refresh_from_db()
+    assert case.assigned_to == colleague
+
+
+def test_a_closed_case_is_reopened_with_a_reason_the_resident_sees(officer_client, waste):
+    case = case_make(service=waste)
+    url = f"/staff/cases/{case.reference}/reopen/"
+    assert "Only a closed case" in _follow(officer_client, url, {"reason": "x", "lock_version": 0})
+    from townhall.cases.services import case_change_status
+
+    case = case_change_status(case=case, actor=None, status="closed", resolution="completed")
+    html = _follow(officer_client, url, {"reason": "", "lock_version": case.lock_version})
+    assert "Say why" in html
+    _follow(officer_client, url, {"reason": "The tip is back.", "lock_version": case.lock_version})
+    case.refresh_from_db()
+    assert case.status == "in_progress" and case.closed_at is None
+    assert case.events.filter(is_public=True, text="The tip is back.").exists()
+
+
+def test_a_duplicate_is_merged_into_the_original_and_both_say_so(officer_client, waste, housing):
+    original = case_make(service=waste)
+    duplicate = case_make(service=waste)
+    theirs = case_make(service=housing)
+    url = f"/staff/cases/{duplicate.reference}/merge/"
+    lock = {"lock_version": duplicate.lock_version}
+    assert "that you can see" in _follow(
+        officer_client, url, {"original": theirs.reference, **lock}
+    )
+    assert "of itself" in _follow(officer_client, url, {"original": duplicate.reference, **lock})
+    _follow(officer_client, url, {"original": original.reference.lower(), **lock})
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.resolution) == ("closed", Case.Resolution.DUPLICATE)
+    assert duplicate.events.filter(is_public=True, text__contains=original.reference).exists()
+    assert original.events.filter(text__contains=duplicate.reference).exists()
+
+
+def test_files_are_checked_by_content_and_kept_internal_unless_chosen(officer_client, waste):
+    case = case_make(service=waste)
+    url = f"/staff/cases/{case.reference}/attach/"
+    bad = SimpleUploadedFile("notes.pdf", b"MZ not a pdf at all")
+    assert "not a photo" in _follow(officer_client, url, {"files": [bad]})
+    assert "Choose a file" in _follow(officer_client, url, {})
+    photo = SimpleUploadedFile("after.jpg", photo_bytes(), content_type="image/jpeg")
+    _follow(officer_client, url, {"files": [photo], "visibility": "internal"})
+    public = SimpleUploadedFile("for-you.jpg", photo_bytes(), content_type="image/jpeg")
+    _follow(officer_client, url, {"files": [public], "visibility": "public", "note": "Before."})
+    stored = dict(
+        CaseAttachment.objects.filter(case=case).values_list("original_name", "is_public")
+    )
+    assert stored == {"after.jpg": False, "for-you.jpg": True}
+
+
+def test_another_departments_case_cannot_be_acted_on(officer_client, housing):
+    theirs = case_make(service=housing)
+    for action in ("assign", "reopen", "merge", "attach"):
+        response = officer_client.post(f"/staff/cases/{theirs.reference}/{action}/", {})
+        assert response.status_code == 404
