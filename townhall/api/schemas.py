@@ -125,3 +125,17 @@ class WorkItemOut(Schema):
 
 class WorkItemDone(Schema):
     outcome: str = Field(default="", max_length=60)
+
+
+class AssignIn(Schema):
+    """Who takes the case: a member of staff of its department, or null for nobody."""
+
+    assignee_id: int | None = Field(default=None, ge=1)
+    lock_version: int | None = Field(default=None, ge=0)
+
+
+class MergeIn(Schema):
+    """Close this case as a duplicate of `original` (a reference you may see)."""
+
+    original: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
+    lock_version: int | None = Field(default=None, ge=0)

@@ -14,12 +14,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from townhall.accounts.models import User
 from townhall.api.auth import StaffToken
 from townhall.api.schemas import (
+    AssignIn,
     CaseDetail,
     CasePage,
     CaseSummary,
     Error,
     Event,
     InvalidRequest,
+    MergeIn,
     NoteIn,
     StatusIn,
     StatusName,
@@ -28,7 +30,12 @@ from townhall.api.schemas import (
 )
 from townhall.cases.models import Case, CaseEvent
 from townhall.cases.permissions import case_for_staff, cases_visible_to
-from townhall.cases.services import case_add_note, case_change_status
+from townhall.cases.services import (
+    case_add_note,
+    case_assign,
+    case_change_status,
+    case_merge_duplicate,
+)
 from townhall.core.audit import audit_record
 from townhall.workflow.models import WorkItem
 from townhall.workflow.services import work_item_complete
@@ -224,6 +231,44 @@ def status_change(request: HttpRequest, reference: str, change: Body[StatusIn]):
     except ValidationError as error:
         raise _refused(error) from error
     return case_detail(request, changed.reference)
+
+
+@api.post(
+    "/cases/{reference}/assign",
+    response={200: CaseDetail, 400: Error, 404: Error, 409: Error, **REFUSALS},
+    summary="Assign the case",
+)
+def assign(request: HttpRequest, reference: str, body: Body[AssignIn]):
+    """Give the case to a member of its department's staff (null: nobody)."""
+    case = _case(request, reference)
+    assignee = (
+        User.objects.filter(pk=body.assignee_id).first() if body.assignee_id is not None else None
+    )
+    if body.assignee_id is not None and assignee is None:
+        raise HttpError(409, "There is no member of staff with that id.")
+    try:
+        case_assign(case=case, actor=_user(request), assignee=assignee,
+                    expected_lock_version=body.lock_version)  # fmt: skip
+    except ValidationError as error:
+        raise _refused(error) from error
+    return case_detail(request, case.reference)
+
+
+@api.post(
+    "/cases/{reference}/merge",
+    response={200: CaseDetail, 400: Error, 404: Error, 409: Error, **REFUSALS},
+    summary="Close as a duplicate of another case",
+)
+def merge(request: HttpRequest, reference: str, body: Body[MergeIn]):
+    """The resident is told which reference to follow; both timelines link to each other."""
+    duplicate = _case(request, reference)
+    original = _case(request, body.original.upper())
+    try:
+        case_merge_duplicate(duplicate=duplicate, original=original, actor=_user(request),
+                             expected_lock_version=body.lock_version)  # fmt: skip
+    except ValidationError as error:
+        raise _refused(error) from error
+    return case_detail(request, duplicate.reference)
 
 
 def _work_item(item: WorkItem) -> dict:

@@ -197,3 +197,23 @@ def test_resident_with_a_staff_token_string_cannot_read_cases(waste):
     case = case_make(service=waste)
     response = Client().get(f"/api/cases/{case.reference}", HTTP_AUTHORIZATION="Bearer th_x")
     assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_assign_and_merge_through_the_api_use_the_same_rules(client, officer, waste, housing):
+    from townhall.desk.tests.factories import case_make, user_make
+
+    original, duplicate = case_make(service=waste), case_make(service=waste)
+    colleague = user_make(role="officer", departments=[waste.department])
+    outsider = user_make(role="officer", departments=[housing.department])
+    auth = bearer(officer)
+    url = f"/api/cases/{duplicate.reference}/assign"
+    refused = client.post(
+        url, {"assignee_id": outsider.pk}, content_type="application/json", **auth
+    )
+    assert refused.status_code == 409 and "that department" in refused.json()["detail"]
+    ok = client.post(url, {"assignee_id": colleague.pk}, content_type="application/json", **auth)
+    assert ok.status_code == 200
+    merged = client.post(f"/api/cases/{duplicate.reference}/merge",
+                         {"original": original.reference}, content_type="application/json", **auth)  # fmt: skip
+    assert merged.status_code == 200 and merged.json()["status"] == "closed"
