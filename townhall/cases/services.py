@@ -430,3 +430,18 @@ def case_attach_files(
             text=note or f"Added {names}.", is_public=is_public,
             data={"files": [f.original_name for f in files]},
         )  # fmt: skip
+
+
+def cases_bulk_apply(cases: list[Case], change: Any) -> tuple[list[str], list[tuple[str, str]]]:
+    """Apply `change(case)` to each case on its own (one refusal does not undo the others).
+    Returns the references changed and (reference, reason) for each refused."""
+    done: list[str] = []
+    refused: list[tuple[str, str]] = []
+    for case in cases:
+        try:
+            change(case)
+        except ValidationError as error:
+            refused.append((case.reference, " ".join(error.messages)))
+        else:
+            done.append(case.reference)
+    return done, refused

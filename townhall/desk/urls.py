@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from townhall.desk import (
+    bulk_views,
     case_actions_views,
     integrations_views,
     open311_views,
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", include("townhall.desk.contact.urls")),
     path("work/", work_views.work_queue, name="work"),
+    path("bulk/", bulk_views.bulk, name="bulk"),
     path("integrations/", integrations_views.integrations_home, name="integrations"),
     path("integrations/open311/", open311_views.clients, name="open311_clients"),
     path(

@@ -25,6 +25,7 @@ from townhall.cases.services import (
 from townhall.catalogue.models import Service
 from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest, staff_required
+from townhall.desk.bulk_views import bulk_assignees
 
 PAGE_SIZE = 25
 SEARCH_MAX_LENGTH = 100
@@ -97,6 +98,9 @@ def home(request: StaffRequest) -> HttpResponse:
                 (status, label, counts.get(status, 0)) for status, label in Case.Status.choices
             ],
             "filtered": bool(query or service_id or mine or status_key != "active"),
+            "bulk_assignees": bulk_assignees(request.user),
+            "status_choices": Case.Status.choices,
+            "resolution_choices": Case.Resolution.choices,
             "now": timezone.now(),
         },
     )
