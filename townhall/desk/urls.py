@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from townhall.desk import (
+    audit_views,
     bulk_views,
     case_actions_views,
     integrations_views,
@@ -17,6 +18,8 @@ urlpatterns = [
     path("contact/", include("townhall.desk.contact.urls")),
     path("work/", work_views.work_queue, name="work"),
     path("bulk/", bulk_views.bulk, name="bulk"),
+    path("audit/", audit_views.audit_search, name="audit_search"),
+    path("audit/people/<int:user_id>/", audit_views.audit_person, name="audit_person"),
     path("integrations/", integrations_views.integrations_home, name="integrations"),
     path("integrations/open311/", open311_views.clients, name="open311_clients"),
     path(

@@ -135,6 +135,10 @@ def test_integration_pages_pass_axe_on_desktop_and_phone(live_server, browser):
         page.get_by_role("button", name="Save").click()
         desk.check(f"open311 push error {viewport}")
         assert page.locator(".govuk-error-summary").is_visible()
+        page.goto(live_server.url + "/staff/audit/?email=nobody@example.com")
+        desk.check(f"audit search error {viewport}")
+        page.goto(live_server.url + f"/staff/audit/people/{admin.pk}/")
+        desk.check(f"audit person {viewport}")
 
 
 @pytest.mark.django_db
@@ -183,3 +187,23 @@ def test_an_administrator_issues_a_key_shown_once_reads_its_log_and_revokes_it(a
     admin_client.post(f"/staff/integrations/open311/{client.pk}/revoke/")
     assert api_client_for_key(key) is None
     assert ApiClient.objects.get(pk=client.pk).revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_an_administrator_lists_who_saw_a_persons_data(admin_client, waste):
+    from townhall.desk.tests.factories import case_make
+
+    resident = user_make(role=User.Role.RESIDENT, full_name="Rae Resident")
+    case = case_make(service=waste, resident=resident)
+    nosy = user_make(role=User.Role.OFFICER, departments=[waste.department], full_name="Nora Nosy")
+    client = Client()
+    client.force_login(nosy)
+    seen = client.get(f"/staff/cases/{case.reference}/")
+    assert seen.status_code == 200, seen.status_code
+    found = admin_client.get("/staff/audit/", {"email": resident.email})
+    assert found["Location"] == f"/staff/audit/people/{resident.pk}/"
+    html = admin_client.get(found["Location"]).content.decode()
+    assert "Nora Nosy" in html and case.reference in html
+    missing = admin_client.get("/staff/audit/", {"email": "nobody@example.com"})
+    assert missing.status_code == 400
+    assert client.get(f"/staff/audit/people/{resident.pk}/").status_code == 403
