@@ -12,7 +12,9 @@ class Open311Config(AppConfig):
 
         demo_loader_register(demo_open311_client_load)
 
-        from townhall.cases.hooks import CASE_STATUS_CHANGED, case_hook_register
-        from townhall.open311.services import open311_update_push
+        from townhall.cases.hooks import CASE_CREATED, CASE_STATUS_CHANGED, case_hook_register
+        from townhall.open311.services import open311_cache_refresh, open311_update_push
 
         case_hook_register(CASE_STATUS_CHANGED, open311_update_push)
+        case_hook_register(CASE_STATUS_CHANGED, open311_cache_refresh)
+        case_hook_register(CASE_CREATED, open311_cache_refresh)

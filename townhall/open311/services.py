@@ -631,3 +631,16 @@ def open311_update_push(*, case: Case, **kwargs: Any) -> None:
         idempotency_key=f"open311-push-{event.pk}",
         correlation=case.reference,
     )
+
+
+def open311_cache_refresh(**kwargs: Any) -> None:
+    """Case hook: public reads cached before this change are not served any more."""
+    from django.core.cache import cache
+
+    def bump() -> None:
+        try:
+            cache.incr("open311:data-generation")
+        except ValueError:
+            cache.add("open311:data-generation", 1, timeout=None)
+
+    transaction.on_commit(bump)

@@ -90,6 +90,9 @@ def _request_log(request: HttpRequest, response: HttpResponse) -> None:
     )
 
 
+DATA_GENERATION = "open311:data-generation"
+
+
 def _shared_cache(view: View) -> View:
     """Public reads are the same for every caller (a key changes nothing on them), so their
     answers are kept for OPEN311_CACHE_SECONDS in the shared cache, and clients may keep them
@@ -106,7 +109,10 @@ def _shared_cache(view: View) -> View:
             if name != "api_key"
             for value in request.GET.getlist(name)
         )
-        raw = f"{request.path}?{urlencode(params)}"
+        # Any new or changed case starts a new generation, so a client never reads a status
+        # older than its last change (cases.hooks bump it, see open311.services).
+        generation = cache.get(DATA_GENERATION) or 0
+        raw = f"{generation}:{request.path}?{urlencode(params)}"
         key = "open311:response:" + hashlib.sha256(raw.encode()).hexdigest()
         hit = cache.get(key)
         if hit is None:

@@ -107,7 +107,7 @@ def test_public_reads_are_shared_from_the_cache_for_a_short_while(client, world,
     [created] = client.post(URL, good_report()).json()
     first = client.get(BASE + f"requests.json?api_key={KEY}")
     assert first["Cache-Control"] == "public, max-age=30"
-    Case.objects.update(status="closed", resolution="completed")
+    Case.objects.update(status="closed", resolution="completed")  # behind the services' back
     again = client.get(BASE + "requests.json")  # the key is no part of the answer
     assert again.content == first.content and again.json()[0]["status"] == "open"
     zipped = client.get(BASE + "requests.json", HTTP_ACCEPT_ENCODING="gzip, deflate")
@@ -118,6 +118,22 @@ def test_public_reads_are_shared_from_the_cache_for_a_short_while(client, world,
     settings.OPEN311_CACHE_SECONDS = 0
     assert client.get(BASE + "requests.json").json()[0]["status"] == "closed"
     assert created["service_request_id"]
+
+
+def test_a_change_through_the_services_is_seen_at_once_despite_the_cache(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    from townhall.cases.services import case_change_status
+
+    settings.OPEN311_CACHE_SECONDS = 30
+    with django_capture_on_commit_callbacks(execute=True):
+        [created] = client.post(URL, good_report()).json()
+    url = BASE + f"requests/{created['service_request_id']}.json"
+    assert client.get(url).json()[0]["status"] == "open"
+    with django_capture_on_commit_callbacks(execute=True):
+        case_change_status(case=Case.objects.get(), actor=None, status="closed",
+                           resolution="completed")  # fmt: skip
+    assert client.get(url).json()[0]["status"] == "closed"
 
 
 def test_status_changes_are_pushed_signed_through_the_outbox(client, world, settings):
