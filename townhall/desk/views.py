@@ -1,6 +1,7 @@
 """The staff desk: a queue of cases and the case page. Thin views: which cases someone may
 see is decided by cases.permissions, and every change goes through cases.services."""
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +23,7 @@ from townhall.cases.services import (
     case_add_note,
     case_change_status,
 )
-from townhall.catalogue.models import Service
+from townhall.catalogue.models import Channel, Service
 from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.desk.bulk_views import bulk_assignees
@@ -38,6 +39,10 @@ STATUS_FILTERS: dict[str, tuple[str, list[str] | None]] = {
     "closed": ("Closed", [Case.Status.CLOSED]),
     "all": ("Any status", None),
 }
+
+# Due-date filters: overdue, or due within a day (at risk of missing its target).
+DUE_FILTERS = {"overdue": "Overdue", "at_risk": "At risk (due within a day)"}
+AT_RISK_WITHIN = timedelta(days=1)
 
 STALE_HINT = "If you selected the button twice, your first change may already have been saved."
 
@@ -60,6 +65,12 @@ def home(request: StaffRequest) -> HttpResponse:
         status_key = "active"
     service_id = request.GET.get("service", "")
     mine = request.GET.get("mine") == "1"
+    priority = request.GET.get("priority", "")
+    priority = priority if priority in Case.Priority.values else ""
+    channel = request.GET.get("channel", "")
+    channel = channel if channel in Channel.values else ""
+    due = request.GET.get("due", "")
+    due = due if due in DUE_FILTERS else ""
 
     cases = visible.select_related("service", "assigned_to")
     statuses = STATUS_FILTERS[status_key][1]
@@ -69,6 +80,17 @@ def home(request: StaffRequest) -> HttpResponse:
         cases = cases.filter(service_id=int(service_id))
     if mine:
         cases = cases.filter(assigned_to=request.user)
+    if priority:
+        cases = cases.filter(priority=priority)
+    if channel:
+        cases = cases.filter(channel=channel)
+    now = timezone.now()
+    if due == "overdue":
+        cases = cases.filter(due_at__lt=now).exclude(status=Case.Status.CLOSED)
+    elif due == "at_risk":
+        cases = cases.filter(due_at__gte=now, due_at__lt=now + AT_RISK_WITHIN).exclude(
+            status=Case.Status.CLOSED
+        )
     if query:
         cases = cases.filter(
             Q(reference__icontains=query)
@@ -79,7 +101,10 @@ def home(request: StaffRequest) -> HttpResponse:
     cases = cases.order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
 
-    params = {"q": query, "status": status_key, "service": service_id, "mine": "1" if mine else ""}
+    params = {
+        "q": query, "status": status_key, "service": service_id, "mine": "1" if mine else "",
+        "priority": priority, "channel": channel, "due": due,
+    }  # fmt: skip
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")))
     request.personal_data = True
     return render(
@@ -97,11 +122,20 @@ def home(request: StaffRequest) -> HttpResponse:
             "status_counts": [
                 (status, label, counts.get(status, 0)) for status, label in Case.Status.choices
             ],
-            "filtered": bool(query or service_id or mine or status_key != "active"),
+            "filtered": bool(
+                query or service_id or mine or priority or channel or due or status_key != "active"
+            ),  # fmt: skip
+            "priority": priority,
+            "priorities": Case.Priority.choices,
+            "channel": channel,
+            "channels": Channel.choices,
+            "due": due,
+            "due_filters": list(DUE_FILTERS.items()),
+            "at_risk_before": now + AT_RISK_WITHIN,
             "bulk_assignees": bulk_assignees(request.user),
             "status_choices": Case.Status.choices,
             "resolution_choices": Case.Resolution.choices,
-            "now": timezone.now(),
+            "now": now,
         },
     )
 

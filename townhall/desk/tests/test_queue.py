@@ -152,3 +152,24 @@ def test_queue_runs_the_same_number_of_queries_for_5_or_30_cases(officer_client,
 
     assert few == many
     assert many <= 10  # session, user, counts, services, page count and rows
+
+
+def test_the_queue_filters_by_due_priority_and_channel(officer_client, waste):
+    late = case_make(service=waste, summary="Late one")
+    soon = case_make(service=waste, summary="Soon one")
+    later = case_make(service=waste, summary="Later one", channel="phone")
+    now = timezone.now()
+    Case.objects.filter(pk=late.pk).update(due_at=now - timedelta(hours=2), priority="high")
+    Case.objects.filter(pk=soon.pk).update(due_at=now + timedelta(hours=5))
+    Case.objects.filter(pk=later.pk).update(due_at=now + timedelta(days=5))
+
+    def shown(**params):
+        html = officer_client.get("/staff/", params).content.decode()
+        return {s for s in ("Late one", "Soon one", "Later one") if s in html}
+
+    assert shown(due="overdue") == {"Late one"}
+    assert shown(due="at_risk") == {"Soon one"}
+    assert shown(priority="high") == {"Late one"}
+    assert shown(channel="phone") == {"Later one"}
+    assert shown(due="nonsense") == {"Late one", "Soon one", "Later one"}
+    assert "At risk" in officer_client.get("/staff/").content.decode()
