@@ -14,6 +14,7 @@ from townhall.cases.services import (
     case_assign,
     case_attach_files,
     case_merge_duplicate,
+    case_message_resident,
     case_reopen,
 )
 from townhall.core.uploads import upload_check
@@ -102,3 +103,16 @@ def attach(request: StaffRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         return _done(request, case.reference, error, "")
     return _done(request, case.reference, None, f"{len(checked)} file(s) attached.")
+
+
+@staff_required
+@require_POST
+def message(request: StaffRequest, reference: str) -> HttpResponse:
+    case = case_for_staff(request.user, reference)
+    try:
+        case_message_resident(case=case, actor=request.user,
+                              template=request.POST.get("template", ""),
+                              extra=request.POST.get("extra", ""))  # fmt: skip
+    except ValidationError as error:
+        return _done(request, case.reference, error, "")
+    return _done(request, case.reference, None, "Message sent to the resident.")

@@ -72,6 +72,7 @@ urlpatterns = [
     path("cases/<str:reference>/notes/", views.case_note_add, name="case_note"),
     path("cases/<str:reference>/assign/", case_actions_views.assign, name="case_assign"),
     path("cases/<str:reference>/reopen/", case_actions_views.reopen, name="case_reopen"),
+    path("cases/<str:reference>/message/", case_actions_views.message, name="case_message"),
     path("cases/<str:reference>/merge/", case_actions_views.merge, name="case_merge"),
     path("cases/<str:reference>/attach/", case_actions_views.attach, name="case_attach"),
     path(

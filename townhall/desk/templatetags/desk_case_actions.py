@@ -2,7 +2,7 @@ from django import template
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
-from townhall.cases.services import assignees_for
+from townhall.cases.services import MESSAGE_TEMPLATES, assignees_for
 
 register = template.Library()
 
@@ -10,3 +10,8 @@ register = template.Library()
 @register.simple_tag
 def assignees_of(case: Case) -> list[User]:
     return list(assignees_for(case).only("full_name", "email"))
+
+
+@register.simple_tag
+def message_templates() -> list[tuple[str, str]]:
+    return [(key, title) for key, (title, _) in MESSAGE_TEMPLATES.items()]

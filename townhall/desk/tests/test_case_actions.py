@@ -94,3 +94,16 @@ def test_another_departments_case_cannot_be_acted_on(officer_client, housing):
     for action in ("assign", "reopen", "merge", "attach"):
         response = officer_client.post(f"/staff/cases/{theirs.reference}/{action}/", {})
         assert response.status_code == 404
+
+
+def test_an_officer_messages_the_resident_from_a_template(officer_client, waste, mailoutbox,
+                                                          django_capture_on_commit_callbacks):  # fmt: skip
+    case = case_make(service=waste)
+    url = f"/staff/cases/{case.reference}/message/"
+    assert "Choose a message" in _follow(officer_client, url, {"template": "nope"})
+    with django_capture_on_commit_callbacks(execute=True):
+        _follow(officer_client, url, {"template": "photo", "extra": "Thank you."})
+    event = case.events.get(kind="public_note")
+    assert event.text.startswith(f"A photo would help us deal with your request {case.reference}")
+    assert event.text.endswith("Thank you.")
+    assert [m.to for m in mailoutbox] == [[case.contact_email]]
