@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from townhall.integrations.govuk_pay.client import PayError
+from townhall.integrations.notify.tasks import backoff_seconds
 
 MAX_ATTEMPTS = 6
 
@@ -20,7 +21,7 @@ def refund_submit_task(refund_id: int, attempt: int = 1) -> str:
         if attempt >= MAX_ATTEMPTS:
             raise
         refund_submit_task.using(
-            run_after=timezone.now() + timedelta(seconds=30 * 2**attempt)
+            run_after=timezone.now() + timedelta(seconds=backoff_seconds(30, attempt))
         ).enqueue(refund_id=refund_id, attempt=attempt + 1)
         return f"retry {attempt + 1} queued"
     return refund.status
