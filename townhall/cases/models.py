@@ -55,6 +55,9 @@ class Case(TimeStampedModel):
         related_name="assigned_cases",
     )
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When it becomes at risk of missing that target: most of the way from arrival to due
+    # (core.clocks.AT_RISK_FRACTION). Stored beside due_at so a queue can filter on it.
+    at_risk_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)

@@ -20,6 +20,7 @@ from townhall.cases.references import reference_next
 from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.core.calendars import LONDON
+from townhall.core.clocks import AT_RISK_FRACTION
 from townhall.core.tasks import task_enqueue_on_commit
 from townhall.core.uploads import CheckedFile
 
@@ -104,7 +105,8 @@ def case_create(
             summary=(summary or service.name)[:200],
             department_id=service.department_id,
             team_id=service.default_team_id,
-            due_at=service_due_at(service=service, received=received),
+            due_at=(due := service_due_at(service=service, received=received)),
+            at_risk_at=at_risk_from(received, due),
             lat=lat,
             lon=lon,
             uprn=uprn,
@@ -133,6 +135,13 @@ def case_create(
         # The case's process starts in this transaction: no case is ever left without one.
         case_hooks_run(CASE_CREATED, case=case, answers=answers or {}, notify=notify)
     return case
+
+
+def at_risk_from(start: datetime, due: datetime | None) -> datetime | None:
+    """When a case due at `due` becomes at risk: AT_RISK_FRACTION of the way from `start`."""
+    if due is None:
+        return None
+    return start + (due - start) * AT_RISK_FRACTION
 
 
 def _lock(case: Case, expected_lock_version: int | None) -> Case:
@@ -309,9 +318,10 @@ def case_route(
         if due_at is not None and due_at != locked.due_at:
             changes["due_at"] = due_at.isoformat()
             locked.due_at = due_at
+            locked.at_risk_at = at_risk_from(locked.created_at, due_at)
         if not changes:
             return locked
-        _bump(locked, ["team", "department", "priority", "due_at"])
+        _bump(locked, ["team", "department", "priority", "due_at", "at_risk_at"])
         _event_add(
             case=locked,
             kind=CaseEvent.Kind.ASSIGNED,

@@ -8,6 +8,7 @@ from townhall.desk import (
     open311_views,
     payments_views,
     process_views,
+    queue_views,
     views,
     work_views,
 )
@@ -15,6 +16,8 @@ from townhall.desk import (
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("views/", queue_views.saved_view_create, name="saved_view_create"),
+    path("views/<int:view_id>/delete/", queue_views.saved_view_remove, name="saved_view_delete"),
     path("contact/", include("townhall.desk.contact.urls")),
     path("work/", work_views.work_queue, name="work"),
     path("bulk/", bulk_views.bulk, name="bulk"),

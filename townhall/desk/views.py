@@ -1,19 +1,18 @@
 """The staff desk: a queue of cases and the case page. Thin views: which cases someone may
 see is decided by cases.permissions, and every change goes through cases.services."""
 
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from townhall.accounts.models import Department, Team
 from townhall.cases.models import Case
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.selectors import answers_for_display, attachment_response
@@ -27,22 +26,21 @@ from townhall.catalogue.models import Channel, Service
 from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.desk.bulk_views import bulk_assignees
-
-PAGE_SIZE = 25
-SEARCH_MAX_LENGTH = 100
-
-# The queue's status filter: key -> (label, statuses shown; None for all).
-STATUS_FILTERS: dict[str, tuple[str, list[str] | None]] = {
-    "active": ("Open or in progress", [Case.Status.OPEN, Case.Status.IN_PROGRESS]),
-    "open": ("Open", [Case.Status.OPEN]),
-    "in_progress": ("In progress", [Case.Status.IN_PROGRESS]),
-    "closed": ("Closed", [Case.Status.CLOSED]),
-    "all": ("Any status", None),
-}
-
-# Due-date filters: overdue, or due within a day (at risk of missing its target).
-DUE_FILTERS = {"overdue": "Overdue", "at_risk": "At risk (due within a day)"}
-AT_RISK_WITHIN = timedelta(days=1)
+from townhall.desk.queue import (
+    COUNT_CAP,
+    DUE_FILTERS,
+    PAGE_SIZES,
+    SORTS,
+    STATUS_FILTERS,
+    QueueFilters,
+    QueuePage,
+    queue_cases,
+    queue_count,
+    queue_page,
+    queue_status_counts,
+)
+from townhall.desk.saved_views import saved_views_for
+from townhall.places.models import Ward
 
 STALE_HINT = "If you selected the button twice, your first change may already have been saved."
 
@@ -50,94 +48,77 @@ STALE_HINT = "If you selected the button twice, your first change may already ha
 @staff_required
 @require_GET
 def home(request: StaffRequest) -> HttpResponse:
-    """The queue: visible cases, filtered, searched and paged."""
-    visible = cases_visible_to(request.user)
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    if query:
+    """The queue: visible cases, filtered, searched and paged (see desk.queue)."""
+    user = request.user
+    visible = cases_visible_to(user)
+    filters = QueueFilters.from_params(request.GET)
+    if filters.query:
         # References are stored in capitals; matching both spellings keeps the unique index.
-        exact_match = visible.filter(reference__in={query, query.upper()})
-        reference = exact_match.values_list("reference", flat=True)
-        if exact := reference.first():
+        exact_match = visible.filter(reference__in={filters.query, filters.query.upper()})
+        if exact := exact_match.values_list("reference", flat=True).first():
             return redirect("desk:case", exact)
-    # A search looks through every status unless the person chose one.
-    status_key = request.GET.get("status") or ("all" if query else "active")
-    if status_key not in STATUS_FILTERS:
-        status_key = "active"
-    service_id = request.GET.get("service", "")
-    mine = request.GET.get("mine") == "1"
-    priority = request.GET.get("priority", "")
-    priority = priority if priority in Case.Priority.values else ""
-    channel = request.GET.get("channel", "")
-    channel = channel if channel in Channel.values else ""
-    due = request.GET.get("due", "")
-    due = due if due in DUE_FILTERS else ""
-
-    cases = visible.select_related("service", "assigned_to")
-    statuses = STATUS_FILTERS[status_key][1]
-    if statuses is not None:
-        cases = cases.filter(status__in=statuses)
-    if service_id.isdigit():
-        cases = cases.filter(service_id=int(service_id))
-    if mine:
-        cases = cases.filter(assigned_to=request.user)
-    if priority:
-        cases = cases.filter(priority=priority)
-    if channel:
-        cases = cases.filter(channel=channel)
-    now = timezone.now()
-    if due == "overdue":
-        cases = cases.filter(due_at__lt=now).exclude(status=Case.Status.CLOSED)
-    elif due == "at_risk":
-        cases = cases.filter(due_at__gte=now, due_at__lt=now + AT_RISK_WITHIN).exclude(
-            status=Case.Status.CLOSED
-        )
-    if query:
-        cases = cases.filter(
-            Q(reference__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(contact_name__icontains=query)
-        )
-    # The most pressing first: earliest due date, then oldest.
-    cases = cases.order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-
-    params = {
-        "q": query, "status": status_key, "service": service_id, "mine": "1" if mine else "",
-        "priority": priority, "channel": channel, "due": due,
-    }  # fmt: skip
-    counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")))
+    cases = queue_cases(user, visible, filters)
+    page = queue_page(
+        cases.select_related("service", "assigned_to"),
+        filters,
+        after=request.GET.get("after", "")[:400],
+        before=request.GET.get("before", "")[:400],
+    )
+    page.count, page.count_capped = queue_count(cases)
+    counts = queue_status_counts(visible)
     request.personal_data = True
+    now = timezone.now()
+    params = filters.params()
     return render(
         request,
         "desk/home.html",
         {
             "page": page,
-            "pagination": _pagination(page, params),
-            "query": query,
-            "status_key": status_key,
+            "pagination": _keyset_links(page, params),
+            "filters": filters,
+            "query": filters.query,
             "status_filters": [(key, label) for key, (label, _) in STATUS_FILTERS.items()],
-            "service_id": service_id,
-            "services": Service.objects.filter(pk__in=visible.values("service_id")).only("name"),
-            "mine": mine,
+            "services": Service.objects.filter(department__in=_departments(user)).only("name"),
+            "teams": Team.objects.filter(department__in=_departments(user)).select_related(
+                "department"
+            ),
+            "user_has_teams": user.teams.exists(),
+            "wards": Ward.objects.all(),
             "status_counts": [
-                (status, label, counts.get(status, 0)) for status, label in Case.Status.choices
+                (status, label, counts.get(status)) for status, label in Case.Status.choices
             ],
-            "filtered": bool(
-                query or service_id or mine or priority or channel or due or status_key != "active"
-            ),  # fmt: skip
-            "priority": priority,
+            "count_cap": COUNT_CAP,
+            "filtered": filters.filtered,
             "priorities": Case.Priority.choices,
-            "channel": channel,
             "channels": Channel.choices,
-            "due": due,
             "due_filters": list(DUE_FILTERS.items()),
-            "at_risk_before": now + AT_RISK_WITHIN,
-            "bulk_assignees": bulk_assignees(request.user),
+            "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+            "page_sizes": PAGE_SIZES,
+            "saved_views": saved_views_for(user),
+            "current_view_params": urlencode(params),
+            "bulk_assignees": bulk_assignees(user),
             "status_choices": Case.Status.choices,
             "resolution_choices": Case.Resolution.choices,
             "now": now,
         },
     )
+
+
+def _departments(user) -> QuerySet[Department]:
+    if user.is_superuser or user.sees_all_departments:
+        return Department.objects.all()
+    return user.departments.all()
+
+
+def _keyset_links(page: QueuePage, params: dict[str, str]) -> dict:
+    """Previous and Next links for the GOV.UK pagination component, keeping the filters."""
+    return {
+        "items": [],
+        "previous": "?" + urlencode({**params, "before": page.previous_cursor})
+        if page.previous_cursor
+        else "",
+        "next": "?" + urlencode({**params, "after": page.next_cursor}) if page.next_cursor else "",
+    }
 
 
 def _pagination(page, params: dict[str, str]) -> dict:
