@@ -73,6 +73,15 @@ def public_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.filter(is_public=True, kind__in=PUBLIC_KINDS).order_by("-at", "-id")
 
 
+def internal_notes(case: Case) -> QuerySet[CaseEvent]:
+    """Notes staff wrote for each other, newest first (never shown to the resident)."""
+    return (
+        case.events.filter(kind=CaseEvent.Kind.INTERNAL_NOTE)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+
+
 def public_attachments(case: Case) -> QuerySet[CaseAttachment]:
     return case.attachments.filter(is_public=True)
 

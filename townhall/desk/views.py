@@ -1,6 +1,7 @@
 """The staff desk: a queue of cases and the case page. Thin views: which cases someone may
 see is decided by cases.permissions, and every change goes through cases.services."""
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -145,7 +146,57 @@ def _pagination(page, params: dict[str, str]) -> dict:
 @require_GET
 def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
+    if case.service.is_sensitive and _why_opened(request, case) is None:
+        return _why_page(request, case)
     return _case_page(request, case)
+
+
+# Why a member of staff opens a case of a restricted service (SAR, complaints about staff):
+# asked before the case is shown, recorded with the audit of the read, remembered for a while.
+WHY_OPTIONS = {
+    "working": "I am working on this case",
+    "requester": "Answering the person who made the request",
+    "quality": "Quality check or audit",
+    "legal": "A legal or information governance request",
+    "other": "Another reason",
+}
+WHY_REMEMBERED = timedelta(minutes=30)
+WHY_MAX_LENGTH = 200
+
+
+def _why_opened(request: StaffRequest, case: Case) -> str | None:
+    """Why this person is opening this restricted case: just given, or given lately."""
+    remembered = request.session.get("why_opened", {})
+    key = request.GET.get("why", "")
+    if key in WHY_OPTIONS:
+        reason = WHY_OPTIONS[key]
+        if key == "other":
+            detail = " ".join(request.GET.get("why_other", "").split())[:WHY_MAX_LENGTH]
+            if not detail:
+                return None
+            reason = f"Another reason: {detail}"
+        remembered[case.reference] = [reason, timezone.now().timestamp()]
+        request.session["why_opened"] = remembered
+        return reason
+    given = remembered.get(case.reference)
+    if given and timezone.now().timestamp() - given[1] < WHY_REMEMBERED.total_seconds():
+        return given[0]
+    return None
+
+
+def _why_page(request: StaffRequest, case: Case) -> HttpResponse:
+    error = ""
+    if request.GET.get("why") == "other":
+        error = "Say why you are opening this case"
+    elif "why" in request.GET:
+        error = "Select why you are opening this case"
+    request.personal_data = True
+    return render(
+        request,
+        "desk/case_why.html",
+        {"case": case, "options": WHY_OPTIONS, "error": error, "chosen": request.GET.get("why")},
+        status=400 if error else 200,
+    )
 
 
 def _case_page(
@@ -157,13 +208,15 @@ def _case_page(
 ) -> HttpResponse:
     """The case page, also shown again (status 400) when an action was refused."""
     errors = errors or {}
-    # Staff reading a resident's request is recorded, whatever brought them here.
+    # Staff reading a resident's request is recorded, whatever brought them here; for a
+    # restricted service, with the reason they gave.
     audit_record(
         action="view",
         object_type="case",
         object_id=case.reference,
         actor=request.user,
         subject_user_id=case.resident_id,
+        reason=(_why_opened(request, case) or "") if case.service.is_sensitive else "",
         request=request,
     )
     request.personal_data = True

@@ -178,6 +178,10 @@ def case_summary(request: StaffRequest, reference: str) -> HttpResponse:
         {
             "case": case,
             "events": case_selectors.public_timeline(case),
+            # Restricted services (SAR, complaints about staff) keep their notes from agents.
+            "internal_notes": []
+            if case.service.is_sensitive
+            else case_selectors.internal_notes(case),
             "answers": []
             if case.service.is_sensitive
             else case_selectors.answers_for_display(case),

@@ -287,3 +287,40 @@ def test_get_is_the_only_way_to_read_and_post_the_only_way_to_change(officer_cli
 
     assert officer_client.post(_page(case)).status_code == 405
     assert officer_client.get(reverse("desk:case_status", args=[case.reference])).status_code == 405
+
+
+def test_a_restricted_case_asks_why_before_it_opens_and_audits_the_reason(
+    officer_client, officer, waste
+):
+    waste.is_sensitive = True  # as a subject access request or a complaint about staff is
+    waste.save()
+    case = case_make(service=waste, summary="Request for my records")
+    url = f"/staff/cases/{case.reference}/"
+
+    asked = officer_client.get(url)
+    assert "Why are you opening case" in asked.content.decode()
+    assert "Request for my records" not in asked.content.decode()
+    assert not AuditEvent.objects.filter(object_id=case.reference).exists()
+
+    missing = officer_client.get(url, {"why": "other", "why_other": "  "})
+    assert missing.status_code == 400
+    assert "Say why you are opening this case" in missing.content.decode()
+
+    opened = officer_client.get(url, {"why": "other", "why_other": "Checking a  redaction"})
+    assert "Request for my records" in opened.content.decode()
+    event = AuditEvent.objects.get(object_id=case.reference, actor=officer)
+    assert event.reason == "Another reason: Checking a redaction"
+
+    # Asked once: coming back to the case soon after does not ask again.
+    again = officer_client.get(url)
+    assert "Request for my records" in again.content.decode()
+    assert AuditEvent.objects.filter(object_id=case.reference, actor=officer).count() == 2
+
+
+def test_an_ordinary_case_opens_without_asking_why(officer_client, waste):
+    case = case_make(service=waste, summary="Sofa on the verge")
+
+    assert (
+        "Sofa on the verge"
+        in officer_client.get(f"/staff/cases/{case.reference}/").content.decode()
+    )

@@ -120,3 +120,24 @@ def test_team_lead_assigns_several_cases_at_once(live_server, browser, waste):
         Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("pk", "assigned_to")
     )
     assert [assigned[c.pk] for c in cases] == [officer.pk, officer.pk, officer.pk, None]
+
+
+def test_officer_says_why_before_a_restricted_case_opens(live_server, browser, waste):
+    waste.is_sensitive = True
+    waste.save()
+    crew = Team.objects.create(department=waste.department, name="Street crew", slug="crew")
+    officer = _staff(User.Role.OFFICER, waste.department, crew, "Sam Okafor")
+    case = case_make(service=waste, summary="Copy of my records", notify=False)
+
+    desk = new_page(browser, viewport=NARROW)
+    page = desk.page
+    _sign_in(page, live_server.url, officer)
+    page.goto(f"{live_server.url}/staff/cases/{case.reference}/")
+    desk.check("why page at 320 px")
+    page.get_by_role("button", name="Open the case").click()
+    desk.check("why page error")
+    page.get_by_label("Another reason", exact=True).check()
+    page.get_by_label("If another reason, what it is").fill("Checking the redactions")
+    page.get_by_role("button", name="Open the case").click()
+    page.get_by_text("Copy of my records").first.wait_for()
+    desk.check("restricted case page at 320 px")

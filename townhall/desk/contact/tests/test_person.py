@@ -92,7 +92,7 @@ def test_signed_out_visitor_is_sent_to_sign_in(caller):
     assert "/account/" in response["Location"]
 
 
-def test_agent_reads_case_summary_of_any_department_without_internal_notes(agent, caller, housing):
+def test_agent_reads_case_summary_and_staff_notes_of_any_department(agent, caller, housing):
     from townhall.cases.services import case_add_note
 
     case = case_make(service=housing, resident=caller)
@@ -100,10 +100,27 @@ def test_agent_reads_case_summary_of_any_department_without_internal_notes(agent
     response = client_for(agent).get(f"/staff/contact/cases/{case.reference}/")
     assert response.status_code == 200
     assert case.summary.encode() in response.content
-    assert b"Tenant disputes the survey" not in response.content
+    html = response.content.decode()
+    assert "Tenant disputes the survey" in html.split("data-internal-notes")[1]
+    assert "not to be read out" in html
     assert AuditEvent.objects.filter(
         object_type="case", object_id=case.reference, actor=agent
     ).exists()
+
+
+def test_agent_never_reads_staff_notes_of_a_restricted_service(agent, caller, housing):
+    from townhall.cases.services import case_add_note
+
+    housing.is_sensitive = True  # as a complaint about staff or a SAR is
+    housing.save()
+    case = case_make(service=housing, resident=caller)
+    case_add_note(case=case, actor=agent, text="Named officer under review", is_public=False)
+
+    html = client_for(agent).get(f"/staff/contact/cases/{case.reference}/").content.decode()
+
+    assert "Named officer under review" not in html
+    assert "data-notes-restricted" in html
+    assert "data-internal-notes" not in html
 
 
 def test_officer_cannot_read_another_departments_case_summary(housing_officer, caller, missed_bin):
