@@ -89,6 +89,19 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["department", "status", "due_at"]),
             models.Index(fields=["resident", "-created_at"]),
+            # The desk's queues at a million cases (bench/desk_scale.py): open work of a team
+            # or a service in due order, read straight from the index; the ward filter by street.
+            models.Index(
+                fields=["team", "due_at", "created_at"],
+                name="case_open_team_due",
+                condition=models.Q(status__in=["open", "in_progress"]),
+            ),
+            models.Index(
+                fields=["service", "due_at", "created_at"],
+                name="case_open_service_due",
+                condition=models.Q(status__in=["open", "in_progress"]),
+            ),
+            models.Index(fields=["usrn", "status"], name="case_street_status"),
         ]
 
     def __str__(self) -> str:

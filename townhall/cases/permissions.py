@@ -19,7 +19,18 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         return Case.objects.all()
     if not user.is_council_staff:
         return Case.objects.none()
-    return Case.objects.filter(department__in=user.departments.all())
+    # The ids as values, not a subquery: PostgreSQL then plans with the departments' own
+    # statistics and picks the queue indexes (a subquery hid them: 10x slower at 1M cases).
+    return Case.objects.filter(department_id__in=user_department_ids(user))
+
+
+def user_department_ids(user: User) -> list[int]:
+    """The departments a member of staff works in (read once per request)."""
+    cached = getattr(user, "_department_ids", None)
+    if cached is None:
+        cached = list(user.departments.values_list("pk", flat=True))
+        user._department_ids = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def case_for_staff(user: User, reference: str) -> Case:

@@ -136,7 +136,9 @@ def queue_cases(user: User, visible: QuerySet[Case], filters: QueueFilters) -> Q
     elif filters.team:
         cases = cases.filter(team_id=int(filters.team))
     if filters.ward:
-        cases = cases.filter(usrn__in=Street.objects.filter(ward_id=filters.ward).values("usrn"))
+        # The ward's streets as values, not a subquery, for the same reason as departments.
+        streets = list(Street.objects.filter(ward_id=filters.ward).values_list("usrn", flat=True))
+        cases = cases.filter(usrn__in=streets)
     if filters.mine:
         cases = cases.filter(assigned_to=user)
     if filters.priority:

@@ -154,7 +154,8 @@ def test_queue_runs_the_same_number_of_queries_for_5_or_30_cases(officer_client,
     many = queries_for_queue()
 
     assert few == many
-    assert many <= 14  # session, user, 3 status counts, services, teams, wards, views, count, rows
+    assert many <= 15  # session, user, departments, 3 status counts, services, teams, wards,
+    # views, count and rows
 
 
 def test_the_queue_filters_by_due_priority_and_channel(officer_client, waste):
