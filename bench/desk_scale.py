@@ -100,6 +100,7 @@ def next_links(client: Client, url: str, hops: int) -> str:
 def measure(repeats: int) -> None:
     from townhall.accounts.models import Team, User
     from townhall.cases.models import Case
+    from townhall.places.models import Ward
 
     officer = User.objects.get(email="waste.officer@example.gov.uk")
     agent = User.objects.get(email="agent@example.gov.uk")
@@ -120,6 +121,8 @@ def measure(repeats: int) -> None:
         "overdue, one service, web": "/staff/?due=overdue&channel=web&service="
         + str(visible.values_list("service_id", flat=True).first()),
         "all statuses, newest first": "/staff/?status=all&sort=newest",
+        "one ward, recently changed": f"/staff/?ward={Ward.objects.order_by('pk').first().pk}"
+        "&sort=updated",
     }
     queues["page 2 by the Next link"] = next_links(officer_client, "/staff/", 1)
     deep = next_links(officer_client, "/staff/?status=all&sort=newest", 20)

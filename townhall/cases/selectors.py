@@ -118,3 +118,56 @@ def attachment_response(case: Case, attachment_id: int, public_only: bool = True
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# "Reported nearby": an open case of the same service this close is likely the same problem.
+NEARBY_METRES = 50
+NEARBY_LIMIT = 5
+OTHER_CASES_LIMIT = 10
+
+
+def cases_linked(case: Case, visible: QuerySet[Case]) -> list[Case]:
+    """Cases merged into this one as duplicates, or the one it was merged into."""
+    references: list[str] = []
+    for data in case.events.filter(kind=CaseEvent.Kind.INTERNAL_NOTE).values_list(
+        "data", flat=True
+    ):
+        for key in ("duplicate", "duplicate_of"):
+            if isinstance(data, dict) and isinstance(data.get(key), str):
+                references.append(data[key])
+    if not references:
+        return []
+    return list(visible.filter(reference__in=references).select_related("service"))
+
+
+def cases_nearby(case: Case, visible: QuerySet[Case]) -> list[Case]:
+    """Open cases of the same service reported within NEARBY_METRES: possible duplicates."""
+    if case.lat is None or case.lon is None:
+        return []
+    # A box of about NEARBY_METRES each way (a degree of latitude is 111 km; in the UK a
+    # degree of longitude is about 70 km): no geometry library needed at this scale.
+    lat_step = NEARBY_METRES / 111_000
+    lon_step = NEARBY_METRES / 70_000
+    return list(
+        visible.filter(
+            service_id=case.service_id,
+            status__in=[Case.Status.OPEN, Case.Status.IN_PROGRESS],
+            lat__range=(case.lat - lat_step, case.lat + lat_step),
+            lon__range=(case.lon - lon_step, case.lon + lon_step),
+        )
+        .exclude(pk=case.pk)
+        .select_related("service")
+        .order_by("-created_at")[:NEARBY_LIMIT]
+    )
+
+
+def cases_of_same_resident(case: Case, visible: QuerySet[Case]) -> list[Case]:
+    """The resident's other requests that this member of staff may see, newest first."""
+    if case.resident_id is None:
+        return []
+    return list(
+        visible.filter(resident_id=case.resident_id)
+        .exclude(pk=case.pk)
+        .select_related("service")
+        .order_by("-created_at")[:OTHER_CASES_LIMIT]
+    )

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from townhall.accounts.models import Department, Team
 from townhall.cases.models import Case
 from townhall.cases.permissions import case_for_staff, cases_visible_to
-from townhall.cases.selectors import answers_for_display, attachment_response
+from townhall.cases.selectors import (
+    answers_for_display,
+    attachment_response,
+    cases_linked,
+    cases_nearby,
+    cases_of_same_resident,
+)
 from townhall.cases.services import (
     NOTE_MAX_LENGTH,
     StaleCaseError,
@@ -220,6 +226,7 @@ def _case_page(
         request=request,
     )
     request.personal_data = True
+    visible = cases_visible_to(request.user)
     return render(
         request,
         "desk/case_detail.html",
@@ -228,6 +235,9 @@ def _case_page(
             "answers": answers_for_display(case),
             "photos": case.attachments.all(),
             "events": case.events.select_related("actor").order_by("-at", "-id"),
+            "linked_cases": cases_linked(case, visible),
+            "nearby_cases": cases_nearby(case, visible),
+            "resident_cases": cases_of_same_resident(case, visible),
             "status_choices": Case.Status.choices,
             "resolution_choices": Case.Resolution.choices,
             "note_max_length": NOTE_MAX_LENGTH,

@@ -3,6 +3,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.cases.services import case_add_note
 from townhall.core.models import AuditEvent
@@ -324,3 +325,31 @@ def test_an_ordinary_case_opens_without_asking_why(officer_client, waste):
         "Sofa on the verge"
         in officer_client.get(f"/staff/cases/{case.reference}/").content.decode()
     )
+
+
+def test_case_page_shows_duplicates_nearby_reports_and_the_residents_other_requests(
+    officer_client, officer, waste, housing
+):
+    from townhall.cases.services import case_merge_duplicate
+
+    resident = user_make(role=User.Role.RESIDENT)
+    case = case_make(service=waste, summary="Sofa by the gate", resident=resident)
+    Case.objects.filter(pk=case.pk).update(lat=51.1465, lon=0.8750)
+    near = case_make(service=waste, summary="Sofa near the gate")
+    Case.objects.filter(pk=near.pk).update(lat=51.1467, lon=0.8752)  # about 25 m away
+    far = case_make(service=waste, summary="Sofa in town")
+    Case.objects.filter(pk=far.pk).update(lat=51.1500, lon=0.8750)  # about 400 m away
+    repeat = case_make(service=waste, summary="Same sofa again")
+    case_merge_duplicate(duplicate=repeat, original=case, actor=officer)
+    earlier = case_make(service=waste, summary="Missed bin last month", resident=resident)
+    hidden = case_make(service=housing, summary="Damp in the bathroom", resident=resident)
+
+    html = officer_client.get(f"/staff/cases/{case.reference}/").content.decode()
+
+    linked = html.split("data-linked-cases")[1].split("</ul>")[0]
+    nearby = html.split("data-nearby-cases")[1].split("</ul>")[0]
+    others = html.split("data-resident-cases")[1].split("</ul>")[0]
+    assert repeat.reference in linked
+    assert near.reference in nearby and far.reference not in nearby
+    assert earlier.reference in others
+    assert hidden.reference not in html  # another department's: not for this officer

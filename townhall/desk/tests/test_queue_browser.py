@@ -43,8 +43,12 @@ def test_officer_works_their_teams_overdue_queue(live_server, browser, waste):
     late = case_make(service=waste, summary="Mattress by the garages", notify=False)
     on_time = case_make(service=waste, summary="Bags on the verge", notify=False)
     not_ours = case_make(service=waste, summary="Fridge in the lane", notify=False)
-    Case.objects.filter(pk=late.pk).update(team=crew, due_at=now - timedelta(days=2))
-    Case.objects.filter(pk=on_time.pk).update(team=crew, due_at=now + timedelta(days=9))
+    Case.objects.filter(pk=late.pk).update(
+        team=crew, due_at=now - timedelta(days=2), lat=51.1465, lon=0.875
+    )
+    Case.objects.filter(pk=on_time.pk).update(
+        team=crew, due_at=now + timedelta(days=9), lat=51.1466, lon=0.875
+    )
     Case.objects.filter(pk=not_ours.pk).update(team=elsewhere, due_at=now - timedelta(days=1))
 
     desk = new_page(browser, viewport=DESKTOP)
@@ -69,6 +73,7 @@ def test_officer_works_their_teams_overdue_queue(live_server, browser, waste):
 
     page.get_by_role("link", name=late.reference).click()
     page.wait_for_url(f"**/staff/cases/{late.reference}/")
+    assert on_time.reference in page.locator("[data-nearby-cases]").inner_text()
     page.get_by_label("Assigned to").select_option(str(officer.pk))
     page.get_by_role("button", name="Assign").click()
     desk.check("case assigned")
