@@ -74,6 +74,7 @@ def test_officer_works_their_teams_overdue_queue(live_server, browser, waste):
     page.get_by_role("link", name=late.reference).click()
     page.wait_for_url(f"**/staff/cases/{late.reference}/")
     assert on_time.reference in page.locator("[data-nearby-cases]").inner_text()
+    page.locator("[data-case-map] .leaflet-marker-icon").wait_for()  # the map drew its pin
     page.get_by_label("Assigned to").select_option(str(officer.pk))
     page.get_by_role("button", name="Assign").click()
     desk.check("case assigned")
