@@ -84,6 +84,7 @@ def test_every_kind_of_desk_page_has_no_axe_violations(live_server, browser):
         "/staff/work/",
         "/staff/audit/",
         "/staff/audit/people/<id>/",
+        "/staff/figures/",
     ):
         assert expected in kinds, f"{expected} not reached; reached {sorted(kinds)}"
     print("axe-checked desk pages:", *visited, sep="\n  ")

@@ -1,0 +1,37 @@
+"""The managers' figures page (see desk.figures)."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from townhall.catalogue.models import Channel
+from townhall.desk.access import StaffRequest, staff_required
+from townhall.desk.figures import (
+    FIGURES_ROLES,
+    PERIODS,
+    departments_for_figures,
+    figures_for,
+    figures_total,
+)
+
+
+@staff_required
+@require_GET
+def figures(request: StaffRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_superuser or user.role in FIGURES_ROLES):
+        return render(request, "desk/forbidden.html", status=403)
+    days_param = request.GET.get("days", "")
+    days = int(days_param) if days_param in {str(d) for d in PERIODS} else 30
+    rows = figures_for(departments_for_figures(user), days)
+    return render(
+        request,
+        "desk/figures.html",
+        {
+            "rows": rows,
+            "total": figures_total(rows),
+            "days": days,
+            "periods": PERIODS.items(),
+            "channels": Channel.choices,
+        },
+    )
