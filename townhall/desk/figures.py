@@ -97,9 +97,9 @@ def figures_for(departments: QuerySet[Department], days: int) -> list[Department
             on_time=Count("pk", filter=Q(closed_at__lte=Coalesce("due_at", "closed_at"))),
         )
     )
-    for row in closed:
-        rows[row["department_id"]].closed = row["n"]
-        rows[row["department_id"]].closed_on_time = row["on_time"]
+    for done in closed:
+        rows[done["department_id"]].closed = done["n"]
+        rows[done["department_id"]].closed_on_time = done["on_time"]
     open_cases = (
         Case.objects.filter(
             department_id__in=ids, status__in=[Case.Status.OPEN, Case.Status.IN_PROGRESS]
@@ -107,9 +107,9 @@ def figures_for(departments: QuerySet[Department], days: int) -> list[Department
         .values("department_id")
         .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
     )
-    for row in open_cases:
-        rows[row["department_id"]].open_now = row["n"]
-        rows[row["department_id"]].overdue_now = row["overdue"]
+    for waiting in open_cases:
+        rows[waiting["department_id"]].open_now = waiting["n"]
+        rows[waiting["department_id"]].overdue_now = waiting["overdue"]
     return list(rows.values())
 
 
