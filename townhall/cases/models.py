@@ -102,6 +102,12 @@ class Case(TimeStampedModel):
                 condition=models.Q(status__in=["open", "in_progress"]),
             ),
             models.Index(fields=["usrn", "status"], name="case_street_status"),
+            # "Reported nearby" on the case page: open cases of a service in a band of latitude.
+            models.Index(
+                fields=["service", "lat"],
+                name="case_open_service_lat",
+                condition=models.Q(status__in=["open", "in_progress"]),
+            ),
         ]
 
     def __str__(self) -> str:
