@@ -17,7 +17,7 @@ $(UV):
 
 assets: townhall/static/vendor/.built
 
-townhall/static/vendor/.built: package.json package-lock.json frontend/build.mjs $(wildcard frontend/scss/*.scss) $(wildcard frontend/js/*.js)
+townhall/static/vendor/.built: package.json package-lock.json frontend/build.mjs $(wildcard frontend/scss/*.scss) $(wildcard frontend/js/*.js) $(wildcard frontend/designer/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	node frontend/build.mjs
 	touch $@

@@ -72,3 +72,17 @@ def process_versions(key: str) -> QuerySet[ProcessVersion]:
 
 def process_version_live(key: str) -> ProcessVersion | None:
     return ProcessVersion.objects.filter(key=key, is_live=True).first()
+
+
+def processes_live() -> QuerySet[ProcessVersion]:
+    """The live version of every process, by name, without the XML (the designer's list)."""
+    return (
+        ProcessVersion.objects.filter(is_live=True)
+        .defer("bpmn_xml", "dmn_xmls")
+        .select_related("published_by")
+        .order_by("name")
+    )
+
+
+def process_version(key: str, number: int) -> ProcessVersion | None:
+    return ProcessVersion.objects.filter(key=key, version=number).first()

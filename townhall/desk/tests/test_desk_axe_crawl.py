@@ -25,6 +25,7 @@ def _pattern(path: str) -> str:
     shape = re.sub(r"[A-Z][A-Z0-9]{1,3}-\d{4}-\d+", "<ref>", parts.path)
     shape = re.sub(r"/\d+/", "/<id>/", shape)
     shape = re.sub(r"/[0-9a-f-]{36}/", "/<uuid>/", shape)
+    shape = re.sub(r"^/staff/processes/[a-z0-9-]+/", "/staff/processes/<slug>/", shape)
     keys = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
     # Different filters show the same page; only a search or a page of a list differs.
     keys = [k for k in keys if k in {"q", "status", "after", "before", "email", "postcode"}]
@@ -85,6 +86,7 @@ def test_every_kind_of_desk_page_has_no_axe_violations(live_server, browser):
         "/staff/audit/",
         "/staff/audit/people/<id>/",
         "/staff/figures/",
+        "/staff/processes/<slug>/edit/",
     ):
         assert expected in kinds, f"{expected} not reached; reached {sorted(kinds)}"
     print("axe-checked desk pages:", *visited, sep="\n  ")
