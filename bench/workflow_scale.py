@@ -39,7 +39,7 @@ def main() -> None:
         "then sweep (to compare sweepers on the same table)",
     )
     parser.add_argument(
-        "--sweepers", type=int, default=1, help="concurrent sweepers (threads, own connections)"
+        "--sweepers", type=int, default=1, help="concurrent sweepers (processes, own connections)"
     )
     parser.add_argument(
         "--clone",
@@ -200,32 +200,38 @@ def main() -> None:
 
 
 def _sweep(sweep, sweepers: int, limit: int):
-    """Run `sweepers` sweeps at once, as several workers would; add up what they did."""
-    import threading
+    """Run `sweepers` sweeps at once, each in its own process with its own connection, as
+    several workers would (threads would share one interpreter lock); add up what they did."""
+    import multiprocessing
 
-    from django.db import connection
+    from django.db import connections
 
     if sweepers == 1:
         return sweep(limit=limit)
-    results = []
+    connections.close_all()  # each child opens its own
+    context = multiprocessing.get_context("fork")  # children inherit the shifted clock
+    queue = context.Queue()
 
     def run() -> None:
         try:
-            results.append(sweep(limit=limit))
+            done = sweep(limit=limit)
+            queue.put((done.fired, done.failed, done.skipped))
         finally:
-            connection.close()
+            connections.close_all()
 
-    threads = [threading.Thread(target=run) for _ in range(sweepers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    total = results[0]
-    for other in results[1:]:
-        total.fired += other.fired
-        total.failed += other.failed
-        total.skipped += other.skipped
-    return total
+    children = [context.Process(target=run) for _ in range(sweepers)]
+    for child in children:
+        child.start()
+    totals = [queue.get() for _ in children]
+    for child in children:
+        child.join()
+    from townhall.workflow.services import SweepResult
+
+    return SweepResult(
+        fired=sum(t[0] for t in totals),
+        failed=sum(t[1] for t in totals),
+        skipped=sum(t[2] for t in totals),
+    )
 
 
 def _clone(count: int, service) -> None:
