@@ -18,10 +18,14 @@ $PY manage.py load_demo
 pids=()
 cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup INT TERM EXIT
-$PY manage.py db_worker --queue-name '*' &
-pids+=($!)
-# Queues the workflow timer sweep for the worker every 15 s (escalations, SLA timers).
-$PY manage.py workflow_clock --every 15 &
+# Two background workers (notifications, process steps, timer sweeps): one per core.
+for n in 1 2; do
+  $PY manage.py db_worker --queue-name '*' --worker-id "demo-worker-$n" &
+  pids+=($!)
+done
+# Queues two timer sweeps every 15 s, one for each worker (escalations, SLA timers); they
+# share a backlog of due timers without firing one twice (SKIP LOCKED).
+$PY manage.py workflow_clock --every 15 --sweeps 2 &
 pids+=($!)
 # Delivers the outbox (contractor jobs) with retries, to the local fake contractor, which
 # works each job over a minute and posts signed updates back (every 5th job: "not ours").

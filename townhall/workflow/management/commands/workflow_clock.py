@@ -1,8 +1,9 @@
 """Queue the timer sweep for the worker every few seconds (django-tasks has no scheduler).
 
 `make demo` starts this next to `db_worker`. The sweep itself runs in the worker and is safe
-to run on several workers at once; this loop only decides when. A sweep still queued is not
-queued twice, so a busy worker never builds a backlog."""
+to run on several workers at once (rows are claimed with SKIP LOCKED), so with --sweeps 2
+two workers share a large backlog of due timers; this loop only decides when. Sweeps still
+queued are not queued again, so busy workers never build a backlog."""
 
 import time
 
@@ -17,13 +18,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=float, default=15.0)
-        parser.add_argument("--once", action="store_true", help="Queue one sweep and stop.")
+        parser.add_argument("--once", action="store_true", help="Queue the sweeps and stop.")
+        parser.add_argument(
+            "--sweeps", type=int, default=1, help="sweeps to keep queued (one per worker)"
+        )
 
-    def handle(self, *args, every: float, once: bool, **options):
+    def handle(self, *args, every: float, once: bool, sweeps: int, **options):
         name = process_timers_sweep_task.module_path
         while True:
-            waiting = DBTaskResult.objects.filter(task_path=name, status="READY").exists()
-            if not waiting:
+            waiting = DBTaskResult.objects.filter(task_path=name, status="READY").count()
+            for _ in range(max(sweeps, 1) - waiting):
                 process_timers_sweep_task.enqueue()
             if once:
                 return
