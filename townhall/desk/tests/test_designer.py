@@ -112,6 +112,18 @@ def test_designer_changes_a_condition_in_the_browser_and_publishes(live_server, 
     assert page.locator("#bpmn_xml").is_hidden()  # the XML box gives way to the editor
     desk.check("designer")
 
+    # A timer on the crew's task shows its timer definition in the panel.
+    page.locator('g[data-element-id="clear_overdue"] .djs-hit').first.dispatch_event("click")
+    timer = page.locator(".bio-properties-panel-group-header", has_text="Timer")
+    timer.first.wait_for()
+    timer.first.click()
+    values = page.eval_on_selector_all(
+        "[data-bpmn-properties] input, [data-bpmn-properties] textarea",
+        "els => els.map(e => e.value)",
+    )
+    assert 'clock["due_at"]' in values
+    desk.check("designer: a timer selected")
+
     # Select the branch to the specialist contractor and change its condition.
     flow = page.locator('[data-bpmn-canvas] [data-element-id="flow_4"]')
     flow.click(force=True)
