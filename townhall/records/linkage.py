@@ -33,9 +33,13 @@ logger = logging.getLogger(__name__)
 # Pairs at or above STORE are kept as links; CLUSTER and above join records into one person;
 # pairs between REVIEW_LOW and AUTO are offered to officers.
 STORE = 0.5
-CLUSTER = 0.9
+CLUSTER = 0.7
 AUTO = 0.99
 REVIEW_LOW = 0.5
+# Systems that list each person once at an address (the electoral register lists each elector
+# once): two of their entries at one address are two people, however alike the names (a
+# father and son both called Lewis Fairbairn, with no date of birth on the register).
+ONE_ENTRY_PER_ADDRESS = ("electoral_register", "electoral-register")
 # Strict rules (same NI and birth date, ...) find only the well-recorded part of the true
 # pairs: most systems lack NI numbers, emails or dates of birth.
 RULES_RECALL = 0.4
@@ -121,7 +125,8 @@ WITH src AS (
         nullif(email, '') AS email,
         nullif(phone, '') AS phone,
         nullif(ni_number, '') AS ni_number,
-        nullif(regexp_extract(lower(coalesce(address, '')), '(^|[^0-9])([0-9]+[a-z]?)([^0-9a-z]|$)', 2), '') AS house
+        nullif(regexp_extract(lower(coalesce(address, '')), '(^|[^0-9])([0-9]+[a-z]?)([^0-9a-z]|$)', 2), '') AS house,
+        nullif(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9]', '', 'g'), '') AS address_key
     FROM raw_records
 )
 SELECT src.*,
@@ -433,6 +438,18 @@ def _decisions(key_to_id: dict[str, int]) -> tuple[list[tuple[int, int]], list[t
     return same, different
 
 
+def register_neighbours(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+    """Pairs of entries of a one-entry-per-address system (ONE_ENTRY_PER_ADDRESS) at one
+    address: never one person."""
+    placeholders = ", ".join("?" for _ in ONE_ENTRY_PER_ADDRESS)
+    return con.execute(
+        "SELECT l.unique_id, r.unique_id FROM people l JOIN people r "  # noqa: S608
+        "ON l.source = r.source AND l.address_key = r.address_key AND l.unique_id < r.unique_id "
+        f"WHERE l.source IN ({placeholders})",
+        list(ONE_ENTRY_PER_ADDRESS),
+    ).fetchall()
+
+
 def records_link(
     *,
     progress: Progress = _quiet,
@@ -470,6 +487,7 @@ def records_link(
         ids = [r[0] for r in rows]
         del rows
         same, different = _decisions(key_to_id)
+        apart = different + register_neighbours(con)
         linker = None
         if total >= MIN_RECORDS_TO_TRAIN:
             linker = linker_make(con, settings_make())
@@ -500,7 +518,7 @@ def records_link(
         for a, b, _, probability, *_ in pair_rows:
             if probability >= CLUSTER and profiles_compatible(profiles[a], profiles[b]):
                 edges.append((probability, a, b))
-        clusters = cluster_records(ids, profiles, edges, same, different)
+        clusters = cluster_records(ids, profiles, edges, same, apart)
         timings["cluster"] = time.monotonic() - t
         con.close()
     timings["linkage"] = time.monotonic() - start

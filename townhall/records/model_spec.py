@@ -88,12 +88,14 @@ PLACE = {
     "comparison_description": "Address, postcode and UPRN (one fact: where they live)",
     "comparison_levels": [
         _level(
-            "(uprn_l IS NULL OR uprn_r IS NULL) AND (postcode_l IS NULL OR postcode_r IS NULL)",
+            "(uprn_l IS NULL OR uprn_r IS NULL) AND (postcode_l IS NULL OR postcode_r IS NULL) "
+            "AND (address_key_l IS NULL OR address_key_r IS NULL)",
             "Missing",
             is_null_level=True,
         ),
         _level(
-            "uprn_l = uprn_r OR (postcode_l = postcode_r AND house_l = house_r)",
+            "uprn_l = uprn_r OR (postcode_l = postcode_r AND house_l = house_r) "
+            "OR address_key_l = address_key_r",
             "Same address",
         ),
         _level("postcode_l = postcode_r", "Same postcode, another house"),
@@ -137,6 +139,9 @@ BLOCKING_RULES = [
     # One household or street: small blocks that catch swapped names and missing dates.
     block_on("postcode", "surname"),
     block_on("uprn"),
+    # The same address written out where one system has no postcode or UPRN.
+    block_on("address_key", "first_canon"),
+    block_on("address_key", "surname"),
 ]
 
 # Training on postcode alone teaches EM that parents and children at one address match; on

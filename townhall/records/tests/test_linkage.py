@@ -143,3 +143,33 @@ def test_household_members_are_not_linked():
     assert len({person["1"], person["2"], person["3"], person["4"]}) == 4
     assert person["a"] == person["1"]
     assert person["c"] == person["3"] and person["d"] == person["4"]
+
+
+@pytest.mark.django_db
+def test_two_electoral_register_entries_at_one_address_stay_two_people():
+    # Father and son, both Lewis Fairbairn, neither with a date of birth on the register.
+    register = [
+        row("E1", first_name="LEWIS", surname="FAIRBAIRN", address="213 UPPER KINGS ROAD", postcode="TN24 8ZL"),
+        row("E2", first_name="L", surname="FAIRBAIRN", address="213 UPPER KINGS ROAD", postcode="TN24 8ZL"),
+    ]  # fmt: skip
+    parking = [
+        row("P1", first_name="Lewis", surname="Fairbairn", address="213 Upper Kings Road", postcode="TN24 8ZL"),
+    ]  # fmt: skip
+    source_with_rows("electoral_register", register)
+    source_with_rows("parking", parking)
+    records_link(u_pairs=1e4)
+    person = dict(SourceRecord.objects.values_list("record_id", "person_id"))
+    assert person["E1"] != person["E2"]
+
+
+@pytest.mark.django_db
+def test_the_same_address_written_out_links_where_a_postcode_is_missing():
+    ours = [row("1", first_name="Ewan", middle_names="Noah", surname="Jellicoe",
+                address="76 North Chart Road", postcode="TN24 3FW", uprn="100000070")]  # fmt: skip
+    theirs = [row("a", first_name="EWAN", middle_names="NOAH", surname="JELLICOE",
+                  address="76 NORTH CHART ROAD", postcode="")]  # fmt: skip
+    source_with_rows("electoral_register", ours)
+    source_with_rows("waste", theirs)
+    records_link(u_pairs=1e4)
+    person = dict(SourceRecord.objects.values_list("record_id", "person_id"))
+    assert person["1"] == person["a"]
