@@ -349,6 +349,11 @@ _spec_cache: dict[str, ParsedProcess] = {}
 _spec_lock = threading.Lock()
 
 
+def process_spec_cached(content_hash: str) -> ParsedProcess | None:
+    """The parsed process of a version if this process has parsed it already."""
+    return _spec_cache.get(content_hash)
+
+
 def process_spec(content_hash: str, bpmn_xml: str, dmn_xmls: list[str]) -> ParsedProcess:
     """The parsed process of one version, parsed once per process and content hash."""
     parsed = _spec_cache.get(content_hash)

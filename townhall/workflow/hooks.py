@@ -13,7 +13,7 @@ def _case_created(
 ) -> None:
     from townhall.workflow.services import process_start
 
-    process_start(case=case, answers=answers, quiet=not notify)
+    process_start(case=case, answers=answers, quiet=not notify, just_created=True)
 
 
 def _case_status_changed(*, case: Any, previous: str, actor: Any = None, **kwargs: Any) -> None:

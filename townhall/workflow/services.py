@@ -136,7 +136,15 @@ def process_version_diff(*, old: ProcessVersion, new: ProcessVersion) -> Version
     )
 
 
+# A version's XML (tens of KB) is read from the database only when this process has not
+# parsed that version yet: queries load versions without it (VERSION_LIGHT).
+VERSION_LIGHT = ("version__bpmn_xml", "version__dmn_xmls")
+
+
 def _parsed(version: ProcessVersion) -> engine.ParsedProcess:
+    cached = engine.process_spec_cached(version.content_hash)
+    if cached is not None:
+        return cached
     return engine.process_spec(version.content_hash, version.bpmn_xml, version.dmn_xmls)
 
 
@@ -210,10 +218,13 @@ def _is_code(value: str) -> bool:
 class _Driver:
     """One change to one case's process, inside the caller's transaction."""
 
-    def __init__(self, case: Case, instance: ProcessInstance, quiet: bool = False) -> None:
+    def __init__(
+        self, case: Case, instance: ProcessInstance, quiet: bool = False, fresh: bool = False
+    ) -> None:
         self.case = case
         self.instance = instance
         self.quiet = quiet
+        self.fresh = fresh  # the instance was created in this change: it has no work items
 
     def call_operation(
         self, name: str, params: dict[str, Any], data: dict[str, Any], task_id: str
@@ -292,10 +303,16 @@ class _Driver:
         ready = {task.id: task for task in run.user_tasks()}
         if ready_before is not None and set(ready) == ready_before:
             return
-        existing = {
-            item.task_id: item
-            for item in WorkItem.objects.filter(instance=self.instance, status=WorkItem.Status.OPEN)
-        }
+        existing = (
+            {}
+            if self.fresh
+            else {
+                item.task_id: item
+                for item in WorkItem.objects.filter(
+                    instance=self.instance, status=WorkItem.Status.OPEN
+                )
+            }
+        )
         gone = [item.pk for task_id, item in existing.items() if task_id not in ready]
         if gone:
             # Not completed through work_item_complete: a timer or message took the path away.
@@ -352,34 +369,49 @@ def _lock(case: Case) -> tuple[Case, ProcessInstance]:
     instance = (
         ProcessInstance.objects.select_for_update(of=("self",))
         .select_related("version")
+        .defer(*VERSION_LIGHT)
         .get(case=locked)
     )
     return locked, instance
 
 
 def process_start(
-    *, case: Case, answers: dict[str, Any] | None = None, quiet: bool = False
+    *,
+    case: Case,
+    answers: dict[str, Any] | None = None,
+    quiet: bool = False,
+    just_created: bool = False,
 ) -> ProcessInstance | None:
     """Start the live process of the case's service on the case (in the caller's
     transaction, normally the one that created the case). Returns None when the service has
     no process or no live version of it; a second call returns the existing process.
-    `quiet` is for imports: the first steps notify nobody and leave the status alone."""
+    `quiet` is for imports: the first steps notify nobody and leave the status alone.
+    `just_created`: the caller inserted the case in this transaction (so holds its row lock
+    and it can have no process yet), which saves re-reading and re-locking it."""
     key = case.service.process_key
     if not key:
         return None
-    version = ProcessVersion.objects.filter(key=key, is_live=True).first()
+    version = (
+        ProcessVersion.objects.filter(key=key, is_live=True).defer("bpmn_xml", "dmn_xmls").first()
+    )
     if version is None:
         return None
     with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update(of=("self",)).select_related("service").get(pk=case.pk)
-        )
-        instance, created = ProcessInstance.objects.get_or_create(
-            case=locked, defaults={"version": version}
-        )
-        if not created:
-            return instance
-        driver = _Driver(locked, instance, quiet=quiet)
+        if just_created:
+            locked = case
+            instance = ProcessInstance.objects.create(case=case, version=version)
+        else:
+            locked = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("service")
+                .get(pk=case.pk)
+            )
+            instance, created = ProcessInstance.objects.get_or_create(
+                case=locked, defaults={"version": version}
+            )
+            if not created:
+                return instance
+        driver = _Driver(locked, instance, quiet=quiet, fresh=just_created)
         data = _routing_data(locked, answers or {})
         driver.act(driver.new, lambda run: run.start(data))
     return instance
@@ -487,6 +519,7 @@ def process_timers_sweep(*, limit: int = 1000, now: datetime | None = None) -> S
                 ProcessInstance.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk__in=chunk, status=ProcessInstance.Status.RUNNING, next_timer_at__lte=now)
                 .select_related("version")
+                .defer(*VERSION_LIGHT)
             )
             cases = {
                 c.pk: c
@@ -617,6 +650,7 @@ def resident_requests_open(case: Case) -> list[ResidentRequest]:
     instance = (
         ProcessInstance.objects.filter(case=case, status=ProcessInstance.Status.RUNNING)
         .select_related("version")
+        .defer(*VERSION_LIGHT)
         .first()
     )
     if instance is None:

@@ -29,6 +29,8 @@ def answer_page(page) -> None:
     for query in page.locator("input[name$='-query']").all():
         query.fill("TN23 1AA")
         page.get_by_role("button", name="Find").first.click()
+        # Addresses arrive in place (htmx); street choices for a location come with a new page.
+        page.locator("select[name$='-uprn'], input[type=radio][name$='-choice']").first.wait_for()
         select = page.locator("select[name$='-uprn']")
         if select.count():
             select.select_option(index=1)

@@ -50,3 +50,13 @@ if (body.dataset.sessionIdle) {
   });
   window.addEventListener("beforeunload", () => clearInterval(ticker));
 }
+
+// Address lookup without reloading the page (htmx swaps in the list of addresses): move the
+// focus to what appeared, as a page load would for a screen reader user. htmx:load fires on
+// the new content (the old element, the swap's target, has left the page by then).
+document.addEventListener("htmx:load", (event) => {
+  const lookup = event.detail.elt;
+  if (!lookup || !lookup.matches || !lookup.matches("[data-address-lookup]")) return;
+  const target = lookup.querySelector("select") || lookup.querySelector("input");
+  if (target) target.focus();
+});
