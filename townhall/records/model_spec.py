@@ -49,6 +49,17 @@ FIRST_NAME = {
     ],
 }
 
+MIDDLE_NAMES = {
+    "output_column_name": "middle",
+    "comparison_description": "Middle names",
+    "comparison_levels": [
+        _level(_null("middle_names"), "Missing", is_null_level=True),
+        _level("middle_names_l = middle_names_r", "Same middle names"),
+        _level("middle_list_l[1] = middle_list_r[1]", "Same first middle name"),
+        _level("ELSE", "Different middle names"),
+    ],
+}
+
 SURNAME = {
     "output_column_name": "surname",
     "comparison_description": "Surname",
@@ -120,6 +131,7 @@ def _exact(column: str, description: str) -> dict[str, Any]:
 
 COMPARISONS = [
     FIRST_NAME,
+    MIDDLE_NAMES,
     SURNAME,
     DATE_OF_BIRTH,
     PLACE,
