@@ -12,4 +12,7 @@ urlpatterns = [
     path("review/<int:link_id>/", views.review_link, name="review_link"),
     path("forensics/", views.forensics, name="forensics"),
     path("quality/", views.quality, name="quality"),
+    path("sources/", views.sources, name="sources"),
+    path("sources/<int:source_id>/", views.source_detail, name="source"),
+    path("sources/<int:source_id>/import/", views.source_import, name="source_import"),
 ]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townhall.accounts.models import User
 from townhall.core.audit import audit_record
@@ -15,8 +15,16 @@ from townhall.core.middleware import mark_personal
 from townhall.core.models import AuditEvent
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.records import selectors
-from townhall.records.models import Link, Person, SourceRecord
-from townhall.records.services import link_decide, person_split, persons_merge
+from townhall.records.mapping import MAPPABLE_FIELDS, source_settings_save
+from townhall.records.models import ImportRun, Link, Person, Source, SourceRecord
+from townhall.records.services import (
+    link_decide,
+    person_split,
+    persons_merge,
+    source_import_csv,
+)
+
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 
 # Agents find callers; the data and fraud team (managers, administrators) also reviews
 # links, reads forensics and data quality. Service officers see cases, not people.
@@ -169,3 +177,100 @@ def quality(request: StaffRequest) -> HttpResponse:
     if not _may(request.user, DATA_TEAM_ROLES):
         return _refuse(request)
     return render(request, "desk/records/quality.html", {"report": selectors.quality_report()})
+
+
+@staff_required
+@require_GET
+def sources(request: StaffRequest) -> HttpResponse:
+    """The systems feeding the golden record, with their last import."""
+    if not _may(request.user, DATA_TEAM_ROLES):
+        return _refuse(request)
+    rows = []
+    for source in Source.objects.order_by("name"):
+        last = source.imports.order_by("-started_at").first()
+        rows.append((source, last, source.records.filter(retired_at__isnull=True).count()))
+    return render(request, "desk/records/sources.html", {"rows": rows, "data_team": True})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def source_detail(request: StaffRequest, source_id: int) -> HttpResponse:
+    """A source's column mapping (which column holds each field) and its imports; a CSV
+    extract can be imported here."""
+    if not _may(request.user, DATA_TEAM_ROLES):
+        return _refuse(request)
+    source = get_object_or_404(Source, pk=source_id)
+    error = ""
+    values = {
+        "mapping": dict(source.mapping),
+        "delimiter": source.delimiter,
+        "encoding": source.encoding,
+        "dates_month_first": source.dates_month_first,
+    }
+    if request.method == "POST":
+        values = {
+            "mapping": {
+                name: request.POST.get(f"column_{name}", "").strip()[:100]
+                for name in MAPPABLE_FIELDS
+            },
+            "delimiter": request.POST.get("delimiter", "")[:2],
+            "encoding": request.POST.get("encoding", "").strip()[:30],
+            "dates_month_first": request.POST.get("dates_month_first") == "yes",
+        }
+        try:
+            source_settings_save(source=source, **values)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            audit_record(action=AuditEvent.Action.CHANGE, object_type="source",
+                         object_id=source.pk, actor=request.user, request=request,
+                         detail={"mapping": source.mapping})  # fmt: skip
+            messages.success(request, f"The column mapping of {source.name} is saved")
+            return redirect("records_desk:source", source.pk)
+    return render(
+        request,
+        "desk/records/source.html",
+        {
+            "source": source,
+            "fields": [(name, values["mapping"].get(name, "")) for name in MAPPABLE_FIELDS],
+            "values": values,
+            "error": error,
+            "imports": source.imports.order_by("-started_at")[:10],
+            "data_team": True,
+        },
+        status=400 if error else 200,
+    )
+
+
+@staff_required
+@require_POST
+def source_import(request: StaffRequest, source_id: int) -> HttpResponse:
+    """Import an uploaded CSV extract: good rows in, each bad row reported with its line."""
+    if not _may(request.user, DATA_TEAM_ROLES):
+        return _refuse(request)
+    source = get_object_or_404(Source, pk=source_id)
+    upload = request.FILES.get("extract")
+    if upload is None or upload.size == 0:
+        messages.error(request, "Choose a CSV file to import")
+        return redirect("records_desk:source", source.pk)
+    if upload.size > UPLOAD_MAX_BYTES:
+        messages.error(
+            request, "The file must be smaller than 50 MB: split it, or use link_records"
+        )
+        return redirect("records_desk:source", source.pk)
+    try:
+        run = source_import_csv(source=source, data=upload.read(), file_name=upload.name or "")
+    except ValidationError as refusal:  # the mapping itself is incomplete
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("records_desk:source", source.pk)
+    audit_record(action=AuditEvent.Action.CREATE, object_type="import_run", object_id=run.pk,
+                 actor=request.user, request=request, detail={"source": source.slug})  # fmt: skip
+    if run.status == ImportRun.Status.FAILED:
+        messages.error(request, f"{upload.name} was not imported: {run.errors[0]['reason']}")
+    else:
+        messages.success(
+            request,
+            f"{upload.name}: {run.created:,} new, {run.updated:,} updated, "
+            f"{run.unchanged:,} unchanged, {run.retired:,} retired, {run.rejected:,} refused",
+        )
+    return redirect("records_desk:source", source.pk)

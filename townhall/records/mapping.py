@@ -75,3 +75,30 @@ def source_from_yaml(path: Path | str) -> Source:
         raise ValidationError(f"{path}: the delimiter must be one character.")
     source, _ = Source.objects.update_or_create(slug=data["slug"], defaults=defaults)
     return source
+
+
+def source_settings_save(
+    *,
+    source: Source,
+    mapping: dict[str, str],
+    delimiter: str,
+    encoding: str,
+    dates_month_first: bool,
+) -> Source:
+    """Set a CSV source's column mapping and file settings from the desk (validated as a
+    YAML file's are)."""
+    import codecs
+
+    cleaned = mapping_validate(mapping)
+    if len(delimiter) != 1:
+        raise ValidationError("The separator must be one character, like , or ; or |.")
+    try:
+        codecs.lookup(encoding)
+    except LookupError as error:
+        raise ValidationError(f"'{encoding[:30]}' is not a text encoding we know.") from error
+    source.mapping = cleaned
+    source.delimiter = delimiter
+    source.encoding = encoding
+    source.dates_month_first = dates_month_first
+    source.save(update_fields=["mapping", "delimiter", "encoding", "dates_month_first"])
+    return source
