@@ -201,24 +201,24 @@ def source_detail(request: StaffRequest, source_id: int) -> HttpResponse:
         return _refuse(request)
     source = get_object_or_404(Source, pk=source_id)
     error = ""
-    values = {
-        "mapping": dict(source.mapping),
-        "delimiter": source.delimiter,
-        "encoding": source.encoding,
-        "dates_month_first": source.dates_month_first,
-    }
+    mapping: dict[str, str] = dict(source.mapping)
+    delimiter, encoding = source.delimiter, source.encoding
+    month_first = source.dates_month_first
     if request.method == "POST":
-        values = {
-            "mapping": {
-                name: request.POST.get(f"column_{name}", "").strip()[:100]
-                for name in MAPPABLE_FIELDS
-            },
-            "delimiter": request.POST.get("delimiter", "")[:2],
-            "encoding": request.POST.get("encoding", "").strip()[:30],
-            "dates_month_first": request.POST.get("dates_month_first") == "yes",
+        mapping = {
+            name: request.POST.get(f"column_{name}", "").strip()[:100] for name in MAPPABLE_FIELDS
         }
+        delimiter = request.POST.get("delimiter", "")[:2]
+        encoding = request.POST.get("encoding", "").strip()[:30]
+        month_first = request.POST.get("dates_month_first") == "yes"
         try:
-            source_settings_save(source=source, **values)
+            source_settings_save(
+                source=source,
+                mapping=mapping,
+                delimiter=delimiter,
+                encoding=encoding,
+                dates_month_first=month_first,
+            )
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         else:
@@ -227,12 +227,13 @@ def source_detail(request: StaffRequest, source_id: int) -> HttpResponse:
                          detail={"mapping": source.mapping})  # fmt: skip
             messages.success(request, f"The column mapping of {source.name} is saved")
             return redirect("records_desk:source", source.pk)
+    values = {"delimiter": delimiter, "encoding": encoding, "dates_month_first": month_first}
     return render(
         request,
         "desk/records/source.html",
         {
             "source": source,
-            "fields": [(name, values["mapping"].get(name, "")) for name in MAPPABLE_FIELDS],
+            "fields": [(name, mapping.get(name, "")) for name in MAPPABLE_FIELDS],
             "values": values,
             "error": error,
             "imports": source.imports.order_by("-started_at")[:10],
@@ -250,10 +251,10 @@ def source_import(request: StaffRequest, source_id: int) -> HttpResponse:
         return _refuse(request)
     source = get_object_or_404(Source, pk=source_id)
     upload = request.FILES.get("extract")
-    if upload is None or upload.size == 0:
+    if upload is None or not upload.size:
         messages.error(request, "Choose a CSV file to import")
         return redirect("records_desk:source", source.pk)
-    if upload.size > UPLOAD_MAX_BYTES:
+    if (upload.size or 0) > UPLOAD_MAX_BYTES:
         messages.error(
             request, "The file must be smaller than 50 MB: split it, or use link_records"
         )
