@@ -604,11 +604,10 @@ def _store(
         taken.add(chosen)
         for m in members:
             record_person[m] = chosen
-    created = Person.objects.bulk_create([Person() for _ in new_roots], batch_size=5000)
-    for root, person in zip(new_roots, created, strict=True):
-        taken.add(person.pk)
+    for root, person_id in zip(new_roots, _persons_create(len(new_roots)), strict=True):
+        taken.add(person_id)
         for m in by_root[root]:
-            record_person[m] = person.pk
+            record_person[m] = person_id
     changes = [(pid, rid) for rid, pid in record_person.items() if previous.get(rid) != pid]
     _persons_write(changes)
     SourceRecord.objects.filter(retired_at__isnull=False, person__isnull=False).update(person=None)
@@ -619,6 +618,21 @@ def _store(
         )
     run.persons = len(by_root)
     return record_person
+
+
+def _persons_create(count: int) -> list[int]:
+    """Ids of `count` new persons (a person is only an id: its records hold the data)."""
+    if not count:
+        return []
+    if connection.vendor == "postgresql":  # one statement instead of 400,000 ORM objects
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO records_person (created_at, updated_at) "
+                "SELECT now(), now() FROM generate_series(1, %s) RETURNING id",
+                [count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    return [p.pk for p in Person.objects.bulk_create([Person() for _ in range(count)])]
 
 
 def _links_write(links: list[tuple]) -> None:
