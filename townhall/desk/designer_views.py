@@ -2,19 +2,15 @@
 dmn-js, see frontend/designer), check it, publish it as a new version and compare versions.
 Validation, versioning and the audit of who published are workflow.services' job."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from townhall.accounts.models import User
 from townhall.catalogue.models import Service
-from townhall.desk.access import StaffRequest, staff_required
+from townhall.desk.access import StaffRequest, roles_required
 from townhall.workflow.definitions import ProcessDefinitionError, ProcessInvalid
 from townhall.workflow.selectors import (
     process_version,
@@ -33,17 +29,7 @@ NOTE_MAX_LENGTH = 300
 XML_MAX_LENGTH = 1_000_000
 
 
-def designer_required(
-    view: Callable[..., HttpResponseBase],
-) -> Callable[..., HttpResponseBase]:
-    @staff_required
-    @wraps(view)
-    def wrapped(request: StaffRequest, *args, **kwargs) -> HttpResponseBase:
-        if not (request.user.is_superuser or request.user.role in DESIGNER_ROLES):
-            return render(request, "desk/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+designer_required = roles_required(*DESIGNER_ROLES)
 
 
 @designer_required

@@ -1,19 +1,14 @@
 """Integrations for administrators: partners, failed and dead-lettered messages (with the
 partner's error), retry or cancel, and the partner requests we refused."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.models import User
-from townhall.desk.access import StaffRequest, staff_required
+from townhall.desk.access import StaffRequest, roles_required
 from townhall.desk.views import _pagination as pagination_links
 from townhall.integrations import selectors
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint, SentMessage
@@ -28,17 +23,8 @@ from townhall.integrations.outbox.services import (
 PAGE_SIZE = 25
 
 
-def administrator_required(
-    view: Callable[..., HttpResponseBase],
-) -> Callable[..., HttpResponseBase]:
-    @staff_required
-    @wraps(view)
-    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not (request.user.role == User.Role.ADMIN or request.user.is_superuser):
-            return render(request, "desk/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# The integrations pages and the audit trail are for administrators only.
+administrator_required = roles_required(User.Role.ADMIN)
 
 
 @administrator_required
