@@ -117,11 +117,11 @@ class SourceRecord(models.Model):
     surname = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     address = models.CharField(max_length=255, blank=True)
-    postcode = models.CharField(max_length=10, blank=True, db_index=True)
-    uprn = models.CharField(max_length=12, blank=True, db_index=True)
-    email = models.CharField(max_length=254, blank=True, db_index=True)
-    phone = models.CharField(max_length=20, blank=True, db_index=True)
-    ni_number = models.CharField(max_length=9, blank=True, db_index=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    uprn = models.CharField(max_length=12, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    ni_number = models.CharField(max_length=9, blank=True)
     # Source-specific fields (benefit type, discount, badge number...) kept as they came.
     extra = models.JSONField(default=dict, blank=True)
     raw = models.JSONField(default=dict, blank=True)
@@ -139,9 +139,17 @@ class SourceRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "record_id"], name="record_unique_in_source")
         ]
+        # Plain b-tree indexes for the identifiers matched by equality (matching.py): declared
+        # here rather than with db_index, which on PostgreSQL adds a second LIKE index to each
+        # and slows every write of a million records (the linkage run rewrites person_id).
         indexes = [
             models.Index(fields=["surname", "date_of_birth"]),
             models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["postcode"], name="record_postcode"),
+            models.Index(fields=["uprn"], name="record_uprn"),
+            models.Index(fields=["email"], name="record_email"),
+            models.Index(fields=["phone"], name="record_phone"),
+            models.Index(fields=["ni_number"], name="record_ni_number"),
         ]
 
     def __str__(self) -> str:
