@@ -84,6 +84,75 @@ def attribute_answers(base: str, code: str) -> dict[str, str]:
     return answers
 
 
+def _post_body(attributes: dict[str, str], tag: str) -> str:
+    return urllib.parse.urlencode(
+        {
+            "api_key": KEY,
+            "service_code": "graffiti",
+            "lat": "51.1465",
+            "long": "0.875",
+            "description": f"Tag on the bus shelter, bench report {tag}",
+            "email": "bench@example.com",
+            **attributes,
+        }
+    )
+
+
+def post_requests_at_rate(base: str, clients: int, rate: float, seconds: float) -> dict:
+    """Open loop: reports arrive at `rate` a second whatever the server does, spread over
+    `clients` connections; each latency runs from when the report was due to be sent, so a
+    slow server is not hidden by clients waiting for it (no coordinated omission)."""
+    host, port = base.removeprefix("http://").split(":")
+    attributes = attribute_answers(base, "graffiti")
+    total = int(rate * seconds)
+    start = time.perf_counter() + 0.2
+    latencies: list[float] = []
+    failures = []
+    lock = threading.Lock()
+    next_index = [0]
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        while True:
+            with lock:
+                n = next_index[0]
+                next_index[0] += 1
+            if n >= total:
+                break
+            due = start + n / rate
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            connection.request(
+                "POST",
+                "/open311/v2/requests.json",
+                body=_post_body(attributes, f"rate-{rate}-{n}"),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            response = connection.getresponse()
+            data = response.read()
+            elapsed = time.perf_counter() - due
+            with lock:
+                if response.status == 200:
+                    latencies.append(elapsed)
+                else:
+                    failures.append((response.status, data[:200]))
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    finished = time.perf_counter() - start
+    return {
+        "per_s": len(latencies) / finished,
+        "p95_ms": p95(latencies) if latencies else 0,
+        "n": len(latencies),
+        "failures": failures[:3],
+    }
+
+
 def post_requests(base: str, clients: int, count: int) -> dict:
     """POST requests by `clients` threads with the standard library's HTTP client (light)."""
     host, port = base.removeprefix("http://").split(":")
@@ -101,17 +170,7 @@ def post_requests(base: str, clients: int, count: int) -> dict:
                     break
                 remaining[0] -= 1
                 n = remaining[0]
-            body = urllib.parse.urlencode(
-                {
-                    "api_key": KEY,
-                    "service_code": "graffiti",
-                    "lat": "51.1465",
-                    "long": "0.875",
-                    "description": f"Tag on the bus shelter, bench report {index}-{n}",
-                    "email": "bench@example.com",
-                    **attributes,
-                }
-            )
+            body = _post_body(attributes, f"{index}-{n}")
             start = time.perf_counter()
             connection.request(
                 "POST",
@@ -152,6 +211,13 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument(
+        "--rates",
+        type=float,
+        nargs="*",
+        default=[50, 100],
+        help="also offer POSTs at these rates a second (open loop) and report their p95",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and loaded).")
@@ -210,9 +276,16 @@ def main() -> None:
             )
         posts = post_requests(base, args.clients, args.posts)
         print(
-            f"POST requests: {posts['per_s']:.0f}/s over {posts['n']} (p95 {posts['p95_ms']:.0f} "
-            f"ms), failures {posts['failures']}"
+            f"POST requests, {args.clients} clients as fast as they can: {posts['per_s']:.0f}/s "
+            f"over {posts['n']} (p95 {posts['p95_ms']:.0f} ms), failures {posts['failures']}"
         )
+        for rate in args.rates:
+            paced = post_requests_at_rate(base, args.clients, rate, args.seconds)
+            print(
+                f"POST requests offered at {rate:.0f}/s over {args.clients} connections: "
+                f"{paced['per_s']:.0f}/s done over {paced['n']} (p95 {paced['p95_ms']:.0f} ms "
+                f"from when each was due), failures {paced['failures']}"
+            )
     finally:
         server.terminate()
         server.wait()
