@@ -98,14 +98,16 @@ def _post_body(attributes: dict[str, str], tag: str) -> str:
     )
 
 
-def post_requests_at_rate(base: str, clients: int, rate: float, seconds: float) -> dict:
-    """Open loop: reports arrive at `rate` a second whatever the server does, spread over
-    `clients` connections; each latency runs from when the report was due to be sent, so a
-    slow server is not hidden by clients waiting for it (no coordinated omission)."""
+def post_requests(base: str, clients: int, count: int, rate: float | None = None) -> dict:
+    """POST `count` reports from `clients` threads (the standard library's light client).
+
+    Without `rate`, closed loop: each client sends its next report when the last is answered,
+    and a latency runs from sending. With `rate`, open loop: report n is due at n / rate
+    seconds whatever the server does, and its latency runs from when it was due, so a slow
+    server is not hidden by clients waiting for it (no coordinated omission)."""
     host, port = base.removeprefix("http://").split(":")
     attributes = attribute_answers(base, "graffiti")
-    total = int(rate * seconds)
-    start = time.perf_counter() + 0.2
+    started = time.perf_counter() + (0.2 if rate else 0.0)  # open loop: time to start threads
     latencies: list[float] = []
     failures = []
     lock = threading.Lock()
@@ -117,21 +119,22 @@ def post_requests_at_rate(base: str, clients: int, rate: float, seconds: float) 
             with lock:
                 n = next_index[0]
                 next_index[0] += 1
-            if n >= total:
+            if n >= count:
                 break
-            due = start + n / rate
-            wait = due - time.perf_counter()
-            if wait > 0:
-                time.sleep(wait)
+            if rate is None:
+                sent = time.perf_counter()
+            else:
+                sent = started + n / rate
+                time.sleep(max(0.0, sent - time.perf_counter()))
             connection.request(
                 "POST",
                 "/open311/v2/requests.json",
-                body=_post_body(attributes, f"rate-{rate}-{n}"),
+                body=_post_body(attributes, f"{rate}-{n}"),
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
             )
             response = connection.getresponse()
             data = response.read()
-            elapsed = time.perf_counter() - due
+            elapsed = time.perf_counter() - sent
             with lock:
                 if response.status == 200:
                     latencies.append(elapsed)
@@ -144,59 +147,9 @@ def post_requests_at_rate(base: str, clients: int, rate: float, seconds: float) 
         thread.start()
     for thread in threads:
         thread.join()
-    finished = time.perf_counter() - start
+    finished = time.perf_counter() - started
     return {
         "per_s": len(latencies) / finished,
-        "p95_ms": p95(latencies) if latencies else 0,
-        "n": len(latencies),
-        "failures": failures[:3],
-    }
-
-
-def post_requests(base: str, clients: int, count: int) -> dict:
-    """POST requests by `clients` threads with the standard library's HTTP client (light)."""
-    host, port = base.removeprefix("http://").split(":")
-    latencies: list[float] = []
-    failures = []
-    lock = threading.Lock()
-    remaining = [count]
-    attributes = attribute_answers(base, "graffiti")
-
-    def worker(index: int) -> None:
-        connection = http.client.HTTPConnection(host, int(port), timeout=60)
-        while True:
-            with lock:
-                if remaining[0] <= 0:
-                    break
-                remaining[0] -= 1
-                n = remaining[0]
-            body = _post_body(attributes, f"{index}-{n}")
-            start = time.perf_counter()
-            connection.request(
-                "POST",
-                "/open311/v2/requests.json",
-                body=body,
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
-            )
-            response = connection.getresponse()
-            data = response.read()
-            elapsed = time.perf_counter() - start
-            with lock:
-                if response.status == 200:
-                    latencies.append(elapsed)
-                else:
-                    failures.append((response.status, data[:200]))
-        connection.close()
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return {
-        "per_s": len(latencies) / elapsed,
         "p95_ms": p95(latencies) if latencies else 0,
         "n": len(latencies),
         "failures": failures[:3],
@@ -280,7 +233,7 @@ def main() -> None:
             f"over {posts['n']} (p95 {posts['p95_ms']:.0f} ms), failures {posts['failures']}"
         )
         for rate in args.rates:
-            paced = post_requests_at_rate(base, args.clients, rate, args.seconds)
+            paced = post_requests(base, args.clients, int(rate * args.seconds), rate=rate)
             print(
                 f"POST requests offered at {rate:.0f}/s over {args.clients} connections: "
                 f"{paced['per_s']:.0f}/s done over {paced['n']} (p95 {paced['p95_ms']:.0f} ms "

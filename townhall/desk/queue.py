@@ -8,7 +8,7 @@ figure, and an exact count of a million rows is what makes other queues slow.
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -170,10 +170,7 @@ class QueuePage:
     number: int
     next_cursor: str = ""
     previous_cursor: str = ""
-    first_index: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.first_index = 0
+    first_index: int = 0  # how many cases come before this page
 
     @property
     def start_index(self) -> int:
@@ -273,8 +270,9 @@ def queue_page(
     rows = rows[:size]
     if backwards:
         rows.reverse()
-    page = QueuePage(cases=rows, count=0, count_capped=False, number=number)
-    page.first_index = (number - 1) * size
+    page = QueuePage(
+        cases=rows, count=0, count_capped=False, number=number, first_index=(number - 1) * size
+    )
     if rows:
         # Forwards, "more" says whether a next page exists; backwards, whether a previous one.
         has_next = (not backwards and more) or backwards
@@ -290,13 +288,6 @@ def queue_count(cases: QuerySet[Case]) -> tuple[int, bool]:
     """How many cases, counted up to COUNT_CAP; and whether there are more than that."""
     counted = cases.order_by().values("pk")[: COUNT_CAP + 1].count()
     return min(counted, COUNT_CAP), counted > COUNT_CAP
-
-
-def queue_view_params(filters: QueueFilters) -> str:
-    """The stored form of a saved view: its filters as a query string."""
-    from urllib.parse import urlencode
-
-    return urlencode(filters.params())
 
 
 def queue_status_counts(visible: QuerySet[Case]) -> dict[str, tuple[int, bool]]:

@@ -236,6 +236,7 @@ def source_detail(request: StaffRequest, source_id: int) -> HttpResponse:
             "fields": [(name, mapping.get(name, "")) for name in MAPPABLE_FIELDS],
             "values": values,
             "error": error,
+            "errors": {"column_record_id": error} if error else {},
             "imports": source.imports.order_by("-started_at")[:10],
             "data_team": True,
         },

@@ -152,7 +152,7 @@ def _pagination(page, params: dict[str, str]) -> dict:
 @require_GET
 def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
-    if case.service.is_sensitive and _why_opened(request, case) is None:
+    if case.service.is_sensitive and _why_given(request, case) is None:
         return _why_page(request, case)
     return _case_page(request, case)
 
@@ -170,9 +170,9 @@ WHY_REMEMBERED = timedelta(minutes=30)
 WHY_MAX_LENGTH = 200
 
 
-def _why_opened(request: StaffRequest, case: Case) -> str | None:
-    """Why this person is opening this restricted case: just given, or given lately."""
-    remembered = request.session.get("why_opened", {})
+def _why_given(request: StaffRequest, case: Case) -> str | None:
+    """Why this person is opening this restricted case: just given (then remembered), or
+    given lately."""
     key = request.GET.get("why", "")
     if key in WHY_OPTIONS:
         reason = WHY_OPTIONS[key]
@@ -181,10 +181,15 @@ def _why_opened(request: StaffRequest, case: Case) -> str | None:
             if not detail:
                 return None
             reason = f"Another reason: {detail}"
+        remembered = request.session.get("why_opened", {})
         remembered[case.reference] = [reason, timezone.now().timestamp()]
         request.session["why_opened"] = remembered
         return reason
-    given = remembered.get(case.reference)
+    return _why_remembered(request, case)
+
+
+def _why_remembered(request: StaffRequest, case: Case) -> str | None:
+    given = request.session.get("why_opened", {}).get(case.reference)
     if given and timezone.now().timestamp() - given[1] < WHY_REMEMBERED.total_seconds():
         return given[0]
     return None
@@ -196,11 +201,18 @@ def _why_page(request: StaffRequest, case: Case) -> HttpResponse:
         error = "Say why you are opening this case"
     elif "why" in request.GET:
         error = "Select why you are opening this case"
+    chosen = request.GET.get("why")
     request.personal_data = True
     return render(
         request,
         "desk/case_why.html",
-        {"case": case, "options": WHY_OPTIONS, "error": error, "chosen": request.GET.get("why")},
+        {
+            "case": case,
+            "options": WHY_OPTIONS,
+            "error": error,
+            "errors": {"why_other" if chosen == "other" else "why": error} if error else {},
+            "chosen": chosen,
+        },
         status=400 if error else 200,
     )
 
@@ -222,7 +234,7 @@ def _case_page(
         object_id=case.reference,
         actor=request.user,
         subject_user_id=case.resident_id,
-        reason=(_why_opened(request, case) or "") if case.service.is_sensitive else "",
+        reason=(_why_remembered(request, case) or "") if case.service.is_sensitive else "",
         request=request,
     )
     request.personal_data = True
