@@ -220,14 +220,8 @@ def my_account(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if user.is_council_staff:
         return redirect("desk:home")
-    return render(
-        request,
-        "portal/my_account.html",
-        {
-            "cases": case_selectors.cases_for_resident(user),
-            "drafts": case_selectors.drafts_for_resident(user),
-        },
-    )
+    cases, drafts = case_selectors.my_account_lists(user)
+    return render(request, "portal/my_account.html", {"cases": cases, "drafts": drafts})
 
 
 def _comment(request: HttpRequest, case: Case) -> dict[str, str]:
