@@ -82,10 +82,12 @@ def case_create(
     received_at: datetime | None = None,
     channel_client: str = "",
     notify: bool = True,
+    reference: str = "",
 ) -> Case:
     """Open a case for a service, with its reference, team and SLA due date.
 
-    `received_at` lets imports and the demo record when a request really arrived.
+    `received_at` lets imports, the demo and requests accepted before their case was opened
+    record when a request really arrived; `reference` is one issued then by `reference_next`.
     """
     received = received_at or timezone.now()
     with transaction.atomic():
@@ -93,7 +95,7 @@ def case_create(
             existing = Case.objects.filter(submission=submission).first()
             if existing is not None:
                 return existing  # the same submission never makes a second case
-        reference = reference_next(
+        reference = reference or reference_next(
             prefix=service.reference_prefix, year=received.astimezone(LONDON).year
         )
         case = Case.objects.create(

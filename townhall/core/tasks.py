@@ -17,3 +17,18 @@ def task_enqueue_on_commit(task: Any, **kwargs: Any) -> None:
         task.enqueue(**kwargs)
     else:
         transaction.on_commit(lambda: task.enqueue(**kwargs))
+
+
+def task_enqueue_in_transaction(task: Any, **kwargs: Any) -> None:
+    """Queue `task` as part of the current transaction, for work that completes the change
+    itself rather than following it.
+
+    The database backend writes the task row in the transaction (as above); the immediate
+    backend (tests, no worker) runs the task here, so the work lands with the change. A
+    broker cannot take part in the transaction, so it gets the task after the commit."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    if isinstance(task.get_backend(), DatabaseBackend | ImmediateBackend):
+        task.enqueue(**kwargs)
+    else:
+        transaction.on_commit(lambda: task.enqueue(**kwargs))

@@ -181,6 +181,31 @@ def request_data(case: Case) -> dict:
     }
 
 
+def request_accepted_data(submission: Any) -> dict:
+    """A request accepted moments ago whose case is still being opened: what the client sent,
+    as an open request (the same shape as `request_data`)."""
+    service, intake = submission.service, submission.intake
+    return {
+        "service_request_id": submission.reference,
+        "status": "open",
+        "status_notes": None,
+        "service_name": service.name,
+        "service_code": service.open311_code,
+        "description": submission.description,
+        "agency_responsible": service.department.name,
+        "service_notice": None,
+        "requested_datetime": w3c(submission.created_at),
+        "updated_datetime": w3c(submission.created_at),
+        "expected_datetime": None,
+        "address": intake.get("location_text", ""),
+        "address_id": intake.get("uprn") or None,
+        "zipcode": None,
+        "lat": intake.get("lat"),
+        "long": intake.get("lon"),
+        "media_url": submission.media_url or None,
+    }
+
+
 def _photo_url(case: Case) -> str | None:
     """Our own address for the first public photo of the request, if it has one."""
     photo_id = getattr(case, "photo_id", None)
@@ -189,9 +214,9 @@ def _photo_url(case: Case) -> str | None:
     return settings.SITE_URL + reverse("open311:media", args=[case.reference, photo_id])
 
 
-def request_created_data(case: Case, service_notice: str) -> dict:
+def request_created_data(reference: str, service_notice: str) -> dict:
     return {
-        "service_request_id": case.reference,
+        "service_request_id": reference,
         "token": None,
         "service_notice": service_notice,
         "account_id": None,

@@ -26,12 +26,27 @@ class ApiClient(models.Model):
 
 class Open311Submission(models.Model):
     """What a client posted for one case: the fields the case has no place for (the full
-    description, attribute answers), and a fingerprint that makes retries idempotent."""
+    description, attribute answers), and a fingerprint that makes retries idempotent.
+
+    A post is accepted by storing this row with the case's reference already issued; the
+    worker opens the case from `intake` moments later (`case` is empty until then), so a
+    client waits for one insert, not for the case's process to start."""
 
     client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="submissions")
     case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, related_name="open311_submission"
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="open311_submission",
     )
+    # The case's reference, issued on acceptance: the service_request_id the client is given.
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The checked request's fields that the case is opened with (location, contact, summary).
+    intake = models.JSONField(default=dict, blank=True)
     fingerprint = models.CharField(max_length=64)
     description = models.TextField(blank=True)
     attributes = models.JSONField(default=dict, blank=True)

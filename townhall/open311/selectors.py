@@ -8,6 +8,7 @@ from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.catalogue.models import Service
+from townhall.core.memo import ProcessMemo
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.models import FormVersion
@@ -100,12 +101,23 @@ def services_offered() -> QuerySet[Service]:
     return services_listed().filter(is_published=True)
 
 
+# Every post reads its service and form definition; they are kept per process as long as
+# the public service list is kept in the shared cache (OPEN311_CACHE_SECONDS), so a change
+# reaches posts no later than it reaches clients reading GET services.
+_services_kept = ProcessMemo("OPEN311_CACHE_SECONDS")
+
+
 def service_by_code(code: str, *, retired_too: bool = False) -> Service | None:
-    """The service with this Open311 code, or None; retired ones only when asked for."""
+    """The service with this Open311 code, or None; retired ones only when asked for.
+    Read-only: the object may be shared by every request of this process for a while."""
     if not code:
         return None
-    services = services_listed() if retired_too else services_offered()
-    return services.filter(open311_code=code).order_by("-is_published").first()
+
+    def load() -> Service | None:
+        services = services_listed() if retired_too else services_offered()
+        return services.filter(open311_code=code).order_by("-is_published").first()
+
+    return _services_kept.get((code, retired_too), load)
 
 
 def _datatype_description(field: dict, datatype: str) -> str:
@@ -165,10 +177,20 @@ def pages_always_visited(pages: list[dict]) -> set[str]:
     return {page["id"] for page in pages if not reachable_without(page["id"])}
 
 
+def _live_version(service: Service) -> FormVersion | None:
+    if service.form is None:
+        return None
+    # services_offered() prefetches the published versions, so a list costs no extra queries.
+    published = getattr(service.form, "published_versions", None)
+    if published is None:
+        return service.form.live_version()
+    return published[0] if published else None
+
+
 def service_pages_on_route(service: Service, answers: dict[str, Any]) -> set[str]:
     """The pages a reporter with these answers passes through (branch conditions evaluated
     on the answers given; an unanswered question takes the default way)."""
-    version = service.form.live_version() if service.form else None
+    version = _live_version(service)
     if version is None:
         return set()
     flow = FormFlow(version.definition, ask_contact=False)
@@ -182,14 +204,7 @@ def service_pages_on_route(service: Service, answers: dict[str, Any]) -> set[str
 
 def service_attributes(service: Service) -> list[Attribute]:
     """The attributes of a service, generated from its live form version's fields."""
-    if service.form is None:
-        return []
-    # services_offered() prefetches the published versions, so a list costs no extra queries.
-    published = getattr(service.form, "published_versions", None)
-    if published is None:
-        version = service.form.live_version()
-    else:
-        version = published[0] if published else None
+    version = _live_version(service)
     if version is None:
         return []
     attributes: list[Attribute] = []
@@ -288,6 +303,24 @@ def requests_search(
 
 def request_by_reference(reference: str) -> Case | None:
     return requests_visible().filter(reference=reference).first()
+
+
+def requests_accepted_not_yet_opened(references: list[str]) -> list[Any]:
+    """Posted requests with these ids whose case the worker has not opened yet (a moment
+    after the post), on services whose requests are public, newest first."""
+    from townhall.open311.models import Open311Submission
+
+    return list(
+        Open311Submission.objects.filter(
+            reference__in=references,
+            case__isnull=True,
+            service__audience=Service.Audience.PUBLIC,
+            service__is_sensitive=False,
+        )
+        .exclude(service__open311_code="")
+        .select_related("service__department")
+        .order_by("-created_at")[:REQUESTS_LIMIT]
+    )
 
 
 def request_updates(*, client_id: int, start: datetime, end: datetime) -> list[CaseEvent]:

@@ -22,9 +22,11 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
 
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
+from townhall.cases.references import reference_next
 from townhall.cases.services import case_add_resident_comment, case_create
 from townhall.catalogue.models import Channel, Service
 from townhall.core.calendars import LONDON
+from townhall.core.tasks import task_enqueue_in_transaction
 from townhall.core.uploads import upload_check
 from townhall.eforms.fields import clean_text
 from townhall.open311.models import ApiClient, Open311Submission
@@ -265,16 +267,8 @@ def service_request_check(
             location_text = location_text or str(address)
             if lat is None and lon is None and not (has_lat or has_long):
                 lat, lon = address.lat, address.lon
-    if lat is not None and lon is not None:
-        if not places.is_within_council_area(lat, lon):
-            errors.append(
-                (400, f"The location {lat:.5f}, {lon:.5f} is outside the council's area.")
-            )
-        elif not usrn:
-            street = places.nearest_street(lat, lon, max_distance_m=STREET_MAX_DISTANCE_M)
-            if street is not None:
-                usrn = street.usrn
-                location_text = location_text or f"Near {street.name}"
+    if lat is not None and lon is not None and not places.is_within_council_area(lat, lon):
+        errors.append((400, f"The location {lat:.5f}, {lon:.5f} is outside the council's area."))
 
     description = _param(data, "description").replace("\r\n", "\n")
     if len(description) > DESCRIPTION_MAX:
@@ -376,13 +370,18 @@ def _same_report_lock(client: ApiClient, what: str) -> None:
 
 def service_request_create(
     *, client: ApiClient, data: MultiValueDict, files: MultiValueDict | None = None
-) -> tuple[Case, bool]:
-    """Turn a posted request into a case with channel "open311" and the client's name.
+) -> tuple[str, bool]:
+    """Accept a posted request: its case, with channel "open311" and the client's name, is
+    opened by the worker moments later (`submission_case_open`); the client gets the case's
+    reference at once, as its service_request_id.
 
-    Returns the case and whether it is new: the same client posting the same report again
-    within RETRY_WINDOW gets the first case back, so a retry after a timeout is harmless.
-    Raises RequestRejected with every problem when the request cannot be accepted.
+    Returns the reference and whether the request is new: the same client posting the same
+    report again (same client reference, or the same fields within RETRY_WINDOW) gets the
+    first reference back, so a retry after a timeout is harmless. Raises RequestRejected
+    with every problem when the request cannot be accepted; then nothing is stored.
     """
+    from townhall.open311.tasks import open311_case_open
+
     checked, errors = service_request_check(data=data, files=files)
     if checked is None:
         raise RequestRejected(400, errors)
@@ -394,59 +393,111 @@ def service_request_create(
         _same_report_lock(client, fingerprint)
         if checked.client_reference:
             _same_report_lock(client, "ref:" + checked.client_reference)
-        if checked.client_reference:  # the client's own id: the same report, however late
-            same = (
-                Open311Submission.objects.select_related("case")
-                .filter(client=client, client_reference=checked.client_reference)
+            same = (  # the client's own id: the same report, however late
+                Open311Submission.objects.filter(
+                    client=client, client_reference=checked.client_reference
+                )
+                .values_list("reference", flat=True)
                 .first()
             )
             if same is not None:
-                return same.case, False
+                return same, False
         earlier = (
-            Open311Submission.objects.select_related("case")
-            .filter(
+            Open311Submission.objects.filter(
                 client=client,
                 fingerprint=fingerprint,
                 created_at__gte=timezone.now() - RETRY_WINDOW,
             )
             .order_by("-created_at")
+            .values_list("reference", flat=True)
             .first()
         )
         if earlier is not None:
-            return earlier.case, False
-        summary = checked.description.split("\n", 1)[0][:200] or checked.service.name
-        case = case_create(
-            service=checked.service,
-            summary=summary,
-            channel=Channel.OPEN311,
-            answers=checked.attributes,
-            contact_name=checked.name,
-            contact_email=checked.email,
-            contact_phone=checked.phone,
-            lat=checked.lat,
-            lon=checked.lon,
-            uprn=checked.uprn,
-            usrn=checked.usrn,
-            location_text=checked.location_text,
-            channel_client=client.name,
+            return earlier, False
+        service = checked.service
+        reference = reference_next(
+            prefix=service.reference_prefix, year=timezone.now().astimezone(LONDON).year
         )
-        Open311Submission.objects.create(
+        submission = Open311Submission.objects.create(
             client=client,
-            case=case,
+            reference=reference,
+            service=service,
             fingerprint=fingerprint,
             description=checked.description,
             attributes=checked.attributes,
             media_url=checked.media_url,
             client_reference=checked.client_reference,
+            intake={
+                "summary": checked.description.split("\n", 1)[0][:200] or service.name,
+                "lat": checked.lat,
+                "lon": checked.lon,
+                "uprn": checked.uprn,
+                "usrn": checked.usrn,
+                "location_text": checked.location_text,
+                "name": checked.name,
+                "email": checked.email,
+                "phone": checked.phone,
+            },
         )
-        for photo in checked.photos:
-            attachment = CaseAttachment(
-                case=case, original_name=photo.original_name, content_type=photo.content_type,
-                extension=photo.extension, size=photo.size, is_public=True,
-            )  # fmt: skip
-            attachment.file.save(photo.storage_name, photo.content, save=False)
-            attachment.save()
-    return case, True
+        if checked.photos:  # files are not JSON: a post with photos opens its case now
+            _case_open(submission, photos=checked.photos)
+        else:
+            task_enqueue_in_transaction(open311_case_open, submission_id=submission.pk)
+    return reference, True
+
+
+def submission_case_open(*, submission_id: int) -> Case | None:
+    """Open the case of an accepted request, once: a second run finds it open already."""
+    with transaction.atomic():
+        submission = (
+            Open311Submission.objects.select_for_update(of=("self",))
+            .select_related("client", "service", "case")
+            .filter(pk=submission_id)
+            .first()
+        )
+        if submission is None or submission.case is not None:
+            return submission.case if submission is not None else None
+        return _case_open(submission)
+
+
+def _case_open(submission: Open311Submission, photos: list[Any] | None = None) -> Case:
+    intake = submission.intake
+    lat, lon, usrn = intake["lat"], intake["lon"], intake["usrn"]
+    location_text = intake["location_text"]
+    if lat is not None and lon is not None and not usrn:
+        # Which street a point is on is for the case's routing, not for the client's answer.
+        street = places.nearest_street(lat, lon, max_distance_m=STREET_MAX_DISTANCE_M)
+        if street is not None:
+            usrn = street.usrn
+            location_text = location_text or f"Near {street.name}"
+    assert submission.service is not None and submission.reference
+    case = case_create(
+        service=submission.service,
+        summary=intake["summary"],
+        channel=Channel.OPEN311,
+        answers=submission.attributes,
+        contact_name=intake["name"],
+        contact_email=intake["email"],
+        contact_phone=intake["phone"],
+        lat=lat,
+        lon=lon,
+        uprn=intake["uprn"],
+        usrn=usrn,
+        location_text=location_text,
+        channel_client=submission.client.name,
+        received_at=submission.created_at,
+        reference=submission.reference,
+    )
+    submission.case = case
+    submission.save(update_fields=["case"])
+    for photo in photos or []:
+        attachment = CaseAttachment(
+            case=case, original_name=photo.original_name, content_type=photo.content_type,
+            extension=photo.extension, size=photo.size, is_public=True,
+        )  # fmt: skip
+        attachment.file.save(photo.storage_name, photo.content, save=False)
+        attachment.save()
+    return case
 
 
 DEFAULT_WINDOW = timedelta(days=90)

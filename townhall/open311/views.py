@@ -244,16 +244,16 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
         logger.warning("open311 client=%r over its rate limit", client.name)
         return _too_many(fmt, wait)
     try:
-        case, created = services.service_request_create(
+        reference, created = services.service_request_create(
             client=client, data=merged, files=request.FILES
         )
     except services.RequestRejected as rejected:
         logger.info("open311 client=%r post refused: %d errors", client.name, len(rejected.errors))
         return formats.errors_respond(fmt, rejected.status, rejected.errors)
     logger.info(
-        "open311 client=%r %s case %s", client.name, "created" if created else "retried", case
+        "open311 client=%r %s %s", client.name, "accepted" if created else "retried", reference
     )
-    data = [formats.request_created_data(case, services.SERVICE_NOTICE)]
+    data = [formats.request_created_data(reference, services.SERVICE_NOTICE)]
     return formats.respond(fmt, "service_requests", data)
 
 
@@ -274,6 +274,14 @@ def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
         end=query.end,
     )
     data = [formats.request_data(case) for case in cases]
+    if query.references and len(cases) < len(query.references):
+        found = {case.reference for case in cases}
+        data += [
+            formats.request_accepted_data(submission)
+            for submission in selectors.requests_accepted_not_yet_opened(
+                [r for r in query.references if r not in found]
+            )
+        ]
     return formats.respond(_fmt(fmt), "service_requests", data)
 
 
@@ -281,6 +289,9 @@ def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 @_shared_cache
 def request_detail(request: HttpRequest, reference: str, fmt: str | None = None) -> HttpResponse:
     case = selectors.request_by_reference(reference)
+    if case is None and (accepted := selectors.requests_accepted_not_yet_opened([reference])):
+        data = [formats.request_accepted_data(accepted[0])]
+        return formats.respond(_fmt(fmt), "service_requests", data)
     if case is None:
         return formats.errors_respond(
             _fmt(fmt), 404, [(404, f"No service request has the id '{reference[:40]}'.")]

@@ -5,6 +5,7 @@ import re
 
 from django.db.models import Max, Min, Q, QuerySet
 
+from townhall.core.memo import ProcessMemo
 from townhall.places.models import Address, Street
 from townhall.places.services import postcode_normalise
 
@@ -87,8 +88,22 @@ def nearest_street(lat: float, lon: float, max_distance_m: float | None = None) 
     return best
 
 
+# Every report with a location checks it against the extent, which changes only when the
+# gazetteer does: kept per process for PLACES_EXTENT_SECONDS.
+_extent_kept = ProcessMemo("PLACES_EXTENT_SECONDS")
+
+
 def is_within_council_area(lat: float, lon: float) -> bool:
     """Whether a point falls in the council's area: the gazetteer's extent plus a margin."""
+    extent = _extent_kept.get("extent", _gazetteer_extent)
+    if extent is None:
+        return False
+    south, north, west, east = extent
+    return south <= lat <= north and west <= lon <= east
+
+
+def _gazetteer_extent() -> tuple[float, float, float, float] | None:
+    """South, north, west and east edges of the gazetteer's streets, with the margin."""
     extent = Street.objects.aggregate(
         min_lat=Min("start_lat"),
         min_lat2=Min("end_lat"),
@@ -100,12 +115,13 @@ def is_within_council_area(lat: float, lon: float) -> bool:
         max_lon2=Max("end_lon"),
     )
     if extent["min_lat"] is None:
-        return False
-    south = min(extent["min_lat"], extent["min_lat2"]) - AREA_MARGIN_DEG
-    north = max(extent["max_lat"], extent["max_lat2"]) + AREA_MARGIN_DEG
-    west = min(extent["min_lon"], extent["min_lon2"]) - AREA_MARGIN_DEG
-    east = max(extent["max_lon"], extent["max_lon2"]) + AREA_MARGIN_DEG
-    return south <= lat <= north and west <= lon <= east
+        return None
+    return (
+        min(extent["min_lat"], extent["min_lat2"]) - AREA_MARGIN_DEG,
+        max(extent["max_lat"], extent["max_lat2"]) + AREA_MARGIN_DEG,
+        min(extent["min_lon"], extent["min_lon2"]) - AREA_MARGIN_DEG,
+        max(extent["max_lon"], extent["max_lon2"]) + AREA_MARGIN_DEG,
+    )
 
 
 def street_by_usrn(usrn: str) -> Street | None:

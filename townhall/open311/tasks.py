@@ -1,0 +1,12 @@
+"""Background work for the Open311 door."""
+
+from django_tasks import task
+
+from townhall.open311.services import submission_case_open
+
+
+@task()
+def open311_case_open(submission_id: int) -> str:
+    """Open the case of a request accepted over Open311 (safe to run twice: one case each)."""
+    case = submission_case_open(submission_id=submission_id)
+    return case.reference if case is not None else "submission gone"

@@ -1,0 +1,94 @@
+"""A post is accepted with its reference issued at once; the worker opens the case from it.
+
+These run with the database task backend, as in production, so the case really waits for a
+worker (`db_worker --batch` here)."""
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from townhall.cases.models import Case
+from townhall.open311.models import Open311Submission
+from townhall.open311.selectors import _services_kept
+from townhall.open311.tests.factories import BASE, good_report, make_open311_world
+from townhall.places.selectors import _extent_kept
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DB_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "notifications", "workflow"],
+    }
+}
+
+
+@pytest.fixture
+def world(settings):
+    settings.TASKS = DB_TASKS
+    # As in production: services and the council's extent kept per process.
+    settings.OPEN311_CACHE_SECONDS = 30
+    settings.PLACES_EXTENT_SECONDS = 300
+    _services_kept.clear()
+    _extent_kept.clear()
+    yield make_open311_world()
+    _services_kept.clear()
+    _extent_kept.clear()
+
+
+def _worker_runs() -> None:
+    call_command("db_worker", batch=True, startup_delay=False, queue_name="*", verbosity=0)
+
+
+def test_the_reference_is_given_at_once_and_the_worker_opens_that_case(client, world):
+    [accepted] = client.post(BASE + "requests.json", good_report()).json()
+    reference = accepted["service_request_id"]
+    assert reference.startswith("FT-")
+    assert not Case.objects.exists()  # not opened inside the request
+    submission = Open311Submission.objects.get()
+    assert submission.reference == reference and submission.case is None
+    assert DBTaskResult.objects.count() == 1
+
+    # Until the worker runs, the request reads back as open, with what the client sent.
+    [pending] = client.get(f"{BASE}requests/{reference}.json").json()
+    assert pending["status"] == "open" and pending["service_code"] == "fly_tipping"
+    assert (pending["lat"], pending["long"]) == (51.1465, 0.875)
+    assert pending["description"] == good_report()["description"]
+    listed = client.get(BASE + "requests.json", {"service_request_id": reference}).json()
+    assert [r["service_request_id"] for r in listed] == [reference]
+
+    # A retry before the worker has run gets the same id and stores nothing more.
+    [again] = client.post(BASE + "requests.json", good_report()).json()
+    assert again["service_request_id"] == reference
+    assert Open311Submission.objects.count() == 1 and DBTaskResult.objects.count() == 1
+
+    _worker_runs()
+    case = Case.objects.get()
+    submission.refresh_from_db()
+    assert case.reference == reference and submission.case == case
+    assert case.channel == "open311" and case.channel_client == "FixMyStreet"
+    assert case.created_at == submission.created_at  # the SLA runs from when it was received
+    assert case.usrn == "70001001" and case.location_text  # the street is found by the worker
+    assert case.contact_email == "reporter@example.com"
+
+    [opened] = client.get(f"{BASE}requests/{reference}.json").json()
+    assert opened["expected_datetime"] is not None and opened["address"] == case.location_text
+
+
+def test_opening_twice_makes_one_case(client, world):
+    from townhall.open311.services import submission_case_open
+
+    client.post(BASE + "requests.json", good_report())
+    submission = Open311Submission.objects.get()
+    first = submission_case_open(submission_id=submission.pk)
+    second = submission_case_open(submission_id=submission.pk)
+    assert first == second and Case.objects.count() == 1
+    _worker_runs()  # the queued task finds the case opened
+    assert Case.objects.count() == 1
+    assert submission_case_open(submission_id=123456) is None
+
+
+def test_a_refused_post_stores_nothing_and_queues_nothing(client, world):
+    response = client.post(BASE + "requests.json", good_report(lat="", long=""))
+    assert response.status_code == 400
+    assert not Open311Submission.objects.exists() and not DBTaskResult.objects.exists()
