@@ -268,6 +268,9 @@ OPEN311_RATE_PER_KEY = env_int("OPEN311_RATE_PER_KEY", 120)
 OPEN311_RATE_PER_IP = env_int("OPEN311_RATE_PER_IP", 600)
 # Public Open311 reads are shared by every client for this long (0: not kept).
 OPEN311_CACHE_SECONDS = env_int("OPEN311_CACHE_SECONDS", 0 if TESTING else 30)
+# A client found by its API key is kept per process this long: a revoked key stops working in
+# every process within it.
+OPEN311_KEY_SECONDS = env_int("OPEN311_KEY_SECONDS", 0 if TESTING else 5)
 # The council's extent (for "is this report in our area?") kept per process; the gazetteer
 # changes by import, rarely, and a new street at the edge is seen within this time.
 PLACES_EXTENT_SECONDS = env_int("PLACES_EXTENT_SECONDS", 0 if TESTING else 300)

@@ -30,5 +30,8 @@ class ProcessMemo:
         self._values[key] = (now + seconds, value)
         return value
 
+    def forget(self, key: Hashable) -> None:
+        self._values.pop(key, None)
+
     def clear(self) -> None:
         self._values.clear()

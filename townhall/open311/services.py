@@ -26,6 +26,7 @@ from townhall.cases.references import reference_next
 from townhall.cases.services import case_add_resident_comment, case_create
 from townhall.catalogue.models import Channel, Service
 from townhall.core.calendars import LONDON
+from townhall.core.memo import ProcessMemo
 from townhall.core.tasks import task_enqueue_in_transaction
 from townhall.core.uploads import upload_check
 from townhall.eforms.fields import clean_text
@@ -78,13 +79,27 @@ def api_client_ensure(*, name: str, key: str) -> ApiClient:
     return existing or api_client_create(name=name, key=key)[0]
 
 
+# Every keyed request looks its client up: a found client is kept per process for
+# OPEN311_KEY_SECONDS, so a revoked key stops working everywhere within those seconds (at
+# once in the process that revoked it). Wrong keys are not kept: a new key works at once.
+_clients_kept = ProcessMemo("OPEN311_KEY_SECONDS")
+
+
 def api_client_for_key(raw_key: str | None) -> ApiClient | None:
     """The active client holding this key, or None for no key, a wrong one or a revoked one."""
     if not raw_key:
         return None
-    return ApiClient.objects.filter(
-        key_hash=_key_hash(raw_key), is_active=True, revoked_at__isnull=True
-    ).first()
+    key_hash = _key_hash(raw_key)
+
+    def load() -> ApiClient | None:
+        return ApiClient.objects.filter(
+            key_hash=key_hash, is_active=True, revoked_at__isnull=True
+        ).first()
+
+    client = _clients_kept.get(key_hash, load)
+    if client is None:
+        _clients_kept.forget(key_hash)
+    return client
 
 
 def api_client_revoke(*, client: ApiClient) -> ApiClient:
@@ -92,6 +107,7 @@ def api_client_revoke(*, client: ApiClient) -> ApiClient:
     client.is_active = False
     client.revoked_at = client.revoked_at or timezone.now()
     client.save(update_fields=["is_active", "revoked_at"])
+    _clients_kept.forget(client.key_hash)
     return client
 
 

@@ -13,9 +13,11 @@ def test_a_memo_keeps_a_value_for_its_seconds_and_forgets_it_when_cleared(settin
     assert memo.get("a", lambda: load("first")) == "first"
     assert memo.get("a", lambda: load("second")) == "first"  # kept
     assert memo.get("b", lambda: load("other")) == "other"  # one value per key
+    memo.forget("b")
+    assert memo.get("b", lambda: load("again")) == "again"
     memo.clear()
     assert memo.get("a", lambda: load("third")) == "third"
-    assert loads == ["first", "other", "third"]
+    assert loads == ["first", "other", "again", "third"]
 
 
 def test_a_memo_with_no_seconds_always_loads(settings):
