@@ -136,6 +136,9 @@ AUTHENTICATION_BACKENDS = ["townhall.accounts.backends.EmailBackend"]
 # every save of a user clears it. Off with a per-process cache, which one process cannot clear
 # for the others.
 USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# A resident's My Account lists, rendered, are kept in the shared cache until their cases or
+# saved forms change (every process and worker must share the cache, so Redis only).
+MY_ACCOUNT_KEEP_SECONDS = env_int("MY_ACCOUNT_KEEP_SECONDS", 600 if REDIS_URL else 0)
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "portal:my_account"
 PASSWORD_HASHERS = env_list(

@@ -29,6 +29,15 @@ _CASE = Case._meta
 _SERVICE = Service._meta
 
 
+# My Account's lists, rendered, are kept in the shared cache per resident and language for
+# settings.MY_ACCOUNT_KEEP_SECONDS; every write to the resident's cases or saved forms drops
+# them (cases.services.my_account_forget), and the time limit bounds what no write announces
+# (a service renamed).
+def my_account_cache_key(user_id: int, language: str) -> str:
+    # By language as settings.LANGUAGES names them ("en-gb" is kept as "en").
+    return f"cases:my-account:{user_id}:{language.split('-')[0]}"
+
+
 def my_account_lists(user: User) -> tuple[list[Case], list]:
     """A resident's requests, newest first, and the forms they saved to finish later, for My
     Account: only the columns shown, with the service's name (and, for drafts, its slug).

@@ -8,6 +8,8 @@ event, and queues side effects (notifications) to run in the worker after commit
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -17,6 +19,7 @@ from townhall.accounts.models import User
 from townhall.cases.hooks import CASE_CREATED, CASE_STATUS_CHANGED, case_hooks_run
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.cases.references import reference_next
+from townhall.cases.selectors import my_account_cache_key
 from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.core.calendars import LONDON
@@ -36,6 +39,18 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 class StaleCaseError(ValidationError):
     """Someone else changed the case since this person loaded it."""
+
+
+def my_account_forget(user_id: int | None) -> None:
+    """Drop a resident's kept My Account lists when the change under way commits: called on
+    every save of their cases or forms (see apps.py) and by bulk updates that skip saves."""
+    if user_id is None:
+        return
+
+    def forget() -> None:
+        cache.delete_many([my_account_cache_key(user_id, code) for code, _ in settings.LANGUAGES])
+
+    transaction.on_commit(forget)
 
 
 def _queue_notification(event: CaseEvent) -> None:

@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class EformsConfig(AppConfig):
     name = "townhall.eforms"
     label = "eforms"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from townhall.cases.services import my_account_forget
+        from townhall.eforms.models import FormSession
+
+        def form_session_written(sender, instance: FormSession, **kwargs) -> None:
+            my_account_forget(instance.user_id)  # My Account lists saved forms
+
+        post_save.connect(
+            form_session_written, sender=FormSession, dispatch_uid="eforms-my-acc", weak=False
+        )
+        post_delete.connect(
+            form_session_written, sender=FormSession, dispatch_uid="eforms-my-acc", weak=False
+        )

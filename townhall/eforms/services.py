@@ -9,7 +9,7 @@ from django.db import transaction
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment
-from townhall.cases.services import case_create
+from townhall.cases.services import case_create, my_account_forget
 from townhall.catalogue.models import Channel, Service
 from townhall.core.uploads import upload_check
 from townhall.eforms.engine import FormFlow
@@ -145,6 +145,7 @@ def form_file_remove(*, session: FormSession, field_name: str, file_id: int) -> 
 def form_session_save_for_later(*, session: FormSession) -> None:
     """Keep an unsent form for the signed-in resident to finish from My Account."""
     FormSession.objects.filter(pk=session.pk, submission__isnull=True).update(saved_for_later=True)
+    my_account_forget(session.user_id)
 
 
 def _case_location(flow: FormFlow, answers: dict) -> dict[str, Any]:
@@ -230,6 +231,7 @@ def submission_submit(*, session: FormSession) -> Case:
             if locked.saved_for_later:
                 # A sent form is no longer a draft; My Account lists drafts by this flag alone.
                 FormSession.objects.filter(pk=locked.pk).update(saved_for_later=False)
+                my_account_forget(locked.user_id)
         else:
             existing = Case.objects.filter(submission=submission).first()
             if existing is not None:

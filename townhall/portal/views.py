@@ -4,12 +4,17 @@ every write goes through the eforms and cases services."""
 import uuid
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.accounts.models import User
@@ -220,8 +225,17 @@ def my_account(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if user.is_council_staff:
         return redirect("desk:home")
-    cases, drafts = case_selectors.my_account_lists(user)
-    return render(request, "portal/my_account.html", {"cases": cases, "drafts": drafts})
+    seconds = settings.MY_ACCOUNT_KEEP_SECONDS
+    key = case_selectors.my_account_cache_key(user.pk, get_language() or "")
+    lists = cache.get(key) if seconds else None
+    if lists is None:
+        cases, drafts = case_selectors.my_account_lists(user)
+        context = {"cases": cases, "drafts": drafts}
+        lists = render_to_string("portal/_my_account_lists.html", context, request)
+        if seconds:
+            cache.set(key, lists, seconds)
+    # Our own template's output, kept as text in the cache.
+    return render(request, "portal/my_account.html", {"lists": mark_safe(lists)})  # noqa: S308
 
 
 def _comment(request: HttpRequest, case: Case) -> dict[str, str]:

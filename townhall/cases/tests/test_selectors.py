@@ -45,3 +45,42 @@ def test_my_account_lists_hold_only_this_residents_requests_and_drafts_newest_fi
     ]
     assert drafts[0].updated_at == FormSession.objects.get(pk=draft.pk).updated_at
     assert my_account_lists(make_resident(email="new@example.com")) == ([], [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_my_account_lists_are_kept_until_the_residents_cases_or_saved_forms_change(
+    client, settings
+):
+    from django.urls import reverse
+
+    from townhall.cases.services import case_change_status
+
+    settings.MY_ACCOUNT_KEEP_SECONDS = 600  # as with Redis; one test process shares its cache
+
+    service = make_service()
+    resident = make_resident()
+    client.force_login(resident)
+    url = reverse("portal:my_account")
+    assert b"You have not sent us any requests yet" in client.get(url).content
+
+    case = case_create(service=service, summary="Sofa", resident=resident)
+    assert case.reference.encode() in client.get(url).content  # a new case drops the kept page
+
+    Case.objects.filter(pk=case.pk).update(summary="Changed behind the page's back")
+    assert b"Changed behind" not in client.get(url).content  # kept: no save announced it
+
+    officer = make_resident(email="officer@example.gov.uk", role="officer")
+    case_change_status(case=case, actor=officer, status="in_progress")
+    page = client.get(url).content
+    assert b"In progress" in page and b"Changed behind" in page  # so does a change of status
+
+    FormSession.objects.create(
+        form_version=service.form.versions.get(), service=service, user=resident,
+        saved_for_later=True,
+    )  # fmt: skip
+    assert b"Forms you have not finished" in client.get(url).content
+
+    # Another resident's change leaves this resident's kept page alone, and never shows there.
+    neighbour = make_resident(email="neighbour@example.com")
+    other = case_create(service=service, summary="Not mine", resident=neighbour)
+    assert other.reference.encode() not in client.get(url).content
