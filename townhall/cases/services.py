@@ -105,11 +105,10 @@ def case_create(
     record when a request really arrived; `reference` is one issued then by `reference_next`.
     """
     received = received_at or timezone.now()
-    with transaction.atomic():
-        if submission is not None:
-            existing = Case.objects.filter(submission=submission).first()
-            if existing is not None:
-                return existing  # the same submission never makes a second case
+    # No savepoint of its own: if anything here fails, the caller's transaction (or the
+    # caller's own savepoint) fails with it. A submission makes one case at most: the
+    # database refuses a second (submission is unique), and eforms looks first.
+    with transaction.atomic(savepoint=False):
         reference = reference or reference_next(
             prefix=service.reference_prefix, year=received.astimezone(LONDON).year
         )

@@ -396,7 +396,9 @@ def process_start(
     )
     if version is None:
         return None
-    with transaction.atomic():
+    # A case just created starts its process in the creating transaction, without a savepoint
+    # of its own: a failure here fails the case's creation too.
+    with transaction.atomic(savepoint=not just_created):
         if just_created:
             locked = case
             instance = ProcessInstance.objects.create(case=case, version=version)
