@@ -277,6 +277,9 @@ OPEN311_KEY_SECONDS = env_int("OPEN311_KEY_SECONDS", 0 if TESTING else 5)
 # The council's extent (for "is this report in our area?") kept per process; the gazetteer
 # changes by import, rarely, and a new street at the edge is seen within this time.
 PLACES_EXTENT_SECONDS = env_int("PLACES_EXTENT_SECONDS", 0 if TESTING else 300)
+# Calendar overrides (extra holidays, closures) kept per process; every new case's due date
+# reads them, and an edit reaches other processes within this time.
+CALENDAR_KEEP_SECONDS = env_int("CALENDAR_KEEP_SECONDS", 0 if TESTING else 60)
 
 # Outbox delivery (integrations): retries back off exponentially with jitter up to the cap.
 OUTBOX_BACKOFF_BASE_SECONDS = float(env("OUTBOX_BACKOFF_BASE_SECONDS", "2"))

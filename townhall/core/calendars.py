@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.core.cache import cache
 
+from townhall.core.memo import ProcessMemo
 from townhall.core.models import CalendarOverride
 
 LONDON = ZoneInfo("Europe/London")
@@ -53,9 +54,18 @@ def _overrides_key(year: int) -> str:
     return f"calendar-overrides:{cache.get_or_set(VERSION_KEY, 1, None)}:{year}"
 
 
+# On top of the shared cache, each process keeps a year's rows for CALENDAR_KEEP_SECONDS:
+# a new closure day reaches due dates computed in other processes within that time.
+_overrides_kept = ProcessMemo("CALENDAR_KEEP_SECONDS")
+
+
 def calendar_overrides(year: int) -> list[tuple[date, str, str]]:
     """Every override row of a year, (date, calendar, kind). Every new case computes a due
     date, so the rows come from the cache; saving or deleting an override clears it."""
+    return _overrides_kept.get(year, lambda: _calendar_overrides_shared(year))
+
+
+def _calendar_overrides_shared(year: int) -> list[tuple[date, str, str]]:
     rows = cache.get(_overrides_key(year))
     if rows is None:
         rows = list(
@@ -66,6 +76,7 @@ def calendar_overrides(year: int) -> list[tuple[date, str, str]]:
 
 
 def calendar_overrides_forget() -> None:
+    _overrides_kept.clear()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet, or evicted
