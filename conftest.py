@@ -6,16 +6,20 @@ pytest_plugins = ["townhall.core.tests.browser", "townhall.core.tests.partners"]
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache, as the database is emptied between tests."""
+    """Each test starts with empty caches (shared and per process), as the database is
+    emptied between tests."""
     from django.core.cache import cache
 
     from townhall.cases.references import reference_cache_clear
+    from townhall.core.memo import process_memos_clear
 
     cache.clear()
     reference_cache_clear()
+    process_memos_clear()
     yield
     cache.clear()
     reference_cache_clear()
+    process_memos_clear()
 
 
 @pytest.fixture(autouse=True)

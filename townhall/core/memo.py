@@ -12,11 +12,14 @@ from typing import Any
 
 from django.conf import settings
 
+_every_memo: list["ProcessMemo"] = []
+
 
 class ProcessMemo:
     def __init__(self, seconds_setting: str) -> None:
         self.seconds_setting = seconds_setting
         self._values: dict[Hashable, tuple[float, Any]] = {}
+        _every_memo.append(self)
 
     def get(self, key: Hashable, load: Callable[[], Any]) -> Any:
         seconds = getattr(settings, self.seconds_setting)
@@ -35,3 +38,9 @@ class ProcessMemo:
 
     def clear(self) -> None:
         self._values.clear()
+
+
+def process_memos_clear() -> None:
+    """Forget every memo's values (tests: each starts with an empty database)."""
+    for memo in _every_memo:
+        memo.clear()

@@ -9,9 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from townhall.cases.models import Case
 from townhall.open311.models import Open311Submission
-from townhall.open311.selectors import _services_kept
 from townhall.open311.tests.factories import BASE, good_report, make_open311_world
-from townhall.places.selectors import _extent_kept
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,11 +27,7 @@ def world(settings):
     # As in production: services and the council's extent kept per process.
     settings.OPEN311_CACHE_SECONDS = 30
     settings.PLACES_EXTENT_SECONDS = 300
-    _services_kept.clear()
-    _extent_kept.clear()
-    yield make_open311_world()
-    _services_kept.clear()
-    _extent_kept.clear()
+    return make_open311_world()
 
 
 def _worker_runs() -> None:
