@@ -1,15 +1,16 @@
 """Open311 load benchmark (run by hand on PostgreSQL; results go in the issue's notes).
 
-Loads the demo council, adds CASES visible Open311 requests, starts gunicorn and two task
-workers (as `make demo` does), then drives GET services, GET requests (the default 90-day
-window, 1,000 newest) and POST requests with 32 concurrent clients. GETs are given as ratios to
-a trivial no-database view (/healthz) in the same run, so machine speed cancels out.
+Loads the demo council, adds CASES visible Open311 requests, starts gunicorn and a task
+worker, then drives GET services, GET requests (the default 90-day window, 1,000 newest) and
+POST requests with 32 concurrent clients. GETs are given as ratios to a trivial no-database
+view (/healthz) in the same run, so machine speed cancels out.
 
-A POST is answered once the request is stored with its reference; the workers open the cases.
+A POST is answered once the request is stored with its reference; the worker opens the cases.
 So the bench also reports when the last of the posted cases was open: cases opened per second
-from the first POST to the last case. The workers run at a lowest CPU priority (nice 19), as a
-back office behind the public door would, so a burst of posts is answered first and the cases
-follow.
+from the first POST to the last case. The worker runs at the lowest CPU priority (nice 19), as
+a back office behind the public door would, so a burst of posts is answered first and the
+cases follow. One task worker: with two on 2 cores, their database work (which no nice slows) cut
+the posts answered by a third and doubled the cases' time to open.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/townhall_bench_o311 \\
         .venv/bin/python bench/open311_load.py --cases 100000
@@ -204,7 +205,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--task-workers", type=int, default=2)
+    parser.add_argument("--task-workers", type=int, default=1)
     parser.add_argument(
         "--rates",
         type=float,
@@ -304,7 +305,7 @@ def main() -> None:
         print(
             f"  every posted case open {opened_in:.1f} s after the first POST: "
             f"{posts['n'] / opened_in:.0f} cases opened/s end to end "
-            f"({args.task_workers} workers at nice 19)"
+            f"({args.task_workers} task worker(s) at nice 19)"
         )
         for rate in args.rates:
             paced = post_requests(base, args.clients, int(rate * args.seconds), rate=rate)
