@@ -1,7 +1,8 @@
 """Writes for the Open311 door: API clients, and service requests becoming cases.
 
 A posted request is checked in full first, so a client hears every problem at once; only a
-request with no problems reaches `case_create`, the same door the portal and the desk use.
+request with no problems is stored, with its case's reference issued, and the worker then
+opens its case through `case_create`, the same door the portal and the desk use.
 """
 
 import hashlib

@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from townhall.cases.models import Case
 from townhall.open311.models import Open311Submission
-from townhall.open311.tests.factories import BASE, good_report, make_open311_world
+from townhall.open311.tests.factories import BASE, good_report, make_open311_world, xml_root
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,6 +50,9 @@ def test_the_reference_is_given_at_once_and_the_worker_opens_that_case(client, w
     assert pending["description"] == good_report()["description"]
     listed = client.get(BASE + "requests.json", {"service_request_id": reference}).json()
     assert [r["service_request_id"] for r in listed] == [reference]
+    as_xml = xml_root(client.get(f"{BASE}requests/{reference}.xml").content)
+    assert as_xml.findtext("request/service_request_id") == reference
+    assert as_xml.findtext("request/status") == "open"
 
     # A retry before the worker has run gets the same id and stores nothing more.
     [again] = client.post(BASE + "requests.json", good_report()).json()
