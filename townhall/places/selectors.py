@@ -4,6 +4,7 @@ import math
 import re
 
 from django.db.models import Max, Min, Q, QuerySet
+from django.db.models.functions import Greatest, Least
 
 from townhall.core.memo import ProcessMemo
 from townhall.places.models import Address, Street
@@ -73,15 +74,55 @@ def _distance_to_segment_m(lat: float, lon: float, street: Street) -> float:
     return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
 
 
+# Streets are first looked for in a box this far around the point, then a wider one: a real
+# gazetteer has thousands of streets, and every located report asks for its nearest.
+SEARCH_RADII_M = (250.0, 2_000.0, 20_000.0)
+
+
+def _streets_near(lat: float, lon: float, radius_m: float) -> QuerySet[Street]:
+    """Streets whose line may pass within `radius_m` of the point: those whose line's box
+    meets the box of that radius around it (in the same projection as the distances)."""
+    d_lat = radius_m / 111_320.0
+    d_lon = radius_m / (111_320.0 * math.cos(math.radians(lat)))
+    return Street.objects.annotate(
+        south=Least("start_lat", "end_lat"),
+        north=Greatest("start_lat", "end_lat"),
+        west=Least("start_lon", "end_lon"),
+        east=Greatest("start_lon", "end_lon"),
+    ).filter(
+        south__lte=lat + d_lat,
+        north__gte=lat - d_lat,
+        west__lte=lon + d_lon,
+        east__gte=lon - d_lon,
+    )
+
+
+def _closest(lat: float, lon: float, streets) -> tuple[Street | None, float]:
+    best: Street | None = None
+    best_distance = math.inf
+    for street in streets:
+        distance = _distance_to_segment_m(lat, lon, street)
+        if distance < best_distance:
+            best, best_distance = street, distance
+    return best, best_distance
+
+
 def nearest_street(lat: float, lon: float, max_distance_m: float | None = None) -> Street | None:
     """The street whose line passes closest to the point, or None if there is none within
     `max_distance_m`. The street gets a `distance_m` attribute."""
     best: Street | None = None
     best_distance = math.inf
-    for street in Street.objects.all():
-        distance = _distance_to_segment_m(lat, lon, street)
-        if distance < best_distance:
-            best, best_distance = street, distance
+    for radius in SEARCH_RADII_M:
+        if max_distance_m is not None:
+            radius = min(radius, max_distance_m)
+        best, best_distance = _closest(lat, lon, _streets_near(lat, lon, radius))
+        # Any street nearer than one found within the radius is in the box too: exact.
+        if best is not None and best_distance <= radius:
+            break
+        if max_distance_m is not None and radius >= max_distance_m:
+            return None
+    else:  # far from every street (only without a maximum): look at them all
+        best, best_distance = _closest(lat, lon, Street.objects.all())
     if best is None or (max_distance_m is not None and best_distance > max_distance_m):
         return None
     best.distance_m = best_distance  # type: ignore[attr-defined]

@@ -79,3 +79,28 @@ def test_is_within_council_area(demo_gazetteer):
 
 def test_nothing_is_within_the_area_of_an_empty_gazetteer(db):
     assert not is_within_council_area(CENTRE_LAT, CENTRE_LON)
+
+
+def test_nearest_street_is_the_same_as_looking_at_every_street(demo_gazetteer):
+    """The boxed search must give what a look at every street gives, near and far."""
+    import math
+    import random
+
+    from townhall.places.models import Street
+    from townhall.places.selectors import _distance_to_segment_m
+
+    rng = random.Random(11)
+    streets = list(Street.objects.all())
+    for _ in range(60):
+        # Points in, around and well outside the borough (up to ~30 km away).
+        lat = CENTRE_LAT + rng.uniform(-0.3, 0.3) * rng.choice([0.02, 0.2, 1])
+        lon = CENTRE_LON + rng.uniform(-0.4, 0.4) * rng.choice([0.02, 0.2, 1])
+        expected = min(streets, key=lambda s: _distance_to_segment_m(lat, lon, s))
+        found = nearest_street(lat, lon)
+        assert found is not None and found.usrn == expected.usrn
+        assert math.isclose(found.distance_m, _distance_to_segment_m(lat, lon, expected))
+        within = nearest_street(lat, lon, max_distance_m=300)
+        if found.distance_m <= 300:
+            assert within is not None and within.usrn == expected.usrn
+        else:
+            assert within is None
