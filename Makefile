@@ -3,7 +3,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: install demo test lint fmt assets browser worker clean
+.PHONY: install demo test lint check fmt assets browser worker clean
 
 install: .venv/.synced assets
 
@@ -34,6 +34,14 @@ test: install browser
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# What CI checks besides the tests: lint, types, migrations, and Django's deployment checklist
+# with production settings (a random secret key, HTTPS on).
+check: lint
+	.venv/bin/mypy townhall config
+	.venv/bin/python manage.py makemigrations --check --dry-run
+	DEBUG=0 TOWNHALL_HTTPS=1 SECRET_KEY="ci-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
+		ALLOWED_HOSTS=townhall.example.gov.uk .venv/bin/python manage.py check --deploy --fail-level WARNING
 
 fmt: install
 	.venv/bin/ruff format .
