@@ -106,16 +106,14 @@ def _post_body(attributes: dict[str, str], tag: str) -> str:
     )
 
 
-def post_requests(base: str, clients: int, count: int, rate: float | None = None) -> dict:
-    """POST `count` reports from `clients` threads (the standard library's light client).
-
-    Without `rate`, closed loop: each client sends its next report when the last is answered,
-    and a latency runs from sending. With `rate`, open loop: report n is due at n / rate
-    seconds whatever the server does, and its latency runs from when it was due, so a slow
-    server is not hidden by clients waiting for it (no coordinated omission)."""
+def post_requests_paced(base: str, clients: int, count: int, rate: float) -> dict:
+    """POST `count` reports open loop from `clients` threads (the standard library's light
+    client): report n is due at n / rate seconds whatever the server does, and its latency
+    runs from when it was due, so a slow server is not hidden by clients waiting for it (no
+    coordinated omission). Closed loop is `post_requests_wrk`."""
     host, port = base.removeprefix("http://").split(":")
     attributes = attribute_answers(base, "graffiti")
-    started = time.perf_counter() + (0.2 if rate else 0.0)  # open loop: time to start threads
+    started = time.perf_counter() + 0.2  # time to start the threads
     latencies: list[float] = []
     failures = []
     lock = threading.Lock()
@@ -129,11 +127,8 @@ def post_requests(base: str, clients: int, count: int, rate: float | None = None
                 next_index[0] += 1
             if n >= count:
                 break
-            if rate is None:
-                sent = time.perf_counter()
-            else:
-                sent = started + n / rate
-                time.sleep(max(0.0, sent - time.perf_counter()))
+            sent = started + n / rate
+            time.sleep(max(0.0, sent - time.perf_counter()))
             connection.request(
                 "POST",
                 "/open311/v2/requests.json",
@@ -308,7 +303,7 @@ def main() -> None:
             f"({args.task_workers} task worker(s) at nice 19)"
         )
         for rate in args.rates:
-            paced = post_requests(base, args.clients, int(rate * args.seconds), rate=rate)
+            paced = post_requests_paced(base, args.clients, int(rate * args.seconds), rate)
             print(
                 f"POST requests offered at {rate:.0f}/s over {args.clients} connections: "
                 f"{paced['per_s']:.0f}/s done over {paced['n']} (p95 {paced['p95_ms']:.0f} ms "

@@ -5,13 +5,14 @@ Each validates, writes inside one transaction with the case row locked, records 
 event, and queues side effects (notifications) to run in the worker after commit.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -41,15 +42,24 @@ class StaleCaseError(ValidationError):
     """Someone else changed the case since this person loaded it."""
 
 
+@dataclass(frozen=True)
+class _MyAccountForget:
+    user_id: int
+
+    def __call__(self) -> None:
+        keys = [my_account_cache_key(self.user_id, code) for code, _ in settings.LANGUAGES]
+        cache.delete_many(keys)
+
+
 def my_account_forget(user_id: int | None) -> None:
     """Drop a resident's kept My Account lists when the change under way commits: called on
-    every save of their cases or forms (see apps.py) and by bulk updates that skip saves."""
+    every save of their cases or forms (see apps.py) and by bulk updates that skip saves.
+    A transaction that saves one resident's case several times drops them once."""
     if user_id is None:
         return
-
-    def forget() -> None:
-        cache.delete_many([my_account_cache_key(user_id, code) for code, _ in settings.LANGUAGES])
-
+    forget = _MyAccountForget(user_id)
+    if any(entry[1] == forget for entry in connection.run_on_commit):  # (savepoints, func, ...)
+        return
     transaction.on_commit(forget)
 
 

@@ -2,6 +2,7 @@
 
 import math
 import re
+from collections.abc import Iterable
 
 from django.db.models import Max, Min, Q, QuerySet
 from django.db.models.functions import Greatest, Least
@@ -97,7 +98,7 @@ def _streets_near(lat: float, lon: float, radius_m: float) -> QuerySet[Street]:
     )
 
 
-def _closest(lat: float, lon: float, streets) -> tuple[Street | None, float]:
+def _closest(lat: float, lon: float, streets: Iterable[Street]) -> tuple[Street | None, float]:
     best: Street | None = None
     best_distance = math.inf
     for street in streets:

@@ -84,3 +84,19 @@ def test_my_account_lists_are_kept_until_the_residents_cases_or_saved_forms_chan
     neighbour = make_resident(email="neighbour@example.com")
     other = case_create(service=service, summary="Not mine", resident=neighbour)
     assert other.reference.encode() not in client.get(url).content
+
+
+def test_saving_a_residents_case_twice_in_one_transaction_drops_their_lists_once(
+    django_capture_on_commit_callbacks,
+):
+    from townhall.cases.services import _MyAccountForget
+
+    service = make_service()
+    resident = make_resident()
+    neighbour = make_resident(email="neighbour@example.com")
+    with django_capture_on_commit_callbacks() as callbacks:
+        case = case_create(service=service, summary="Sofa", resident=resident)
+        case.save()
+        case_create(service=service, summary="Chair", resident=neighbour)
+    forgets = [c for c in callbacks if isinstance(c, _MyAccountForget)]
+    assert sorted(f.user_id for f in forgets) == sorted([resident.pk, neighbour.pk])
