@@ -38,7 +38,7 @@ def _parse(text: str) -> etree._Element:
     return etree.fromstring(text.encode())
 
 
-def _dmn_problems(dmn_xml: str, known_teams: set[str]) -> list[str]:
+def _dmn_problems(dmn_xml: str, known_teams: set[str], functions: set[str]) -> list[str]:
     problems = []
     root = _parse(dmn_xml)
     for table in root.iter():
@@ -60,12 +60,12 @@ def _dmn_problems(dmn_xml: str, known_teams: set[str]) -> list[str]:
                 has_catch_all = True
             for text in texts:
                 if text not in ("", "-"):
-                    problems.extend(_entry_problem(text, name, number))
+                    problems.extend(_entry_problem(text, name, number, functions))
             outs = [el for el in rule if _local(el.tag) == "outputEntry"]
             for column, out in zip(outputs, outs, strict=False):
                 value = (out.findtext("{*}text") or "").strip()
                 if value:
-                    problems.extend(_expression_problem(value, name, number))
+                    problems.extend(_expression_problem(value, name, number, functions))
                 if column.get("name") == "team" and value:
                     slug = value.strip("\"'")
                     if slug not in known_teams:
@@ -80,29 +80,31 @@ def _dmn_problems(dmn_xml: str, known_teams: set[str]) -> list[str]:
         for column in inputs:
             expression = (column.findtext("{*}inputExpression/{*}text") or "").strip()
             if expression:
-                problems.extend(_expression_problem(expression, name, 0))
+                problems.extend(_expression_problem(expression, name, 0, functions))
     return problems
 
 
-def _entry_problem(text: str, where: str, row: int) -> list[str]:
+def _entry_problem(text: str, where: str, row: int, functions: set[str]) -> list[str]:
     """A DMN input entry is a value (`"lorry"`), a test to complete with the input
     (`in ("a", "b")`, `> 3`) or uses `?` for the input (`4 < ? < 6`), as the engine reads it."""
     text = text.replace("?", "dmninputexpr")
-    if not _expression_problem(text, where, row):
+    if not _expression_problem(text, where, row, functions):
         return []
-    return _expression_problem(f"dmninputexpr {text}", where, row)
+    return _expression_problem(f"dmninputexpr {text}", where, row, functions)
 
 
-def _expression_problem(text: str, where: str, row: int) -> list[str]:
+def _expression_problem(text: str, where: str, row: int, functions: set[str]) -> list[str]:
     try:
-        expression_check(text)
+        expression_check(text, functions=functions)
     except ExpressionRefused as error:
         place = f"row {row}" if row else "an input"
         return [f"'{where}' {place}: {error} in {text!r}"]
     return []
 
 
-def _bpmn_problems(bpmn_xml: str, known_operations: set[str], known_teams: set[str]) -> list[str]:
+def _bpmn_problems(
+    bpmn_xml: str, known_operations: set[str], known_teams: set[str], functions: set[str]
+) -> list[str]:
     problems = []
     root = _parse(bpmn_xml)
     for operator in root.iter(f"{{{SPIFF_NS}}}serviceTaskOperator"):
@@ -114,22 +116,22 @@ def _bpmn_problems(bpmn_xml: str, known_operations: set[str], known_teams: set[s
                 f"operation '{name}' (known: {', '.join(sorted(known_operations))})"
             )
         for param in operator.iter(f"{{{SPIFF_NS}}}parameter"):
-            problems.extend(_expression_problem(param.get("value", ""), name, 0))
+            problems.extend(_expression_problem(param.get("value", ""), name, 0, functions))
     for prop in root.iter(f"{{{SPIFF_NS}}}property"):
         value = prop.get("value", "")
         if prop.get("name") == "team":
             if value.startswith("="):
-                problems.extend(_expression_problem(value[1:], "team", 0))
+                problems.extend(_expression_problem(value[1:], "team", 0, functions))
             elif value not in known_teams:
                 problems.append(f"A user task names an unknown team '{value}'")
     for element in root.iter():
         tag = _local(element.tag)
         if tag in ("conditionExpression", "timeDate", "timeDuration", "timeCycle"):
-            problems.extend(_expression_problem((element.text or "").strip(), tag, 0))
+            problems.extend(_expression_problem((element.text or "").strip(), tag, 0, functions))
         if tag == "scriptTask":
             script = element.findtext(f"{{{BPMN_NS}}}script") or ""
             try:
-                expression_check(script, mode="exec")
+                expression_check(script, mode="exec", functions=functions)
             except ExpressionRefused as error:
                 problems.append(f"Script task '{element.get('name')}': {error}")
     problems.extend(_loop_problems(root))
@@ -191,16 +193,19 @@ def process_definition_check(
     dmn_xmls: list[str],
     known_operations: Iterable[str],
     known_teams: Iterable[str],
+    known_functions: Iterable[str] = (),
 ) -> ParsedProcess:
     """Parse a definition and check it against Townhall's rules: every decision table has a
     catch-all row, service tasks call known operations, user tasks and tables name known
-    teams, expressions are within the restricted language, and no loop runs without a wait
-    state. Returns the parsed process; raises ProcessDefinitionError / ProcessInvalid."""
+    teams, expressions are within the expression language (calling only its functions and
+    `known_functions`, the helpers a running process offers), and no loop runs without a
+    wait state. Returns the parsed process; raises ProcessDefinitionError / ProcessInvalid."""
     parsed = process_parse(bpmn_xml, dmn_xmls)
     operations, teams = set(known_operations), set(known_teams)
-    problems = _bpmn_problems(bpmn_xml, operations, teams)
+    functions = set(known_functions)
+    problems = _bpmn_problems(bpmn_xml, operations, teams, functions)
     for dmn in dmn_xmls:
-        problems.extend(_dmn_problems(dmn, teams))
+        problems.extend(_dmn_problems(dmn, teams, functions))
     if problems:
         raise ProcessInvalid(problems)
     return parsed

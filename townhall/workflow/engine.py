@@ -6,25 +6,21 @@ What this adapter adds to the library:
 - a parsed spec cached per content hash (parsing costs milliseconds, a case start must not);
 - state serialized *without* the process definition (a case stores a reference to its
   `ProcessVersion` instead): ~5 KB a case instead of ~16 KB;
-- a restricted expression environment: no imports, no dunder names or attributes, a small
-  whitelist of builtins and helpers, and a time limit;
+- designer-written expressions run in the interpreter of `workflow.expressions` (a small
+  documented language with bounded time and sizes), never Python's `eval`/`exec`;
 - service tasks reach Django through one callback (`call_operation`), and its real error is
   reported (the library's own `call_service` turns every error into a NameError);
 - one clock, `engine_now()`, that the library's timers also read, so tests and the benchmark
   can move time forward without sleeping.
 """
 
-import ast
 import json
-import sys
 import threading
-import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -41,6 +37,21 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from townhall.workflow.expressions import (
+    ExpressionNameError,
+    ExpressionRefused,
+    expression_check,
+    expression_evaluate,
+    script_run,
+)
+
+__all__ = [
+    "ExpressionNameError",
+    "ExpressionRefused",
+    "expression_check",
+    "expression_evaluate",
+]
+
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NS_PREFIX = "https://www.omg.org/spec/DMN/"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -49,10 +60,6 @@ TIMER_EVENT_TYPES = {
     "DurationTimerEventDefinition",
     "CycleTimerEventDefinition",
 }
-
-EXPRESSION_TIME_LIMIT = 0.2  # seconds; a routing rule that takes longer is a defect
-EXPRESSION_MAX_LENGTH = 2000
-MAX_CONSTANT = 10**7  # caps literals, so "x" * 10**12 cannot be written
 
 # Operation callback: (operation name, {param: value}, task data, engine task id) -> a
 # JSON-able result stored in the task's result variable.
@@ -70,10 +77,6 @@ class EngineError(Exception):
         super().__init__(message)
         self.message = message
         self.task_name = task_name
-
-
-class ExpressionRefused(Exception):
-    """An expression uses something the restricted environment does not allow."""
 
 
 # ----------------------------------------------------------------------------------------
@@ -113,141 +116,7 @@ def engine_clock_shift(delta: timedelta) -> Iterator[None]:
 
 
 # ----------------------------------------------------------------------------------------
-# Restricted expressions
-
-
-SAFE_BUILTINS: dict[str, Any] = {
-    "True": True,
-    "False": False,
-    "None": None,
-    "abs": abs,
-    "all": all,
-    "any": any,
-    "bool": bool,
-    "dict": dict,
-    "float": float,
-    "int": int,
-    "len": len,
-    "list": list,
-    "max": max,
-    "min": min,
-    "round": round,
-    "set": set,
-    "sorted": sorted,
-    "str": str,
-    "sum": sum,
-    "tuple": tuple,
-}
-FORBIDDEN_NAMES = {
-    "eval",
-    "exec",
-    "compile",
-    "open",
-    "getattr",
-    "setattr",
-    "delattr",
-    "globals",
-    "locals",
-    "vars",
-    "type",
-    "object",
-    "breakpoint",
-    "input",
-    "memoryview",
-    "bytearray",
-    "range",
-}
-FORBIDDEN_NODES = (
-    ast.Import,
-    ast.ImportFrom,
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.ClassDef,
-    ast.Lambda,
-    ast.Global,
-    ast.Nonlocal,
-    ast.With,
-    ast.AsyncWith,
-    ast.Try,
-    ast.Raise,
-    ast.Await,
-    ast.Yield,
-    ast.YieldFrom,
-    ast.While,
-    ast.Delete,
-)
-
-
-def expression_check(source: str, *, mode: str = "eval") -> ast.AST:
-    """Parse `source` and refuse anything outside the restricted language: imports, dunder
-    names or attributes, definitions, loops other than comprehensions, huge constants and the
-    power operator. Raises ExpressionRefused with the reason."""
-    if len(source) > EXPRESSION_MAX_LENGTH:
-        raise ExpressionRefused(f"Expression is longer than {EXPRESSION_MAX_LENGTH} characters")
-    try:
-        tree = ast.parse(source, mode=mode)
-    except SyntaxError as error:
-        raise ExpressionRefused(f"Expression does not parse: {error.msg}") from error
-    for node in ast.walk(tree):
-        if isinstance(node, FORBIDDEN_NODES):
-            raise ExpressionRefused(f"{type(node).__name__} is not allowed in an expression")
-        if isinstance(node, ast.Name) and (node.id.startswith("_") or node.id in FORBIDDEN_NAMES):
-            raise ExpressionRefused(f"The name {node.id!r} is not allowed in an expression")
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            raise ExpressionRefused(f"The attribute {node.attr!r} is not allowed")
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            raise ExpressionRefused("The power operator is not allowed in an expression")
-        if (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, int | float)
-            and not isinstance(node.value, bool)
-            and abs(node.value) > MAX_CONSTANT
-        ):
-            raise ExpressionRefused(f"The number {node.value} is too large")
-        if (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, str | bytes)
-            and len(node.value) > EXPRESSION_MAX_LENGTH
-        ):
-            raise ExpressionRefused("A text constant is too long")
-    return tree
-
-
-@lru_cache(maxsize=4096)
-def _compiled(source: str, mode: str) -> Any:
-    expression_check(source, mode=mode)
-    return compile(source, "<expression>", mode)
-
-
-class _TimeLimit:
-    """Stops Python code that runs too long (a comprehension over a huge list), checked on
-    each line and call of the expression's frames. Works in worker threads, unlike signals."""
-
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-
-    def __call__(self, frame: Any, event: str, arg: Any) -> Any:
-        if time.monotonic() > self.deadline:
-            raise TimeoutError(f"Expression took longer than {EXPRESSION_TIME_LIMIT} s")
-        return self
-
-
-def _run_limited(code: Any, namespace: dict[str, Any], mode: str) -> Any:
-    previous = sys.gettrace()
-    sys.settrace(_TimeLimit(EXPRESSION_TIME_LIMIT))
-    try:
-        if mode == "eval":
-            return eval(code, namespace)  # noqa: S307 - checked by expression_check
-        exec(code, namespace)  # noqa: S102 - checked by expression_check
-        return None
-    finally:
-        sys.settrace(previous)
-
-
-def expression_evaluate(source: str, data: dict[str, Any], helpers: dict[str, Any]) -> Any:
-    """Evaluate one restricted expression against `data` (used by tests and validation)."""
-    namespace = {**helpers, **data, "__builtins__": SAFE_BUILTINS}
-    return _run_limited(_compiled(source, "eval"), namespace, "eval")
+# Designer-written expressions: evaluated by the interpreter in `expressions`, never `eval`
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
@@ -259,19 +128,14 @@ class RestrictedEnvironment(TaskDataEnvironment):
         self.call_operation = call_operation
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
-        namespace = {**self.globals, **(external_context or {}), **context}
-        namespace["__builtins__"] = SAFE_BUILTINS
-        return _run_limited(_compiled(expression, "eval"), namespace, "eval")
+        return expression_evaluate(
+            expression, {**(external_context or {}), **context}, self.globals
+        )
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
+        """A script task: `name = expression` lines in the same language, setting task data."""
         self.check_for_overwrite(context, external_context or {})
-        namespace = {**self.globals, **(external_context or {})}
-        context.update(namespace)
-        context["__builtins__"] = SAFE_BUILTINS
-        try:
-            _run_limited(_compiled(script, "exec"), context, "exec")
-        finally:
-            self._remove_globals_and_functions_from_context(context, external_context)
+        context.update(script_run(script, {**(external_context or {}), **context}, self.globals))
         return True
 
     def call_service(self, context: dict, **kwargs: Any) -> str:

@@ -76,6 +76,7 @@ def process_version_validate(*, bpmn_xml: str, dmn_xmls: list[str]) -> engine.Pa
         dmn_xmls=dmn_xmls,
         known_operations=OPERATIONS.keys(),
         known_teams=known_teams(),
+        known_functions=_helpers().keys(),
     )
 
 
