@@ -216,7 +216,8 @@ def openapi_document(base: str = "/open311/v2") -> dict[str, Any]:
                         _query("status", "open or closed, comma-separated."),
                         *window,
                     ],
-                    "responses": {"200": _ok(_array(REQUEST), "Requests, newest first."),
+                    "responses": {"200": _ok(_array(REQUEST), "Requests, newest first, each "
+                                             "from the moment its POST is answered."),
                                   **_errors(400)},
                 },
                 "post": {

@@ -1,4 +1,10 @@
-"""Reads for the Open311 door: which services are offered, what each asks, and the requests."""
+"""Reads for the Open311 door: which services are offered, what each asks, and the requests.
+
+Every read of requests, by id or in any list, goes through `requests_search`: opened cases
+and requests accepted but not opened yet (`Open311Submission` with no case), each made into
+a `ServiceRequest` the same way whichever it is, so the reads agree with each other and a
+request's fields stay as they were when its case opens.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime

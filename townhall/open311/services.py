@@ -2,7 +2,10 @@
 
 A posted request is checked in full first, so a client hears every problem at once; only a
 request with no problems is stored, with its case's reference issued, and the worker then
-opens its case through `case_create`, the same door the portal and the desk use.
+opens its case through `case_create`, the same door the portal and the desk use. Everything
+the reads show of it is settled on acceptance (its street looked up too), and the shared
+response cache starts a new generation then, so every read finds it from the moment the
+client has its id, and opening the case changes only its status notes and updated time.
 """
 
 import hashlib

@@ -1,7 +1,9 @@
 """GeoReport v2 endpoints: translate HTTP to the services and selectors, and back.
 
 Every route answers in JSON or XML by its suffix (JSON without one). The API is keyed, not
-cookie-based, so it is exempt from CSRF.
+cookie-based, so it is exempt from CSRF. GET requests and GET requests/{id} read through one
+selector (`selectors.requests_search`): a request is in both, and in every list it matches,
+from the moment its POST is answered, whether or not the worker has opened its case.
 """
 
 import gzip
