@@ -251,7 +251,7 @@ def openapi_document(base: str = "/open311/v2") -> dict[str, Any]:
                     "operationId": "update_create",
                     "requestBody": form(UPDATE_FIELDS),
                     "responses": {"200": _ok(_array({"type": "object"}), "The update's id."),
-                                  **_errors(400, 403, 404, 413)},
+                                  **_errors(400, 403, 404, 409, 413)},
                 },
             },
         },

@@ -41,6 +41,7 @@ from townhall.open311.selectors import (
     CLOSEST_ADDRESS,
     Attribute,
     request_by_reference,
+    requests_accepted_not_yet_opened,
     service_attributes,
     service_by_code,
     service_pages_on_route,
@@ -641,6 +642,15 @@ def request_update_create(*, client: ApiClient, data: MultiValueDict) -> CaseEve
     case = request_by_reference(reference) if reference else None
     if not reference:
         errors.append((400, "service_request_id is required."))
+    elif case is None and requests_accepted_not_yet_opened().filter(reference=reference).exists():
+        # The reads show it already; a comment needs the case, which opens moments later.
+        errors.append(
+            (
+                409,
+                f"{reference} was accepted and its case is still being opened: "
+                "post the update again in a minute.",
+            )
+        )
     elif case is None:
         errors.append((404, f"No service request has the id '{reference[:40]}'."))
     description = _param(data, "description").replace("\r\n", "\n")
@@ -657,7 +667,8 @@ def request_update_create(*, client: ApiClient, data: MultiValueDict) -> CaseEve
     if case is not None and not case.is_open:
         errors.append((400, f"{case.reference} is closed, so it takes no more updates."))
     if errors or case is None:
-        status = 404 if errors and all(code == 404 for code, _ in errors) else 400
+        codes = {code for code, _ in errors}
+        status = codes.pop() if len(codes) == 1 and codes <= {404, 409} else 400
         raise RequestRejected(status, errors)
     update_id = _param(data, "update_id")[:40]
     key_source = update_id or hashlib.sha256(f"{description}|{media_url}".encode()).hexdigest()

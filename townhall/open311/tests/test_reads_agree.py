@@ -304,3 +304,22 @@ def test_a_list_costs_two_queries_however_many_requests_wait(
         assert len(client.get(BASE + "requests.json").json()) == 20
     with django_assert_num_queries(2):
         assert client.get(BASE + "requests/FT-1999-000001.json").status_code == 404
+
+
+def test_an_update_on_a_request_still_opening_is_refused_for_now_not_as_unknown(client, world):
+    from townhall.open311.tests.factories import KEY
+
+    reference = _post(client)
+    update = {"api_key": KEY, "service_request_id": reference, "description": "More bags now"}
+    response = client.post(BASE + "servicerequestupdates.json", update)
+    assert response.status_code == 409
+    [error] = response.json()
+    assert error["code"] == 409
+    assert error["description"] == (
+        f"{reference} was accepted and its case is still being opened: "
+        "post the update again in a minute."
+    )
+    _worker_runs()
+    assert client.post(BASE + "servicerequestupdates.json", update).status_code == 200
+    unknown = dict(update, service_request_id="FT-1999-000001")
+    assert client.post(BASE + "servicerequestupdates.json", unknown).status_code == 404
