@@ -18,7 +18,7 @@ from django.urls import reverse
 from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import Service
 from townhall.core.calendars import LONDON
-from townhall.open311.selectors import Attribute
+from townhall.open311.selectors import Attribute, ServiceRequest
 
 JSON = "json"
 XML = "xml"
@@ -156,62 +156,35 @@ def service_definition_data(service: Service, attributes: list[Attribute]) -> di
     }
 
 
-def request_data(case: Case) -> dict:
-    """A case as an Open311 service request. Contact details are never included."""
-    submission = getattr(case, "open311_submission", None)
-    description = submission.description if submission is not None else case.summary
+def request_data(request: ServiceRequest) -> dict:
+    """A service request as GeoReport v2 shapes it: the one item of every read, by id or
+    in a list, opened or not yet. Contact details are never included."""
     return {
-        "service_request_id": case.reference,
-        "status": STATUSES.get(case.status, "open"),
-        "status_notes": getattr(case, "status_notes", None) or None,
-        "service_name": case.service.name,
-        "service_code": case.service.open311_code,
-        "description": description,
-        "agency_responsible": case.department.name,
+        "service_request_id": request.reference,
+        "status": STATUSES.get(request.status, "open"),
+        "status_notes": request.status_notes,
+        "service_name": request.service_name,
+        "service_code": request.service_code,
+        "description": request.description,
+        "agency_responsible": request.agency,
         "service_notice": None,
-        "requested_datetime": w3c(case.created_at),
-        "updated_datetime": w3c(case.updated_at),
-        "expected_datetime": w3c(case.due_at),
-        "address": case.location_text,
-        "address_id": case.uprn or None,
+        "requested_datetime": w3c(request.requested_at),
+        "updated_datetime": w3c(request.updated_at),
+        "expected_datetime": w3c(request.expected_at),
+        "address": request.address,
+        "address_id": request.uprn or None,
         "zipcode": None,
-        "lat": case.lat,
-        "long": case.lon,
-        "media_url": (submission.media_url if submission is not None else "") or _photo_url(case),
+        "lat": request.lat,
+        "long": request.lon,
+        "media_url": request.media_url or _photo_url(request),
     }
 
 
-def request_accepted_data(submission: Any) -> dict:
-    """A request accepted moments ago whose case is still being opened: what the client sent,
-    as an open request (the same shape as `request_data`)."""
-    service, intake = submission.service, submission.intake
-    return {
-        "service_request_id": submission.reference,
-        "status": "open",
-        "status_notes": None,
-        "service_name": service.name,
-        "service_code": service.open311_code,
-        "description": submission.description,
-        "agency_responsible": service.department.name,
-        "service_notice": None,
-        "requested_datetime": w3c(submission.created_at),
-        "updated_datetime": w3c(submission.created_at),
-        "expected_datetime": None,
-        "address": intake.get("location_text", ""),
-        "address_id": intake.get("uprn") or None,
-        "zipcode": None,
-        "lat": intake.get("lat"),
-        "long": intake.get("lon"),
-        "media_url": submission.media_url or None,
-    }
-
-
-def _photo_url(case: Case) -> str | None:
+def _photo_url(request: ServiceRequest) -> str | None:
     """Our own address for the first public photo of the request, if it has one."""
-    photo_id = getattr(case, "photo_id", None)
-    if not photo_id:
+    if not request.photo_id:
         return None
-    return settings.SITE_URL + reverse("open311:media", args=[case.reference, photo_id])
+    return settings.SITE_URL + reverse("open311:media", args=[request.reference, request.photo_id])
 
 
 def request_created_data(reference: str, service_notice: str) -> dict:

@@ -216,7 +216,8 @@ def openapi_document(base: str = "/open311/v2") -> dict[str, Any]:
                         _query("status", "open or closed, comma-separated."),
                         *window,
                     ],
-                    "responses": {"200": _ok(_array(REQUEST), "Requests, newest first."),
+                    "responses": {"200": _ok(_array(REQUEST), "Requests, newest first, each "
+                                             "from the moment its POST is answered."),
                                   **_errors(400)},
                 },
                 "post": {
@@ -250,7 +251,7 @@ def openapi_document(base: str = "/open311/v2") -> dict[str, Any]:
                     "operationId": "update_create",
                     "requestBody": form(UPDATE_FIELDS),
                     "responses": {"200": _ok(_array({"type": "object"}), "The update's id."),
-                                  **_errors(400, 403, 404, 413)},
+                                  **_errors(400, 403, 404, 409, 413)},
                 },
             },
         },

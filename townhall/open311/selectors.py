@@ -1,4 +1,10 @@
-"""Reads for the Open311 door: which services are offered, what each asks, and the requests."""
+"""Reads for the Open311 door: which services are offered, what each asks, and the requests.
+
+Every read of requests, by id or in any list, goes through `requests_search`: opened cases
+and requests accepted but not opened yet (`Open311Submission` with no case), each made into
+a `ServiceRequest` the same way whichever it is, so the reads agree with each other and a
+request's fields stay as they were when its case opens.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,11 +13,13 @@ from typing import Any
 from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
+from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.core.memo import ProcessMemo
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.models import FormVersion
+from townhall.open311.models import Open311Submission
 
 # Form fields that Open311 carries in its own parameters (lat/long, address_string, email,
 # media_url...) or cannot carry at all, so they are not offered as attributes.
@@ -272,6 +280,93 @@ def requests_visible() -> QuerySet[Case]:
     )
 
 
+@dataclass(frozen=True)
+class ServiceRequest:
+    """A service request as every Open311 read gives it (by id and each list form alike):
+    from its case once the worker has opened it, from what the client sent until then. The
+    two agree on every field but `status_notes` and `updated_at`, so opening changes nothing
+    else a client has read."""
+
+    reference: str
+    status: str  # a Case.Status
+    status_notes: str | None
+    service_name: str
+    service_code: str
+    description: str
+    agency: str
+    requested_at: datetime
+    updated_at: datetime
+    expected_at: datetime | None
+    address: str
+    uprn: str
+    lat: float | None
+    lon: float | None
+    media_url: str
+    photo_id: int | None
+
+
+def _request_of_case(case: Case) -> ServiceRequest:
+    submission = getattr(case, "open311_submission", None)
+    return ServiceRequest(
+        reference=case.reference,
+        status=case.status,
+        status_notes=getattr(case, "status_notes", None) or None,
+        service_name=case.service.name,
+        service_code=case.service.open311_code,
+        description=submission.description if submission is not None else case.summary,
+        agency=case.department.name,
+        requested_at=case.created_at,
+        updated_at=case.updated_at,
+        expected_at=case.due_at,
+        address=case.location_text,
+        uprn=case.uprn,
+        lat=case.lat,
+        lon=case.lon,
+        media_url=submission.media_url if submission is not None else "",
+        photo_id=getattr(case, "photo_id", None),
+    )
+
+
+def _request_of_accepted(submission: Open311Submission) -> ServiceRequest:
+    # What `submission_case_open` will open the case with: the received time is the case's
+    # created_at, its department the service's, its due date the service's clock from then.
+    service, intake = submission.service, submission.intake
+    assert service is not None and submission.reference
+    return ServiceRequest(
+        reference=submission.reference,
+        status=Case.Status.OPEN,
+        status_notes=None,
+        service_name=service.name,
+        service_code=service.open311_code,
+        description=submission.description,
+        agency=service.department.name,
+        requested_at=submission.created_at,
+        updated_at=submission.created_at,
+        expected_at=service_due_at(service=service, received=submission.created_at),
+        address=intake.get("location_text") or "",
+        uprn=intake.get("uprn") or "",
+        lat=intake.get("lat"),
+        lon=intake.get("lon"),
+        media_url=submission.media_url,
+        photo_id=None,
+    )
+
+
+def requests_accepted_not_yet_opened() -> QuerySet[Open311Submission]:
+    """Posted requests whose case the worker has not opened yet, on services whose requests
+    anyone may see (the rule of `requests_visible`)."""
+    return (
+        Open311Submission.objects.filter(
+            case__isnull=True,
+            reference__isnull=False,
+            service__audience=Service.Audience.PUBLIC,
+            service__is_sensitive=False,
+        )
+        .exclude(service__open311_code="")
+        .select_related("service__department")
+    )
+
+
 def requests_search(
     *,
     references: list[str] | None = None,
@@ -279,48 +374,55 @@ def requests_search(
     statuses: list[str] | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
-) -> list[Case]:
-    """Requests matching the filters, newest first, at most REQUESTS_LIMIT. References,
-    when given, override every other filter (as the spec says)."""
+) -> list[ServiceRequest]:
+    """Requests matching the filters, newest first (by `requested_at`), at most
+    REQUESTS_LIMIT: opened cases and accepted requests not opened yet alike, so a request is
+    in every read it matches from the moment its id is given. References, when given,
+    override every other filter (as the spec says)."""
     cases = requests_visible()
+    accepted = requests_accepted_not_yet_opened()
     if references:
-        return list(cases.filter(reference__in=references).order_by("-created_at")[:REQUESTS_LIMIT])
-    if service_codes:
-        cases = cases.filter(service__open311_code__in=service_codes)
-    if statuses:
-        case_statuses: list[Any] = []
-        if "open" in statuses:
-            case_statuses += [Case.Status.OPEN, Case.Status.IN_PROGRESS]
-        if "closed" in statuses:
-            case_statuses.append(Case.Status.CLOSED)
-        cases = cases.filter(status__in=case_statuses)
-    if start is not None:
-        cases = cases.filter(created_at__gte=start)
-    if end is not None:
-        cases = cases.filter(created_at__lte=end)
-    return list(cases.order_by("-created_at")[:REQUESTS_LIMIT])
+        cases = cases.filter(reference__in=references)
+        accepted = accepted.filter(reference__in=references)
+    else:
+        if service_codes:
+            cases = cases.filter(service__open311_code__in=service_codes)
+            accepted = accepted.filter(service__open311_code__in=service_codes)
+        if statuses:
+            case_statuses: list[Any] = []
+            if "open" in statuses:
+                case_statuses += [Case.Status.OPEN, Case.Status.IN_PROGRESS]
+            if "closed" in statuses:
+                case_statuses.append(Case.Status.CLOSED)
+            cases = cases.filter(status__in=case_statuses)
+            if "open" not in statuses:  # a case not opened yet reads as open
+                accepted = accepted.none()
+        if start is not None:
+            cases = cases.filter(created_at__gte=start)
+            accepted = accepted.filter(created_at__gte=start)
+        if end is not None:
+            cases = cases.filter(created_at__lte=end)
+            accepted = accepted.filter(created_at__lte=end)
+    # Accepted requests first: one whose case opens between the two queries is then found
+    # in both and read as its case, never twice and never missed. Each source is cut at the
+    # limit before merging: the newest REQUESTS_LIMIT of both are among those.
+    waiting = [_request_of_accepted(s) for s in accepted.order_by("-created_at")[:REQUESTS_LIMIT]]
+    opened = [_request_of_case(c) for c in cases.order_by("-created_at")[:REQUESTS_LIMIT]]
+    references_opened = {request.reference for request in opened}
+    found = opened + [r for r in waiting if r.reference not in references_opened]
+    found.sort(key=lambda request: request.requested_at, reverse=True)
+    return found[:REQUESTS_LIMIT]
+
+
+def request_find(reference: str) -> ServiceRequest | None:
+    """One request by its id, read as every list reads it."""
+    found = requests_search(references=[reference])
+    return found[0] if found else None
 
 
 def request_by_reference(reference: str) -> Case | None:
+    """The opened case of a request anyone may see, by its id."""
     return requests_visible().filter(reference=reference).first()
-
-
-def requests_accepted_not_yet_opened(references: list[str]) -> list[Any]:
-    """Posted requests with these ids whose case the worker has not opened yet (a moment
-    after the post), on services whose requests are public, newest first."""
-    from townhall.open311.models import Open311Submission
-
-    return list(
-        Open311Submission.objects.filter(
-            reference__in=references,
-            case__isnull=True,
-            service__audience=Service.Audience.PUBLIC,
-            service__is_sensitive=False,
-        )
-        .exclude(service__open311_code="")
-        .select_related("service__department")
-        .order_by("-created_at")[:REQUESTS_LIMIT]
-    )
 
 
 def request_updates(*, client_id: int, start: datetime, end: datetime) -> list[CaseEvent]:

@@ -2,7 +2,10 @@
 
 A posted request is checked in full first, so a client hears every problem at once; only a
 request with no problems is stored, with its case's reference issued, and the worker then
-opens its case through `case_create`, the same door the portal and the desk use.
+opens its case through `case_create`, the same door the portal and the desk use. Everything
+the reads show of it is settled on acceptance (its street looked up too), and the shared
+response cache starts a new generation then, so every read finds it from the moment the
+client has its id, and opening the case changes only its status notes and updated time.
 """
 
 import hashlib
@@ -31,12 +34,14 @@ from townhall.core.memo import ProcessMemo
 from townhall.core.tasks import task_enqueue_in_transaction
 from townhall.core.uploads import upload_check
 from townhall.eforms.fields import clean_text
+from townhall.open311.generation import generation_bump_on_commit
 from townhall.open311.models import ApiClient, Open311Submission
 from townhall.open311.selectors import (
     CLIENT_REFERENCE,
     CLOSEST_ADDRESS,
     Attribute,
     request_by_reference,
+    requests_accepted_not_yet_opened,
     service_attributes,
     service_by_code,
     service_pages_on_route,
@@ -139,6 +144,8 @@ class CheckedRequest:
     attributes: dict[str, Any] = field(default_factory=dict)
     client_reference: str = ""
     photos: list[Any] = field(default_factory=list)
+    # Whether the street at lat/long was looked for (found or not) when the post was checked.
+    street_checked: bool = False
 
     def fingerprint(self) -> str:
         """What makes two posts the same report, for idempotent retries."""
@@ -353,6 +360,12 @@ def service_request_check(
     photos = _photos_check(files, errors)
     if errors or service is None:
         return None, errors
+    street_checked = False
+    if lat is not None and lon is not None and not usrn:
+        street_checked = True
+        # The street is found now, not when the case opens: the address every read gives
+        # from the moment the id is given is then the one the case keeps.
+        usrn, location_text = _street_near(lat, lon, location_text)
     name = " ".join(p for p in (_param(data, "first_name"), _param(data, "last_name")) if p)
     return (
         CheckedRequest(
@@ -370,6 +383,7 @@ def service_request_check(
             attributes=attributes,
             client_reference=client_reference[:100],
             photos=photos,
+            street_checked=street_checked,
         ),
         [],
     )
@@ -454,8 +468,12 @@ def service_request_create(
                 "name": checked.name,
                 "email": checked.email,
                 "phone": checked.phone,
+                "street_checked": checked.street_checked,
             },
         )
+        # Lists kept in the shared cache must show this request from the moment its id is
+        # given, not only once its case opens.
+        generation_bump_on_commit()
         if checked.photos:  # files are not JSON: a post with photos opens its case now
             _case_open(submission, photos=checked.photos)
         else:
@@ -477,16 +495,23 @@ def submission_case_open(*, submission_id: int) -> Case | None:
         return _case_open(submission)
 
 
+def _street_near(lat: float, lon: float, location_text: str) -> tuple[str, str]:
+    """The USRN of the street at a point (for the case's routing) and the location's text,
+    "Near <street>" when the client gave none; ("", the text) with no street near."""
+    street = places.nearest_street(lat, lon, max_distance_m=STREET_MAX_DISTANCE_M)
+    if street is None:
+        return "", location_text
+    return street.usrn, location_text or f"Near {street.name}"
+
+
 def _case_open(submission: Open311Submission, photos: list[Any] | None = None) -> Case:
     intake = submission.intake
     lat, lon, usrn = intake["lat"], intake["lon"], intake["usrn"]
     location_text = intake["location_text"]
-    if lat is not None and lon is not None and not usrn:
-        # Which street a point is on is for the case's routing, not for the client's answer.
-        street = places.nearest_street(lat, lon, max_distance_m=STREET_MAX_DISTANCE_M)
-        if street is not None:
-            usrn = street.usrn
-            location_text = location_text or f"Near {street.name}"
+    if lat is not None and lon is not None and not usrn and not intake.get("street_checked"):
+        # Looked for on acceptance since Open311 reads show requests waiting to open (the
+        # case keeps the address they gave); only requests accepted before that get here.
+        usrn, location_text = _street_near(lat, lon, location_text)
     assert submission.service is not None and submission.reference
     case = case_create(
         service=submission.service,
@@ -617,6 +642,15 @@ def request_update_create(*, client: ApiClient, data: MultiValueDict) -> CaseEve
     case = request_by_reference(reference) if reference else None
     if not reference:
         errors.append((400, "service_request_id is required."))
+    elif case is None and requests_accepted_not_yet_opened().filter(reference=reference).exists():
+        # The reads show it already; a comment needs the case, which opens moments later.
+        errors.append(
+            (
+                409,
+                f"{reference} was accepted and its case is still being opened: "
+                "post the update again in a minute.",
+            )
+        )
     elif case is None:
         errors.append((404, f"No service request has the id '{reference[:40]}'."))
     description = _param(data, "description").replace("\r\n", "\n")
@@ -633,7 +667,8 @@ def request_update_create(*, client: ApiClient, data: MultiValueDict) -> CaseEve
     if case is not None and not case.is_open:
         errors.append((400, f"{case.reference} is closed, so it takes no more updates."))
     if errors or case is None:
-        status = 404 if errors and all(code == 404 for code, _ in errors) else 400
+        codes = {code for code, _ in errors}
+        status = codes.pop() if len(codes) == 1 and codes <= {404, 409} else 400
         raise RequestRejected(status, errors)
     update_id = _param(data, "update_id")[:40]
     key_source = update_id or hashlib.sha256(f"{description}|{media_url}".encode()).hexdigest()
@@ -702,13 +737,5 @@ def open311_update_push(*, case: Case, **kwargs: Any) -> None:
 
 
 def open311_cache_refresh(**kwargs: Any) -> None:
-    """Case hook: public reads cached before this change are not served any more."""
-    from django.core.cache import cache
-
-    def bump() -> None:
-        try:
-            cache.incr("open311:data-generation")
-        except ValueError:
-            cache.add("open311:data-generation", 1, timeout=None)
-
-    transaction.on_commit(bump)
+    """Case hook: public reads cached before this change are not served once it commits."""
+    generation_bump_on_commit()

@@ -1,7 +1,9 @@
 """GeoReport v2 endpoints: translate HTTP to the services and selectors, and back.
 
 Every route answers in JSON or XML by its suffix (JSON without one). The API is keyed, not
-cookie-based, so it is exempt from CSRF.
+cookie-based, so it is exempt from CSRF. GET requests and GET requests/{id} read through one
+selector (`selectors.requests_search`): a request is in both, and in every list it matches,
+from the moment its POST is answered, whether or not the worker has opened its case.
 """
 
 import gzip
@@ -22,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from townhall.core.audit import client_ip
 from townhall.open311 import formats, selectors, services, throttle
+from townhall.open311.generation import generation_current
 from townhall.open311.models import ApiClient, Open311RequestLog
 
 logger = logging.getLogger(__name__)
@@ -90,9 +93,6 @@ def _request_log(request: HttpRequest, response: HttpResponse) -> None:
     )
 
 
-DATA_GENERATION = "open311:data-generation"
-
-
 def _shared_cache(view: View) -> View:
     """Public reads are the same for every caller (a key changes nothing on them), so their
     answers are kept for OPEN311_CACHE_SECONDS in the shared cache, and clients may keep them
@@ -109,9 +109,9 @@ def _shared_cache(view: View) -> View:
             if name != "api_key"
             for value in request.GET.getlist(name)
         )
-        # Any new or changed case starts a new generation, so a client never reads a status
-        # older than its last change (cases.hooks bump it, see open311.services).
-        generation = cache.get(DATA_GENERATION) or 0
+        # Every accepted request and every new or changed case starts a new generation, so
+        # no client reads a list older than the last request accepted or its last change.
+        generation = generation_current()
         raw = f"{generation}:{request.path}?{urlencode(params)}"
         key = "open311:response:" + hashlib.sha256(raw.encode()).hexdigest()
         hit = cache.get(key)
@@ -266,37 +266,27 @@ def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     query, errors = services.requests_query_check(data=request.GET)
     if errors:
         return formats.errors_respond(_fmt(fmt), 400, errors)
-    cases = selectors.requests_search(
+    found = selectors.requests_search(
         references=query.references,
         service_codes=query.service_codes,
         statuses=query.statuses,
         start=query.start,
         end=query.end,
     )
-    data = [formats.request_data(case) for case in cases]
-    if query.references and len(cases) < len(query.references):
-        found = {case.reference for case in cases}
-        data += [
-            formats.request_accepted_data(submission)
-            for submission in selectors.requests_accepted_not_yet_opened(
-                [r for r in query.references if r not in found]
-            )
-        ]
+    data = [formats.request_data(service_request) for service_request in found]
     return formats.respond(_fmt(fmt), "service_requests", data)
 
 
 @_methods(*READ)
 @_shared_cache
 def request_detail(request: HttpRequest, reference: str, fmt: str | None = None) -> HttpResponse:
-    case = selectors.request_by_reference(reference)
-    if case is None and (accepted := selectors.requests_accepted_not_yet_opened([reference])):
-        data = [formats.request_accepted_data(accepted[0])]
-        return formats.respond(_fmt(fmt), "service_requests", data)
-    if case is None:
+    service_request = selectors.request_find(reference)
+    if service_request is None:
         return formats.errors_respond(
             _fmt(fmt), 404, [(404, f"No service request has the id '{reference[:40]}'.")]
         )
-    return formats.respond(_fmt(fmt), "service_requests", [formats.request_data(case)])
+    data = [formats.request_data(service_request)]
+    return formats.respond(_fmt(fmt), "service_requests", data)
 
 
 @_methods(*READ)
