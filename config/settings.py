@@ -263,10 +263,15 @@ NOTIFY_LETTER_TEMPLATE_ID = env("NOTIFY_LETTER_TEMPLATE_ID", "")
 NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", "")
 LETTER_FILE_PATH = str(VAR_DIR / "letters")
 
-# GOV.UK Pay (the local sandbox, scripts/pay_sandbox.py, in the demo and tests).
-PAY_BASE_URL = env("PAY_BASE_URL", "http://127.0.0.1:8020")
-PAY_API_KEY = env("PAY_API_KEY", "api_test_townhall_sandbox_key")
-PAY_WEBHOOK_SECRET = env("PAY_WEBHOOK_SECRET", "demo-pay-webhook-secret")
+# GOV.UK Pay: on when PAY_BASE_URL is set. The demo and the tests use the local sandbox
+# (scripts/pay_sandbox.py) and its public key and secret; elsewhere Pay is off until it is
+# configured, and then must have its own key and secret (townhall.integrations.checks).
+PAY_SANDBOX_API_KEY = "api_test_townhall_sandbox_key"  # noqa: S105 (public, sandbox only)
+PAY_SANDBOX_WEBHOOK_SECRET = "demo-pay-webhook-secret"  # noqa: S105 (public, sandbox only)
+_PAY_SANDBOX = DEMO or TESTING
+PAY_BASE_URL = env("PAY_BASE_URL", "http://127.0.0.1:8020" if _PAY_SANDBOX else "")
+PAY_API_KEY = env("PAY_API_KEY", PAY_SANDBOX_API_KEY if _PAY_SANDBOX else "")
+PAY_WEBHOOK_SECRET = env("PAY_WEBHOOK_SECRET", PAY_SANDBOX_WEBHOOK_SECRET if _PAY_SANDBOX else "")
 PAY_EXPIRY_MINUTES = env_int("PAY_EXPIRY_MINUTES", 90)
 SMS_BACKEND = env(
     "SMS_BACKEND",
