@@ -35,7 +35,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 COUNCIL_NAME = env("COUNCIL_NAME", "Kingsmead Borough Council")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "townhall.accounts.admin_apps.TownhallAdminConfig",  # django.contrib.admin, 2FA site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
