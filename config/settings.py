@@ -35,7 +35,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 COUNCIL_NAME = env("COUNCIL_NAME", "Kingsmead Borough Council")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "townhall.accounts.admin_apps.TownhallAdminConfig",  # django.contrib.admin, 2FA site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -174,16 +174,26 @@ OTP_TOTP_ISSUER = COUNCIL_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next try
 
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+# Staff reach every resident's personal data: an unattended desk signs itself out sooner.
+STAFF_SESSION_IDLE_TIMEOUT = env_int("STAFF_SESSION_IDLE_TIMEOUT", 15 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
 SESSION_WARNING_BEFORE = 5 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Sign-in throttling: a cool-off after repeated failures, never a permanent lock.
+# Sign-in throttling: a short wait after repeated failures, never a lock. Per account: after
+# LOGIN_THROTTLE_FAILURES failures within the window, the next try waits LOGIN_THROTTLE_FIRST_WAIT,
+# doubling with each further failure up to LOGIN_THROTTLE_MAX_WAIT. Per IP address the same,
+# from LOGIN_THROTTLE_IP_FAILURES (a library or council office shares one address).
 LOGIN_THROTTLE_FAILURES = env_int("LOGIN_THROTTLE_FAILURES", 5)
-LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
-LOGIN_THROTTLE_COOL_OFF = timedelta(minutes=env_int("LOGIN_THROTTLE_COOL_OFF_MINUTES", 15))
+LOGIN_THROTTLE_IP_FAILURES = env_int("LOGIN_THROTTLE_IP_FAILURES", LOGIN_THROTTLE_FAILURES * 4)
+LOGIN_THROTTLE_WINDOW = timedelta(minutes=env_int("LOGIN_THROTTLE_WINDOW_MINUTES", 60))
+LOGIN_THROTTLE_FIRST_WAIT = timedelta(seconds=env_int("LOGIN_THROTTLE_FIRST_WAIT_SECONDS", 60))
+LOGIN_THROTTLE_MAX_WAIT = timedelta(minutes=env_int("LOGIN_THROTTLE_MAX_WAIT_MINUTES", 15))
+# The load balancers and reverse proxies in front of Townhall (addresses or CIDR ranges). Only
+# from these is X-Forwarded-For believed (townhall.core.client_address); empty: nobody's.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 MAGIC_LINK_MAX_AGE = 15 * 60
 
 LANGUAGE_CODE = "en-gb"
@@ -253,10 +263,15 @@ NOTIFY_LETTER_TEMPLATE_ID = env("NOTIFY_LETTER_TEMPLATE_ID", "")
 NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", "")
 LETTER_FILE_PATH = str(VAR_DIR / "letters")
 
-# GOV.UK Pay (the local sandbox, scripts/pay_sandbox.py, in the demo and tests).
-PAY_BASE_URL = env("PAY_BASE_URL", "http://127.0.0.1:8020")
-PAY_API_KEY = env("PAY_API_KEY", "api_test_townhall_sandbox_key")
-PAY_WEBHOOK_SECRET = env("PAY_WEBHOOK_SECRET", "demo-pay-webhook-secret")
+# GOV.UK Pay: on when PAY_BASE_URL is set. The demo and the tests use the local sandbox
+# (scripts/pay_sandbox.py) and its public key and secret; elsewhere Pay is off until it is
+# configured, and then must have its own key and secret (townhall.integrations.checks).
+PAY_SANDBOX_API_KEY = "api_test_townhall_sandbox_key"  # noqa: S105 (public, sandbox only)
+PAY_SANDBOX_WEBHOOK_SECRET = "demo-pay-webhook-secret"  # noqa: S105 (public, sandbox only)
+_PAY_SANDBOX = DEMO or TESTING
+PAY_BASE_URL = env("PAY_BASE_URL", "http://127.0.0.1:8020" if _PAY_SANDBOX else "")
+PAY_API_KEY = env("PAY_API_KEY", PAY_SANDBOX_API_KEY if _PAY_SANDBOX else "")
+PAY_WEBHOOK_SECRET = env("PAY_WEBHOOK_SECRET", PAY_SANDBOX_WEBHOOK_SECRET if _PAY_SANDBOX else "")
 PAY_EXPIRY_MINUTES = env_int("PAY_EXPIRY_MINUTES", 90)
 SMS_BACKEND = env(
     "SMS_BACKEND",

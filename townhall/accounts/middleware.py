@@ -1,11 +1,13 @@
 """Session idle and absolute timeouts.
 
 The page warns before the idle limit and lets the person extend (WCAG 2.2.1); the absolute
-limit ends a session however active it is.
+limit ends a session however active it is. Staff, who can read every resident's personal data,
+are signed out after a shorter idle time (STAFF_SESSION_IDLE_TIMEOUT) than residents.
 """
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -13,7 +15,14 @@ from django.http import HttpRequest, HttpResponse
 
 SESSION_STARTED = "th_started"
 SESSION_LAST_SEEN = "th_last_seen"
-LAST_SEEN_RESOLUTION = 30  # seconds; small against a 30-minute idle limit
+LAST_SEEN_RESOLUTION = 30  # seconds; small against a 15-minute idle limit
+
+
+def session_idle_timeout(user: Any) -> int:
+    """Seconds of inactivity after which this person's session ends."""
+    if getattr(user, "is_council_staff", False) or getattr(user, "is_superuser", False):
+        return settings.STAFF_SESSION_IDLE_TIMEOUT
+    return settings.SESSION_IDLE_TIMEOUT
 
 
 class SessionTimeoutMiddleware:
@@ -25,7 +34,10 @@ class SessionTimeoutMiddleware:
             now = int(time.time())
             started = request.session.get(SESSION_STARTED, now)
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
-            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            limit = session_idle_timeout(request.user)
+            # Read by the page's timeout warning (core's context processor).
+            request.session_idle_timeout = limit  # type: ignore[attr-defined]
+            idle = now - last_seen > limit
             too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT
             if idle or too_old:
                 logout(request)

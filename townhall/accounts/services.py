@@ -25,7 +25,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from townhall.accounts.models import SignInAttempt, User
-from townhall.core.audit import audit_record, client_ip
+from townhall.core.audit import audit_record
+from townhall.core.client_address import client_ip
 from townhall.integrations.notify.tasks import email_deliver
 
 VERIFY_SALT = "townhall.accounts.verify-email"
@@ -355,38 +356,47 @@ def user_password_set(*, user: User, password: str, request: HttpRequest | None 
 # Sign-in attempts and throttling -------------------------------------------------------------
 
 
-def _ip_failure_limit() -> int:
-    # One IP address can be a whole library or council office behind NAT: allow it more.
-    return getattr(settings, "LOGIN_THROTTLE_IP_FAILURES", settings.LOGIN_THROTTLE_FAILURES * 4)
-
-
-def _cool_off_left(failures: QuerySet[SignInAttempt], limit: int) -> timedelta | None:
-    """Time left to wait if `limit` failures fell within one window and the last is recent."""
+def _wait_left(failures: QuerySet[SignInAttempt], limit: int) -> timedelta | None:
+    """Time left to wait when `limit` or more failures fell within the window before the last
+    one: the first wait is short and each further failure doubles it, up to the maximum, so a
+    resident who mistypes is slowed for a minute and a guesser for a quarter of an hour a try."""
     now = timezone.now()
     window = settings.LOGIN_THROTTLE_WINDOW
-    cool_off = settings.LOGIN_THROTTLE_COOL_OFF
+    max_wait = settings.LOGIN_THROTTLE_MAX_WAIT
+    # Enough rows to reach the maximum wait; more would not make it longer.
+    doublings = max(0, math.ceil(math.log2(max_wait / settings.LOGIN_THROTTLE_FIRST_WAIT)))
     recent = list(
-        failures.filter(at__gte=now - window - cool_off)
+        failures.filter(at__gte=now - window - max_wait)
         .order_by("-at")
-        .values_list("at", flat=True)[:limit]
+        .values_list("at", flat=True)[: limit + doublings + 1]
     )
-    if len(recent) < limit or recent[0] - recent[-1] > window:
+    if not recent:
         return None
-    until = recent[0] + cool_off
+    latest = recent[0]
+    count = sum(1 for at in recent if at >= latest - window)
+    if count < limit:
+        return None
+    wait = min(settings.LOGIN_THROTTLE_FIRST_WAIT * 2 ** (count - limit), max_wait)
+    until = latest + wait
     return until - now if until > now else None
 
 
 def sign_in_throttled(*, email: str, ip_address: str | None) -> timedelta | None:
-    """How long this email or IP address must wait before trying a password again, or None."""
+    """How long this account (email) or IP address must wait before trying a password again,
+    or None. The two are counted apart: residents behind one proxy each have their own
+    account's count, and a guesser trying many accounts from one address meets the IP's."""
     waits = [
-        _cool_off_left(
+        _wait_left(
             SignInAttempt.objects.filter(email=_email_normalise(email)),
             settings.LOGIN_THROTTLE_FAILURES,
         )
     ]
     if ip_address:
         waits.append(
-            _cool_off_left(SignInAttempt.objects.filter(ip_address=ip_address), _ip_failure_limit())
+            _wait_left(
+                SignInAttempt.objects.filter(ip_address=ip_address),
+                settings.LOGIN_THROTTLE_IP_FAILURES,
+            )
         )
     found = [wait for wait in waits if wait is not None]
     return max(found) if found else None

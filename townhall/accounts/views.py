@@ -21,7 +21,11 @@ from townhall.accounts.forms import (
     SetPasswordForm,
     SignInForm,
 )
-from townhall.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from townhall.accounts.middleware import (
+    SESSION_LAST_SEEN,
+    SESSION_STARTED,
+    session_idle_timeout,
+)
 from townhall.accounts.models import User
 
 TIMED_OUT = "th_timed_out"
@@ -244,7 +248,7 @@ def _seconds_left(request: HttpRequest) -> int:
     now = int(time.time())
     last_seen = request.session.get(SESSION_LAST_SEEN, now)
     started = request.session.get(SESSION_STARTED, now)
-    idle_left = settings.SESSION_IDLE_TIMEOUT - (now - last_seen)
+    idle_left = session_idle_timeout(request.user) - (now - last_seen)
     absolute_left = settings.SESSION_ABSOLUTE_TIMEOUT - (now - started)
     return max(0, min(idle_left, absolute_left))
 

@@ -7,6 +7,7 @@ class ContractorsConfig(AppConfig):
     verbose_name = "Contractors"
 
     def ready(self) -> None:
+        from townhall.contractors import checks  # noqa: F401  (registers them)
         from townhall.contractors.hooks import register
 
         register()

@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from townhall.core import checks  # noqa: F401  (registers them)
+
         override = self.get_model("CalendarOverride")
         post_save.connect(_forget_overrides, sender=override, dispatch_uid="calendar-cache-save")
         post_delete.connect(

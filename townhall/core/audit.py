@@ -4,13 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from townhall.core.client_address import client_ip
 from townhall.core.models import AuditEvent
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

@@ -77,12 +77,14 @@ def _person_page(request: StaffRequest, person: Person, errors: dict | None = No
                  status: int = 200) -> HttpResponse:  # fmt: skip
     records = selectors.person_records(person)
     links = selectors.person_links(records)
-    cases = list(selectors.person_cases(records)[:100])
+    cases = selectors.person_cases_for_staff(request.user, records)
     _audit_view(request, "records.person", person.pk, records=[r.key for r in records],
-                cases=[c.reference for c in cases])  # fmt: skip
+                cases=[c.reference for c in cases.shown],
+                cases_elsewhere=cases.elsewhere)  # fmt: skip
     return render(request, "desk/records/person.html", {
         "person": person, "records": records, "golden": selectors.person_golden(records),
-        "cases": cases, "links": [(link, selectors.link_reasons(link)) for link in links],
+        "cases": cases.shown, "cases_elsewhere": cases.elsewhere,
+        "links": [(link, selectors.link_reasons(link)) for link in links],
         "data_team": _may(request.user, DATA_TEAM_ROLES), "errors": errors or {},
     }, status=status)  # fmt: skip
 

@@ -6,7 +6,7 @@ import logging
 
 from django.http import HttpRequest
 
-from townhall.core.audit import client_ip
+from townhall.core.client_address import client_ip
 from townhall.integrations.models import InboundRefusal, PartnerEndpoint
 from townhall.integrations.signing import SIGNATURE_HEADER, SignatureError, signature_check
 

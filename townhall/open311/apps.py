@@ -8,6 +8,7 @@ class Open311Config(AppConfig):
 
     def ready(self) -> None:
         from townhall.catalogue.demo_loader import demo_loader_register
+        from townhall.open311 import checks  # noqa: F401  (registers them)
         from townhall.open311.demo import demo_open311_client_load
 
         demo_loader_register(demo_open311_client_load)

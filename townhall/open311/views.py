@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt
 
-from townhall.core.audit import client_ip
+from townhall.core.client_address import client_ip
 from townhall.open311 import formats, selectors, services, throttle
 from townhall.open311.generation import generation_current
 from townhall.open311.models import ApiClient, Open311RequestLog

@@ -175,21 +175,50 @@ def payment_refresh(payment: Payment, client: PayClient | None = None) -> Paymen
     )
 
 
-def webhook_apply(body: bytes, signature: str) -> tuple[Payment | None, bool]:
+def webhook_apply(
+    body: bytes, signature: str, client: PayClient | None = None
+) -> tuple[Payment | None, bool]:
     """A Pay webhook: (payment, applied). Refused (PaymentRefused): bad signature, malformed,
-    unknown payment, amount mismatch. A message already seen is acknowledged, not applied."""
+    unknown payment, a state Pay does not confirm, amount mismatch. A message already seen is
+    acknowledged, not applied.
+
+    The webhook is only a prompt: the payment is fetched from Pay and what Pay says is applied,
+    and only when it agrees with the webhook. A signature proves only that the sender knows the
+    webhook secret, so a leaked secret alone must never mark a case paid."""
+    if not settings.PAY_WEBHOOK_SECRET:
+        raise PaymentRefused("Pay webhooks are not set up here (no PAY_WEBHOOK_SECRET).", 503)
     if not webhook_signature_valid(body, signature):
         raise PaymentRefused("The Pay-Signature does not match the body.", 401)
     try:
         data = json.loads(body)
         message_id = str(data["webhook_message_id"])
         resource = data["resource"]
-        pay = PayPayment.from_json(resource)
+        claimed = PayPayment.from_json(resource)
     except (ValueError, KeyError, TypeError) as error:
         raise PaymentRefused(f"The webhook is not valid JSON of Pay's shape: {error}.") from None
-    payment = Payment.objects.filter(pay_id=pay.payment_id).first()
+    payment = Payment.objects.filter(pay_id=claimed.payment_id).first()
     if payment is None:
-        raise PaymentRefused(f"No payment {pay.payment_id} was started here.", 404)
+        raise PaymentRefused(f"No payment {claimed.payment_id} was started here.", 404)
+    if PaymentWebhookEvent.objects.filter(webhook_message_id=message_id[:64]).exists():
+        return payment, False  # seen before: no need to ask Pay again
+    try:
+        pay = (client or PayClient()).payment_get(claimed.payment_id)
+    except PayError as error:
+        # Pay retries a webhook we do not acknowledge; the sweep also asks later.
+        raise PaymentRefused(
+            f"Could not confirm the payment with GOV.UK Pay: {error}", 503
+        ) from error
+    if (claimed.status, claimed.amount) != (pay.status, pay.amount):
+        log.error(
+            "payment %s: webhook says %s %s, Pay says %s %s; not applied",
+            payment.reference, claimed.status, claimed.amount, pay.status, pay.amount,
+        )  # fmt: skip
+        raise PaymentRefused(
+            f"GOV.UK Pay does not confirm the webhook: it says payment {claimed.payment_id} is "
+            f"{pay.status or 'unknown'} for {pounds(pay.amount)}, not {claimed.status or 'unknown'} "
+            f"for {pounds(claimed.amount)}.",
+            409,
+        )
     try:
         with transaction.atomic():
             PaymentWebhookEvent.objects.create(

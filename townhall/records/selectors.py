@@ -96,6 +96,25 @@ def person_cases(records: list[SourceRecord]) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class PersonCases:
+    """A person's cases as one member of staff may see them."""
+
+    shown: list[Any]  # the cases they may open, newest first
+    elsewhere: int  # how many more the person has in departments they do not work in
+
+
+def person_cases_for_staff(user: Any, records: list[SourceRecord], limit: int = 100) -> PersonCases:
+    """The person's cases within `user`'s departments (every case for those who see all
+    departments), and a count of the rest: the single view tells an officer that a person
+    has other requests without showing what they are about."""
+    from townhall.cases.permissions import cases_visible_to
+
+    every = person_cases(records)
+    visible = every & cases_visible_to(user)
+    return PersonCases(shown=list(visible[:limit]), elsewhere=every.count() - visible.count())
+
+
 @lru_cache(maxsize=8)
 def _levels_of_run(run_id: int) -> ModelLevels:
     run = LinkageRun.objects.only("model").get(pk=run_id)

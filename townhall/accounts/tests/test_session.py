@@ -115,3 +115,50 @@ def test_session_extend_after_the_timeout_does_not_revive_the_session(signed_in)
 
     assert response.status_code == 401
     assert "_auth_user_id" not in signed_in.session
+
+
+# Staff time out sooner ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_signed_in(client, db):
+    from townhall.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(email="officer@example.gov.uk", role="officer"))
+    return client
+
+
+def test_staff_and_resident_idle_limits_are_15_and_30_minutes():
+    assert (settings.STAFF_SESSION_IDLE_TIMEOUT, settings.SESSION_IDLE_TIMEOUT) == (900, 1800)
+
+
+@pytest.mark.django_db
+def test_staff_are_signed_out_after_the_staff_idle_limit(staff_signed_in):
+    idle_for(staff_signed_in, settings.STAFF_SESSION_IDLE_TIMEOUT + 1)
+
+    response = staff_signed_in.get(reverse("desk:home"), follow=True)
+
+    assert "_auth_user_id" not in staff_signed_in.session
+    assert "You were signed out because you were inactive" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_just_inside_the_staff_idle_limit_stay_signed_in(staff_signed_in):
+    idle_for(staff_signed_in, settings.STAFF_SESSION_IDLE_TIMEOUT - 30)
+
+    left = staff_signed_in.get(STATUS).json()["seconds_left"]
+    response = staff_signed_in.get(reverse("desk:home"))
+
+    assert 25 <= left <= 30
+    assert response.status_code == 200
+    assert f'data-session-idle="{settings.STAFF_SESSION_IDLE_TIMEOUT}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_residents_idle_longer_than_the_staff_limit_stay_signed_in(signed_in):
+    idle_for(signed_in, settings.STAFF_SESSION_IDLE_TIMEOUT + 60)
+
+    response = signed_in.get(reverse("portal:my_account"))
+
+    assert response.status_code == 200
+    assert f'data-session-idle="{settings.SESSION_IDLE_TIMEOUT}"' in response.content.decode()

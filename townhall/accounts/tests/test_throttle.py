@@ -8,12 +8,12 @@ from townhall.accounts.models import SignInAttempt
 from townhall.accounts.tests.factories import PASSWORD
 
 SIGN_IN = reverse("accounts:sign_in")
-TOO_MANY = "Too many attempts. Try again in 15 minutes, or sign in with a link by email"
+TOO_MANY = "Too many attempts. Try again in 1 minute, or sign in with a link by email"
 
 
-def fail(client, email="pat@example.com", times=1):
+def fail(client, email="pat@example.com", times=1, **extra):
     for _ in range(times):
-        response = client.post(SIGN_IN, {"email": email, "password": "not my password"})
+        response = client.post(SIGN_IN, {"email": email, "password": "not my password"}, **extra)
     return response
 
 
@@ -56,9 +56,9 @@ def test_throttle_counts_the_email_whatever_its_case(client, resident):
 
 
 @pytest.mark.django_db
-def test_throttle_cools_off_after_the_cool_off_period(client, resident):
+def test_throttle_ends_after_the_first_short_wait(client, resident):
     fail(client, times=settings.LOGIN_THROTTLE_FAILURES)
-    travel_back(settings.LOGIN_THROTTLE_COOL_OFF + timedelta(seconds=1))
+    travel_back(settings.LOGIN_THROTTLE_FIRST_WAIT + timedelta(seconds=1))
 
     response = client.post(SIGN_IN, {"email": "pat@example.com", "password": PASSWORD})
 
@@ -66,13 +66,36 @@ def test_throttle_cools_off_after_the_cool_off_period(client, resident):
 
 
 @pytest.mark.django_db
-def test_throttle_still_applies_just_before_the_cool_off_ends(client, resident):
+def test_throttle_still_applies_just_before_the_wait_ends(client, resident):
     fail(client, times=settings.LOGIN_THROTTLE_FAILURES)
-    travel_back(settings.LOGIN_THROTTLE_COOL_OFF - timedelta(minutes=1))
+    travel_back(settings.LOGIN_THROTTLE_FIRST_WAIT - timedelta(seconds=10))
 
     response = client.post(SIGN_IN, {"email": "pat@example.com", "password": PASSWORD})
 
     assert "Too many attempts. Try again in 1 minute," in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_each_further_failure_doubles_the_wait_up_to_the_maximum(client, resident):
+    fail(client, times=settings.LOGIN_THROTTLE_FAILURES)
+    wait, waits = settings.LOGIN_THROTTLE_FIRST_WAIT, []
+    for _ in range(5):
+        travel_back(wait + timedelta(seconds=1))  # wait it out, then get it wrong again
+        told = fail(client).content.decode().split("Try again in ", 1)[1].split(",", 1)[0]
+        waits.append(told)
+        wait = timedelta(minutes=int(told.split()[0]))
+
+    assert waits == ["2 minutes", "4 minutes", "8 minutes", "15 minutes", "15 minutes"]
+
+
+@pytest.mark.django_db
+def test_refusals_during_the_wait_do_not_lengthen_it(client, resident):
+    fail(client, times=settings.LOGIN_THROTTLE_FAILURES)
+    for _ in range(10):
+        response = fail(client)
+
+    assert TOO_MANY in response.content.decode()
+    assert SignInAttempt.objects.count() == settings.LOGIN_THROTTLE_FAILURES
 
 
 @pytest.mark.django_db
@@ -113,3 +136,72 @@ def test_throttled_page_offers_a_sign_in_link_by_email(client, resident):
     response = fail(client, times=settings.LOGIN_THROTTLE_FAILURES)
 
     assert reverse("accounts:magic_link_request") in response.content.decode()
+
+
+# Behind a proxy -------------------------------------------------------------------------------
+
+PROXY = "10.0.0.5"
+
+
+@pytest.mark.django_db
+def test_two_residents_behind_one_proxy_do_not_share_an_account_wait(client, resident, settings):
+    from townhall.accounts.tests.factories import UserFactory
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    UserFactory(email="sam@example.com")
+    fail(client, times=settings.LOGIN_THROTTLE_FAILURES,
+         REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")  # fmt: skip
+
+    other = client.post(
+        SIGN_IN, {"email": "sam@example.com", "password": PASSWORD},
+        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )  # fmt: skip
+    locked = client.post(
+        SIGN_IN, {"email": "pat@example.com", "password": PASSWORD},
+        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )  # fmt: skip
+
+    assert other.status_code == 302
+    assert TOO_MANY in locked.content.decode()  # the account's own wait, from any address
+    assert set(SignInAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+@pytest.mark.django_db
+def test_ip_throttle_counts_each_client_behind_a_trusted_proxy_apart(client, resident, settings):
+    settings.TRUSTED_PROXIES = [PROXY]
+    settings.LOGIN_THROTTLE_IP_FAILURES = 3
+    for n in range(3):
+        fail(client, email=f"guess{n}@example.com",
+             REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")  # fmt: skip
+
+    elsewhere = client.post(
+        SIGN_IN, {"email": "pat@example.com", "password": PASSWORD},
+        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )  # fmt: skip
+    client.logout()
+    guesser = client.post(
+        SIGN_IN, {"email": "pat@example.com", "password": PASSWORD},
+        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )  # fmt: skip
+
+    assert elsewhere.status_code == 302
+    assert "Too many attempts" in guesser.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_from_an_untrusted_peer_does_not_escape_the_ip_throttle(
+    client, resident, settings
+):
+    settings.TRUSTED_PROXIES = [PROXY]
+    settings.LOGIN_THROTTLE_IP_FAILURES = 3
+    for n in range(3):  # a new made-up address each time, from one real one
+        fail(client, email=f"guess{n}@example.com",
+             REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")  # fmt: skip
+
+    response = client.post(
+        SIGN_IN, {"email": "pat@example.com", "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )  # fmt: skip
+
+    assert "Too many attempts" in response.content.decode()
+    assert set(SignInAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.66"}

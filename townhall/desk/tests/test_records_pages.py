@@ -123,3 +123,64 @@ def test_quality_report_counts_issues_per_source(linked):
     body = client.get("/staff/records/quality/").content.decode()
     assert "Missing UPRN" in body and "Blue badge" in body
     assert Person.objects.count() == 3  # Robert, Mary, and Anne with her two badges
+
+
+@pytest.fixture
+def person_with_cases(db):
+    """A resident with one Housing request and three Environmental Services requests."""
+    from townhall.desk.tests.factories import case_make, department_make, service_make
+    from townhall.records.matching import record_match_and_assign
+    from townhall.records.models import Source
+    from townhall.records.services import source_import_townhall
+
+    housing, waste = department_make("Housing"), department_make("Environmental Services")
+    bob = User.objects.create_user("bob@example.com", "x-Very-long-pass-1", full_name="Bob Smith",
+                                   postcode="TN23 1AA", address_line="1 High St")  # fmt: skip
+    repair = case_make(
+        service=service_make(department=housing, name="Report a repair"), resident=bob
+    )
+    bins = service_make(department=waste, name="Report a missed bin")
+    others = [case_make(service=bins, resident=bob) for _ in range(3)]
+    source_import_townhall(kind=Source.Kind.PORTAL_ACCOUNTS)
+    person = record_match_and_assign(SourceRecord.objects.get(source__kind="portal_accounts"))
+    return {"person": person, "housing": housing, "repair": repair, "others": others}
+
+
+def test_housing_staff_see_only_housing_cases_and_a_count_of_the_rest(person_with_cases):
+    lead = user_make(role=User.Role.TEAM_LEAD, departments=[person_with_cases["housing"]])
+    client = Client()
+    client.force_login(lead)
+    person = person_with_cases["person"]
+
+    body = client.get(f"/staff/records/persons/{person.pk}/").content.decode()
+
+    assert person_with_cases["repair"].reference in body
+    assert not any(case.reference in body for case in person_with_cases["others"])
+    assert "3 more requests in other departments." in body
+    event = AuditEvent.objects.get(object_type="records.person", object_id=str(person.pk))
+    assert event.actor == lead
+    assert event.detail["cases"] == [person_with_cases["repair"].reference]
+    assert event.detail["cases_elsewhere"] == 3
+
+
+def test_staff_of_no_department_of_the_person_see_only_the_count(person_with_cases):
+    agent = user_make(role=User.Role.AGENT, departments=[])
+    client = Client()
+    client.force_login(agent)
+
+    body = client.get(f"/staff/records/persons/{person_with_cases['person'].pk}/").content.decode()
+
+    assert "No cases in your departments." in body
+    assert "4 more requests in other departments." in body
+
+
+def test_administrators_see_every_case_of_the_person(person_with_cases):
+    client = _client(User.Role.ADMIN)
+
+    body = client.get(f"/staff/records/persons/{person_with_cases['person'].pk}/").content.decode()
+
+    cases = [person_with_cases["repair"], *person_with_cases["others"]]
+    assert all(case.reference in body for case in cases)
+    assert "other departments" not in body
+    event = AuditEvent.objects.get(object_type="records.person")
+    assert event.detail["cases_elsewhere"] == 0 and len(event.detail["cases"]) == 4

@@ -70,6 +70,8 @@ class PayClient:
         self.timeout = timeout
 
     def _call(self, method: str, path: str, json: dict[str, Any] | None = None) -> Any:
+        if not self.base_url:
+            raise PayError("GOV.UK Pay is not set up here: PAY_BASE_URL is empty.")
         try:
             response = httpx.request(
                 method,
@@ -125,7 +127,10 @@ class PayClient:
 
 
 def webhook_signature_valid(body: bytes, signature: str, secret: str | None = None) -> bool:
-    """Pay signs each webhook with HMAC-SHA256 of the raw body (hex, `Pay-Signature`)."""
+    """Pay signs each webhook with HMAC-SHA256 of the raw body (hex, `Pay-Signature`).
+    Never valid without a secret: anyone can sign with an empty key."""
     key = (secret if secret is not None else settings.PAY_WEBHOOK_SECRET).encode()
+    if not key:
+        return False
     expected = hmac.new(key, body, hashlib.sha256).hexdigest()
     return bool(signature) and hmac.compare_digest(expected, signature.strip())

@@ -124,8 +124,9 @@ def test_a_declined_card_leaves_the_case_waiting_and_a_new_payment_can_be_made(
 def test_webhooks_confirm_once_and_bad_ones_change_nothing(client, catalogue, pay_sandbox):
     case = _garden(catalogue)
     payment = _start(case)
-    assert _webhook(client, payment, amount=1).status_code == 422  # amount does not match
     assert _webhook(client, payment, secret="wrong").status_code == 401
+    pay_sandbox.card_submit(payment.next_url, SUCCESS)
+    assert _webhook(client, payment, amount=1).status_code == 409  # Pay says £52, not 1p
     payment.refresh_from_db()
     assert payment.status == "created"
     assert _webhook(client, payment).json()["status"] == "success"
@@ -141,7 +142,72 @@ def test_webhooks_confirm_once_and_bad_ones_change_nothing(client, catalogue, pa
     reasons = set(
         InboundRefusal.objects.filter(partner="govuk_pay").values_list("status_code", flat=True)
     )
-    assert reasons == {422, 401, 400, 404}
+    assert reasons == {409, 401, 400, 404}
+
+
+def test_a_signed_webhook_pay_does_not_confirm_changes_nothing_and_is_logged(
+    client, catalogue, pay_sandbox
+):
+    case = _garden(catalogue)
+    payment = _start(case)  # the payer has not paid: Pay says "created"
+
+    response = _webhook(client, payment, status="success")
+
+    payment.refresh_from_db()
+    assert response.status_code == 409
+    assert "GOV.UK Pay does not confirm the webhook" in response.json()["error"]
+    assert payment.status == "created" and payment.finished_at is None
+    assert not case.events.filter(text__contains="received your payment").exists()
+    assert [i.title for i in open_items(case)] == []  # the process still waits for payment
+    refusal = InboundRefusal.objects.get(partner="govuk_pay")
+    assert refusal.status_code == 409 and "is created for £52.00" in refusal.reason
+    # The same message, once Pay has the money, is applied: the refusal recorded nothing.
+    pay_sandbox.card_submit(payment.next_url, SUCCESS)
+    assert _webhook(client, payment, status="success").json()["status"] == "success"
+
+
+def test_a_signed_webhook_for_a_payment_not_started_here_changes_nothing_and_is_logged(
+    client, catalogue, pay_sandbox
+):
+    case = _garden(catalogue)
+    payment = _start(case)
+    pay_sandbox.card_submit(payment.next_url, SUCCESS)
+    forged = Payment(pay_id="made-up-payment-id", amount_pence=payment.amount_pence,
+                     reference=payment.reference)  # fmt: skip
+
+    response = _webhook(client, forged)
+
+    assert response.status_code == 404
+    payment.refresh_from_db()
+    assert payment.status == "created"  # only ever changed by what Pay says of this payment
+    refusal = InboundRefusal.objects.get(partner="govuk_pay")
+    assert "No payment made-up-payment-id was started here" in refusal.reason
+
+
+def test_a_webhook_pay_cannot_be_asked_about_is_refused_for_pay_to_send_again(
+    client, catalogue, pay_sandbox, settings
+):
+    case = _garden(catalogue)
+    payment = _start(case)
+    pay_sandbox.card_submit(payment.next_url, SUCCESS)
+    settings.PAY_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
+
+    response = _webhook(client, payment)
+
+    payment.refresh_from_db()
+    assert response.status_code == 503 and payment.status == "created"
+    assert "Could not confirm the payment with GOV.UK Pay" in response.json()["error"]
+
+
+def test_webhooks_are_refused_without_a_webhook_secret(client, catalogue, pay_sandbox, settings):
+    case = _garden(catalogue)
+    payment = _start(case)
+    settings.PAY_WEBHOOK_SECRET = ""
+
+    response = _webhook(client, payment, secret="")
+
+    assert response.status_code == 503
+    assert "not set up here" in response.json()["error"]
 
 
 def test_an_unpaid_booking_is_released_after_the_expiry(catalogue, pay_sandbox, mailoutbox):
