@@ -54,6 +54,17 @@ def test_check_deploy_names_the_pay_secrets_left_at_their_demo_values(tmp_path):
     assert "PAY_API_KEY is still the public demo value" in done.stderr
 
 
+def test_check_deploy_without_a_secret_key_names_it_with_every_other_secret_at_once(tmp_path):
+    env = _production_env(tmp_path, PAY_BASE_URL="https://publicapi.payments.service.gov.uk")
+    del env["SECRET_KEY"]
+
+    done = _manage(env, "check", "--deploy")
+
+    assert done.returncode != 0
+    assert "SECRET_KEY is a public local-only key" in done.stderr
+    assert "PAY_API_KEY is empty" in done.stderr and "PAY_WEBHOOK_SECRET is empty" in done.stderr
+
+
 def test_check_deploy_names_empty_pay_secrets_and_notify_secrets(tmp_path):
     env = _production_env(
         tmp_path,
