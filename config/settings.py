@@ -301,6 +301,9 @@ OUTBOUND_ALLOW_HOSTS = env_list(
     else [],
 )
 
+# The largest XML document (a BPMN or DMN file) Townhall parses; larger ones are refused whole.
+XML_MAX_BYTES = env_int("XML_MAX_BYTES", 1_000_000)
+
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
