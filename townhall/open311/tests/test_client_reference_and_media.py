@@ -53,6 +53,9 @@ def test_a_photo_posted_with_the_report_is_checked_kept_and_served_as_media_url(
     assert request["media_url"].endswith(f"/open311/v2/media/{case.reference}/{photo.pk}")
     served = client.get(f"/open311/v2/media/{case.reference}/{photo.pk}")
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert served["Content-Disposition"] == (
+        f'attachment; filename="{case.reference}-photo-{photo.pk}.jpg"'
+    )
     assert client.get(f"/open311/v2/media/{case.reference}/999999").status_code == 404
 
 
