@@ -378,3 +378,70 @@ def test_the_migration_drops_reply_bodies_already_stored():
     delivered.refresh_from_db()
     assert old.last_error == "Refused for good. HTTP 404 (Not Found) from the partner."
     assert delivered.response == {}
+
+
+# A contractor's address, set by an administrator with a command.
+
+
+@pytest.fixture
+def contractor(db) -> PartnerEndpoint:
+    return PartnerEndpoint.objects.create(
+        name="greenway", title="Greenway", url="https://partner.example.com/jobs", secret="s"
+    )
+
+
+def _command(*args: str) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("partner_endpoint_url", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://10.0.0.1/jobs", "Not saved: 10.0.0.1 is a private address"),
+        ("https://169.254.169.254/jobs", "link-local"),
+        ("https://[::1]/jobs", "loopback"),
+        ("http://partner.example.com/jobs", "Not saved: The address must start https://"),
+        ("https://intranet.example.com/jobs", "resolves to 10.20.30.40, which is a private"),
+    ],
+)
+def test_the_command_refuses_an_address_inside_and_keeps_the_old_one(
+    production, dns, contractor, url, reason
+):
+    from django.core.management.base import CommandError
+
+    dns.set("intranet.example.com", ["10.20.30.40"])
+    with pytest.raises(CommandError, match=reason):
+        _command("greenway", url)
+    contractor.refresh_from_db()
+    assert contractor.url == "https://partner.example.com/jobs"
+
+
+def test_the_command_sets_the_address_and_the_partners_hosts_audited(production, dns, contractor):
+    from django.core.management.base import CommandError
+
+    from townhall.core.models import AuditEvent
+
+    dns.set("api.greenway.example", [PUBLIC])
+    said = _command("greenway", "https://api.greenway.example/v2/jobs",
+                    "--allow-host", "API.greenway.example")  # fmt: skip
+    assert "now posts to https://api.greenway.example/v2/jobs" in said
+    contractor.refresh_from_db()
+    assert contractor.allowed_hosts == ["api.greenway.example"]
+    assert AuditEvent.objects.filter(action="partner_endpoint_url_set").count() == 1
+    with pytest.raises(CommandError, match="not one of this partner's allowed hosts"):
+        _command("greenway", "https://partner.example.com/jobs")
+    with pytest.raises(CommandError, match="'https://x.example' is not a host name"):
+        _command(
+            "greenway", "https://partner.example.com/jobs", "--allow-host", "https://x.example"
+        )
+    with pytest.raises(CommandError, match="No partner is called 'nobody' \\(known: greenway\\)"):
+        _command("nobody", "https://partner.example.com/jobs")
+    _command("greenway", "https://partner.example.com/jobs", "--any-host")
+    contractor.refresh_from_db()
+    assert contractor.allowed_hosts == []
