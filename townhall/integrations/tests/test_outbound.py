@@ -354,6 +354,18 @@ def test_only_the_status_of_a_partner_reply_is_kept_never_its_body(receiver, sta
     assert kept in message.last_error
     assert "INTERNAL-SECRET" not in message.last_error and "root:" not in message.last_error
     assert message.response == {}
+    # And the desk, where administrators read what partners said, shows the status alone.
+    from django.test import Client
+
+    from townhall.accounts.models import User
+    from townhall.desk.tests.factories import user_make
+
+    desk = Client()
+    desk.force_login(user_make(role=User.Role.ADMIN))
+    for page in ("/staff/integrations/", f"/staff/integrations/messages/{message.pk}/"):
+        html = desk.get(page).content.decode()
+        assert kept in html, page
+        assert "INTERNAL-SECRET" not in html and "root:x:0:0" not in html, page
 
 
 @pytest.mark.django_db
