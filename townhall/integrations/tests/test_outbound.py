@@ -445,7 +445,7 @@ def test_the_command_sets_the_address_and_the_partners_hosts_audited(production,
     assert "now posts to https://api.greenway.example/v2/jobs" in said
     contractor.refresh_from_db()
     assert contractor.allowed_hosts == ["api.greenway.example"]
-    assert AuditEvent.objects.filter(action="partner_endpoint_url_set").count() == 1
+    assert AuditEvent.objects.filter(action="partner_url_set").count() == 1
     with pytest.raises(CommandError, match="not one of this partner's allowed hosts"):
         _command("greenway", "https://partner.example.com/jobs")
     with pytest.raises(CommandError, match="'https://x.example' is not a host name"):
