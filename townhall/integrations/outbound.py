@@ -1,11 +1,11 @@
 """Requests to addresses that a person or a partner chose: the one guard against the server
 being steered at itself or at the council's internal network (SSRF).
 
-An address is checked twice. When it is saved (`outbound_url_check`), so whoever typed it gets
-a clear reason at once. And at connect time (`outbound_client`'s transport), after resolving
-the name again: the connection goes to the very address that was just checked, so a name that
-resolved to a public address when saved and to 127.0.0.1 now (DNS rebinding) is refused before
-a byte is sent. Redirects are never followed and proxies from the environment are ignored, so
+An address is checked twice. When it is saved (`outbound_url_check`), so whoever typed it
+gets a clear reason at once. And at connect time (`outbound_client`'s network backend), after
+resolving the name again: the socket goes to the very address just checked, so a name that
+resolved to a public address when saved and to 127.0.0.1 now (DNS rebinding) is refused
+before a byte is sent. Redirects are never followed and proxies from the environment are ignored, so
 nothing else resolves the name for us.
 
 Refused: anything but https outside the demo, user names or passwords in the address, and any
@@ -25,6 +25,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -183,31 +184,62 @@ def outbound_url_check(url: str, *, partner_hosts: Sequence[str] = (), resolve: 
     return url
 
 
+class GuardedBackend(httpcore.SyncBackend):
+    """Opens every TCP connection itself: resolves the name, checks every address, connects
+    to the checked one. TLS then runs over that socket with the name (SNI and the certificate
+    check), and the connection pool keeps connections by name, so nothing resolves the name a
+    second time behind our back."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        if not host_allowed_by_operator(host, port):
+            addresses = addresses_resolve(host, port)
+            addresses_check(host, addresses)
+            host = str(addresses[0])
+        return super().connect_tcp(host, port, timeout, local_address, socket_options)
+
+
 class GuardedTransport(httpx.HTTPTransport):
-    """Resolves the host, checks every address, then connects to the checked one (keeping the
-    name for the Host header, TLS SNI and the certificate check)."""
+    """httpx's transport over a connection pool whose connections GuardedBackend opens; plain
+    http is refused here, where the scheme is known."""
+
+    def __init__(self, *, limits: httpx.Limits | None = None) -> None:
+        limits = limits or httpx.Limits()
+        super().__init__(limits=limits, trust_env=False)
+        # httpx builds its pool without a way to pass a network backend; the same pool with
+        # ours (pinned by test_the_connection_goes_to_the_address_that_was_checked).
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(),
+        )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         port = url.port or _default_port(url.scheme)
-        if not host_allowed_by_operator(url.host, port):
-            if url.scheme != "https" and not settings.DEMO:
-                raise OutboundRefused(f"Refused to send to {url.host} over plain http.")
-            addresses = addresses_resolve(url.host, port)
-            addresses_check(url.host, addresses)
-            request.url = url.copy_with(host=str(addresses[0]))
-            if url.scheme == "https":
-                request.extensions = {**request.extensions, "sni_hostname": url.host}
+        if (
+            url.scheme != "https"
+            and not settings.DEMO
+            and not host_allowed_by_operator(url.host, port)
+        ):
+            raise OutboundRefused(f"Refused to send to {url.host} over plain http.")
         return super().handle_request(request)
 
 
 def outbound_client(**kwargs: Any) -> httpx.Client:
     """The HTTP client for every request to an address a person or partner set. Redirects are
-    not followed (a redirect to an internal address would skip the check) and environment
-    proxies are ignored (a proxy would resolve the name itself)."""
-    limits = kwargs.pop("limits", httpx.Limits())
+    not followed (a redirect to an internal address would skip the save-time check) and
+    environment proxies are ignored (a proxy would resolve the name itself)."""
     return httpx.Client(
-        transport=GuardedTransport(limits=limits),
+        transport=GuardedTransport(limits=kwargs.pop("limits", None)),
         follow_redirects=False,
         trust_env=False,
         **kwargs,

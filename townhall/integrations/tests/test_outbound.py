@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 from django.core.exceptions import ValidationError
@@ -201,19 +202,34 @@ def test_the_desk_says_why_a_push_url_was_refused(production, fms):
 
 
 def test_the_connection_goes_to_the_address_that_was_checked(production, dns, monkeypatch):
-    seen: list[httpx.Request] = []
+    opened: list[tuple[str, int]] = []
 
-    def answer(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(204)
+    def connect(self: Any, host: str, port: int, *args: Any) -> Any:
+        opened.append((host, port))
+        raise httpcore.ConnectError("stopped by the test")
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", answer)
-    with outbound_client() as client:
-        assert client.post("https://partner.example.com/hook", content=b"{}").status_code == 204
-    (request,) = seen
-    assert request.url.host == PUBLIC
-    assert request.headers["Host"] == "partner.example.com"
-    assert request.extensions["sni_hostname"] == "partner.example.com"
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", connect)
+    with outbound_client() as client, pytest.raises(httpx.ConnectError, match="stopped"):
+        client.post("https://partner.example.com:8443/hook", content=b"{}")
+    # The socket goes to the address checked; the pool and TLS keep the name (SNI, certificate).
+    assert opened == [(PUBLIC, 8443)]
+    assert dns.asked == ["partner.example.com"]
+
+
+def test_a_name_resolving_inside_is_refused_before_any_socket_opens(production, dns, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr(
+        httpcore.SyncBackend, "connect_tcp", lambda self, host, *a: opened.append(host)
+    )
+    dns.set("metadata.example.com", ["169.254.169.254"])
+    with outbound_client() as client, pytest.raises(OutboundRefused, match="link-local"):
+        client.post("https://metadata.example.com/latest/meta-data/", content=b"{}")
+    assert opened == []
+
+
+def test_plain_http_is_refused_at_connect_outside_the_demo(production, monkeypatch):
+    with outbound_client() as client, pytest.raises(OutboundRefused, match="plain http"):
+        client.post("http://partner.example.com/hook", content=b"{}")
 
 
 def test_redirects_are_not_followed(production, dns, monkeypatch):
