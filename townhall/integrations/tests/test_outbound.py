@@ -473,3 +473,32 @@ def test_the_command_sets_the_address_and_the_partners_hosts_audited(production,
     _command("greenway", "https://partner.example.com/jobs", "--any-host")
     contractor.refresh_from_db()
     assert contractor.allowed_hosts == []
+
+
+NUMERIC_LOOPBACK = ["2130706433", "0x7f000001", "017700000001", "127.1", "0177.0.0.1"]
+
+
+@pytest.mark.parametrize("host", NUMERIC_LOOPBACK)
+def test_loopback_written_as_a_number_is_refused_when_saved(settings, host):
+    settings.DEMO, settings.OUTBOUND_ALLOW_HOSTS = False, []
+    with pytest.raises(OutboundRefused):
+        outbound_url_check(f"https://{host}/hook")
+
+
+@pytest.mark.parametrize(
+    ("host", "refusal"),
+    [*[(h, OutboundRefused) for h in NUMERIC_LOOPBACK if h != "0177.0.0.1"],
+     ("0177.0.0.1", httpx.InvalidURL),  # httpx itself will not read this one as a host
+     ("localhost", OutboundRefused), ("[0:0:0:0:0:ffff:7f00:1]", OutboundRefused)],
+)  # fmt: skip
+def test_loopback_written_any_way_is_refused_at_connect_by_the_real_resolver(
+    settings, monkeypatch, host, refusal
+):
+    settings.DEMO, settings.OUTBOUND_ALLOW_HOSTS = False, []
+    opened: list[str] = []
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", lambda self, h, *a: opened.append(h))
+    with outbound_client() as client, pytest.raises(refusal) as refused:
+        client.post(f"https://{host}/hook", content=b"{}")
+    assert opened == []
+    if refusal is OutboundRefused:
+        assert "loopback" in str(refused.value)
