@@ -51,6 +51,11 @@ class OutboundRefused(ValidationError):
         return str(self.messages[0])
 
 
+class OutboundUnresolved(OutboundRefused):
+    """The name could not be resolved: refused when saving (it cannot be checked), but when
+    sending it may be a passing DNS failure, worth another try."""
+
+
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     if address.ipv4_mapped is not None:
         return address.ipv4_mapped
@@ -124,14 +129,14 @@ def addresses_resolve(host: str, port: int) -> list[IPAddress]:
     try:
         infos = _getaddrinfo(host, port)
     except (OSError, UnicodeError) as error:
-        raise OutboundRefused(f"{host} could not be found (DNS: {error}).") from error
+        raise OutboundUnresolved(f"{host} could not be found (DNS: {error}).") from error
     found: list[IPAddress] = []
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if address not in found:
             found.append(address)
     if not found:
-        raise OutboundRefused(f"{host} could not be found (DNS gave no address).")
+        raise OutboundUnresolved(f"{host} could not be found (DNS gave no address).")
     return found
 
 

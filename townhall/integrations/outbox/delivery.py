@@ -26,6 +26,7 @@ from django.utils import timezone
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint
 from townhall.integrations.outbound import (
     OutboundRefused,
+    OutboundUnresolved,
     outbound_client,
     outbound_url_check,
     reply_summary,
@@ -148,6 +149,8 @@ def outbox_send(message: OutboxMessage, endpoint: PartnerEndpoint, client: httpx
         reply = client.post(
             endpoint.url, content=body, headers=headers, timeout=endpoint.timeout_seconds
         )
+    except OutboundUnresolved as unresolved:
+        return Attempt(message.pk, message.attempts, "retry", f"Not sent: {unresolved.reason}")
     except OutboundRefused as refused:
         log.warning("outbox message %s not sent: %s", message.pk, refused.reason)
         return Attempt(message.pk, message.attempts, "dead", f"Not sent: {refused.reason}")

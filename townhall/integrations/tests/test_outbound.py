@@ -502,3 +502,19 @@ def test_loopback_written_any_way_is_refused_at_connect_by_the_real_resolver(
     assert opened == []
     if refusal is OutboundRefused:
         assert "loopback" in str(refused.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_name_that_cannot_be_resolved_when_sending_is_retried_not_dead_lettered(
+    production, dns, settings
+):
+    settings.OUTBOX_BACKOFF_BASE_SECONDS = settings.OUTBOX_BACKOFF_CAP_SECONDS = 60
+    dns.set("flaky.example.com", [PUBLIC])
+    url = outbound_url_check("https://flaky.example.com/hook")
+    PartnerEndpoint.objects.create(name="flaky", title="Flaky", url=url, secret="s")
+    del dns.names["flaky.example.com"]  # DNS fails from now on
+    message = _one_message("flaky")
+    outbox_work(worker="w1", threads=1, until_idle=True)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.last_error.startswith("Not sent: flaky.example.com could not be found")
