@@ -7,6 +7,7 @@ redirect). The demo (TOWNHALL_DEMO=1) writes mail and SMS to files under var/.
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -299,6 +300,20 @@ OUTBOX_BACKOFF_CAP_SECONDS = float(env("OUTBOX_BACKOFF_CAP_SECONDS", "3600"))
 OUTBOX_CLAIM_MARGIN_SECONDS = float(env("OUTBOX_CLAIM_MARGIN_SECONDS", "30"))
 # Where the demo's contractors are reached: the local fake contractor (scripts/fake_contractor.py).
 FAKE_CONTRACTOR_URL = env("FAKE_CONTRACTOR_URL", "http://127.0.0.1:8010")
+# Hosts (`host` or `host:port`) a partner address may name although they are local: the
+# operator's own receivers. The demo's fake contractor and Pay sandbox, the test suite's local
+# servers; empty in production, where every partner address must be public and https.
+OUTBOUND_ALLOW_HOSTS = env_list(
+    "OUTBOUND_ALLOW_HOSTS",
+    [urlsplit(FAKE_CONTRACTOR_URL).netloc, urlsplit(PAY_BASE_URL).netloc]
+    if DEMO
+    else ["127.0.0.1"]
+    if TESTING
+    else [],
+)
+
+# The largest XML document (a BPMN or DMN file) Townhall parses; larger ones are refused whole.
+XML_MAX_BYTES = env_int("XML_MAX_BYTES", 1_000_000)
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

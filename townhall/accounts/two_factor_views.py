@@ -1,5 +1,7 @@
 """Setting up and entering the second factor (staff)."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,15 +21,24 @@ from townhall.core.audit import audit_record
 
 
 def _next(request: HttpRequest) -> str:
+    """Where to go afterwards: `next` if it stays on this site, else the desk."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("desk:home")
 
 
+def _with_next(url_name: str, target: str) -> str:
+    # Encoded, so a `next` holding &, # or spaces comes back whole rather than split into
+    # other parameters or cut at a fragment.
+    return f"{reverse(url_name)}?{urlencode({'next': target})}"
+
+
 def _signed_in_staff(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:sign_in')}?next={request.get_full_path()}")
+        return redirect(_with_next("accounts:sign_in", request.get_full_path()))
     if not (request.user.is_council_staff or request.user.is_superuser):  # type: ignore[union-attr]
         return redirect("portal:home")
     return None
@@ -40,7 +51,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     if totp_device_confirmed(request.user) is not None:  # type: ignore[arg-type]
-        return redirect(f"{reverse('accounts:two_factor_verify')}?next={_next(request)}")
+        return redirect(_with_next("accounts:two_factor_verify", _next(request)))
     device = totp_device_unconfirmed(request.user)  # type: ignore[arg-type]
     error = ""
     if request.method == "POST":
@@ -70,7 +81,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return refused
     needed = staff_second_factor_needed(request)
     if needed == "setup":
-        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_next(request)}")
+        return redirect(_with_next("accounts:two_factor_setup", _next(request)))
     if not needed:
         return redirect(_next(request))
     device = totp_device_confirmed(request.user)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.catalogue.models import Service
+from townhall.core.downloads import download_file_response
 
 PUBLIC_KINDS = [
     CaseEvent.Kind.CREATED,
@@ -141,17 +142,26 @@ def answers_for_display(case: Case) -> list[dict]:
 
 
 def attachment_response(case: Case, attachment_id: int, public_only: bool = True) -> FileResponse:
+    """A case's file as a download (never shown inline: a PDF or image a resident sent must
+    not open as a page of ours), named after the case and what the sender called it."""
     attachments = case.attachments.filter(pk=attachment_id)
     if public_only:
         attachments = attachments.filter(is_public=True)
     attachment = attachments.first()
     if attachment is None:
         raise Http404
-    content_type = attachment.content_type or mimetypes.guess_type(attachment.file.name or "")[0]
-    response = FileResponse(attachment.file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = "inline"
+    content_type = (
+        attachment.content_type
+        or mimetypes.guess_type(attachment.file.name or "")[0]
+        or "application/octet-stream"
+    )
+    response = download_file_response(
+        attachment.file.open("rb"),
+        filename=attachment.original_name,
+        prefix=case.reference,
+        content_type=content_type,
+    )
     response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

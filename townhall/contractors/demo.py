@@ -11,6 +11,7 @@ from django.db import transaction
 from townhall.contractors.models import Contractor
 from townhall.integrations.inbound import token_hash
 from townhall.integrations.models import PartnerEndpoint
+from townhall.integrations.outbound import outbound_url_check
 
 GREENWAY_CODES = {"ACK": "accepted", "ONR": "in_progress", "CMP": "completed", "NOA": "rejected"}
 HAZCLEAR_CODES = {"10": "accepted", "20": "in_progress", "90": "completed", "99": "rejected"}
@@ -35,6 +36,8 @@ DEMO_CONTRACTORS = (
 def demo_contractors_load(base_url: str | None = None) -> list[Contractor]:
     """Create (or point again at the fake's URL) the demo contractors. Idempotent."""
     base = (base_url or settings.FAKE_CONTRACTOR_URL).rstrip("/")
+    # The fake is local: it passes only where OUTBOUND_ALLOW_HOSTS names it (demo, tests).
+    url = outbound_url_check(f"{base}/jobs")
     made = []
     with transaction.atomic():
         for demo in DEMO_CONTRACTORS:
@@ -43,7 +46,7 @@ def demo_contractors_load(base_url: str | None = None) -> list[Contractor]:
                 defaults={
                     "title": demo.title,
                     "mode": PartnerEndpoint.Mode.PUSH,
-                    "url": f"{base}/jobs",
+                    "url": url,
                     "secret": DEMO_SECRET,
                     "timeout_seconds": 5.0,
                 },

@@ -26,7 +26,6 @@ from townhall.workflow.services import (
 
 DESIGNER_ROLES = {User.Role.DESIGNER, User.Role.ADMIN}
 NOTE_MAX_LENGTH = 300
-XML_MAX_LENGTH = 1_000_000
 
 
 designer_required = roles_required(*DESIGNER_ROLES)
@@ -72,10 +71,10 @@ def process_edit(request: StaffRequest, key: str) -> HttpResponse:
     problems: list[str] = []
     checked = False
     if request.method == "POST":
-        bpmn_xml = request.POST.get("bpmn_xml", "")[:XML_MAX_LENGTH]
-        dmn_xmls = [
-            request.POST.get(f"dmn_xml_{n}", "")[:XML_MAX_LENGTH] for n in range(len(live.dmn_xmls))
-        ]
+        # Not cut short here: a document over the limit is refused whole by the XML parser
+        # (core.xmlsafe), with the reason, rather than truncated into something else.
+        bpmn_xml = request.POST.get("bpmn_xml", "")
+        dmn_xmls = [request.POST.get(f"dmn_xml_{n}", "") for n in range(len(live.dmn_xmls))]
         note = " ".join(request.POST.get("note", "").split())[:NOTE_MAX_LENGTH]
         try:
             if request.POST.get("action") == "publish":

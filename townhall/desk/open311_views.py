@@ -70,12 +70,13 @@ def client_revoke(request: StaffRequest, client_id: int) -> HttpResponse:
 def client_log(request: StaffRequest, client_id: int) -> HttpResponse:
     """A client's request log, and where its status updates are pushed."""
     client = get_object_or_404(ApiClient, pk=client_id)
-    push_error, push_secret = "", ""
+    push_error, push_secret, push_url = "", "", client.push_url
     if request.method == "POST":
+        push_url = request.POST.get("push_url", "")
         try:
-            push_secret = api_client_push_set(client=client, url=request.POST.get("push_url", ""))
-        except ValidationError:
-            push_error = "Enter the full address to push to, starting https://"
+            push_secret = api_client_push_set(client=client, url=push_url)
+        except ValidationError as refused:
+            push_error = refused.messages[0]
         else:
             audit_record(
                 action="open311_push_set", object_type="open311_client", object_id=client.pk,
@@ -88,7 +89,7 @@ def client_log(request: StaffRequest, client_id: int) -> HttpResponse:
         request,
         "desk/integrations/open311_log.html",
         {"client": client, "page": page, "pagination": pagination_links(page, {}),
-         "push_error": push_error, "push_secret": push_secret},
+         "push_error": push_error, "push_secret": push_secret, "push_url": push_url},
         status=400 if push_error else 200,
     )  # fmt: skip
     response["Cache-Control"] = "no-store"

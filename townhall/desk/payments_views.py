@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from townhall.accounts.models import User
 from townhall.cases.permissions import case_for_staff
 from townhall.core.calendars import LONDON
+from townhall.core.downloads import download_response
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.desk.templatetags.desk_payments import REFUND_ROLES
 from townhall.payments.models import Payment
@@ -74,13 +75,11 @@ def reconciliation(request: StaffRequest) -> HttpResponse:
             if chosen > timezone.localdate(timezone.now(), LONDON):
                 error = "The date must be today or in the past."
             else:
-                response = HttpResponse(
-                    reconciliation_csv(chosen), content_type="text/csv; charset=utf-8"
+                return download_response(
+                    reconciliation_csv(chosen).encode(),
+                    filename=f"payments-{chosen.isoformat()}",
+                    content_type="text/csv; charset=utf-8",
                 )
-                response["Content-Disposition"] = (
-                    f'attachment; filename="payments-{chosen.isoformat()}.csv"'
-                )
-                return response
     return render(
         request,
         "desk/payments/reconciliation.html",

@@ -59,6 +59,7 @@ class OutboxMessage(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # What the partner answered: its status code and the standard reason only, never the body.
     last_error = models.TextField(blank=True)
     response = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,6 +94,11 @@ class PartnerEndpoint(models.Model):
     title = models.CharField(max_length=120)
     mode = models.CharField(max_length=4, choices=Mode.choices, default=Mode.PUSH)
     url = models.URLField(blank=True, help_text="Where webhooks are posted (push partners).")
+    # Optional narrowing: when set, `url` may only name one of these hosts (checked when saved
+    # and before each delivery). The public-address and https rules apply either way.
+    allowed_hosts = models.JSONField(
+        default=list, blank=True, help_text="Host names the URL may use (empty: any public host)."
+    )
     secret = models.CharField(
         max_length=128, help_text="Shared secret for HMAC-SHA256 signatures, both directions."
     )

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import connection, transaction
@@ -690,13 +689,17 @@ def push_partner_name(client_id: int) -> str:
 
 def api_client_push_set(*, client: ApiClient, url: str) -> str:
     """Push this client's status updates to `url` (blank: stop). Returns the new signing
-    secret to give the client (shown once), or "" when pushing stops."""
+    secret to give the client (shown once), or "" when pushing stops.
+
+    Raises OutboundRefused (a ValidationError saying why) for an address the server must not
+    post to: not https, or a name resolving to a loopback, private or link-local address."""
     from townhall.integrations.models import PartnerEndpoint
+    from townhall.integrations.outbound import outbound_url_check
 
     url = url.strip()
     if url:
-        URLValidator(schemes=["https"] if not settings.DEBUG and not settings.DEMO
-                     else ["http", "https"])(url)  # fmt: skip
+        endpoint = PartnerEndpoint.objects.filter(name=push_partner_name(client.pk)).first()
+        url = outbound_url_check(url, partner_hosts=endpoint.allowed_hosts if endpoint else ())
     with transaction.atomic():
         client.push_url = url
         client.save(update_fields=["push_url"])

@@ -23,6 +23,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt
 
 from townhall.core.client_address import client_ip
+from townhall.core.downloads import download_response
 from townhall.open311 import formats, selectors, services, throttle
 from townhall.open311.generation import generation_current
 from townhall.open311.models import ApiClient, Open311RequestLog
@@ -338,9 +339,12 @@ def media(request: HttpRequest, reference: str, photo_id: str) -> HttpResponse:
     if photo is None:
         return formats.errors_respond(formats.JSON, 404, [(404, "No such photo.")])
     with photo.file.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type=photo.content_type)
+        response = download_response(
+            stored.read(),
+            filename=f"{reference[:20]}-photo-{photo.pk}",
+            content_type=photo.content_type,
+        )
     response["Cache-Control"] = "public, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from townhall.core.xmlsafe import XmlRefused, xml_parse
 from townhall.workflow.engine import (
     BPMN_NS,
     SPIFF_NS,
@@ -35,7 +36,11 @@ def _local(tag: object) -> str:
 
 
 def _parse(text: str) -> etree._Element:
-    return etree.fromstring(text.encode())
+    # Only ever reached after process_parse accepted the same text, through the same parser.
+    try:
+        return xml_parse(text, what="process definition")
+    except XmlRefused as error:
+        raise ProcessDefinitionError(str(error)) from error
 
 
 def _dmn_problems(dmn_xml: str, known_teams: set[str], functions: set[str]) -> list[str]:

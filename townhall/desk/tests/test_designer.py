@@ -86,6 +86,50 @@ def test_publishing_validates_versions_and_records_who_did_it():
     assert client.get(f"/staff/processes/{KEY}/versions/1/diff/").status_code == 404
 
 
+def _with_doctype(xml: str, doctype: str, name_from: str, name_to: str) -> str:
+    head, rest = xml.split("\n", 1)  # after the <?xml ...?> declaration
+    assert head.startswith("<?xml") and name_from in rest
+    return f"{head}\n{doctype}\n{rest.replace(name_from, name_to, 1)}"
+
+
+LAUGHS = (
+    '<!DOCTYPE bpmn:definitions [<!ENTITY a "aaaaaaaaaa">'
+    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+    '<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">]>'
+)
+PASSWD = '<!DOCTYPE bpmn:definitions [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("doctype", "entity"), [(LAUGHS, "&e;"), (PASSWD, "&xxe;")])
+def test_publishing_xml_with_a_doctype_or_entities_is_refused_with_the_reason(doctype, entity):
+    demo_catalogue_with_processes()
+    client = _client(user_make(role=User.Role.DESIGNER))
+    live = ProcessVersion.objects.get(key=KEY, is_live=True)
+    for field, xml in (("bpmn_xml", live.bpmn_xml), ("dmn_xml_0", live.dmn_xmls[0])):
+        hostile = _with_doctype(xml, doctype, 'name="', f'name="{entity}')
+        refused = client.post(EDIT, _form(live, **{field: hostile}))
+        html = refused.content.decode()
+        assert refused.status_code == 400, field
+        assert "declares a DOCTYPE; DTDs and entities are not accepted" in html
+        # Nothing was expanded or read (the page echoes the submitted text, not its meaning).
+        assert "root:x:0:0" not in html and "a" * 100 not in html
+        assert ProcessVersion.objects.get(key=KEY, is_live=True).pk == live.pk
+
+
+@pytest.mark.django_db
+def test_publishing_an_oversize_process_is_refused_not_truncated(settings):
+    demo_catalogue_with_processes()
+    client = _client(user_make(role=User.Role.DESIGNER))
+    live = ProcessVersion.objects.get(key=KEY, is_live=True)
+    settings.XML_MAX_BYTES = len(live.bpmn_xml.encode()) + 100
+    padded = live.bpmn_xml + "<!--" + "x" * 200 + "-->"
+    refused = client.post(EDIT, _form(live, bpmn_xml=padded))
+    assert refused.status_code == 400
+    assert f"the limit is {settings.XML_MAX_BYTES:,}" in refused.content.decode()
+    assert ProcessVersion.objects.get(key=KEY, is_live=True).pk == live.pk
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_designer_changes_a_condition_in_the_browser_and_publishes(live_server, browser):

@@ -29,7 +29,7 @@ def _setup() -> tuple[OutboxMessage, OutboxMessage]:
         idempotency_key="wf-MB-2026-000002-1", correlation="",
     )  # fmt: skip
     OutboxMessage.objects.filter(pk=dead.pk).update(
-        status="dead", attempts=12, last_error="HTTP 503 from the partner: down for maintenance"
+        status="dead", attempts=12, last_error="HTTP 503 (Service Unavailable) from the partner."
     )
     OutboxMessage.objects.filter(pk=failing.pk).update(
         status="failed", attempts=2, last_error="No answer within 10 s (timed out)."
@@ -53,10 +53,10 @@ def test_the_page_lists_partners_troubled_messages_and_refusals(admin_client):
     _setup()
     html = admin_client.get("/staff/integrations/").content.decode()
     assert "Greenway" in html
-    assert "down for maintenance" in html and "timed out" in html
+    assert "HTTP 503 (Service Unavailable)" in html and "timed out" in html
     assert "The signature does not match the body." in html
     dead_only = admin_client.get("/staff/integrations/?status=dead").content.decode()
-    assert "down for maintenance" in dead_only and "timed out" not in dead_only
+    assert "HTTP 503 (Service Unavailable)" in dead_only and "timed out" not in dead_only
 
 
 @pytest.mark.django_db

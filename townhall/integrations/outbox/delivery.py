@@ -24,6 +24,13 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint
+from townhall.integrations.outbound import (
+    OutboundRefused,
+    OutboundUnresolved,
+    outbound_client,
+    outbound_url_check,
+    reply_summary,
+)
 from townhall.integrations.signing import SIGNATURE_HEADER, signature_make
 
 log = logging.getLogger(__name__)
@@ -136,9 +143,17 @@ def outbox_send(message: OutboxMessage, endpoint: PartnerEndpoint, client: httpx
         SIGNATURE_HEADER: signature_make(endpoint.secret, body),
     }
     try:
+        # Checked again here, not only when saved: an address stored before the rules, or a
+        # partner's list of hosts narrowed since, stops delivery too.
+        outbound_url_check(endpoint.url, partner_hosts=endpoint.allowed_hosts, resolve=False)
         reply = client.post(
             endpoint.url, content=body, headers=headers, timeout=endpoint.timeout_seconds
         )
+    except OutboundUnresolved as unresolved:
+        return Attempt(message.pk, message.attempts, "retry", f"Not sent: {unresolved.reason}")
+    except OutboundRefused as refused:
+        log.warning("outbox message %s not sent: %s", message.pk, refused.reason)
+        return Attempt(message.pk, message.attempts, "dead", f"Not sent: {refused.reason}")
     except httpx.TimeoutException:
         return Attempt(
             message.pk,
@@ -148,19 +163,16 @@ def outbox_send(message: OutboxMessage, endpoint: PartnerEndpoint, client: httpx
         )
     except httpx.HTTPError as error:
         return Attempt(message.pk, message.attempts, "retry", f"Could not connect: {error}")
-    excerpt = reply.text[:500]
+    # Only the status is kept, never the body: an address that reached some internal service
+    # must not turn the desk into a window onto it.
+    said = reply_summary(reply.status_code)
     if 200 <= reply.status_code < 300:
-        try:
-            data = reply.json() if reply.content else {}
-        except ValueError:
-            data = {"text": excerpt}
-        return Attempt(
-            message.pk, message.attempts, "delivered", "", data if isinstance(data, dict) else {}
-        )
-    said = f"HTTP {reply.status_code} from the partner: {excerpt}"
+        return Attempt(message.pk, message.attempts, "delivered", "", {"status": reply.status_code})
     if reply.status_code >= 500 or reply.status_code in RETRYABLE_4XX:
-        return Attempt(message.pk, message.attempts, "retry", said)
-    return Attempt(message.pk, message.attempts, "dead", f"Refused for good. {said}")
+        return Attempt(message.pk, message.attempts, "retry", f"{said} from the partner.")
+    return Attempt(
+        message.pk, message.attempts, "dead", f"Refused for good: {said} from the partner."
+    )
 
 
 def outbox_record(
@@ -262,7 +274,7 @@ def outbox_work(
     endpoints_read = time.monotonic()
     limits = httpx.Limits(max_connections=threads, max_keepalive_connections=threads)
     with (
-        httpx.Client(limits=limits, follow_redirects=False) as client,
+        outbound_client(limits=limits) as client,
         ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox") as pool,
     ):
         while not stop.is_set():

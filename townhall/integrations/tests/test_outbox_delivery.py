@@ -59,7 +59,7 @@ def test_messages_are_delivered_signed_and_marked_delivered_only_then(partner, f
     assert (stats["unique"], stats["duplicates"], stats["bad_signatures"]) == (5, 0, 0)
     delivered = OutboxMessage.objects.filter(status=OutboxMessage.Status.DELIVERED)
     assert delivered.count() == 5
-    assert all(m.response["contractor_ref"].startswith("GW-") for m in delivered)
+    assert all(m.response["status"] in (200, 201) for m in delivered)  # status, not body
 
 
 def test_a_partner_answering_503_is_retried_with_backoff_not_marked_sent(

@@ -1,8 +1,9 @@
 """Data for Open311 tests: the portal's fly-tipping service and street, and a keyed client."""
 
-import xml.etree.ElementTree as ET  # noqa: S405
+from lxml import etree
 
 from townhall.catalogue.models import Service
+from townhall.core.xmlsafe import xml_parse
 from townhall.open311.models import ApiClient
 from townhall.open311.services import api_client_create
 from townhall.portal.tests.fixtures import make_service, make_street
@@ -39,6 +40,6 @@ def good_report(**overrides) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def xml_root(content: bytes) -> ET.Element:
-    """Parse one of our own responses; tests trust what the server under test wrote."""
-    return ET.fromstring(content)  # noqa: S314
+def xml_root(content: bytes) -> etree._Element:
+    """Parse one of our own responses, with the same parser as every XML input."""
+    return xml_parse(content, what="Open311 answer")

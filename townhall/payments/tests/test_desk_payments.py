@@ -60,6 +60,10 @@ def test_finance_downloads_the_days_reconciliation_file(paid):
         {"day-day": today.day, "day-month": today.month, "day-year": today.year},
     )
     assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="payments-{today.isoformat()}.csv"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert paid.reference in response.content.decode()
     bad = client.get("/staff/payments/reconciliation/", {"day-day": "31", "day-month": "2",
                                                          "day-year": "2026"})  # fmt: skip
