@@ -85,7 +85,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if not needed:
         return redirect(_next(request))
     device = totp_device_confirmed(request.user)  # type: ignore[arg-type]
-    assert device is not None  # "verify" means there is one
+    if device is None:  # "needed" means there is one; a device removed meanwhile: set up again
+        return redirect(_with_next("accounts:two_factor_setup", _next(request)))
     error = ""
     if request.method == "POST":
         try:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,7 +57,8 @@ def _safe_next(request: HttpRequest) -> str:
 
 def _signed_in_user(request: HttpRequest) -> User:
     user = request.user
-    assert isinstance(user, User), "only for views behind login_required"
+    if not isinstance(user, User):  # only for views behind login_required
+        raise PermissionDenied("Sign in first")
     return user
 
 

@@ -42,7 +42,7 @@ def _postgres_next(prefix: str, year: int) -> int:
                 try:
                     with transaction.atomic():
                         # name and start are built from validated values, not user input
-                        cursor.execute(f"CREATE SEQUENCE {name} START WITH {int(start)}")  # noqa: S608
+                        cursor.execute(f"CREATE SEQUENCE {name} START WITH {int(start)}")  # noqa: S608 (sequence name built from a service prefix and year we check; start is an int)
                 except (IntegrityError, ProgrammingError):
                     pass  # another process created it first
             _sequences_known.add(name)

@@ -47,7 +47,7 @@ def my_account_lists(user: User) -> tuple[list[Case], list]:
     from townhall.eforms.models import FormSession
 
     sql = (
-        f"SELECT 'case' AS kind, c.id AS tiebreak, CAST(c.id AS TEXT), c.reference, c.summary, c.status, c.created_at AS at, "  # noqa: S608
+        f"SELECT 'case' AS kind, c.id AS tiebreak, CAST(c.id AS TEXT), c.reference, c.summary, c.status, c.created_at AS at, "  # noqa: S608 (table names from the models' meta; values are bound)
         f"s.name AS service_name, s.slug AS service_slug "
         f"FROM {_CASE.db_table} c JOIN {_SERVICE.db_table} s ON s.id = c.service_id "
         f"WHERE c.resident_id = %s "
@@ -79,7 +79,8 @@ def my_account_lists(user: User) -> tuple[list[Case], list]:
 def _as_datetime(value: datetime | str) -> datetime:
     """SQLite gives a UNION's datetimes as text or naive UTC; PostgreSQL as aware ones."""
     parsed = parse_datetime(value) if isinstance(value, str) else value
-    assert parsed is not None, value
+    if parsed is None:
+        raise ValueError(f"Not a date and time: {value!r}")
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 

@@ -325,7 +325,7 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount(
         email="resident@example.com",
-        password="Resident-demo-1",  # noqa: S106
+        password="Resident-demo-1",  # noqa: S106 (demo accounts, demo data only)
         full_name="Sam Taylor",
         role="resident",
         phone="07700 900123",
@@ -334,7 +334,7 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         email="resident2@example.com",
-        password="Resident-demo-2",  # noqa: S106
+        password="Resident-demo-2",  # noqa: S106 (demo accounts, demo data only)
         full_name="Priya Shah",
         role="resident",
         phone="07700 900456",
@@ -343,7 +343,7 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         email="agent@example.gov.uk",
-        password="Agent-demo-1",  # noqa: S106
+        password="Agent-demo-1",  # noqa: S106 (demo accounts, demo data only)
         full_name="Alex Morgan",
         role="agent",
         departments=("Customer services",),
@@ -351,7 +351,7 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         email="waste.officer@example.gov.uk",
-        password="Officer-demo-1",  # noqa: S106
+        password="Officer-demo-1",  # noqa: S106 (demo accounts, demo data only)
         full_name="Jo Bennett",
         role="officer",
         departments=("Waste and street scene", "Environmental services"),
@@ -363,7 +363,7 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         email="housing.officer@example.gov.uk",
-        password="Officer-demo-2",  # noqa: S106
+        password="Officer-demo-2",  # noqa: S106 (demo accounts, demo data only)
         full_name="Chris Okafor",
         role="officer",
         departments=("Housing",),
@@ -371,7 +371,7 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         email="admin@example.gov.uk",
-        password="Admin-demo-1",  # noqa: S106
+        password="Admin-demo-1",  # noqa: S106 (demo accounts, demo data only)
         full_name="Kim Adeyemi",
         role="admin",
         is_staff=True,

@@ -136,7 +136,8 @@ def _parse_update(contractor: Contractor, data: Any) -> dict[str, Any]:
     if problems:
         said = "; ".join(problems)
         raise UpdateRefused(said[0].upper() + said[1:] + ".")
-    assert isinstance(event_id, str)  # checked above
+    if not isinstance(event_id, str):  # pragma: no cover - refused above with the reason
+        raise UpdateRefused("The event has no id.")
     return {
         "event_id": event_id.strip(),
         "code": code,

@@ -331,7 +331,8 @@ def _request_of_accepted(submission: Open311Submission) -> ServiceRequest:
     # What `submission_case_open` will open the case with: the received time is the case's
     # created_at, its department the service's, its due date the service's clock from then.
     service, intake = submission.service, submission.intake
-    assert service is not None and submission.reference
+    if service is None or not submission.reference:  # pragma: no cover - set on acceptance
+        raise ValueError(f"Accepted request {submission.pk} has no service or reference")
     return ServiceRequest(
         reference=submission.reference,
         status=Case.Status.OPEN,

@@ -511,7 +511,8 @@ def _case_open(submission: Open311Submission, photos: list[Any] | None = None) -
         # Looked for on acceptance since Open311 reads show requests waiting to open (the
         # case keeps the address they gave); only requests accepted before that get here.
         usrn, location_text = _street_near(lat, lon, location_text)
-    assert submission.service is not None and submission.reference
+    if submission.service is None or not submission.reference:  # pragma: no cover
+        raise ValueError(f"Accepted request {submission.pk} has no service or reference")
     case = case_create(
         service=submission.service,
         summary=intake["summary"],

@@ -69,7 +69,7 @@ def records_export(path: Path, source_ids: list[int] | None = None) -> int:
         where += " AND r.source_id IN (" + ",".join("%s" for _ in source_ids) + ")"
         params = list(source_ids)
     sql = (
-        "SELECT r.id, s.slug, r.record_id, r.first_name, r.middle_names, r.surname, "  # noqa: S608
+        "SELECT r.id, s.slug, r.record_id, r.first_name, r.middle_names, r.surname, "  # noqa: S608 (fixed columns; ids are bound parameters)
         "r.date_of_birth, r.postcode, r.uprn, r.email, r.phone, r.ni_number, r.address "
         "FROM records_sourcerecord r JOIN records_source s ON s.id = r.source_id "
         f"WHERE {where}"
@@ -443,7 +443,7 @@ def register_neighbours(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]
     address: never one person."""
     placeholders = ", ".join("?" for _ in ONE_ENTRY_PER_ADDRESS)
     return con.execute(
-        "SELECT l.unique_id, r.unique_id FROM people l JOIN people r "  # noqa: S608
+        "SELECT l.unique_id, r.unique_id FROM people l JOIN people r "  # noqa: S608 (placeholders only; values are bound)
         "ON l.source = r.source AND l.address_key = r.address_key AND l.unique_id < r.unique_id "
         f"WHERE l.source IN ({placeholders})",
         list(ONE_ENTRY_PER_ADDRESS),
@@ -509,7 +509,7 @@ def records_link(
             names = [c["output_column_name"] for c in model["comparisons"]]
             gamma_cols = ", ".join(f"gamma_{n}" for n in names)
             pair_rows = con.execute(
-                f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gamma_cols} "  # noqa: S608
+                f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gamma_cols} "  # noqa: S608 (column and table names are Splink's, not input)
                 f"FROM {predictions.physical_name}"
             ).fetchall()
         timings["predict"] = time.monotonic() - t

@@ -77,7 +77,7 @@ def record_matches(record: SourceRecord, *, run: LinkageRun | None = None) -> li
     con = duckdb.connect()
     con.execute("CREATE TABLE raw_records (" + ", ".join(f"{c} VARCHAR" for c in RAW_COLUMNS) + ")")
     con.executemany(
-        f"INSERT INTO raw_records VALUES ({', '.join('?' for _ in RAW_COLUMNS)})",  # noqa: S608
+        f"INSERT INTO raw_records VALUES ({', '.join('?' for _ in RAW_COLUMNS)})",  # noqa: S608 (placeholders only; values are bound)
         [_raw(r) for r in [record, *candidates]],
     )
     con.execute("ALTER TABLE raw_records ALTER unique_id TYPE BIGINT")
@@ -95,7 +95,7 @@ def record_matches(record: SourceRecord, *, run: LinkageRun | None = None) -> li
         blocking_rules_to_generate_predictions=["1=1"],
     )  # fmt: skip
     rows = con.execute(
-        f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, "  # noqa: S608
+        f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, "  # noqa: S608 (column and table names are Splink's, not input)
         f"{', '.join('gamma_' + n for n in names)} FROM {predictions.physical_name}"
     ).fetchall()
     con.close()
