@@ -4,11 +4,16 @@ import pytest
 from django.core.checks import Tags, run_checks
 
 from townhall.contractors.demo import demo_contractors_load
+from townhall.integrations import outbound
 from townhall.integrations.models import PartnerEndpoint
 
 
 @pytest.fixture
-def production(settings):
+def production(settings, monkeypatch):
+    # The contractors' address is checked when saved: let it resolve to a public address.
+    monkeypatch.setattr(
+        outbound, "_getaddrinfo", lambda host, port: [(2, 1, 6, "", ("93.184.215.14", port))]
+    )
     settings.DEMO = settings.TESTING = False
     settings.HTTPS = True
     settings.SECRET_KEY = secrets.token_urlsafe(48)
