@@ -7,6 +7,7 @@ opens its case through `case_create`, the same door the portal and the desk use.
 
 import hashlib
 import json
+import logging
 import math
 import re
 import secrets
@@ -17,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
@@ -42,6 +43,8 @@ from townhall.open311.selectors import (
     service_pages_on_route,
 )
 from townhall.places import selectors as places
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION_MAX = 4000
 RETRY_WINDOW = timedelta(minutes=10)
@@ -475,6 +478,31 @@ def submission_case_open(*, submission_id: int) -> Case | None:
         if submission is None or submission.case is not None:
             return submission.case if submission is not None else None
         return _case_open(submission)
+
+
+def submissions_unopened_open(*, older_than: datetime) -> int:
+    """Open the case of every request accepted before `older_than` that still has none (its
+    task was lost, failed for good, or waits behind a dead worker); returns how many.
+
+    Racing the task is harmless: both go through `submission_case_open`, which locks the
+    submission row and opens its case only if it has none (and a case's reference is
+    unique). One failing submission does not stop the others; it is tried again next sweep."""
+    waiting = Open311Submission.objects.filter(
+        case__isnull=True, created_at__lt=older_than
+    ).values_list("pk", flat=True)
+    opened = 0
+    for submission_id in list(waiting.order_by("created_at")[:500]):
+        try:
+            submission_case_open(submission_id=submission_id)
+        except (OperationalError, InterfaceError):
+            raise  # the database is gone: the caller's loop waits for it
+        except Exception:
+            log.exception("Open311 submission %s: its case could not be opened", submission_id)
+            continue
+        opened += 1
+    if opened:
+        log.warning("opened %s case(s) of Open311 requests accepted but never opened", opened)
+    return opened
 
 
 def _case_open(submission: Open311Submission, photos: list[Any] | None = None) -> Case:
