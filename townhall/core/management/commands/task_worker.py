@@ -85,7 +85,9 @@ class LastingWorker(Worker):
                 if task_result is not None:
                     task_result.claim(self.worker_id)
         except DATABASE_DOWN_ERRORS as error:
-            if isinstance(error, OperationalError) and is_locked_database_exception(error):  # SQLite busy: try again next round
+            if isinstance(error, OperationalError) and is_locked_database_exception(
+                error
+            ):  # SQLite busy: try again next round
                 return None
             raise
         return task_result
