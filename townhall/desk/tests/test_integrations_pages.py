@@ -60,6 +60,36 @@ def test_the_page_lists_partners_troubled_messages_and_refusals(admin_client):
 
 
 @pytest.mark.django_db
+def test_the_page_shows_what_waits_for_the_background_and_which_workers_beat(admin_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from townhall.core.models import WorkerHeartbeat
+    from townhall.open311.models import Open311Submission
+    from townhall.open311.tests.factories import make_open311_world
+
+    service, api_client = make_open311_world()
+    for n in range(3):
+        Open311Submission.objects.create(
+            client=api_client, service=service, reference=f"FT-2026-00010{n}", fingerprint=str(n)
+        )
+    Open311Submission.objects.filter(reference="FT-2026-000100").update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+    WorkerHeartbeat.objects.create(
+        worker="tasks@web-1:42", kind="tasks", beat_at=timezone.now(), started_at=timezone.now()
+    )
+    html = admin_client.get("/staff/integrations/").content.decode()
+    section = html[html.index('id="background-work"') :]
+    assert "Open311 requests accepted but not yet opened as cases" in section
+    row = section[section.index("not yet opened as cases") :][:400]
+    assert ">3<" in row and "2\xa0hours ago" in row
+    assert "Background tasks failed after their last attempt" in section
+    assert "tasks@web-1:42" in html and "Task worker" in html
+
+
+@pytest.mark.django_db
 def test_an_administrator_retries_a_dead_letter_and_it_is_audited(admin_client):
     dead, _ = _setup()
     response = admin_client.post(f"/staff/integrations/messages/{dead.pk}/retry/")

@@ -89,3 +89,27 @@ def test_a_refused_post_stores_nothing_and_queues_nothing(client, world):
     response = client.post(BASE + "requests.json", good_report(lat="", long=""))
     assert response.status_code == 400
     assert not Open311Submission.objects.exists() and not DBTaskResult.objects.exists()
+
+
+def test_the_sweep_opens_accepted_requests_left_without_a_case_once(client, world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from townhall.core.reconcile import reconcile_sweep
+    from townhall.open311.selectors import submissions_unopened
+
+    [accepted] = client.post(BASE + "requests.json", good_report()).json()
+    assert submissions_unopened().count == 1
+    settings.RECONCILE_AFTER_SECONDS = 60
+    assert reconcile_sweep() == {"open311_unopened": 0}  # too recent: its task may yet run
+    Open311Submission.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    backlog = submissions_unopened()
+    assert backlog.count == 1 and backlog.oldest_seconds() >= 300
+    assert reconcile_sweep() == {"open311_unopened": 1}
+    assert Case.objects.get().reference == accepted["service_request_id"]
+    assert reconcile_sweep() == {"open311_unopened": 0}
+    _worker_runs()  # the lost task turns up after all: still one case
+    assert Case.objects.count() == 1 and submissions_unopened().count == 0
+    opening = DBTaskResult.objects.get(task_path="townhall.open311.tasks.open311_case_open")
+    assert opening.status == "SUCCESSFUL"
