@@ -178,6 +178,22 @@ def test_a_task_whose_result_could_not_be_stored_is_run_again(db_tasks, monkeypa
     assert result.status == "SUCCESSFUL" and len(runs) == 2
 
 
+def test_a_task_row_gone_under_the_worker_does_not_stop_it(db_tasks, monkeypatch):
+    flaky.enqueue(fail_times=0)
+    original = DBTaskResult.set_successful
+
+    def set_successful(self, value):  # pruned (or the database reset) while it ran
+        DBTaskResult.objects.filter(pk=self.pk).delete()
+        return original(self, value)
+
+    monkeypatch.setattr(DBTaskResult, "set_successful", set_successful)
+    _drain()
+    monkeypatch.setattr(DBTaskResult, "set_successful", original)
+    flaky.enqueue(fail_times=0)
+    _drain()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL" and len(runs) == 2
+
+
 def test_the_tasks_of_a_dead_worker_are_given_back_and_a_live_ones_kept(settings):
     settings.TASKS_LEASE_SECONDS = 60
     now = timezone.now()

@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections
+from django.db import DatabaseError, OperationalError, close_old_connections
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
@@ -71,6 +71,12 @@ class LastingWorker(Worker):
                 except DATABASE_DOWN_ERRORS as error:
                     database_connections_close()
                     time.sleep(outage.failed(error))
+                except DatabaseError:
+                    # The row changed under us (a task result pruned or reset meanwhile):
+                    # not an outage, and no reason to stop serving the other tasks.
+                    log.exception("task worker %s: database error; going on", self.worker_id)
+                    database_connections_close()
+                    time.sleep(self.interval or 0.1)
 
     def _claim(self) -> DBTaskResult | None:
         close_old_connections()
@@ -101,10 +107,11 @@ class LastingWorker(Worker):
     def _give_back(self, task_result: DBTaskResult) -> None:
         """A task whose outcome could not be stored (the database went away under it) is
         put back to run again, if it is still ours and running."""
-        DBTaskResult.objects.filter(pk=task_result.pk, status=TaskResultStatus.RUNNING).filter(
-            started_at=task_result.started_at
+        given_back = DBTaskResult.objects.filter(
+            pk=task_result.pk, status=TaskResultStatus.RUNNING, started_at=task_result.started_at
         ).update(status=TaskResultStatus.READY, run_after=timezone.now())
-        log.warning("task %s (%s) put back to run again", task_result.pk, task_result.task_path)
+        if given_back:
+            log.warning("task %s (%s) put back to run again", task_result.pk, task_result.task_path)
         self.current = None
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
@@ -115,10 +122,7 @@ class LastingWorker(Worker):
         self.running_task = True
         self.current = db_task_result
         try:
-            try:
-                super().run_task(db_task_result)
-            except DATABASE_DOWN_ERRORS:
-                raise
+            super().run_task(db_task_result)
             if db_task_result.status == TaskResultStatus.FAILED:
                 self._retry_maybe(db_task_result)
             self.current = None
