@@ -165,3 +165,14 @@ def tasks_failed_recent(*, days: int = 7) -> Backlog:
     )
     found = failed.aggregate(count=Count("id"), oldest=Min("finished_at"))
     return Backlog(found["count"], found["oldest"])
+
+
+def tasks_failed_latest(*, limit: int = 20) -> list[DBTaskResult]:
+    """The latest tasks left FAILED after their last attempt, newest first."""
+    return list(
+        DBTaskResult.objects.failed()
+        .order_by("-finished_at")
+        .only(
+            "id", "task_path", "finished_at", "exception_class_path", "args_kwargs", "worker_ids"
+        )[:limit]
+    )

@@ -17,7 +17,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
@@ -118,6 +118,13 @@ def heartbeat_beat(*, kind: str, worker: str, started_at: datetime) -> None:
         worker=worker[:100],
         defaults={"kind": kind, "started_at": started_at, "beat_at": timezone.now()},
     )
+
+
+def heartbeats_prune(*, older_than: timedelta = timedelta(days=2)) -> int:
+    """Forget workers silent for `older_than` (every restart is a new worker name, so the
+    table would otherwise grow with each deploy); returns how many were forgotten."""
+    deleted, _ = WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - older_than).delete()
+    return deleted
 
 
 def _heartbeat_loop(kind: str, worker: str, started_at: datetime, stop: threading.Event) -> None:

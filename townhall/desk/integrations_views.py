@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.models import User
 from townhall.core.reconcile import backlogs, heartbeats_recent
+from townhall.core.tasks import tasks_failed_latest
 from townhall.desk.access import StaffRequest, roles_required
 from townhall.desk.views import _pagination as pagination_links
 from townhall.integrations import selectors
@@ -50,6 +51,7 @@ def integrations_home(request: StaffRequest) -> HttpResponse:
             "failed_notifications": selectors.sent_messages_failed()[:50],
             "pagination": pagination_links(page, {"status": status, "partner": partner}),
             "backlogs": backlogs(),
+            "failed_tasks": tasks_failed_latest(),
             "heartbeats": heartbeats_recent(),
             "heartbeat_max_age": settings.READYZ_HEARTBEAT_MAX_AGE,
         },

@@ -20,7 +20,13 @@ from townhall.core.tasks import (
     task_retry_plan,
     tasks_waiting,
 )
-from townhall.core.workers import Outage, heartbeat_beat, heartbeat_running, loop_run
+from townhall.core.workers import (
+    Outage,
+    heartbeat_beat,
+    heartbeat_running,
+    heartbeats_prune,
+    loop_run,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -233,6 +239,13 @@ def test_a_heartbeat_is_written_before_the_work_starts(settings):
         assert (beat.kind, beat.worker, beat.started_at) == ("outbox", "outbox@here:1", started)
     heartbeat_beat(kind="outbox", worker="outbox@here:1", started_at=started)
     assert WorkerHeartbeat.objects.count() == 1
+
+
+def test_workers_silent_for_days_are_forgotten():
+    _beat_all(age_seconds=3 * 24 * 3600)
+    WorkerHeartbeat.objects.filter(kind="tasks").update(beat_at=timezone.now())
+    assert heartbeats_prune() == 3
+    assert list(WorkerHeartbeat.objects.values_list("kind", flat=True)) == ["tasks"]
 
 
 def _beat_all(age_seconds: float = 0) -> None:

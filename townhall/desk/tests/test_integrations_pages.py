@@ -87,6 +87,24 @@ def test_the_page_shows_what_waits_for_the_background_and_which_workers_beat(adm
     assert ">3<" in row and "2\xa0hours ago" in row
     assert "Background tasks failed after their last attempt" in section
     assert "tasks@web-1:42" in html and "Task worker" in html
+    assert 'id="failed-tasks"' not in html  # nothing failed
+
+
+@pytest.mark.django_db
+def test_the_page_lists_tasks_that_failed_for_good(admin_client):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.create(
+        status="FAILED", task_path="townhall.open311.tasks.open311_case_open",
+        args_kwargs={"args": [], "kwargs": {"submission_id": 41}}, backend_name="default",
+        run_after=timezone.now(), finished_at=timezone.now(), worker_ids=["a", "b", "c"],
+        exception_class_path="builtins.KeyError", traceback="KeyError: 'usrn'",
+    )  # fmt: skip
+    html = admin_client.get("/staff/integrations/").content.decode()
+    table = html[html.index('id="failed-tasks"') :]
+    assert "townhall.open311.tasks.open311_case_open" in table and "builtins.KeyError" in table
+    assert "submission_id" in table and ">3<" in table
 
 
 @pytest.mark.django_db

@@ -20,7 +20,13 @@ from django_tasks_db.models import DBTaskResult
 
 from townhall.core.reconcile import reconcile_sweep
 from townhall.core.tasks import task_reclaim_abandoned
-from townhall.core.workers import heartbeat_running, loop_run, stop_on_signals, worker_name_default
+from townhall.core.workers import (
+    heartbeat_running,
+    heartbeats_prune,
+    loop_run,
+    stop_on_signals,
+    worker_name_default,
+)
 from townhall.workflow.tasks import process_timers_sweep_task
 
 log = logging.getLogger(__name__)
@@ -55,6 +61,7 @@ class Command(BaseCommand):
                 process_timers_sweep_task.enqueue()
             if once or time.monotonic() - last_reconcile[0] >= reconcile_every:
                 task_reclaim_abandoned()
+                heartbeats_prune()
                 done = reconcile_sweep()
                 if any(done.values()):
                     log.warning("reconciliation: %s", done)
