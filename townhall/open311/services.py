@@ -471,12 +471,17 @@ def submission_case_open(*, submission_id: int) -> Case | None:
     with transaction.atomic():
         submission = (
             Open311Submission.objects.select_for_update(of=("self",))
-            .select_related("client", "service", "case")
+            .select_related("client", "service")
             .filter(pk=submission_id)
             .first()
         )
-        if submission is None or submission.case is not None:
-            return submission.case if submission is not None else None
+        if submission is None:
+            return None
+        if submission.case_id is not None:
+            # Read case_id, not a joined case: a second opener that waited for the row lock
+            # gets the row as the first left it, but a join in the same statement would not
+            # see the case the first just inserted (PostgreSQL re-checks only the locked row).
+            return Case.objects.get(pk=submission.case_id)
         return _case_open(submission)
 
 

@@ -285,6 +285,23 @@ def test_readyz_names_each_worker_kind_that_is_silent(client):
     assert not any("tasks" in p for p in problems)
 
 
+def test_readyz_says_the_database_is_down(client, monkeypatch):
+    class DownConnection:
+        def cursor(self):
+            raise OperationalError("could not connect to server: Connection refused")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr("townhall.core.views.connection", DownConnection())
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"] == "unavailable" and body["status"] == "unavailable"
+    assert body["problems"][0].startswith("the database does not answer: could not connect")
+    assert "workers" not in body  # not guessed without the database
+
+
 def test_healthz_stays_cheap(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/healthz").content == b"ok"

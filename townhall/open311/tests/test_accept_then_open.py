@@ -113,3 +113,35 @@ def test_the_sweep_opens_accepted_requests_left_without_a_case_once(client, worl
     assert Case.objects.count() == 1 and submissions_unopened().count == 0
     opening = DBTaskResult.objects.get(task_path="townhall.open311.tasks.open311_case_open")
     assert opening.status == "SUCCESSFUL"
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="two openers at once need row locks (PostgreSQL)",
+)
+def test_the_sweep_racing_the_task_makes_one_case(client, world):
+    import threading
+
+    from django.db import connection
+
+    from townhall.open311.services import submission_case_open
+
+    client.post(BASE + "requests.json", good_report())
+    submission = Open311Submission.objects.get()
+    start = threading.Barrier(4)
+    opened = []
+
+    def opener() -> None:
+        try:
+            start.wait()
+            opened.append(submission_case_open(submission_id=submission.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=opener) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(opened) == 4 and len({case.pk for case in opened}) == 1
+    assert Case.objects.count() == 1
