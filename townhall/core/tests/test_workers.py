@@ -248,6 +248,32 @@ def test_workers_silent_for_days_are_forgotten():
     assert list(WorkerHeartbeat.objects.values_list("kind", flat=True)) == ["tasks"]
 
 
+def test_worker_check_passes_on_a_recent_beat_of_this_host_only():
+    import socket
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No tasks worker has ever beaten here"):
+        call_command("worker_check", "--kind", "tasks")
+    heartbeat_beat(kind="tasks", worker="tasks@elsewhere:1", started_at=timezone.now())
+    with pytest.raises(CommandError, match="ever beaten here"):
+        call_command("worker_check", "--kind", "tasks")
+    call_command("worker_check", "--kind", "tasks", "--any-host", stdout=StringIO())
+    here = f"tasks@{socket.gethostname()}:7"
+    heartbeat_beat(kind="tasks", worker=here, started_at=timezone.now())
+    out = StringIO()
+    call_command("worker_check", "--kind", "tasks", stdout=out)
+    assert out.getvalue().startswith("tasks: last heartbeat")
+    WorkerHeartbeat.objects.filter(worker=here).update(
+        beat_at=timezone.now() - timedelta(minutes=5)
+    )
+    with pytest.raises(CommandError, match=r"is 300 s old \(> 60 s\)"):
+        call_command("worker_check", "--kind", "tasks", "--max-age", "60")
+    with pytest.raises(CommandError, match="more than 0"):
+        call_command("worker_check", "--kind", "tasks", "--max-age", "0")
+
+
 def _beat_all(age_seconds: float = 0) -> None:
     at = timezone.now() - timedelta(seconds=age_seconds)
     for kind in WorkerHeartbeat.Kind:
