@@ -121,7 +121,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "townhall.core.cache.ClientReusingRedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "townhall.core.cache.ClientReusingRedisCache",
+            "LOCATION": REDIS_URL,
+            # Redis down or unreachable is a cache miss, fast: see townhall/core/cache.py.
+            "OPTIONS": {
+                "socket_connect_timeout": float(env("REDIS_TIMEOUT_SECONDS", "0.5")),
+                "socket_timeout": float(env("REDIS_TIMEOUT_SECONDS", "0.5")),
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -234,6 +242,23 @@ TASKS = {
         "QUEUES": ["default", "notifications", "workflow", "payments"],
     }
 }
+
+# Long-running processes (see townhall/core/workers.py and docs/deploy/). Each writes a
+# heartbeat this often; /readyz wants one of each kind in READYZ_WORKER_KINDS no older than
+# READYZ_HEARTBEAT_MAX_AGE seconds.
+HEARTBEAT_SECONDS = float(env("HEARTBEAT_SECONDS", "10"))
+READYZ_HEARTBEAT_MAX_AGE = float(env("READYZ_HEARTBEAT_MAX_AGE", "60"))
+READYZ_WORKER_KINDS = env_list(
+    "READYZ_WORKER_KINDS", ["tasks", "outbox", "workflow_clock", "payments_clock"]
+)
+# A task still RUNNING when its worker's heartbeat is this old is given to another worker.
+TASKS_LEASE_SECONDS = float(env("TASKS_LEASE_SECONDS", "60"))
+# Retries of failed tasks (transient errors, or any error for tasks that declare it).
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 10)
+TASKS_RETRY_BASE_SECONDS = float(env("TASKS_RETRY_BASE_SECONDS", "2"))
+TASKS_RETRY_CAP_SECONDS = float(env("TASKS_RETRY_CAP_SECONDS", "300"))
+# The clock's sweep opens what was accepted but has had no case for this long.
+RECONCILE_AFTER_SECONDS = float(env("RECONCILE_AFTER_SECONDS", "120"))
 
 # Notifications: email through Django's backends, SMS through our channel abstraction.
 EMAIL_BACKEND = env(

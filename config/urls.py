@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from townhall.core.views import healthz
+from townhall.core.views import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("django-admin/", admin.site.urls),
     path("account/", include("townhall.accounts.urls")),
     path("staff/records/", include("townhall.desk.records_urls")),

@@ -78,3 +78,27 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.calendar} {self.get_kind_display()}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one long-running process (task worker, outbox worker, clock).
+
+    `/readyz` reads the newest beat of each kind; the task sweep reads each task worker's beat
+    to tell a task whose worker died (to be run again) from one still running."""
+
+    class Kind(models.TextChoices):
+        TASKS = "tasks", "Task worker"
+        OUTBOX = "outbox", "Outbox worker"
+        WORKFLOW_CLOCK = "workflow_clock", "Workflow clock"
+        PAYMENTS_CLOCK = "payments_clock", "Payments clock"
+
+    worker = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "-beat_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.worker} at {self.beat_at:%H:%M:%S}"

@@ -1,6 +1,7 @@
 """Integrations for administrators: partners, failed and dead-lettered messages (with the
 partner's error), retry or cancel, and the partner requests we refused."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -8,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.models import User
+from townhall.core.reconcile import backlogs, heartbeats_recent
+from townhall.core.tasks import tasks_failed_latest
 from townhall.desk.access import StaffRequest, roles_required
 from townhall.desk.views import _pagination as pagination_links
 from townhall.integrations import selectors
@@ -47,6 +50,10 @@ def integrations_home(request: StaffRequest) -> HttpResponse:
             "refusals": selectors.refusals_recent(),
             "failed_notifications": selectors.sent_messages_failed()[:50],
             "pagination": pagination_links(page, {"status": status, "partner": partner}),
+            "backlogs": backlogs(),
+            "failed_tasks": tasks_failed_latest(),
+            "heartbeats": heartbeats_recent(),
+            "heartbeat_max_age": settings.READYZ_HEARTBEAT_MAX_AGE,
         },
     )
 

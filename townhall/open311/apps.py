@@ -19,3 +19,17 @@ class Open311Config(AppConfig):
         case_hook_register(CASE_STATUS_CHANGED, open311_update_push)
         case_hook_register(CASE_STATUS_CHANGED, open311_cache_refresh)
         case_hook_register(CASE_CREATED, open311_cache_refresh)
+
+        from townhall.core.reconcile import Reconciler, reconciler_register
+        from townhall.open311.selectors import submissions_unopened
+        from townhall.open311.services import submissions_unopened_open
+
+        # An accepted request whose case-open task was lost still gets its case.
+        reconciler_register(
+            Reconciler(
+                name="open311_unopened",
+                title="Open311 requests accepted but not yet opened as cases",
+                waiting=submissions_unopened,
+                sweep=submissions_unopened_open,
+            )
+        )

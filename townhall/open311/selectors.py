@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, JSONField, Min, OuterRef, Prefetch, QuerySet, Subquery
 
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.core.memo import ProcessMemo
+from townhall.core.tasks import Backlog
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.models import FormVersion
@@ -459,3 +460,14 @@ def request_photo(reference: str, photo_id: int) -> CaseAttachment | None:
         content_type__startswith="image/",
         case__in=requests_visible().filter(reference=reference).values("pk"),
     ).first()  # fmt: skip
+
+
+def submissions_unopened() -> Backlog:
+    """Requests accepted (the client holds their id) whose case is not opened yet, and when
+    the oldest was accepted."""
+    from townhall.open311.models import Open311Submission
+
+    found = Open311Submission.objects.filter(case__isnull=True).aggregate(
+        count=Count("id"), oldest=Min("created_at")
+    )
+    return Backlog(found["count"], found["oldest"])

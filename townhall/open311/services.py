@@ -10,6 +10,7 @@ client has its id, and opening the case changes only its status notes and update
 
 import hashlib
 import json
+import logging
 import math
 import re
 import secrets
@@ -19,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
@@ -46,6 +47,8 @@ from townhall.open311.selectors import (
     service_pages_on_route,
 )
 from townhall.places import selectors as places
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION_MAX = 4000
 RETRY_WINDOW = timedelta(minutes=10)
@@ -485,12 +488,17 @@ def submission_case_open(*, submission_id: int) -> Case | None:
     with transaction.atomic():
         submission = (
             Open311Submission.objects.select_for_update(of=("self",))
-            .select_related("client", "service", "case")
+            .select_related("client", "service")
             .filter(pk=submission_id)
             .first()
         )
-        if submission is None or submission.case is not None:
-            return submission.case if submission is not None else None
+        if submission is None:
+            return None
+        if submission.case_id is not None:
+            # Read case_id, not a joined case: a second opener that waited for the row lock
+            # gets the row as the first left it, but a join in the same statement would not
+            # see the case the first just inserted (PostgreSQL re-checks only the locked row).
+            return Case.objects.get(pk=submission.case_id)
         return _case_open(submission)
 
 
@@ -501,6 +509,31 @@ def _street_near(lat: float, lon: float, location_text: str) -> tuple[str, str]:
     if street is None:
         return "", location_text
     return street.usrn, location_text or f"Near {street.name}"
+
+
+def submissions_unopened_open(*, older_than: datetime) -> int:
+    """Open the case of every request accepted before `older_than` that still has none (its
+    task was lost, failed for good, or waits behind a dead worker); returns how many.
+
+    Racing the task is harmless: both go through `submission_case_open`, which locks the
+    submission row and opens its case only if it has none (and a case's reference is
+    unique). One failing submission does not stop the others; it is tried again next sweep."""
+    waiting = Open311Submission.objects.filter(
+        case__isnull=True, created_at__lt=older_than
+    ).values_list("pk", flat=True)
+    opened = 0
+    for submission_id in list(waiting.order_by("created_at")[:500]):
+        try:
+            submission_case_open(submission_id=submission_id)
+        except (OperationalError, InterfaceError):
+            raise  # the database is gone: the caller's loop waits for it
+        except Exception:
+            log.exception("Open311 submission %s: its case could not be opened", submission_id)
+            continue
+        opened += 1
+    if opened:
+        log.warning("opened %s case(s) of Open311 requests accepted but never opened", opened)
+    return opened
 
 
 def _case_open(submission: Open311Submission, photos: list[Any] | None = None) -> Case:

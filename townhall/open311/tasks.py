@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from townhall.core.tasks import task_retries_declare
 from townhall.open311.services import submission_case_open
 
 
@@ -10,3 +11,8 @@ def open311_case_open(submission_id: int) -> str:
     """Open the case of a request accepted over Open311 (safe to run twice: one case each)."""
     case = submission_case_open(submission_id=submission_id)
     return case.reference if case is not None else "submission gone"
+
+
+# The client holds this case's reference: opening it is retried on any error, with backoff
+# (and the clock's sweep goes over what still has no case, see core/reconcile.py).
+task_retries_declare(open311_case_open, attempts=8)

@@ -9,6 +9,7 @@ from django_tasks import task
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
+from townhall.core.tasks import task_retries_declare
 from townhall.integrations.notify.channels import send_email
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,10 @@ def team_lead_notify(case_id: int, user_id: int, text: str, key: str) -> str:
         idempotency_key=f"wf-lead-{key}-{user_id}"[:120],
     )
     return "sent" if sent else "already sent"
+
+
+# The escalation was promised to the team lead; the idempotency key makes a rerun safe.
+task_retries_declare(team_lead_notify, attempts=6)
 
 
 SWEEP_EVERY = timedelta(seconds=15)

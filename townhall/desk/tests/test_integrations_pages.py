@@ -60,6 +60,54 @@ def test_the_page_lists_partners_troubled_messages_and_refusals(admin_client):
 
 
 @pytest.mark.django_db
+def test_the_page_shows_what_waits_for_the_background_and_which_workers_beat(admin_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from townhall.core.models import WorkerHeartbeat
+    from townhall.open311.models import Open311Submission
+    from townhall.open311.tests.factories import make_open311_world
+
+    service, api_client = make_open311_world()
+    for n in range(3):
+        Open311Submission.objects.create(
+            client=api_client, service=service, reference=f"FT-2026-00010{n}", fingerprint=str(n)
+        )
+    Open311Submission.objects.filter(reference="FT-2026-000100").update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+    WorkerHeartbeat.objects.create(
+        worker="tasks@web-1:42", kind="tasks", beat_at=timezone.now(), started_at=timezone.now()
+    )
+    html = admin_client.get("/staff/integrations/").content.decode()
+    section = html[html.index('id="background-work"') :]
+    assert "Open311 requests accepted but not yet opened as cases" in section
+    row = section[section.index("not yet opened as cases") :][:400]
+    assert ">3<" in row and "2\xa0hours ago" in row
+    assert "Background tasks failed after their last attempt" in section
+    assert "tasks@web-1:42" in html and "Task worker" in html
+    assert 'id="failed-tasks"' not in html  # nothing failed
+
+
+@pytest.mark.django_db
+def test_the_page_lists_tasks_that_failed_for_good(admin_client):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.create(
+        status="FAILED", task_path="townhall.open311.tasks.open311_case_open",
+        args_kwargs={"args": [], "kwargs": {"submission_id": 41}}, backend_name="default",
+        run_after=timezone.now(), finished_at=timezone.now(), worker_ids=["a", "b", "c"],
+        exception_class_path="builtins.KeyError", traceback="KeyError: 'usrn'",
+    )  # fmt: skip
+    html = admin_client.get("/staff/integrations/").content.decode()
+    table = html[html.index('id="failed-tasks"') :]
+    assert "townhall.open311.tasks.open311_case_open" in table and "builtins.KeyError" in table
+    assert "submission_id" in table and ">3<" in table
+
+
+@pytest.mark.django_db
 def test_an_administrator_retries_a_dead_letter_and_it_is_audited(admin_client):
     dead, _ = _setup()
     response = admin_client.post(f"/staff/integrations/messages/{dead.pk}/retry/")

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from townhall.core.workers import DATABASE_DOWN_ERRORS, Outage, database_connections_close
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint
 from townhall.integrations.outbound import (
     OutboundRefused,
@@ -265,23 +266,46 @@ def outbox_work(
     until_idle: bool = False,
 ) -> dict[str, int]:
     """Deliver until `stop` is set (or, with until_idle, until nothing is due and nothing is
-    in flight). Sending threads only do HTTP; claims and records stay on this thread, so a
-    slow partner holds at most its own in-flight slots, never the worker."""
+        in flight). Sending threads only do HTTP; claims and records stay on this thread, so a
+        slow partner holds at most its own in-flight slots, never the worker. A database outage is
+    waited out with backoff, never a reason to stop (core/workers.py)."""
     stop = stop or Event()
     totals = {"delivered": 0, "retry": 0, "dead": 0, "lost_claim": 0}
     in_flight: set[Future[Attempt]] = set()
-    endpoints = _endpoints()
-    endpoints_read = time.monotonic()
+    # Outcomes not yet stored: kept across a database outage and stored once it is back, so
+    # a message the partner took is not sent again for want of its record.
+    unrecorded: list[Attempt] = []
+    outage = Outage(f"outbox worker {worker}: database")
+
+    def record() -> None:
+        if unrecorded:
+            counts = outbox_record(unrecorded, worker=worker)
+            unrecorded.clear()
+            for key, value in counts.items():
+                totals[key] += value
+
+    endpoints: dict[str, PartnerEndpoint] = {}
+    endpoints_read = -60.0
     limits = httpx.Limits(max_connections=threads, max_keepalive_connections=threads)
     with (
         outbound_client(limits=limits) as client,
         ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox") as pool,
     ):
         while not stop.is_set():
-            if time.monotonic() - endpoints_read > 30:
-                endpoints, endpoints_read = _endpoints(), time.monotonic()
-            free = threads - len(in_flight)
-            claimed = outbox_claim(worker=worker, limit=free) if free > 0 else []
+            try:
+                record()
+                if time.monotonic() - endpoints_read > 30:
+                    endpoints, endpoints_read = _endpoints(), time.monotonic()
+                free = threads - len(in_flight)
+                claimed = outbox_claim(worker=worker, limit=free) if free > 0 else []
+                outage.ended()
+            except DATABASE_DOWN_ERRORS as error:
+                # Failover, restart, connections cut: sends on the wire go on meanwhile.
+                database_connections_close()
+                stop.wait(outage.failed(error))
+                done, in_flight = wait(in_flight, timeout=0) if in_flight else (set(), in_flight)
+                unrecorded.extend(f.result() for f in done)
+                continue
             for message in claimed:
                 endpoint = endpoints.get(message.partner)
                 if endpoint is None:
@@ -296,13 +320,16 @@ def outbox_work(
             done, in_flight = wait(
                 in_flight, timeout=0.02 if claimed else idle_seconds, return_when=FIRST_COMPLETED
             )
-            if done:
-                counts = outbox_record([f.result() for f in done], worker=worker)
-                for key, value in counts.items():
-                    totals[key] += value
+            unrecorded.extend(f.result() for f in done)
         if in_flight:  # stopping: let what is on the wire finish and record it
             done, _ = wait(in_flight)
-            counts = outbox_record([f.result() for f in done], worker=worker)
-            for key, value in counts.items():
-                totals[key] += value
+            unrecorded.extend(f.result() for f in done)
+        try:
+            record()
+        except DATABASE_DOWN_ERRORS as error:
+            # Stopping while the database is down: these claims lapse and are sent again
+            # under the same idempotency key, which the partner de-duplicates.
+            log.warning(
+                "outbox worker %s: %s outcome(s) not stored: %s", worker, len(unrecorded), error
+            )
     return totals

@@ -89,3 +89,59 @@ def test_a_refused_post_stores_nothing_and_queues_nothing(client, world):
     response = client.post(BASE + "requests.json", good_report(lat="", long=""))
     assert response.status_code == 400
     assert not Open311Submission.objects.exists() and not DBTaskResult.objects.exists()
+
+
+def test_the_sweep_opens_accepted_requests_left_without_a_case_once(client, world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from townhall.core.reconcile import reconcile_sweep
+    from townhall.open311.selectors import submissions_unopened
+
+    [accepted] = client.post(BASE + "requests.json", good_report()).json()
+    assert submissions_unopened().count == 1
+    settings.RECONCILE_AFTER_SECONDS = 60
+    assert reconcile_sweep() == {"open311_unopened": 0}  # too recent: its task may yet run
+    Open311Submission.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    backlog = submissions_unopened()
+    assert backlog.count == 1 and backlog.oldest_seconds() >= 300
+    assert reconcile_sweep() == {"open311_unopened": 1}
+    assert Case.objects.get().reference == accepted["service_request_id"]
+    assert reconcile_sweep() == {"open311_unopened": 0}
+    _worker_runs()  # the lost task turns up after all: still one case
+    assert Case.objects.count() == 1 and submissions_unopened().count == 0
+    opening = DBTaskResult.objects.get(task_path="townhall.open311.tasks.open311_case_open")
+    assert opening.status == "SUCCESSFUL"
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="two openers at once need row locks (PostgreSQL)",
+)
+def test_the_sweep_racing_the_task_makes_one_case(client, world):
+    import threading
+
+    from django.db import connection
+
+    from townhall.open311.services import submission_case_open
+
+    client.post(BASE + "requests.json", good_report())
+    submission = Open311Submission.objects.get()
+    start = threading.Barrier(4)
+    opened = []
+
+    def opener() -> None:
+        try:
+            start.wait()
+            opened.append(submission_case_open(submission_id=submission.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=opener) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(opened) == 4 and len({case.pk for case in opened}) == 1
+    assert Case.objects.count() == 1

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from townhall.core.workers import heartbeat_running
 from townhall.integrations.outbox.delivery import outbox_work
 
 
@@ -27,12 +28,13 @@ class Command(BaseCommand):
             signal.signal(sig, lambda *_: stop.set())
         worker = options["name"] or f"{socket.gethostname()}:{os.getpid()}"
         self.stdout.write(f"outbox worker {worker} started ({options['threads']} threads)")
-        totals = outbox_work(
-            worker=worker,
-            threads=options["threads"],
-            stop=stop,
-            until_idle=options["until_idle"],
-        )
+        with heartbeat_running(kind="outbox", worker=worker):
+            totals = outbox_work(
+                worker=worker,
+                threads=options["threads"],
+                stop=stop,
+                until_idle=options["until_idle"],
+            )
         self.stdout.write(
             "outbox worker stopped: " + ", ".join(f"{key} {value}" for key, value in totals.items())
         )
