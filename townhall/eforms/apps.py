@@ -20,3 +20,18 @@ class EformsConfig(AppConfig):
         post_delete.connect(
             form_session_written, sender=FormSession, dispatch_uid="eforms-my-acc", weak=False
         )
+
+        from townhall.core.reconcile import Reconciler, reconciler_register
+        from townhall.eforms.selectors import submissions_unopened
+        from townhall.eforms.services import submissions_unopened_open
+
+        # A form stored whose case failed to open still gets its case (the resident was told
+        # it was sent).
+        reconciler_register(
+            Reconciler(
+                name="forms_unopened",
+                title="Forms sent whose case did not open",
+                waiting=submissions_unopened,
+                sweep=submissions_unopened_open,
+            )
+        )

@@ -1,11 +1,13 @@
 """Writes for the forms engine: start a session, save a page, submit (idempotently)."""
 
+import logging
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment
@@ -15,6 +17,8 @@ from townhall.core.uploads import upload_check
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fields import FieldResult, answer_display, field_parse
 from townhall.eforms.models import FormSession, FormVersion, Submission, UploadedFile
+
+log = logging.getLogger(__name__)
 
 
 class FormUnavailable(Exception):
@@ -244,3 +248,29 @@ def submission_submit(*, session: FormSession) -> Case:
     if opening_error is not None:
         raise opening_error
     return case
+
+
+def submissions_unopened_open(*, older_than: datetime) -> int:
+    """Open the case of every submission stored before `older_than` that still has none (its
+    case failed to open in the request that stored it, and the resident did not retry);
+    returns how many. The same path as a retry (`submission_submit`: the session's row lock
+    and the submission's one-to-one case), so racing a resident's retry still makes one
+    case. One failing submission does not stop the others; the next sweep tries it again."""
+    waiting = (
+        Submission.objects.filter(case__isnull=True, submitted_at__lt=older_than)
+        .select_related("form_session")
+        .order_by("submitted_at")[:500]
+    )
+    opened = 0
+    for submission in list(waiting):
+        try:
+            submission_submit(session=submission.form_session)
+        except (OperationalError, InterfaceError):
+            raise  # the database is gone: the caller's loop waits for it
+        except Exception:
+            log.exception("Submission %s: its case could not be opened", submission.pk)
+            continue
+        opened += 1
+    if opened:
+        log.warning("opened %s case(s) of submissions stored without one", opened)
+    return opened
