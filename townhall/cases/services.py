@@ -292,17 +292,7 @@ def case_add_resident_comment(
             raise PermissionDenied("This request is closed. Make a new request instead.")
         names = []
         for checked in files:
-            attachment = CaseAttachment(
-                case=locked,
-                original_name=checked.original_name,
-                content_type=checked.content_type,
-                extension=checked.extension,
-                size=checked.size,
-                is_public=True,
-                uploaded_by=resident,
-            )
-            attachment.file.save(checked.storage_name, checked.content, save=False)
-            attachment.save()
+            case_attachment_add(case=locked, checked=checked, is_public=True, uploaded_by=resident)
             names.append(checked.original_name)
         _bump(locked, [])
         return _event_add(
@@ -442,6 +432,26 @@ def case_merge_duplicate(
     return duplicate
 
 
+def case_attachment_add(
+    *, case: Case, checked: CheckedFile, is_public: bool, uploaded_by: User | None = None
+) -> CaseAttachment:
+    """Store one file already checked by content (`core.uploads.upload_check`) on a case: the
+    one way every door (resident, officer, Open311, contractor evidence) attaches a file.
+    Writes no timeline event: the caller says in its own event why the file came."""
+    attachment = CaseAttachment(
+        case=case,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size=checked.size,
+        is_public=is_public,
+        uploaded_by=uploaded_by,
+    )
+    attachment.file.save(checked.storage_name, checked.content, save=False)
+    attachment.save()
+    return attachment
+
+
 def case_attach_files(
     *, case: Case, actor: User, files: list[CheckedFile], is_public: bool, note: str = ""
 ) -> CaseEvent:
@@ -452,13 +462,9 @@ def case_attach_files(
     with transaction.atomic():
         locked = _lock(case, None)
         for checked in files:
-            attachment = CaseAttachment(
-                case=locked, original_name=checked.original_name,
-                content_type=checked.content_type, extension=checked.extension,
-                size=checked.size, is_public=is_public, uploaded_by=actor,
-            )  # fmt: skip
-            attachment.file.save(checked.storage_name, checked.content, save=False)
-            attachment.save()
+            case_attachment_add(
+                case=locked, checked=checked, is_public=is_public, uploaded_by=actor
+            )
         _bump(locked, [])
         names = ", ".join(f.original_name for f in files)
         return _event_add(
