@@ -1,7 +1,6 @@
 """Queueing background tasks so they happen only when the change that caused them commits."""
 
 import logging
-import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +14,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from redis.exceptions import RedisError
+
+from townhall.core.backoff import backoff_seconds
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +93,11 @@ def task_retry_plan(*, task_path: str, attempt: int, error_path: str) -> float |
         return None  # a bug or a refusal: another run would fail the same way
     if attempt >= attempts:
         return None
-    base = settings.TASKS_RETRY_BASE_SECONDS
-    ceiling = min(settings.TASKS_RETRY_CAP_SECONDS, base * 2 ** (attempt - 1))
-    return ceiling / 2 + random.random() * ceiling / 2  # noqa: S311 (not for security)
+    return backoff_seconds(
+        base=settings.TASKS_RETRY_BASE_SECONDS,
+        attempt=attempt,
+        cap=settings.TASKS_RETRY_CAP_SECONDS,
+    )
 
 
 def task_reclaim_abandoned(*, now: datetime | None = None) -> int:

@@ -11,7 +11,6 @@ starts and once when it ends, not once per try.
 
 import logging
 import os
-import random
 import signal
 import socket
 import threading
@@ -23,6 +22,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 
+from townhall.core.backoff import backoff_seconds
 from townhall.core.models import WorkerHeartbeat
 
 log = logging.getLogger("townhall.workers")
@@ -62,8 +62,7 @@ class Outage:
         if self.started is None:
             self.started = timezone.now()
             log.warning("%s: unavailable (%s); retrying with backoff", self.what, error)
-        ceiling = min(self.cap, self.base * 2 ** (self.failures - 1))
-        return ceiling / 2 + random.random() * ceiling / 2  # noqa: S311 (not for security)
+        return backoff_seconds(base=self.base, attempt=self.failures, cap=self.cap)
 
     def ended(self) -> None:
         """Note a success: logs the end of an outage, if there was one."""

@@ -1,23 +1,22 @@
 """Background delivery of one-off emails (sign-in links, verification): retried with backoff,
 safe to run twice (idempotency key), left 'failed' with the provider's error at the end."""
 
-import random
 from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 from django_tasks import task
 
+from townhall.core import backoff
 from townhall.integrations.notify.channels import DeliveryError, send_email
 
 MAX_ATTEMPTS = 5
 
 
 def backoff_seconds(base: float, attempt: int) -> float:
-    """Exponential backoff with jitter (between half and all of base * 2^attempt), so retries
-    after a provider outage do not all arrive at once."""
-    ceiling = base * 2**attempt
-    return ceiling / 2 + random.random() * ceiling / 2  # noqa: S311 (not for security)
+    """Between half and all of base * 2^attempt (the notification tasks count attempts from
+    the first retry): the project's one backoff rule, `core.backoff`."""
+    return backoff.backoff_seconds(base=base, attempt=attempt + 1)
 
 
 @task(queue_name="notifications")

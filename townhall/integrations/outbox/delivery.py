@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from townhall.core.backoff import backoff_seconds
 from townhall.core.workers import DATABASE_DOWN_ERRORS, Outage, database_connections_close
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint
 from townhall.integrations.outbound import (
@@ -58,9 +59,12 @@ class Attempt:
 def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
     """Exponential backoff with "equal jitter": between half and all of base * 2^(n-1),
     capped, so a partner coming back is not hit by every message at the same instant."""
-    base = settings.OUTBOX_BACKOFF_BASE_SECONDS
-    ceiling = min(settings.OUTBOX_BACKOFF_CAP_SECONDS, base * 2 ** max(attempt - 1, 0))
-    return ceiling / 2 + (rng or random).random() * ceiling / 2
+    return backoff_seconds(
+        base=settings.OUTBOX_BACKOFF_BASE_SECONDS,
+        attempt=attempt,
+        cap=settings.OUTBOX_BACKOFF_CAP_SECONDS,
+        rng=rng,
+    )
 
 
 def outbox_claim(*, worker: str, limit: int, now: datetime | None = None) -> list[OutboxMessage]:
