@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "townhall.core.context_processors.council",
+                "townhall.accounts.context_processors.permissions",
             ],
         },
     },

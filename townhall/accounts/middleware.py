@@ -13,6 +13,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from townhall.accounts.permissions import can_use_staff_desk
+
 SESSION_STARTED = "th_started"
 SESSION_LAST_SEEN = "th_last_seen"
 LAST_SEEN_RESOLUTION = 30  # seconds; small against a 15-minute idle limit
@@ -20,7 +22,7 @@ LAST_SEEN_RESOLUTION = 30  # seconds; small against a 15-minute idle limit
 
 def session_idle_timeout(user: Any) -> int:
     """Seconds of inactivity after which this person's session ends."""
-    if getattr(user, "is_council_staff", False) or getattr(user, "is_superuser", False):
+    if can_use_staff_desk(user):
         return settings.STAFF_SESSION_IDLE_TIMEOUT
     return settings.SESSION_IDLE_TIMEOUT
 

@@ -87,10 +87,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_council_staff(self) -> bool:
         return self.role != self.Role.RESIDENT
 
-    @property
-    def sees_all_departments(self) -> bool:
-        return self.role in {self.Role.ADMIN} or self.is_superuser
-
     def get_full_name(self) -> str:
         return self.full_name
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from townhall.accounts.permissions import can_use_staff_desk
 from townhall.accounts.two_factor import (
     CodeRefused,
     staff_second_factor_needed,
@@ -39,7 +40,7 @@ def _with_next(url_name: str, target: str) -> str:
 def _signed_in_staff(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect(_with_next("accounts:sign_in", request.get_full_path()))
-    if not (request.user.is_council_staff or request.user.is_superuser):  # type: ignore[union-attr]
+    if not can_use_staff_desk(request.user):
         return redirect("portal:home")
     return None
 

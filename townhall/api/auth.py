@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from townhall.accounts.models import User
+from townhall.accounts.permissions import can_use_staff_desk
 from townhall.api.models import ApiToken
 
 TOKEN_PREFIX = "th_"  # noqa: S105  (marks Townhall tokens in logs and secret scanners)
@@ -21,7 +22,7 @@ def token_digest(raw: str) -> str:
 
 def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Issue a token for a member of staff. The raw token is returned once, never stored."""
-    if not (user.is_council_staff or user.is_superuser) or not user.is_active:
+    if not can_use_staff_desk(user):
         raise ValueError("API tokens are for active council staff only.")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -45,7 +46,7 @@ class StaffToken(HttpBearer):
         if found is None:
             return None
         user = found.user
-        if not user.is_active or not (user.is_council_staff or user.is_superuser):
+        if not can_use_staff_desk(user):  # also refuses an account switched off
             return None
         now = timezone.now()
         # Written at most once a minute, so reads do not turn into writes.

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from townhall.accounts.models import User
+from townhall.accounts.permissions import can_see_every_department, can_use_staff_desk
 from townhall.cases.models import Case
 
 
@@ -15,9 +16,9 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     other staff (agents too, for now), none for residents or anyone signed out."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    if user.is_superuser or user.sees_all_departments:
+    if can_see_every_department(user):
         return Case.objects.all()
-    if not user.is_council_staff:
+    if not can_use_staff_desk(user):
         return Case.objects.none()
     # The ids as values, not a subquery: PostgreSQL then plans with the departments' own
     # statistics and picks the queue indexes (a subquery hid them: 10x slower at 1M cases).

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from townhall.accounts.models import User
+from townhall.accounts.permissions import users_who_can_take_cases
 from townhall.cases.hooks import CASE_CREATED, CASE_STATUS_CHANGED, case_hooks_run
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.cases.references import reference_next
@@ -349,13 +350,13 @@ def case_route(
 
 
 def assignees_for(case: Case) -> QuerySet[User]:
-    """Staff who may be given this case: active officers, team leads and managers of its
-    department."""
-    return User.objects.filter(
-        is_active=True,
-        departments=case.department_id,
-        role__in=[User.Role.OFFICER, User.Role.TEAM_LEAD, User.Role.MANAGER],
-    ).order_by("full_name", "email")
+    """Staff who may be given this case: those who can take cases (accounts.permissions) in
+    its department."""
+    return (
+        users_who_can_take_cases()
+        .filter(departments=case.department_id)
+        .order_by("full_name", "email")
+    )
 
 
 def case_assign(

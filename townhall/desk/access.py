@@ -11,6 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from townhall.accounts.models import User
+from townhall.accounts.permissions import (
+    Someone,
+    can_administer,
+    can_design_services,
+    can_use_staff_desk,
+)
 from townhall.accounts.two_factor import staff_second_factor_needed
 
 
@@ -30,7 +36,7 @@ def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("accounts:sign_in"))
-        if not (user.is_council_staff or user.is_superuser):
+        if not can_use_staff_desk(user):
             return render(request, "desk/forbidden.html", status=403)
         # Password alone is not enough for staff who have (or must have) an authenticator app.
         step = staff_second_factor_needed(request)
@@ -42,21 +48,26 @@ def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
     return wrapped
 
 
-def roles_required(
-    *roles: str,
+def staff_permission_required(
+    can: Callable[[Someone], bool],
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """Like staff_required, and then only staff with one of `roles` (or superusers); others
-    get the 403 page."""
+    """Like staff_required, and then only staff for whom `can` (a predicate of
+    accounts.permissions) holds; others get the 403 page."""
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @staff_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-            user = request.user
-            if not (user.is_superuser or getattr(user, "role", None) in roles):
+            if not can(request.user):
                 return render(request, "desk/forbidden.html", status=403)
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+# The process designer's pages.
+designer_required = staff_permission_required(can_design_services)
+# The integrations pages, Open311 clients and the audit trail.
+administrator_required = staff_permission_required(can_administer)

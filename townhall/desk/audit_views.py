@@ -11,8 +11,7 @@ from townhall.accounts.models import User
 from townhall.cases.models import Case
 from townhall.core.audit import audit_record
 from townhall.core.models import AuditEvent
-from townhall.desk.access import StaffRequest
-from townhall.desk.integrations_views import administrator_required
+from townhall.desk.access import StaffRequest, administrator_required
 from townhall.desk.views import _pagination as pagination_links
 
 

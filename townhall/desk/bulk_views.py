@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from townhall.accounts.models import User
+from townhall.accounts.permissions import users_who_can_take_cases
 from townhall.cases.models import Case
 from townhall.cases.permissions import cases_visible_to
 from townhall.cases.services import case_assign, case_change_status, cases_bulk_apply
@@ -63,11 +64,8 @@ def bulk(request: StaffRequest) -> HttpResponse:
 def bulk_assignees(user: User) -> list[User]:
     """Whom this member of staff may hand cases to in bulk: their departments' staff."""
     return list(
-        User.objects.filter(
-            is_active=True,
-            departments__in=user.departments.all(),
-            role__in=[User.Role.OFFICER, User.Role.TEAM_LEAD, User.Role.MANAGER],
-        )
+        users_who_can_take_cases()
+        .filter(departments__in=user.departments.all())
         .distinct()
         .order_by("full_name", "email")
     )

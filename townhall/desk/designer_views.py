@@ -8,9 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from townhall.accounts.models import User
 from townhall.catalogue.models import Service
-from townhall.desk.access import StaffRequest, roles_required
+from townhall.desk.access import StaffRequest, designer_required
 from townhall.workflow.definitions import ProcessDefinitionError, ProcessInvalid
 from townhall.workflow.selectors import (
     process_version,
@@ -24,11 +23,7 @@ from townhall.workflow.services import (
     process_version_validate,
 )
 
-DESIGNER_ROLES = {User.Role.DESIGNER, User.Role.ADMIN}
 NOTE_MAX_LENGTH = 300
-
-
-designer_required = roles_required(*DESIGNER_ROLES)
 
 
 @designer_required

@@ -10,13 +10,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from townhall.accounts.models import Department, User
+from townhall.accounts.permissions import can_see_every_department, can_see_figures
 from townhall.cases.models import Case
 from townhall.catalogue.models import Channel, ChannelCost
 
 PERIODS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days"}
 # Channels a resident uses without staff: the council's own site and Open311 apps.
 SELF_SERVICE = {Channel.WEB, Channel.OPEN311}
-FIGURES_ROLES = {User.Role.MANAGER, User.Role.ADMIN}
 
 
 @dataclass
@@ -54,9 +54,9 @@ class DepartmentFigures:
 
 def departments_for_figures(user: User) -> QuerySet[Department]:
     """Managers see their own departments' figures; administrators every department's."""
-    if user.is_superuser or user.role == User.Role.ADMIN:
+    if can_see_every_department(user):
         return Department.objects.all()
-    if user.role == User.Role.MANAGER:
+    if can_see_figures(user):
         return user.departments.all()
     return Department.objects.none()
 

@@ -4,10 +4,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from townhall.accounts.permissions import can_see_figures
 from townhall.catalogue.models import Channel
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.desk.figures import (
-    FIGURES_ROLES,
     PERIODS,
     departments_for_figures,
     figures_for,
@@ -19,7 +19,7 @@ from townhall.desk.figures import (
 @require_GET
 def figures(request: StaffRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_superuser or user.role in FIGURES_ROLES):
+    if not can_see_figures(user):
         return render(request, "desk/forbidden.html", status=403)
     days_param = request.GET.get("days", "")
     days = int(days_param) if days_param in {str(d) for d in PERIODS} else 30

@@ -8,10 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from townhall.accounts.models import User
 from townhall.core.reconcile import backlogs, heartbeats_recent
 from townhall.core.tasks import tasks_failed_latest
-from townhall.desk.access import StaffRequest, roles_required
+from townhall.desk.access import StaffRequest, administrator_required
 from townhall.desk.views import _pagination as pagination_links
 from townhall.integrations import selectors
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint, SentMessage
@@ -24,10 +23,6 @@ from townhall.integrations.outbox.services import (
 )
 
 PAGE_SIZE = 25
-
-
-# The integrations pages and the audit trail are for administrators only.
-administrator_required = roles_required(User.Role.ADMIN)
 
 
 @administrator_required

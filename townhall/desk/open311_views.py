@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.core.audit import audit_record
-from townhall.desk.access import StaffRequest
-from townhall.desk.integrations_views import administrator_required
+from townhall.desk.access import StaffRequest, administrator_required
 from townhall.desk.views import _pagination as pagination_links
 from townhall.open311.models import ApiClient, Open311RequestLog
 from townhall.open311.services import api_client_create, api_client_push_set, api_client_revoke

@@ -11,16 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from townhall.accounts.models import User
+from townhall.accounts.permissions import can_reconcile_payments, can_refund
 from townhall.cases.permissions import case_for_staff
 from townhall.core.calendars import LONDON
 from townhall.core.downloads import download_response
 from townhall.desk.access import StaffRequest, staff_required
-from townhall.desk.templatetags.desk_payments import REFUND_ROLES
 from townhall.payments.models import Payment
 from townhall.payments.services import reconciliation_csv, refund_request
-
-FINANCE_ROLES = {User.Role.MANAGER, User.Role.ADMIN}
 
 
 def _pence(text: str) -> int | None:
@@ -37,7 +34,7 @@ def _pence(text: str) -> int | None:
 @require_POST
 def payment_refund(request: StaffRequest, reference: str, payment_id: int) -> HttpResponse:
     case = case_for_staff(request.user, reference)
-    if not (request.user.is_superuser or request.user.role in REFUND_ROLES):
+    if not can_refund(request.user):
         return render(request, "desk/forbidden.html", status=403)
     payment = Payment.objects.filter(case=case, pk=payment_id).first()
     if payment is None:
@@ -62,7 +59,7 @@ def payment_refund(request: StaffRequest, reference: str, payment_id: int) -> Ht
 @require_GET
 def reconciliation(request: StaffRequest) -> HttpResponse:
     """A date form; with a valid date, the CSV file for that day."""
-    if not (request.user.is_superuser or request.user.role in FINANCE_ROLES):
+    if not can_reconcile_payments(request.user):
         return render(request, "desk/forbidden.html", status=403)
     parts = {k: request.GET.get(f"day-{k}", "").strip() for k in ("day", "month", "year")}
     error = ""

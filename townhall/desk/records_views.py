@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from townhall.accounts.models import User
+from townhall.accounts.permissions import can_review_links, can_see_people
 from townhall.core.audit import audit_record
 from townhall.core.middleware import mark_personal
 from townhall.core.models import AuditEvent
@@ -26,15 +26,6 @@ from townhall.records.services import (
 
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 
-# Agents find callers; the data and fraud team (managers, administrators) also reviews
-# links, reads forensics and data quality. Service officers see cases, not people.
-PERSON_ROLES: set[str] = {User.Role.AGENT, User.Role.TEAM_LEAD, User.Role.MANAGER, User.Role.ADMIN}
-DATA_TEAM_ROLES: set[str] = {User.Role.MANAGER, User.Role.ADMIN}
-
-
-def _may(user: User, roles: set[str]) -> bool:
-    return user.is_superuser or user.role in roles
-
 
 def _refuse(request: StaffRequest) -> HttpResponse:
     return render(request, "desk/records/forbidden.html", status=403)
@@ -49,7 +40,7 @@ def _audit_view(request: StaffRequest, object_type: str, object_id, **detail) ->
 @staff_required
 @require_GET
 def index(request: StaffRequest) -> HttpResponse:
-    if not _may(request.user, PERSON_ROLES):
+    if not can_see_people(request.user):
         return _refuse(request)
     name = request.GET.get("name", "").strip()[:100]
     postcode = request.GET.get("postcode", "").strip()[:10]
@@ -60,7 +51,6 @@ def index(request: StaffRequest) -> HttpResponse:
                     persons=[p.pk for p in persons])  # fmt: skip
     return render(request, "desk/records/index.html", {
         "name": name, "postcode": postcode, "persons": persons,
-        "data_team": _may(request.user, DATA_TEAM_ROLES),
         "review_count": selectors.review_queue().count(),
     })  # fmt: skip
 
@@ -68,7 +58,7 @@ def index(request: StaffRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
-    if not _may(request.user, PERSON_ROLES):
+    if not can_see_people(request.user):
         return _refuse(request)
     return _person_page(request, get_object_or_404(Person, pk=person_id))
 
@@ -85,14 +75,14 @@ def _person_page(request: StaffRequest, person: Person, errors: dict | None = No
         "person": person, "records": records, "golden": selectors.person_golden(records),
         "cases": cases.shown, "cases_elsewhere": cases.elsewhere,
         "links": [(link, selectors.link_reasons(link)) for link in links],
-        "data_team": _may(request.user, DATA_TEAM_ROLES), "errors": errors or {},
+        "errors": errors or {},
     }, status=status)  # fmt: skip
 
 
 @staff_required
 @require_POST
 def person_split_view(request: StaffRequest, person_id: int) -> HttpResponse:
-    if not _may(request.user, DATA_TEAM_ROLES):
+    if not can_review_links(request.user):
         return _refuse(request)
     person = get_object_or_404(Person, pk=person_id)
     record = SourceRecord.objects.filter(pk=request.POST.get("record", "0") or 0).first()
@@ -109,7 +99,7 @@ def person_split_view(request: StaffRequest, person_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def person_merge_view(request: StaffRequest, person_id: int) -> HttpResponse:
-    if not _may(request.user, DATA_TEAM_ROLES):
+    if not can_review_links(request.user):
         return _refuse(request)
     person = get_object_or_404(Person, pk=person_id)
     other_id = request.POST.get("other", "").strip()
@@ -129,7 +119,7 @@ def person_merge_view(request: StaffRequest, person_id: int) -> HttpResponse:
 @staff_required
 @require_GET
 def review_queue(request: StaffRequest) -> HttpResponse:
-    if not _may(request.user, DATA_TEAM_ROLES):
+    if not can_review_links(request.user):
         return _refuse(request)
     page = Paginator(selectors.review_queue(), 25).get_page(request.GET.get("page"))
     _audit_view(request, "records.review_queue", page.number,
@@ -139,7 +129,7 @@ def review_queue(request: StaffRequest) -> HttpResponse:
 
 @staff_required
 def review_link(request: StaffRequest, link_id: int) -> HttpResponse:
-    if not _may(request.user, DATA_TEAM_ROLES):
+    if not can_review_links(request.user):
         return _refuse(request)
     link = get_object_or_404(
         Link.objects.select_related("left__source", "right__source"), pk=link_id
@@ -166,7 +156,7 @@ def review_link(request: StaffRequest, link_id: int) -> HttpResponse:
 @staff_required
 @require_GET
 def forensics(request: StaffRequest) -> HttpResponse:
-    if not _may(request.user, DATA_TEAM_ROLES):
+    if not can_review_links(request.user):
         return _refuse(request)
     findings = selectors.forensics_findings()
     _audit_view(request, "records.forensics", "-", findings=len(findings))
@@ -176,7 +166,7 @@ def forensics(request: StaffRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def quality(request: StaffRequest) -> HttpResponse:
-    if not _may(request.user, DATA_TEAM_ROLES):
+    if not can_review_links(request.user):
         return _refuse(request)
     return render(request, "desk/records/quality.html", {"report": selectors.quality_report()})
 
@@ -185,13 +175,13 @@ def quality(request: StaffRequest) -> HttpResponse:
 @require_GET
 def sources(request: StaffRequest) -> HttpResponse:
     """The systems feeding the golden record, with their last import."""
-    if not _may(request.user, DATA_TEAM_ROLES):
+    if not can_review_links(request.user):
         return _refuse(request)
     rows = []
     for source in Source.objects.order_by("name"):
         last = source.imports.order_by("-started_at").first()
         rows.append((source, last, source.records.filter(retired_at__isnull=True).count()))
-    return render(request, "desk/records/sources.html", {"rows": rows, "data_team": True})
+    return render(request, "desk/records/sources.html", {"rows": rows})
 
 
 @staff_required
@@ -199,7 +189,7 @@ def sources(request: StaffRequest) -> HttpResponse:
 def source_detail(request: StaffRequest, source_id: int) -> HttpResponse:
     """A source's column mapping (which column holds each field) and its imports; a CSV
     extract can be imported here."""
-    if not _may(request.user, DATA_TEAM_ROLES):
+    if not can_review_links(request.user):
         return _refuse(request)
     source = get_object_or_404(Source, pk=source_id)
     error = ""
@@ -240,7 +230,6 @@ def source_detail(request: StaffRequest, source_id: int) -> HttpResponse:
             "error": error,
             "errors": {"column_record_id": error} if error else {},
             "imports": source.imports.order_by("-started_at")[:10],
-            "data_team": True,
         },
         status=400 if error else 200,
     )
@@ -250,7 +239,7 @@ def source_detail(request: StaffRequest, source_id: int) -> HttpResponse:
 @require_POST
 def source_import(request: StaffRequest, source_id: int) -> HttpResponse:
     """Import an uploaded CSV extract: good rows in, each bad row reported with its line."""
-    if not _may(request.user, DATA_TEAM_ROLES):
+    if not can_review_links(request.user):
         return _refuse(request)
     source = get_object_or_404(Source, pk=source_id)
     upload = request.FILES.get("extract")

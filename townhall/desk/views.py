@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.models import Department, Team
+from townhall.accounts.permissions import can_see_every_department
 from townhall.cases.models import Case
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.selectors import (
@@ -112,7 +113,7 @@ def home(request: StaffRequest) -> HttpResponse:
 
 
 def _departments(user) -> QuerySet[Department]:
-    if user.is_superuser or user.sees_all_departments:
+    if can_see_every_department(user):
         return Department.objects.all()
     return user.departments.all()
 

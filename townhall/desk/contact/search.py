@@ -15,6 +15,7 @@ from django.db.models import Exists, F, Func, Lookup, OuterRef, Q, QuerySet, Val
 from django.db.models.fields import CharField
 
 from townhall.accounts.models import User
+from townhall.accounts.permissions import can_see_every_case_summary, can_use_staff_desk
 from townhall.cases.models import Case
 from townhall.cases.permissions import cases_visible_to
 from townhall.places.models import Address
@@ -116,17 +117,11 @@ def query_classify(query: str) -> tuple[str, str]:
     return Kind.TEXT, " ".join(query.split())
 
 
-def sees_every_case_summary(user: User) -> bool:
-    """Contact-centre agents answer callers about anything, so they see the summary of every
-    case (never internal notes); administrators see everything."""
-    return user.is_superuser or user.sees_all_departments or user.role == User.Role.AGENT
-
-
 def cases_for_contact_centre(user: User) -> QuerySet[Case]:
     """Cases whose summary this member of staff may see in the contact centre."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    if user.is_council_staff and sees_every_case_summary(user):
+    if can_see_every_case_summary(user):
         return Case.objects.all()
     return cases_visible_to(user)
 
@@ -135,11 +130,9 @@ def people_visible_to(user: User) -> QuerySet[User]:
     """Residents whose details this member of staff may see: every resident for agents and
     administrators; for officers, only people with a case in one of their departments."""
     residents = User.objects.filter(role=User.Role.RESIDENT, is_active=True)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not can_use_staff_desk(user):  # signed out, switched off, or a resident
         return User.objects.none()
-    if not (user.is_council_staff or user.is_superuser):
-        return User.objects.none()
-    if sees_every_case_summary(user):
+    if can_see_every_case_summary(user):
         return residents
     visible = cases_visible_to(user).filter(resident=OuterRef("pk"))
     return residents.filter(Exists(visible))

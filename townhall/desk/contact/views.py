@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townhall.accounts.models import User
+from townhall.accounts.permissions import can_see_people
 from townhall.cases import selectors as case_selectors
 from townhall.cases.models import Case
 from townhall.catalogue.models import Service
@@ -31,7 +32,6 @@ from townhall.desk.contact.search import (
     people_visible_to,
 )
 from townhall.desk.contact.services import contact_log_record, fee_due_record
-from townhall.desk.records_views import PERSON_ROLES as GOLDEN_RECORD_ROLES
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.models import FormSession
 from townhall.eforms.services import (
@@ -143,7 +143,7 @@ def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
             # The same resident in the council's other systems, for the roles the golden
             # record allows (its page audits the read).
             "golden_person": records_selectors.person_for_account(person.pk)
-            if request.user.role in GOLDEN_RECORD_ROLES or request.user.is_superuser
+            if can_see_people(request.user)
             else None,
         },
     )
