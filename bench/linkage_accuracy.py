@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    from townhall.records.synthetic import generate, write_csvs
+    from townhall.demo.synthetic import generate, write_csvs
 
     rows, truth, people = generate(args.records, seed=args.seed)
     counts = {
