@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/townhall_bench_gr \\
         .venv/bin/python bench/linkage_accuracy.py --records 60000 --seed 7
 
-Generates synthetic council data (townhall/records/synthetic.py: households, twins, Jr/Sr,
+Generates synthetic council data (townhall/demo/synthetic.py: households, twins, Jr/Sr,
 nicknames, initials, marriages, first/middle swaps, movers, day/month swaps, postcode and
 phone formats, upper-case systems, missing values, duplicate claims), runs `link_records` on
 it (import, link, cluster, store), then a plain Splink set-up (library comparisons on the
