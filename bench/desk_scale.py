@@ -48,8 +48,8 @@ from bench import desk_search  # noqa: E402
 def bench_services_add() -> None:
     """One staff-only bench service in each department that has no service of its own."""
     from townhall.accounts.models import Department
-    from townhall.catalogue.demo_loader import demo_council_load
     from townhall.catalogue.models import Service
+    from townhall.demo.loader import demo_council_load
 
     call_command("migrate", verbosity=0)
     demo_council_load(cases=0)

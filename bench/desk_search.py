@@ -129,7 +129,7 @@ def _sql_array(values: list[str]) -> str:
 def seed(cases: int, residents: int) -> None:
     from townhall.accounts.models import User
     from townhall.cases.models import Case
-    from townhall.catalogue.demo_loader import demo_council_load
+    from townhall.demo.loader import demo_council_load
 
     indexes = importlib.import_module(
         "townhall.desk.contact.migrations.0002_search_indexes_postgresql"

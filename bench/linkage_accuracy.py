@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/townhall_bench_gr \\
         .venv/bin/python bench/linkage_accuracy.py --records 60000 --seed 7
 
-Generates synthetic council data (townhall/records/synthetic.py: households, twins, Jr/Sr,
+Generates synthetic council data (townhall/demo/synthetic.py: households, twins, Jr/Sr,
 nicknames, initials, marriages, first/middle swaps, movers, day/month swaps, postcode and
 phone formats, upper-case systems, missing values, duplicate claims), runs `link_records` on
 it (import, link, cluster, store), then a plain Splink set-up (library comparisons on the
@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    from townhall.records.synthetic import generate, write_csvs
+    from townhall.demo.synthetic import generate, write_csvs
 
     rows, truth, people = generate(args.records, seed=args.seed)
     counts = {

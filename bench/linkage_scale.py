@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
-    from townhall.records.synthetic import generate, write_csvs
+    from townhall.demo.synthetic import generate, write_csvs
 
     t = time.monotonic()
     rows, truth, _ = generate(args.records, seed=args.seed)

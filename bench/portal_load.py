@@ -314,7 +314,7 @@ def bin_answers(root: Path) -> dict[str, dict]:
     import json
 
     definition = json.loads(
-        (root / "townhall/catalogue/demo_forms/report-a-missed-bin-collection.json").read_text()
+        (root / "townhall/demo/forms/report-a-missed-bin-collection.json").read_text()
     )
     answers: dict[str, dict] = {}
     for page in definition["pages"]:

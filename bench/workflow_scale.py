@@ -69,12 +69,12 @@ def main() -> None:
         call_command("flush", interactive=False, verbosity=0)
 
     from townhall.cases.services import case_create
-    from townhall.catalogue.demo_loader import (
+    from townhall.catalogue.models import Service
+    from townhall.demo.loader import (
         demo_departments_load,
         demo_forms_publish,
         demo_services_load,
     )
-    from townhall.catalogue.models import Service
     from townhall.workflow.engine import engine_clock_shift, engine_now
     from townhall.workflow.library import library_publish
     from townhall.workflow.models import ProcessInstance, WorkItem

@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "townhall.api",
     "townhall.open311",
 ]
+# The demo council (load_demo) and the synthetic data behind the tests sit on top of every
+# app and nothing imports them, so a production install leaves them out: installed only in
+# demo mode and under the tests.
+if DEMO or TESTING:
+    INSTALLED_APPS.append("townhall.demo")
 
 MIDDLEWARE = [
     "townhall.core.middleware.RequestSizeLimitMiddleware",

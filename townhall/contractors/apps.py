@@ -8,6 +8,3 @@ class ContractorsConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.contractors import checks  # noqa: F401  (registers them)
-        from townhall.contractors.hooks import register
-
-        register()

@@ -8,12 +8,16 @@ from django.db.models import Q
 
 from townhall.core.checks import demo_secrets_allowed
 
+# The demo's public values, kept here with the check that refuses them; the demo (dev-only,
+# townhall.demo) takes them from here, so production code never imports the demo.
+DEMO_SECRET = "demo-contractor-secret"  # noqa: S105 (demo only, public)
+DEMO_PULL_TOKEN = "demo-contractor-pull-token"  # noqa: S105 (demo only, public)
+
 
 @register(Tags.security)
 def contractors_have_no_demo_secrets(app_configs, **kwargs) -> list[Error]:
     if demo_secrets_allowed() or not settings.HTTPS:
         return []  # see townhall.integrations.checks: rows are held to it in production only
-    from townhall.contractors.demo import DEMO_PULL_TOKEN, DEMO_SECRET
     from townhall.integrations.inbound import token_hash
     from townhall.integrations.models import PartnerEndpoint
 

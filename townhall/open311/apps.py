@@ -7,13 +7,8 @@ class Open311Config(AppConfig):
     verbose_name = "Open311 GeoReport v2"
 
     def ready(self) -> None:
-        from townhall.catalogue.demo_loader import demo_loader_register
-        from townhall.open311 import checks  # noqa: F401  (registers them)
-        from townhall.open311.demo import demo_open311_client_load
-
-        demo_loader_register(demo_open311_client_load)
-
         from townhall.cases.hooks import CASE_CREATED, CASE_STATUS_CHANGED, case_hook_register
+        from townhall.open311 import checks  # noqa: F401  (registers them)
         from townhall.open311.services import open311_cache_refresh, open311_update_push
 
         case_hook_register(CASE_STATUS_CHANGED, open311_update_push)

@@ -7,9 +7,8 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Workflow"
 
     def ready(self) -> None:
-        # Hooks offered by lower apps: cases tells us about new and closed cases, the demo
-        # loader publishes the default process library. Registering here keeps the imports
-        # pointing down (cases never imports workflow).
+        # Hooks offered by lower apps: cases tells us about new and closed cases. Registering
+        # here keeps the imports pointing down (cases never imports workflow).
         from townhall.workflow import hooks
 
         hooks.register()

@@ -1,11 +1,10 @@
 """How the workflow joins in without lower apps importing it: a case's process starts in the
-transaction that creates the case (a `cases` hook), a case closed by hand stops its process,
-and the demo loader publishes the default process library."""
+transaction that creates the case (a `cases` hook), and a case closed by hand stops its
+process."""
 
 from typing import Any
 
 from townhall.cases.hooks import CASE_CREATED, CASE_STATUS_CHANGED, case_hook_register
-from townhall.catalogue.demo_loader import demo_loader_register
 
 
 def _case_created(
@@ -25,13 +24,6 @@ def _case_status_changed(*, case: Any, previous: str, actor: Any = None, **kwarg
     process_cancel(case=case, reason="The case was closed by hand.")
 
 
-def _demo_processes() -> None:
-    from townhall.workflow.library import library_publish
-
-    library_publish()
-
-
 def register() -> None:
     case_hook_register(CASE_CREATED, _case_created)
     case_hook_register(CASE_STATUS_CHANGED, _case_status_changed)
-    demo_loader_register(_demo_processes)

@@ -6,8 +6,8 @@ from townhall.accounts.models import Department
 from townhall.cases.models import CaseEvent
 from townhall.cases.notifications import notification_render
 from townhall.cases.services import case_change_status, case_create
-from townhall.catalogue.demo import DEMO_SERVICES
 from townhall.catalogue.models import Service
+from townhall.demo.council import DEMO_SERVICES
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import secrets
 import pytest
 from django.core.checks import Tags, run_checks
 
-from townhall.contractors.demo import demo_contractors_load
+from townhall.demo.contractors import demo_contractors_load
 from townhall.integrations import outbound
 from townhall.integrations.models import PartnerEndpoint
 

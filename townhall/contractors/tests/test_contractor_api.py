@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from townhall.cases.models import Case, CaseAttachment
-from townhall.contractors.demo import DEMO_PULL_TOKEN, DEMO_SECRET
 from townhall.contractors.models import ContractorEvent, ContractorJob
+from townhall.demo.contractors import DEMO_PULL_TOKEN, DEMO_SECRET
 from townhall.integrations.models import InboundRefusal, OutboxMessage
 from townhall.integrations.signing import signature_make
 from townhall.workflow.models import ProcessInstance

@@ -3,7 +3,7 @@ import secrets
 import pytest
 from django.core.checks import Tags, run_checks
 
-from townhall.open311.demo import demo_open311_client_load
+from townhall.demo.open311 import demo_open311_client_load
 from townhall.open311.models import ApiClient
 from townhall.open311.services import api_client_revoke
 

@@ -1,6 +1,6 @@
 import pytest
 
-from townhall.open311.demo import demo_open311_client_load
+from townhall.demo.open311 import demo_open311_client_load
 from townhall.open311.models import ApiClient
 from townhall.open311.services import api_client_create, api_client_for_key, api_client_revoke
 

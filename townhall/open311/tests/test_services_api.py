@@ -1,11 +1,11 @@
 """discovery, services and service definitions, in both formats."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from townhall.catalogue.models import Service
+from townhall.demo.council import DEMO_FORMS_DIR
 from townhall.open311.tests.factories import BASE, make_open311_world, xml_root
 from townhall.portal.tests.fixtures import make_service
 
@@ -162,9 +162,7 @@ def test_other_methods_get_a_spec_shaped_405(client, world):
     assert client.head(BASE + "services.json").status_code == 200
 
 
-DEMO_FORMS = sorted(
-    (Path(__file__).resolve().parents[2] / "catalogue" / "demo_forms").glob("*.json")
-)
+DEMO_FORMS = sorted(DEMO_FORMS_DIR.glob("*.json"))
 
 
 @pytest.mark.parametrize("path", DEMO_FORMS, ids=lambda p: p.stem)

@@ -3,10 +3,10 @@
 import csv
 import io
 
+from townhall.demo.synthetic import HEADER
 from townhall.records.mapping import IDENTITY_MAPPING
 from townhall.records.models import Source
 from townhall.records.services import source_import_csv
-from townhall.records.synthetic import HEADER
 
 
 def source_with_rows(

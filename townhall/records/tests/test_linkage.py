@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from townhall.demo.synthetic import generate
 from townhall.records.linkage import (
     cluster_records,
     profile_of,
@@ -12,7 +13,6 @@ from townhall.records.linkage import (
     records_link,
 )
 from townhall.records.models import Link, Person, ReviewDecision, SourceRecord
-from townhall.records.synthetic import generate
 from townhall.records.tests.factories import row, source_with_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))

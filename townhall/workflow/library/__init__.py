@@ -1,9 +1,15 @@
-"""The default process library: one BPMN file (plus its DMN tables) per demo service, named
-by the service's slug, which is also the process key."""
+"""The default process library a council starts from: one BPMN file (plus its DMN tables)
+per service, named by the service's slug, which is also the process key.
+
+The `.bpmn`/`.dmn` files beside this module are the only source of truth: edit them directly
+(bpmn-js, the designer's editor, opens them as they are); nothing generates them."""
 
 import re
 from pathlib import Path
 from typing import Any
+
+from townhall.accounts.models import User
+from townhall.workflow.services import process_version_publish
 
 LIBRARY_DIR = Path(__file__).resolve().parent
 _NAME = re.compile(r'<bpmn:process [^>]*name="([^"]+)"')
@@ -24,10 +30,6 @@ def library_publish(*, published_by: Any = None) -> list[Any]:
     """Publish every library process whose file differs from its live version (idempotent:
     an unchanged file publishes nothing). A process edited in the designer since is kept
     live only until the file changes: the files are the defaults."""
-    # Imported here so that `build.py` (run without Django) can import this package.
-    from townhall.accounts.models import User
-    from townhall.workflow.services import process_version_publish
-
     published_by = published_by or User.objects.filter(email="admin@example.gov.uk").first()
     versions = []
     for key, bpmn, dmns in library_files():

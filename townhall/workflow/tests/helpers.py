@@ -2,13 +2,13 @@ from typing import Any
 
 from townhall.cases.models import Case
 from townhall.cases.services import case_create
-from townhall.catalogue.demo_loader import (
+from townhall.catalogue.models import Service
+from townhall.demo.contractors import demo_contractors_load
+from townhall.demo.loader import (
     demo_departments_load,
     demo_forms_publish,
     demo_services_load,
 )
-from townhall.catalogue.models import Service
-from townhall.contractors.demo import demo_contractors_load
 from townhall.workflow.library import library_publish
 from townhall.workflow.models import WorkItem
 

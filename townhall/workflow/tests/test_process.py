@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from townhall.cases.models import Case, CaseEvent
 from townhall.cases.services import case_change_status
-from townhall.catalogue.demo import team_slug
+from townhall.demo.council import team_slug
 from townhall.integrations.models import OutboxMessage
 from townhall.places.models import Street
 from townhall.workflow.library import library_files

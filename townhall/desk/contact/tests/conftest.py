@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from townhall.accounts.models import Department, User
-from townhall.catalogue.demo import DEMO_SERVICES
+from townhall.demo.council import DEMO_SERVICES
 from townhall.desk.tests.factories import department_make, service_make, user_make
 from townhall.portal.tests.fixtures import make_service, make_street
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from townhall.contractors.checks import DEMO_PULL_TOKEN, DEMO_SECRET
 from townhall.contractors.models import Contractor
 from townhall.integrations.inbound import token_hash
 from townhall.integrations.models import PartnerEndpoint
@@ -15,8 +16,6 @@ from townhall.integrations.outbound import outbound_url_check
 
 GREENWAY_CODES = {"ACK": "accepted", "ONR": "in_progress", "CMP": "completed", "NOA": "rejected"}
 HAZCLEAR_CODES = {"10": "accepted", "20": "in_progress", "90": "completed", "99": "rejected"}
-DEMO_SECRET = "demo-contractor-secret"  # noqa: S105 (demo only, public)
-DEMO_PULL_TOKEN = "demo-contractor-pull-token"  # noqa: S105 (demo only, public)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseEvent
-from townhall.catalogue.demo_loader import demo_cases_create
+from townhall.demo.loader import demo_cases_create
 
 pytestmark = pytest.mark.django_db
 

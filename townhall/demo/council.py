@@ -1,7 +1,7 @@
 """What the demo council offers: departments and teams, services, forms and demo accounts.
 
-Plain data, read by `townhall.catalogue.demo_loader`. Each service's form definition is a
-JSON file in `demo_forms/<service slug>.json`, validated against the eForms schema by the
+Plain data, read by `townhall.demo.loader`. Each service's form definition is a JSON file in
+`forms/<service slug>.json` beside this module, validated against the eForms schema by the
 tests.
 
 Dates in form conditions (`before`/`after`) are written relative to the day the form is
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-DEMO_FORMS_DIR = Path(__file__).resolve().parent / "demo_forms"
+DEMO_FORMS_DIR = Path(__file__).resolve().parent / "forms"
 
 
 @dataclass(frozen=True)

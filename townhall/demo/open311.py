@@ -1,9 +1,9 @@
-"""The demo council's Open311 client (ACCEPTANCE.md), added through the demo loader's hook."""
+"""The demo council's Open311 client (ACCEPTANCE.md), loaded by `townhall.demo.loader`."""
 
+from townhall.open311.checks import DEMO_OPEN311_KEY
 from townhall.open311.services import api_client_ensure
 
 DEMO_OPEN311_CLIENT = "Demo Open311 client"
-DEMO_OPEN311_KEY = "demo-open311-key"
 
 
 def demo_open311_client_load() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from townhall.catalogue.demo import DEMO_FORMS_DIR, DEMO_SERVICES
+from townhall.demo.council import DEMO_FORMS_DIR, DEMO_SERVICES
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "eforms" / "form_schema.json"
 FORM_FILES = sorted(DEMO_FORMS_DIR.glob("*.json"))

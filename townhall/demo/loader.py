@@ -1,11 +1,10 @@
-"""Load the demo council: gazetteer, departments, accounts, forms, services and a history of
-cases. Every step matches on natural keys (code, USRN, UPRN, slug, email), so running it on
+"""Load the demo council: gazetteer, departments, accounts, forms, services, the default
+process library, the demo's contractors and Open311 client, and a history of cases. Every step matches on natural keys (code, USRN, UPRN, slug, email), so running it on
 every start of `make demo` changes nothing once the demo is loaded, and is fast.
 """
 
 import logging
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,36 +13,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from townhall.accounts.models import Department, Team, User
-from townhall.catalogue.demo import (
+from townhall.cases import services as case_services
+from townhall.cases.models import Case, CaseEvent
+from townhall.catalogue.models import ChannelCost, Service
+from townhall.demo.answers import demo_answers_make, demo_summary
+from townhall.demo.contractors import demo_contractors_load
+from townhall.demo.council import (
     DEMO_ACCOUNTS,
     DEMO_DEPARTMENTS,
     DEMO_SERVICES,
     DemoService,
     team_slug,
 )
-from townhall.catalogue.demo_answers import demo_answers_make, demo_summary
-from townhall.catalogue.models import ChannelCost, Service
+from townhall.demo.open311 import demo_open311_client_load
 from townhall.eforms.models import Form, FormVersion
 from townhall.places.gazetteer import gazetteer_generate
 from townhall.places.models import Address, Street
 from townhall.places.selectors import addresses_for_postcode
 from townhall.places.services import gazetteer_load
+from townhall.workflow.library import library_publish
 
 logger = logging.getLogger(__name__)
 
 # Below this many cases the demo is taken to be empty and a case history is generated.
 DEMO_CASES_THRESHOLD = 50
 DEMO_CASES_SEED = 311
-
-# Apps above the catalogue (the Open311 door, ...) add their own demo data through this
-# hook, so the loader never imports upwards. Each loader must be idempotent.
-DEMO_LOADERS: list[Callable[[], None]] = []
-
-
-def demo_loader_register(loader: Callable[[], None]) -> Callable[[], None]:
-    if loader not in DEMO_LOADERS:
-        DEMO_LOADERS.append(loader)
-    return loader
 
 
 @dataclass(frozen=True)
@@ -68,8 +62,12 @@ def demo_council_load(*, cases: int = 300) -> DemoSummary:
     accounts = demo_accounts_load(departments=departments, teams=teams)
     forms = demo_forms_publish(published_by=accounts["admin@example.gov.uk"])
     demo_services_load(departments=departments, teams=teams, forms=forms)
-    for loader in DEMO_LOADERS:
-        loader()
+    # The demo sits on top of every app, so it calls each one's loader itself: the process
+    # library (before any case, which starts its service's process), the contractors the
+    # processes send jobs to, and the Open311 client whose key the README prints.
+    library_publish(published_by=accounts["admin@example.gov.uk"])
+    demo_contractors_load()
+    demo_open311_client_load()
     note = demo_cases_create(count=cases).note if cases else "Demo cases: not asked for."
     return DemoSummary(
         addresses=Address.objects.count(),
@@ -276,16 +274,12 @@ STARTING_NOTES = ["We have passed this to the team.", "An officer is looking int
 
 
 def _case_count() -> int:
-    from townhall.cases.models import Case
-
     return Case.objects.count()
 
 
 def demo_cases_create(*, count: int = 300, now: datetime | None = None) -> DemoCasesResult:
     """Create a six-month history of about `count` cases, only if the demo has fewer than
     DEMO_CASES_THRESHOLD. Cases go through `cases.services`, like any other case."""
-    from townhall.cases import services as case_services
-
     existing = _case_count()
     if existing >= DEMO_CASES_THRESHOLD:
         return DemoCasesResult(0, f"Demo cases: {existing} already there, none added.")
@@ -294,7 +288,7 @@ def demo_cases_create(*, count: int = 300, now: datetime | None = None) -> DemoC
     created = 0
     with transaction.atomic():
         for spec in plan.specs():
-            _demo_case_make(case_services, plan, spec)
+            _demo_case_make(plan, spec)
             created += 1
     return DemoCasesResult(created, f"Demo cases: {created} created.")
 
@@ -445,7 +439,7 @@ def _demo_emails() -> list[str]:
     return [account.email for account in DEMO_ACCOUNTS]
 
 
-def _demo_case_make(case_services: Any, plan: _DemoCasePlan, spec: _CaseSpec) -> Any:
+def _demo_case_make(plan: _DemoCasePlan, spec: _CaseSpec) -> Case:
     record, rng = spec.record, plan.rng
     definition = record.form_definition()
     address = plan.place(record)
@@ -537,17 +531,13 @@ def _demo_case_make(case_services: Any, plan: _DemoCasePlan, spec: _CaseSpec) ->
 # the demo, moves the timestamps of what it has just created into the past.
 
 
-def _events_backdate(case: Any, *, after_id: int, at: datetime) -> int:
+def _events_backdate(case: Case, *, after_id: int, at: datetime) -> int:
     """Date the case's events written since event `after_id` at `at`; return the last id."""
-    from townhall.cases.models import CaseEvent
-
     events = CaseEvent.objects.filter(case_id=case.pk, pk__gt=after_id)
     last = events.order_by("-pk").values_list("pk", flat=True).first()
     events.update(at=at)
     return last or after_id
 
 
-def _case_backdate(case: Any, *, received_at: datetime, closed_at: datetime | None) -> None:
-    from townhall.cases.models import Case
-
+def _case_backdate(case: Case, *, received_at: datetime, closed_at: datetime | None) -> None:
     Case.objects.filter(pk=case.pk).update(created_at=received_at, closed_at=closed_at)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from townhall.catalogue.demo_loader import demo_council_load
+from townhall.demo.loader import demo_council_load
 
 
 class Command(BaseCommand):

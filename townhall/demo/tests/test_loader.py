@@ -6,9 +6,9 @@ from django.core.management import call_command
 
 from townhall.accounts.models import Department, Team, User
 from townhall.cases.models import Case, CaseEvent
-from townhall.catalogue.demo import DEMO_SERVICES
-from townhall.catalogue.demo_loader import form_definition_publish
 from townhall.catalogue.models import ChannelCost, Service
+from townhall.demo.council import DEMO_SERVICES
+from townhall.demo.loader import form_definition_publish
 from townhall.eforms.models import Form, FormVersion
 from townhall.places.models import Address, Street, Ward
 
