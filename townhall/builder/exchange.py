@@ -14,6 +14,7 @@ import into an empty database and export again gives the same bytes.
 """
 
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -177,6 +178,23 @@ def _schema_reasons(error: SchemaError) -> list[str]:
     return [f"{where or '/'}: {_short(error.message)}"]
 
 
+def _not_json(value: Any, where: str) -> list[str]:
+    """Where explicit YAML tags (!!binary, !!set, !!timestamp, !!float .nan) made something
+    JSON cannot hold: it could not be stored, nor written back the same."""
+    if isinstance(value, dict):
+        return [r for key, item in value.items() for r in _not_json(item, f"{where}/{key}")]
+    if isinstance(value, list):
+        return [r for index, item in enumerate(value) for r in _not_json(item, f"{where}/{index}")]
+    if isinstance(value, float) and not math.isfinite(value):
+        return [f"{where or '/'}: {value} is not a number a service file may hold"]
+    if value is None or isinstance(value, str | bool | int | float):
+        return []
+    return [
+        f"{where or '/'}: a {type(value).__name__} is not allowed (only text, numbers, "
+        "true/false, null, lists and mappings)"
+    ]
+
+
 def service_file_load(text: str) -> dict[str, Any]:
     """Read a service file: YAML, then the published schema. Returns the data; raises
     ServiceFileInvalid naming every problem (by JSON pointer, or by line for YAML errors)."""
@@ -194,6 +212,9 @@ def service_file_load(text: str) -> dict[str, Any]:
         raise ServiceFileInvalid([f"not valid YAML: {error}"]) from error
     if not isinstance(data, dict):
         raise ServiceFileInvalid(["the file must be a mapping of fields (format_version: 1, …)"])
+    not_data = _not_json(data, "")
+    if not_data:
+        raise ServiceFileInvalid(not_data[:MAX_REASONS])
     if data.get("format_version") != FORMAT_VERSION and "format_version" in data:
         raise ServiceFileInvalid(
             [

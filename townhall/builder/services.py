@@ -123,7 +123,11 @@ def _organisation_resolve(declared: dict[str, Any]) -> _Organisation:
             continue
         if team is None:
             team = Team(slug=record["slug"], name=record["name"], department=department)
-            team.full_clean()  # the schema already holds the slug and name to the model's rules
+            try:
+                team.full_clean()
+            except DjangoValidationError as error:
+                found.reasons += _validation_reasons(error, {"name": f"{where}/name"})
+                continue
             team.save()
             found.created.append(f"team {team.slug}")
         found.teams[team.slug] = team

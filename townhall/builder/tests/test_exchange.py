@@ -314,6 +314,25 @@ def test_text_that_is_not_a_service_file_is_refused_with_its_place(text, reason)
     assert caught.value.reasons[0].startswith(reason), caught.value.reasons
 
 
+def test_values_json_cannot_hold_are_refused_by_their_pointer():
+    text = "format_version: 1\nkeywords: {en: !!binary aGVsbG8=}\nfee_pence: !!float .nan\n"
+    with pytest.raises(ServiceFileInvalid) as caught:
+        service_file_load(text)
+    assert caught.value.reasons == [
+        "/keywords/en: a bytes is not allowed (only text, numbers, true/false, null, lists and "
+        "mappings)",
+        "/fee_pence: nan is not a number a service file may hold",
+    ]
+
+
+def test_the_actor_of_an_import_must_be_a_designer_or_administrator(demo, tmp_path):
+    path = tmp_path / "graffiti.yaml"
+    path.write_text(service_export(demo["report-graffiti"]))
+    User.objects.create_user("officer@example.gov.uk", "Officer-pass-1", role="officer")
+    with pytest.raises(CommandError, match="no active service designer or administrator"):
+        call_command("service_import", str(path), "--actor", "officer@example.gov.uk")
+
+
 def test_yes_no_and_dates_stay_text_as_written():
     data = yaml.load("a: no\nb: 2026-01-01\nc: 010\nd: 1.5\ne: true\n", Loader=_loader())  # noqa: S506 - a SafeLoader
     assert data == {"a": "no", "b": "2026-01-01", "c": "010", "d": 1.5, "e": True}
@@ -356,8 +375,13 @@ def test_export_all_then_import_all_into_an_empty_council_gives_the_same_files(d
     ]
     _empty_council()
     out = StringIO()
-    call_command("service_import", *map(str, files), stdout=out)
+    User.objects.create_user("designer@example.gov.uk", "Designer-pass-1", role="designer")
+    call_command(
+        "service_import", *map(str, files), "--actor", "designer@example.gov.uk", stdout=out
+    )
     assert "report-fly-tipping: imported (form v1, process report-fly-tipping)" in out.getvalue()
+    designer = User.objects.get(email="designer@example.gov.uk")
+    assert Service.objects.get(slug="report-graffiti").form.live_version().published_by == designer
     call_command("service_export", "--all", "--output", str(tmp_path / "b"), stdout=StringIO())
     for first in files:
         assert (tmp_path / "b" / first.name).read_bytes() == first.read_bytes()

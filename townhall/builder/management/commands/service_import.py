@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from townhall.accounts.models import User
 from townhall.builder.services import ServiceFilesRefused, service_files_import
 
 
@@ -14,8 +15,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE", help="Service files to import.")
+        parser.add_argument(
+            "--actor",
+            metavar="EMAIL",
+            help="The designer or administrator recorded as publishing the service.",
+        )
 
     def handle(self, *args, **options) -> None:
+        actor = None
+        if options["actor"]:
+            # Who may publish services: service designers and administrators (as the desk's
+            # process designer allows).
+            actor = User.objects.filter(
+                email__iexact=options["actor"],
+                is_active=True,
+                role__in=[User.Role.DESIGNER, User.Role.ADMIN],
+            ).first()
+            if actor is None:
+                raise CommandError(
+                    f"--actor: no active service designer or administrator '{options['actor']}'."
+                )
         files, unreadable = [], []
         for name in options["files"]:
             try:
@@ -27,7 +46,7 @@ class Command(BaseCommand):
         if unreadable:
             raise CommandError("Nothing imported:\n" + "\n".join(unreadable))
         try:
-            services = service_files_import(files=files)
+            services = service_files_import(files=files, actor=actor)
         except ServiceFilesRefused as error:
             lines = [f"{name}: {reason}" for name, rs in error.refused.items() for reason in rs]
             raise CommandError(
