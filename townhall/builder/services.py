@@ -156,6 +156,34 @@ def _snapshot(service: Service) -> dict[str, Any]:
     return {f.attname: getattr(service, f.attname) for f in Service._meta.concrete_fields}
 
 
+def _service_settings_set(
+    service: Service, data: dict[str, Any], *, department: Department | None, team: Team | None
+) -> None:
+    """Set the service's own fields from the file's data (not yet saved)."""
+    process = data["process"]
+    service.name = data["name"]["en"]
+    service.summary = data["summary"]["en"]
+    service.description = data["description"]["en"]
+    service.keywords = data["keywords"]["en"]
+    if department is not None:
+        service.department = department
+    service.default_team = team
+    service.reference_prefix = data["reference_prefix"]
+    service.sla_days = data["sla"]["days"]
+    service.sla_kind = data["sla"]["kind"]
+    service.clock_kind = data["clock"]
+    service.process_key = process["key"] if process else ""
+    service.open311_code = data["open311_code"]
+    service.fee_pence = data["fee_pence"]
+    service.audience = data["audience"]
+    service.is_popular = data["popular"]
+    service.popularity_rank = data["popularity_rank"]
+    service.is_published = data["published"]
+    service.needs_location = data["needs_location"]
+    service.is_sensitive = data["sensitive"]
+    service.notify_templates = data["notify_templates"]
+
+
 def service_import(*, text: str, actor: User | None = None) -> Service:
     """Create or update the service a service file describes, and publish its form and
     process, in one transaction. Runs the checks publishing runs; a file that fails any
@@ -189,27 +217,7 @@ def service_import(*, text: str, actor: User | None = None) -> Service:
         existing = Service.objects.select_for_update().filter(slug=data["slug"]).first()
         service = existing or Service(slug=data["slug"])
         before = _snapshot(service) if existing else {}
-        service.name = data["name"]["en"]
-        service.summary = data["summary"]["en"]
-        service.description = data["description"]["en"]
-        service.keywords = data["keywords"]["en"]
-        if department is not None:
-            service.department = department
-        service.default_team = team
-        service.reference_prefix = data["reference_prefix"]
-        service.sla_days = data["sla"]["days"]
-        service.sla_kind = data["sla"]["kind"]
-        service.clock_kind = data["clock"]
-        service.process_key = process["key"] if process else ""
-        service.open311_code = data["open311_code"]
-        service.fee_pence = data["fee_pence"]
-        service.audience = data["audience"]
-        service.is_popular = data["popular"]
-        service.popularity_rank = data["popularity_rank"]
-        service.is_published = data["published"]
-        service.needs_location = data["needs_location"]
-        service.is_sensitive = data["sensitive"]
-        service.notify_templates = data["notify_templates"]
+        _service_settings_set(service, data, department=department, team=team)
         try:
             service.full_clean(exclude=["form"] + (["department"] if department is None else []))
         except DjangoValidationError as error:
