@@ -175,7 +175,12 @@ def _schema_reasons(error: SchemaError) -> list[str]:
             kinds = " or ".join(str(e.validator_value) for e in error.context)
             return [f"{where or '/'}: {_short(repr(instance))} is not of type {kinds}"]
         return [reason for e in deepest for reason in _schema_reasons(e)]
-    return [f"{where or '/'}: {_short(error.message)}"]
+    # Messages quote the value: keep a long one (a whole BPMN, a pasted page) short, and the
+    # reason after it whole.
+    message, shown = error.message, repr(instance)
+    if len(shown) > 80:
+        message = message.replace(shown, shown[:60] + "…")
+    return [f"{where or '/'}: {_short(message)}"]
 
 
 def _not_json(value: Any, where: str) -> list[str]:

@@ -220,6 +220,14 @@ def test_a_wrong_type_and_an_unknown_field_are_refused_by_their_pointers(demo):
     assert any(r.startswith("/name/cy: ") for r in reasons)
 
 
+def test_an_oversized_text_is_refused_by_its_pointer(demo):
+    data = _fly_tipping(demo)
+    data["summary"]["en"] = "<script>alert(1)</script>" * 20
+    reasons = _refused(service_file_dump(data))
+    assert len(reasons) == 1 and reasons[0].startswith("/summary/en: '<script>")
+    assert reasons[0].endswith("is too long")
+
+
 def test_an_unknown_team_is_refused(demo):
     data = _fly_tipping(demo)
     data["team"] = "waste-and-street-scene-night-shift"
@@ -385,6 +393,14 @@ def test_export_all_then_import_all_into_an_empty_council_gives_the_same_files(d
     call_command("service_export", "--all", "--output", str(tmp_path / "b"), stdout=StringIO())
     for first in files:
         assert (tmp_path / "b" / first.name).read_bytes() == first.read_bytes()
+
+
+def test_a_service_whose_form_has_no_published_version_is_not_exported(demo, tmp_path):
+    service = demo["report-graffiti"]
+    service.form.versions.update(status=FormVersion.Status.DRAFT)
+    with pytest.raises(CommandError, match="report-graffiti: its form has no published version"):
+        call_command("service_export", "--all", "--output", str(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
 
 
 def test_export_one_service_to_standard_output(demo):
