@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "townhall.contractors",
     "townhall.payments",
     "townhall.records",
+    "townhall.builder",
     "townhall.portal",
     "townhall.desk",
     "townhall.desk.contact",

@@ -1,4 +1,5 @@
-"""Writes for the forms engine: start a session, save a page, submit (idempotently)."""
+"""Writes for the forms engine: publish a definition, start a session, save a page, submit
+(idempotently)."""
 
 import logging
 from dataclasses import dataclass
@@ -8,15 +9,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment
 from townhall.cases.services import case_create, my_account_forget
 from townhall.catalogue.models import Channel, Service
+from townhall.core.audit import audit_record
 from townhall.core.uploads import upload_check
+from townhall.eforms.definition import definition_errors
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fields import FieldResult, answer_display, field_parse
-from townhall.eforms.models import FormSession, FormVersion, Submission, UploadedFile
+from townhall.eforms.models import Form, FormSession, FormVersion, Submission, UploadedFile
 
 log = logging.getLogger(__name__)
 
@@ -274,3 +278,43 @@ def submissions_unopened_open(*, older_than: datetime) -> int:
     if opened:
         log.warning("opened %s case(s) of submissions stored without one", opened)
     return opened
+
+
+def form_version_publish(
+    *, slug: str, name: str, definition: dict, published_by: User | None = None
+) -> FormVersion:
+    """Check `definition` (schema and meaning, `definition_errors`) and make it the live
+    version of form `slug`, creating the form if needed. A definition identical to the live
+    one publishes nothing and returns the live version; otherwise a new version is published
+    (who and when recorded, audited) and the older published ones are retired. Sessions
+    already begun keep the version they started on. Raises ValidationError listing every
+    reason the definition cannot be published."""
+    errors = definition_errors(definition)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        form, _ = Form.objects.update_or_create(slug=slug, defaults={"name": name[:120]})
+        form = Form.objects.select_for_update().get(pk=form.pk)
+        live = form.live_version()
+        if live is not None and live.content_hash == FormVersion.hash_definition(definition):
+            return live
+        last = form.versions.order_by("-number").first()
+        version = FormVersion.objects.create(
+            form=form,
+            number=(last.number + 1) if last else 1,
+            definition=definition,
+            status=FormVersion.Status.PUBLISHED,
+            published_at=timezone.now(),
+            published_by=published_by,
+        )
+        form.versions.filter(status=FormVersion.Status.PUBLISHED).exclude(pk=version.pk).update(
+            status=FormVersion.Status.RETIRED
+        )
+        audit_record(
+            actor=published_by,
+            action="create",
+            object_type="form_version",
+            object_id=str(version.pk),
+            detail={"form": slug, "number": version.number, "hash": version.content_hash},
+        )
+    return version

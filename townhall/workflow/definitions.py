@@ -216,6 +216,29 @@ def process_definition_check(
     return parsed
 
 
+def process_definition_teams(*, bpmn_xml: str, dmn_xmls: list[str]) -> set[str]:
+    """The team slugs a definition names literally: user tasks' `team` property (an
+    expression, `=...`, is decided at run time and not counted) and the values of decision
+    tables' `team` output column. What `process_definition_check` requires to exist."""
+    teams = set()
+    for prop in _parse(bpmn_xml).iter(f"{{{SPIFF_NS}}}property"):
+        value = prop.get("value", "")
+        if prop.get("name") == "team" and value and not value.startswith("="):
+            teams.add(value)
+    for dmn in dmn_xmls:
+        for table in _parse(dmn).iter():
+            if _local(table.tag) != "decisionTable":
+                continue
+            outputs = [el for el in table if _local(el.tag) == "output"]
+            for rule in (el for el in table if _local(el.tag) == "rule"):
+                outs = [el for el in rule if _local(el.tag) == "outputEntry"]
+                for column, out in zip(outputs, outs, strict=False):
+                    value = (out.findtext("{*}text") or "").strip().strip("\"'")
+                    if column.get("name") == "team" and value:
+                        teams.add(value)
+    return teams
+
+
 @dataclass
 class VersionDiff:
     """What changed between two versions: elements by id, and a line diff of the XML."""

@@ -1,0 +1,122 @@
+"""Reads of the service builder: a service as the data and the text of its service file."""
+
+from typing import Any
+
+from townhall.accounts.models import Team
+from townhall.builder.exchange import FORMAT_VERSION, service_file_dump
+from townhall.catalogue.models import Service
+from townhall.eforms.models import FormVersion
+from townhall.workflow.definitions import process_definition_teams
+from townhall.workflow.models import ProcessVersion
+
+
+class ServiceNotExportable(Exception):
+    """The service cannot be written as a file that would import back the same."""
+
+
+def _text(value: str) -> dict[str, str]:
+    # Welsh is reserved in the format until it is stored (issue 16 point 7).
+    return {"en": value, "cy": ""}
+
+
+def _live_process(service: Service) -> ProcessVersion | None:
+    if not service.process_key:
+        return None
+    version = ProcessVersion.objects.filter(key=service.process_key, is_live=True).first()
+    if version is None:
+        raise ServiceNotExportable(
+            f"{service.slug}: its process '{service.process_key}' has no live version: "
+            "publish one, or clear the service's process"
+        )
+    return version
+
+
+def _live_form(service: Service) -> FormVersion | None:
+    if service.form_id is None:
+        return None
+    version = (
+        FormVersion.objects.filter(form_id=service.form_id, status=FormVersion.Status.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise ServiceNotExportable(
+            f"{service.slug}: its form has no published version: publish one first"
+        )
+    return version
+
+
+def service_file_data(service: Service) -> dict[str, Any]:
+    """Everything the service is, shaped by the service file's schema: its settings, the
+    live version of its form and of its process, and the departments and teams it names."""
+    form = _live_form(service)
+    process = _live_process(service)
+    team = service.default_team
+    team_slugs = {team.slug} if team is not None else set()
+    if process is not None:
+        team_slugs |= process_definition_teams(
+            bpmn_xml=process.bpmn_xml, dmn_xmls=list(process.dmn_xmls)
+        )
+    named = list(Team.objects.filter(slug__in=team_slugs).select_related("department"))
+    departments = {t.department for t in named} | {service.department}
+    return {
+        "format_version": FORMAT_VERSION,
+        "slug": service.slug,
+        "kind": "request",
+        "name": _text(service.name),
+        "summary": _text(service.summary),
+        "description": _text(service.description),
+        "keywords": _text(service.keywords),
+        "department": service.department.slug,
+        "team": team.slug if team is not None else None,
+        "reference_prefix": service.reference_prefix,
+        "sla": {"days": service.sla_days, "kind": service.sla_kind},
+        "clock": service.clock_kind,
+        "audience": service.audience,
+        "sensitive": service.is_sensitive,
+        "needs_location": service.needs_location,
+        "open311_code": service.open311_code,
+        "fee_pence": service.fee_pence,
+        "fee_rules": [],
+        "popular": service.is_popular,
+        "popularity_rank": service.popularity_rank,
+        "published": service.is_published,
+        "channel_costs": {cost.channel: cost.cost_pence for cost in service.channel_costs.all()},
+        "notify_templates": service.notify_templates or {},
+        "organisation": {
+            "departments": [
+                {"slug": department.slug, "name": department.name} for department in departments
+            ],
+            "teams": [
+                {"slug": t.slug, "name": t.name, "department": t.department.slug} for t in named
+            ],
+        },
+        "form": {"definition": form.definition} if form is not None else None,
+        "process": (
+            {
+                "key": process.key,
+                "name": process.name,
+                "bpmn": process.bpmn_xml,
+                "dmn": list(process.dmn_xmls),
+            }
+            if process is not None
+            else None
+        ),
+    }
+
+
+def service_export(service: Service) -> str:
+    """The service file of `service` (YAML text): the same bytes for the same service, in
+    any database. Raises ServiceNotExportable when it could not be imported back the same
+    (its form or process has no live version)."""
+    return service_file_dump(service_file_data(service))
+
+
+def services_for_export(slug: str | None = None) -> list[Service]:
+    """Every service (or the one with `slug`), by slug, with what its file reads loaded."""
+    services = Service.objects.select_related("department", "default_team").prefetch_related(
+        "channel_costs"
+    )
+    if slug is not None:
+        services = services.filter(slug=slug)
+    return list(services.order_by("slug"))

@@ -1,0 +1,334 @@
+"""Writes of the service builder: importing service files.
+
+An import is all or nothing. The file is read and checked against the published schema,
+then, in one transaction, the departments and teams it declares are created when missing
+and it passes the same checks publishing runs (the form definition's, `definition_errors`;
+the process's, `process_version_validate`; the service's own model rules, such as a unique
+name and reference prefix). Any problem: every reason is raised and nothing is written.
+Otherwise the service is created or updated, and a new form or process version is
+published only when it differs from the live one, so importing the same file twice changes
+nothing the second time.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from townhall.accounts.models import Department, Team, User
+from townhall.builder.exchange import (
+    ServiceFileInvalid,
+    service_file_defaults,
+    service_file_load,
+)
+from townhall.catalogue.models import ChannelCost, Service
+from townhall.core.audit import audit_record
+from townhall.eforms.definition import definition_errors
+from townhall.eforms.models import FormVersion
+from townhall.eforms.services import form_version_publish
+from townhall.workflow.definitions import ProcessInvalid
+from townhall.workflow.engine import ProcessDefinitionError
+from townhall.workflow.models import ProcessVersion
+from townhall.workflow.services import process_version_publish, process_version_validate
+
+# Where each of the service's own fields sits in the file, to name it in a refusal.
+FIELD_POINTERS = {
+    "slug": "/slug",
+    "name": "/name/en",
+    "summary": "/summary/en",
+    "description": "/description/en",
+    "keywords": "/keywords/en",
+    "department": "/department",
+    "default_team": "/team",
+    "reference_prefix": "/reference_prefix",
+    "sla_days": "/sla/days",
+    "sla_kind": "/sla/kind",
+    "clock_kind": "/clock",
+    "process_key": "/process/key",
+    "open311_code": "/open311_code",
+    "fee_pence": "/fee_pence",
+    "audience": "/audience",
+    "is_popular": "/popular",
+    "popularity_rank": "/popularity_rank",
+    "is_published": "/published",
+    "needs_location": "/needs_location",
+    "is_sensitive": "/sensitive",
+    "notify_templates": "/notify_templates",
+    NON_FIELD_ERRORS: "/",
+}
+
+
+def _validation_reasons(error: DjangoValidationError, pointers: dict[str, str]) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return [f"{pointers.get(NON_FIELD_ERRORS, '/')}: {message}" for message in error.messages]
+    return [
+        f"{pointers.get(name, '/' + name)}: {message}"
+        for name, errors in error.message_dict.items()
+        for message in errors
+    ]
+
+
+@dataclass
+class _Organisation:
+    """The departments and teams a file names, resolved against the council's."""
+
+    departments: dict[str, Department] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+def _organisation_resolve(declared: dict[str, Any]) -> _Organisation:
+    """Match each declared department and team by slug; create the missing ones. A team
+    that exists in another department than the file says is refused, not moved."""
+    found = _Organisation()
+    departments = declared.get("departments", [])
+    for index, record in enumerate(departments):
+        where = f"/organisation/departments/{index}"
+        if record["slug"] in found.departments:
+            found.reasons.append(f"{where}/slug: '{record['slug']}' is declared twice")
+            continue
+        department = Department.objects.filter(slug=record["slug"]).first()
+        if department is None:
+            department = Department(slug=record["slug"], name=record["name"])
+            try:
+                department.full_clean()
+            except DjangoValidationError as error:
+                found.reasons += _validation_reasons(error, {"name": f"{where}/name"})
+                continue
+            department.save()
+            found.created.append(f"department {department.slug}")
+        found.departments[department.slug] = department
+    for index, record in enumerate(declared.get("teams", [])):
+        where = f"/organisation/teams/{index}"
+        if record["slug"] in found.teams:
+            found.reasons.append(f"{where}/slug: '{record['slug']}' is declared twice")
+            continue
+        department = _department(record["department"], found)
+        if department is None:
+            found.reasons.append(
+                f"{where}/department: no department '{record['department']}' in this council, "
+                "and the file does not declare it under /organisation/departments"
+            )
+            continue
+        team = Team.objects.filter(slug=record["slug"]).select_related("department").first()
+        if team is not None and team.department_id != department.pk:
+            found.reasons.append(
+                f"{where}/department: team '{team.slug}' belongs to department "
+                f"'{team.department.slug}' in this council, not '{department.slug}'"
+            )
+            continue
+        if team is None:
+            team = Team(slug=record["slug"], name=record["name"], department=department)
+            try:
+                team.full_clean()
+            except DjangoValidationError as error:
+                found.reasons += _validation_reasons(error, {"name": f"{where}/name"})
+                continue
+            team.save()
+            found.created.append(f"team {team.slug}")
+        found.teams[team.slug] = team
+    return found
+
+
+def _department(slug: str, found: _Organisation) -> Department | None:
+    return found.departments.get(slug) or Department.objects.filter(slug=slug).first()
+
+
+def _team(slug: str, found: _Organisation) -> Team | None:
+    return found.teams.get(slug) or Team.objects.filter(slug=slug).first()
+
+
+def _process_reasons(process: dict[str, Any]) -> list[str]:
+    try:
+        process_version_validate(bpmn_xml=process["bpmn"], dmn_xmls=list(process["dmn"]))
+    except ProcessInvalid as error:
+        return [f"/process: {problem}" for problem in error.problems]
+    except ProcessDefinitionError as error:
+        return [f"/process: {error}"]
+    return []
+
+
+def _snapshot(service: Service) -> dict[str, Any]:
+    return {f.attname: getattr(service, f.attname) for f in Service._meta.concrete_fields}
+
+
+def _service_settings_set(
+    service: Service, data: dict[str, Any], *, department: Department | None, team: Team | None
+) -> None:
+    """Set the service's own fields from the file's data (not yet saved)."""
+    process = data["process"]
+    service.name = data["name"]["en"]
+    service.summary = data["summary"]["en"]
+    service.description = data["description"]["en"]
+    service.keywords = data["keywords"]["en"]
+    if department is not None:
+        service.department = department
+    service.default_team = team
+    service.reference_prefix = data["reference_prefix"]
+    service.sla_days = data["sla"]["days"]
+    service.sla_kind = data["sla"]["kind"]
+    service.clock_kind = data["clock"]
+    service.process_key = process["key"] if process else ""
+    service.open311_code = data["open311_code"]
+    service.fee_pence = data["fee_pence"]
+    service.audience = data["audience"]
+    service.is_popular = data["popular"]
+    service.popularity_rank = data["popularity_rank"]
+    service.is_published = data["published"]
+    service.needs_location = data["needs_location"]
+    service.is_sensitive = data["sensitive"]
+    service.notify_templates = data["notify_templates"]
+
+
+def service_import(*, text: str, actor: User | None = None) -> Service:
+    """Create or update the service a service file describes, and publish its form and
+    process, in one transaction. Runs the checks publishing runs; a file that fails any
+    raises ServiceFileInvalid listing every reason (each naming its place in the file) and
+    changes nothing. A form or process identical to the live one publishes no new version;
+    a file identical to the service changes nothing at all (no write, no audit event)."""
+    data = service_file_defaults(service_file_load(text))
+    with transaction.atomic():
+        organisation = _organisation_resolve(data["organisation"])
+        reasons = list(organisation.reasons)
+        department = _department(data["department"], organisation)
+        if department is None:
+            reasons.append(
+                f"/department: no department '{data['department']}' in this council, and the "
+                "file does not declare it under /organisation/departments"
+            )
+        team = _team(data["team"], organisation) if data["team"] else None
+        if data["team"] and team is None:
+            reasons.append(
+                f"/team: no team '{data['team']}' in this council, and the file does not "
+                "declare it under /organisation/teams"
+            )
+        form, process = data["form"], data["process"]
+        if form is not None:
+            reasons += [f"/form/definition: {e}" for e in definition_errors(form["definition"])]
+        elif data["published"]:
+            reasons.append("/form: a published service needs a form (or set published: false)")
+        if process is not None:
+            reasons += _process_reasons(process)
+
+        existing = Service.objects.select_for_update().filter(slug=data["slug"]).first()
+        service = existing or Service(slug=data["slug"])
+        before = _snapshot(service) if existing else {}
+        _service_settings_set(service, data, department=department, team=team)
+        try:
+            service.full_clean(exclude=["form"] + (["department"] if department is None else []))
+        except DjangoValidationError as error:
+            reasons += _validation_reasons(error, FIELD_POINTERS)
+        if reasons:
+            raise ServiceFileInvalid(reasons)
+
+        published = []
+        if form is not None:
+            form_slug = service.form.slug if service.form is not None else service.slug
+            live_before = _live_form_pk(form_slug)
+            version = form_version_publish(
+                slug=form_slug, name=service.name, definition=form["definition"], published_by=actor
+            )
+            service.form = version.form
+            if version.pk != live_before:
+                published.append(f"form v{version.number}")
+        else:
+            service.form = None
+        if process is not None:
+            live_before = _live_process_pk(process["key"])
+            process_version = process_version_publish(
+                key=process["key"],
+                name=process["name"],
+                bpmn_xml=process["bpmn"],
+                dmn_xmls=list(process["dmn"]),
+                published_by=actor,
+                note="Imported from a service file",
+            )
+            if process_version.pk != live_before:
+                published.append(f"process v{process_version.version}")
+
+        changed = sorted(k for k, v in _snapshot(service).items() if before.get(k, v) != v)
+        if existing is None or changed:
+            service.save()
+        costs = _channel_costs_set(service, data["channel_costs"])
+        if existing is None or changed or costs or published or organisation.created:
+            audit_record(
+                actor=actor,
+                action="create" if existing is None else "change",
+                object_type="service",
+                object_id=str(service.pk),
+                detail={
+                    "slug": service.slug,
+                    "source": "service file",
+                    "fields": changed,
+                    "channel_costs": costs,
+                    "published": published,
+                    "created": organisation.created,
+                },
+            )
+    return service
+
+
+def _live_form_pk(slug: str) -> int | None:
+    return (
+        FormVersion.objects.filter(form__slug=slug, status=FormVersion.Status.PUBLISHED)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _live_process_pk(key: str) -> int | None:
+    return ProcessVersion.objects.filter(key=key, is_live=True).values_list("pk", flat=True).first()
+
+
+def _channel_costs_set(service: Service, costs: dict[str, int]) -> list[str]:
+    """Make the service's channel costs exactly `costs`; return the channels changed."""
+    current = {cost.channel: cost for cost in ChannelCost.objects.filter(service=service)}
+    changed = []
+    for channel, cost in current.items():
+        if channel not in costs:
+            cost.delete()
+            changed.append(channel)
+    for channel, pence in costs.items():
+        existing = current.get(channel)
+        if existing is None:
+            ChannelCost.objects.create(service=service, channel=channel, cost_pence=pence)
+            changed.append(channel)
+        elif existing.cost_pence != pence:
+            existing.cost_pence = pence
+            existing.save(update_fields=["cost_pence"])
+            changed.append(channel)
+    return sorted(changed)
+
+
+class ServiceFilesRefused(Exception):
+    """Some files of an import were refused; `refused` gives every reason of each."""
+
+    def __init__(self, refused: dict[str, list[str]]) -> None:
+        super().__init__(
+            "; ".join(f"{name}: {reason}" for name, rs in refused.items() for reason in rs)
+        )
+        self.refused = refused
+
+
+def service_files_import(
+    *, files: Sequence[tuple[str, str]], actor: User | None = None
+) -> list[Service]:
+    """Import several service files (name, text) as one change: all of them, or, when any
+    is refused, none (ServiceFilesRefused lists the reasons of every refused file). In
+    order, so a file may use a team an earlier one declared."""
+    services = []
+    refused: dict[str, list[str]] = {}
+    with transaction.atomic():
+        for name, text in files:
+            try:
+                services.append(service_import(text=text, actor=actor))
+            except ServiceFileInvalid as error:
+                refused[name] = error.reasons
+        if refused:
+            raise ServiceFilesRefused(refused)
+    return services

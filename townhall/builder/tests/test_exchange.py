@@ -1,0 +1,461 @@
+"""Service files: every demo service exports, imports into an empty council and exports
+again byte for byte; bad files are refused with their reasons and change nothing."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from townhall.accounts.models import Department, Team, User
+from townhall.builder.exchange import (
+    ServiceFileInvalid,
+    service_file_dump,
+    service_file_load,
+    service_file_schema,
+)
+from townhall.builder.selectors import service_export, service_file_data
+from townhall.builder.services import service_import
+from townhall.cases.notifications import NOTIFYING_KINDS
+from townhall.catalogue.models import Channel, ChannelCost, Service
+from townhall.core.clocks import ClockKind
+from townhall.core.models import AuditEvent
+from townhall.eforms.models import Form, FormVersion
+from townhall.workflow.models import ProcessVersion
+from townhall.workflow.tests.helpers import demo_catalogue_with_processes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> dict[str, Service]:
+    return demo_catalogue_with_processes()
+
+
+def _empty_council() -> None:
+    """What an empty database has of services, forms, processes, departments and teams:
+    nothing."""
+    Service.objects.all().delete()
+    FormVersion.objects.all().delete()
+    Form.objects.all().delete()
+    ProcessVersion.objects.all().delete()
+    Team.objects.all().delete()
+    Department.objects.all().delete()
+
+
+def _state() -> dict[str, object]:
+    """Every row an import may write, to show that a refused or repeated one wrote none."""
+    return {
+        "services": sorted(Service.objects.values_list()),
+        "costs": sorted(ChannelCost.objects.values_list()),
+        "forms": sorted(Form.objects.values_list()),
+        "form_versions": sorted(FormVersion.objects.values_list("pk", "status", "content_hash")),
+        "process_versions": sorted(ProcessVersion.objects.values_list("pk", "is_live")),
+        "departments": sorted(Department.objects.values_list()),
+        "teams": sorted(Team.objects.values_list()),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+def _fly_tipping(demo: dict[str, Service]) -> dict:
+    return yaml.safe_load(service_export(demo["report-fly-tipping"]))
+
+
+def _refused(text: str) -> list[str]:
+    with pytest.raises(ServiceFileInvalid) as caught:
+        service_import(text=text)
+    return caught.value.reasons
+
+
+# ----------------------------------------------------------------------------------------
+# Round trip
+
+
+def test_every_demo_service_exports_imports_into_an_empty_council_and_exports_the_same(demo):
+    before = {slug: service_export(service) for slug, service in sorted(demo.items())}
+    assert len(before) == 15
+    _empty_council()
+    assert not Team.objects.exists()
+
+    for text in before.values():
+        service_import(text=text)
+
+    after = {s.slug: service_export(s) for s in Service.objects.order_by("slug")}
+    assert after == before
+    # And it is the same service, not only the same text: its form and process are live.
+    fly_tipping = Service.objects.get(slug="report-fly-tipping")
+    assert fly_tipping.form.live_version().number == 1
+    assert ProcessVersion.objects.get(key="report-fly-tipping", is_live=True).version == 1
+
+
+def test_the_file_is_readable_yaml_with_xml_as_literal_blocks(demo):
+    text = service_export(demo["report-fly-tipping"])
+    assert text.startswith("# A Townhall service file")
+    assert "format_version: 1\nslug: report-fly-tipping\nkind: request\nname:\n  en: Report" in text
+    assert "  bpmn: |\n    <?xml version=" in text
+    assert "  dmn:\n    - |\n      <?xml" in text
+    # A form reads in the order its schema lists its keys: a page's id first, a question's name.
+    assert "    pages:\n      - id: location\n        fields:\n          - name: location\n" in text
+    assert "\n  cy: ''\n" in text
+    # No ids, no timestamps, no version numbers.
+    keys = {line.strip(" -").split(":")[0] for line in text.splitlines() if ":" in line}
+    assert not keys & {"pk", "number", "version", "published_at", "published_by", "created_at"}
+
+
+def test_export_is_the_same_whatever_order_the_data_was_built_in(demo):
+    data = service_file_data(demo["report-fly-tipping"])
+    shuffled = dict(reversed(list(data.items())))
+    shuffled["channel_costs"] = dict(reversed(list(data["channel_costs"].items())))
+    shuffled["form"] = {"definition": dict(reversed(list(data["form"]["definition"].items())))}
+    assert service_file_dump(shuffled) == service_file_dump(data)
+
+
+def test_the_file_carries_the_teams_its_process_routes_to(demo):
+    data = _fly_tipping(demo)
+    teams = {team["slug"] for team in data["organisation"]["teams"]}
+    # The default team, and the specialist team the decision table sends hazardous waste to.
+    assert teams == {
+        "waste-and-street-scene-street-scene-crew",
+        "waste-and-street-scene-specialist-clearance-contra",
+    }
+    assert data["organisation"]["departments"] == [
+        {"slug": "waste-and-street-scene", "name": "Waste and street scene"}
+    ]
+
+
+def test_importing_the_same_file_twice_changes_nothing(demo):
+    text = service_export(demo["report-fly-tipping"])
+    state = _state()
+    service_import(text=text)
+    service_import(text=text)
+    assert _state() == state
+
+
+def test_an_import_updates_the_service_and_publishes_only_what_changed(demo):
+    data = _fly_tipping(demo)
+    admin = User.objects.create_user("designer@example.gov.uk", "Designer-pass-1", role="admin")
+    data["summary"]["en"] = "Tell us about dumped rubbish."
+    data["channel_costs"]["web"] = 30
+    del data["channel_costs"]["field"]
+    data["form"]["definition"]["title"] = "Report fly-tipping (new)"
+
+    service = service_import(text=service_file_dump(data), actor=admin)
+
+    assert service.summary == "Tell us about dumped rubbish."
+    assert dict(service.channel_costs.values_list("channel", "cost_pence")) == {
+        "web": 30,
+        "phone": 420,
+        "face_to_face": 1050,
+    }
+    live = service.form.live_version()
+    assert (live.number, live.published_by) == (2, admin)
+    assert service.form.versions.filter(status=FormVersion.Status.RETIRED).count() == 1
+    assert ProcessVersion.objects.filter(key="report-fly-tipping").count() == 1
+    event = AuditEvent.objects.filter(object_type="service").latest("at")
+    assert event.actor == admin
+    assert event.detail["fields"] == ["summary"]
+    assert event.detail["channel_costs"] == ["field", "web"]
+    assert event.detail["published"] == ["form v2"]
+
+
+def test_a_new_service_is_created_with_its_department_and_teams(demo):
+    data = _fly_tipping(demo)
+    _empty_council()
+    service = service_import(text=service_file_dump(data))
+    assert service.department.name == "Waste and street scene"
+    assert service.default_team.slug == "waste-and-street-scene-street-scene-crew"
+    assert Team.objects.count() == 2
+    assert AuditEvent.objects.filter(object_type="service", action="create").exists()
+
+
+def test_a_short_hand_written_file_takes_the_defaults(demo):
+    text = """
+format_version: 1
+slug: report-a-blocked-drain
+name: {en: Report a blocked drain}
+summary: {en: Tell us about a blocked drain or gully.}
+department: environmental-services
+reference_prefix: BD
+published: false
+"""
+    service = service_import(text=text)
+    assert (service.sla_days, service.sla_kind, service.clock_kind) == (10, "working_days", "sla")
+    assert (service.form, service.process_key, service.audience) == (None, "", "public")
+    assert service.is_published is False
+    exported = yaml.safe_load(service_export(service))
+    assert exported["form"] is None and exported["team"] is None
+
+
+# ----------------------------------------------------------------------------------------
+# Refusals: every reason named, nothing written
+
+
+def test_a_missing_field_is_refused_by_its_pointer(demo):
+    data = _fly_tipping(demo)
+    del data["reference_prefix"]
+    del data["sla"]["days"]
+    state = _state()
+    reasons = _refused(service_file_dump(data))
+    assert "/reference_prefix: is missing (required)" in reasons
+    assert "/sla/days: is missing (required)" in reasons
+    assert _state() == state
+
+
+def test_a_wrong_type_and_an_unknown_field_are_refused_by_their_pointers(demo):
+    data = _fly_tipping(demo)
+    data["sla"]["days"] = "five"
+    data["colour"] = "blue"
+    data["name"]["cy"] = "Rhoi gwybod am dipio anghyfreithlon"
+    reasons = _refused(service_file_dump(data))
+    assert "/sla/days: 'five' is not of type 'integer'" in reasons
+    assert any(
+        r.startswith("/colour: is not a field here (allowed: format_version") for r in reasons
+    )
+    assert any(r.startswith("/name/cy: ") for r in reasons)
+
+
+def test_an_oversized_text_is_refused_by_its_pointer(demo):
+    data = _fly_tipping(demo)
+    data["summary"]["en"] = "<script>alert(1)</script>" * 20
+    reasons = _refused(service_file_dump(data))
+    assert len(reasons) == 1 and reasons[0].startswith("/summary/en: '<script>")
+    assert reasons[0].endswith("is too long")
+
+
+def test_an_unknown_team_is_refused(demo):
+    data = _fly_tipping(demo)
+    data["team"] = "waste-and-street-scene-night-shift"
+    state = _state()
+    reasons = _refused(service_file_dump(data))
+    assert reasons == [
+        "/team: no team 'waste-and-street-scene-night-shift' in this council, and the file "
+        "does not declare it under /organisation/teams"
+    ]
+    assert _state() == state
+
+
+def test_a_team_the_process_routes_to_must_exist_or_be_declared(demo):
+    data = _fly_tipping(demo)
+    data["organisation"]["teams"] = [
+        t for t in data["organisation"]["teams"] if "specialist" not in t["slug"]
+    ]
+    _empty_council()
+    reasons = _refused(service_file_dump(data))
+    assert any(
+        "unknown team 'waste-and-street-scene-specialist-clearance-contra'" in r for r in reasons
+    )
+    assert not Department.objects.exists() and not Team.objects.exists()
+
+
+def test_a_team_declared_in_another_department_than_the_councils_is_refused(demo):
+    data = _fly_tipping(demo)
+    data["organisation"]["departments"].append({"slug": "housing", "name": "Housing"})
+    data["organisation"]["teams"][0]["department"] = "housing"
+    reasons = _refused(service_file_dump(data))
+    assert any(
+        "belongs to department 'waste-and-street-scene' in this council" in r for r in reasons
+    )
+
+
+def test_a_process_with_a_forbidden_expression_is_refused_and_nothing_is_published(demo):
+    data = _fly_tipping(demo)
+    bpmn = data["process"]["bpmn"]
+    data["process"]["bpmn"] = bpmn.replace(
+        "</bpmn:process>",
+        '<bpmn:scriptTask id="evil" name="Evil"><bpmn:script>__import__("os").system("id")'
+        "</bpmn:script></bpmn:scriptTask></bpmn:process>",
+        1,
+    )
+    data["summary"]["en"] = "Changed"
+    assert data["process"]["bpmn"] != bpmn
+    state = _state()
+    reasons = _refused(service_file_dump(data))
+    assert any(r.startswith("/process: Script task 'Evil'") for r in reasons), reasons
+    assert _state() == state
+
+
+def test_a_form_definition_failing_its_schema_is_refused(demo):
+    data = _fly_tipping(demo)
+    data["form"]["definition"]["pages"][0]["fields"][0]["type"] = "hologram"
+    state = _state()
+    reasons = _refused(service_file_dump(data))
+    assert len(reasons) == 1
+    assert reasons[0].startswith("/form/definition: pages/0/fields/0/type: 'hologram' is not one")
+    assert _state() == state
+
+
+def test_a_published_service_without_a_form_is_refused(demo):
+    data = _fly_tipping(demo)
+    data["form"] = None
+    assert _refused(service_file_dump(data)) == [
+        "/form: a published service needs a form (or set published: false)"
+    ]
+
+
+def test_a_name_or_prefix_another_service_has_is_refused(demo):
+    data = _fly_tipping(demo)
+    data["slug"] = "report-fly-tipping-again"
+    reasons = _refused(service_file_dump(data))
+    assert "/name/en: Service with this Name already exists." in reasons
+    assert "/reference_prefix: Service with this Reference prefix already exists." in reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("slug: [unclosed", "line 1, column 16: not valid YAML"),
+        ("- a list\n", "the file must be a mapping"),
+        ("a: &x [1]\nb: *x\n", "line 1: anchors (&name) are not allowed"),
+        ("slug: a\nslug: b\n", "line 2: the key 'slug' appears twice"),
+        ("format_version: 2\n", "/format_version: 2 is not a format this Townhall reads"),
+    ],
+)
+def test_text_that_is_not_a_service_file_is_refused_with_its_place(text, reason):
+    with pytest.raises(ServiceFileInvalid) as caught:
+        service_file_load(text)
+    assert caught.value.reasons[0].startswith(reason), caught.value.reasons
+
+
+def test_values_json_cannot_hold_are_refused_by_their_pointer():
+    text = "format_version: 1\nkeywords: {en: !!binary aGVsbG8=}\nfee_pence: !!float .nan\n"
+    with pytest.raises(ServiceFileInvalid) as caught:
+        service_file_load(text)
+    assert caught.value.reasons == [
+        "/keywords/en: a bytes is not allowed (only text, numbers, true/false, null, lists and "
+        "mappings)",
+        "/fee_pence: nan is not a number a service file may hold",
+    ]
+
+
+def test_the_actor_of_an_import_must_be_a_designer_or_administrator(demo, tmp_path):
+    path = tmp_path / "graffiti.yaml"
+    path.write_text(service_export(demo["report-graffiti"]))
+    User.objects.create_user("officer@example.gov.uk", "Officer-pass-1", role="officer")
+    with pytest.raises(CommandError, match="no active service designer or administrator"):
+        call_command("service_import", str(path), "--actor", "officer@example.gov.uk")
+
+
+def test_yes_no_and_dates_stay_text_as_written():
+    data = yaml.load("a: no\nb: 2026-01-01\nc: 010\nd: 1.5\ne: true\n", Loader=_loader())  # noqa: S506 - a SafeLoader
+    assert data == {"a": "no", "b": "2026-01-01", "c": "010", "d": 1.5, "e": True}
+
+
+def _loader():
+    from townhall.builder.exchange import _Loader
+
+    return _Loader
+
+
+def test_the_schema_offers_exactly_the_models_choices():
+    properties = service_file_schema()["properties"]
+    assert set(properties["clock"]["enum"]) == {kind.value for kind in ClockKind}
+    assert set(properties["audience"]["enum"]) == set(Service.Audience.values)
+    assert set(properties["sla"]["properties"]["kind"]["enum"]) == set(Service.SlaKind.values)
+    channels = properties["channel_costs"]["propertyNames"]["enum"]
+    assert set(channels) == set(Channel.values)
+    events = properties["notify_templates"]["propertyNames"]["enum"]
+    assert set(events) == {str(kind) for kind in NOTIFYING_KINDS}
+
+
+def test_the_published_schema_is_the_one_imports_are_checked_against():
+    published = Path(settings.BASE_DIR) / "docs" / "service-file.schema.json"
+    assert yaml.safe_load(published.read_text()) == service_file_schema()
+
+
+# ----------------------------------------------------------------------------------------
+# Commands
+
+
+def test_export_all_then_import_all_into_an_empty_council_gives_the_same_files(demo, tmp_path):
+    out = StringIO()
+    call_command("service_export", "--all", "--output", str(tmp_path / "a"), stdout=out)
+    assert "15 service file(s) written" in out.getvalue()
+    files = sorted((tmp_path / "a").glob("*.yaml"))
+    assert [f.name for f in files][:2] == [
+        "apply-to-rent-a-garage.yaml",
+        "book-a-bulky-waste-collection.yaml",
+    ]
+    _empty_council()
+    out = StringIO()
+    User.objects.create_user("designer@example.gov.uk", "Designer-pass-1", role="designer")
+    call_command(
+        "service_import", *map(str, files), "--actor", "designer@example.gov.uk", stdout=out
+    )
+    assert "report-fly-tipping: imported (form v1, process report-fly-tipping)" in out.getvalue()
+    designer = User.objects.get(email="designer@example.gov.uk")
+    assert Service.objects.get(slug="report-graffiti").form.live_version().published_by == designer
+    call_command("service_export", "--all", "--output", str(tmp_path / "b"), stdout=StringIO())
+    for first in files:
+        assert (tmp_path / "b" / first.name).read_bytes() == first.read_bytes()
+
+
+def test_a_service_whose_form_has_no_published_version_is_not_exported(demo, tmp_path):
+    service = demo["report-graffiti"]
+    service.form.versions.update(status=FormVersion.Status.DRAFT)
+    with pytest.raises(CommandError, match="report-graffiti: its form has no published version"):
+        call_command("service_export", "--all", "--output", str(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_one_service_to_standard_output(demo):
+    out = StringIO()
+    call_command("service_export", "report-graffiti", stdout=out)
+    assert out.getvalue() == service_export(demo["report-graffiti"])
+    with pytest.raises(CommandError, match="No service 'report-nothing'"):
+        call_command("service_export", "report-nothing")
+    with pytest.raises(CommandError, match="either a service's SLUG or --all"):
+        call_command("service_export")
+
+
+def test_import_is_all_or_nothing_and_names_every_refused_file(demo, tmp_path):
+    good = _fly_tipping(demo)
+    good["summary"]["en"] = "Changed"
+    bad = _fly_tipping(demo)
+    bad["slug"] = "report-fly-tipping-two"
+    bad["team"] = "nobody"
+    (tmp_path / "good.yaml").write_text(service_file_dump(good))
+    (tmp_path / "bad.yaml").write_text(service_file_dump(bad))
+    state = _state()
+    with pytest.raises(CommandError) as caught:
+        call_command("service_import", str(tmp_path / "good.yaml"), str(tmp_path / "bad.yaml"))
+    assert "1 file(s) refused" in str(caught.value)
+    assert f"{tmp_path / 'bad.yaml'}: /team: no team 'nobody'" in str(caught.value)
+    assert _state() == state
+
+
+def test_the_import_command_exits_non_zero_with_the_reasons_on_standard_error(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format_version: 1\nslug: Not A Slug\n")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    result = subprocess.run(  # noqa: S603 - our own manage.py with a path we made
+        [sys.executable, "manage.py", "service_import", str(bad), str(tmp_path / "missing.yaml")],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "missing.yaml: No such file or directory" in result.stderr
+    bad.unlink()
+    (tmp_path / "missing.yaml").write_text("format_version: 1\nslug: Not A Slug\n")
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "service_import", str(tmp_path / "missing.yaml")],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "/slug: 'Not A Slug' does not match" in result.stderr
+    assert "/name: is missing (required)" in result.stderr
+    assert result.stdout == ""
