@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from townhall.accounts.models import User
+from townhall.accounts.permissions import can_design_services
 from townhall.builder.services import ServiceFilesRefused, service_files_import
 
 
@@ -24,14 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         actor = None
         if options["actor"]:
-            # Who may publish services: service designers and administrators (as the desk's
-            # process designer allows).
-            actor = User.objects.filter(
-                email__iexact=options["actor"],
-                is_active=True,
-                role__in=[User.Role.DESIGNER, User.Role.ADMIN],
-            ).first()
-            if actor is None:
+            actor = User.objects.filter(email__iexact=options["actor"]).first()
+            if actor is None or not can_design_services(actor):
                 raise CommandError(
                     f"--actor: no active service designer or administrator '{options['actor']}'."
                 )
