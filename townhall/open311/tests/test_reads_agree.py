@@ -261,7 +261,7 @@ def test_lists_are_ordered_and_limited_across_opened_and_waiting_requests(
 def test_a_case_opening_between_the_two_reads_is_listed_once_as_its_case(
     client, world, monkeypatch
 ):
-    from townhall.open311.services import submission_case_open
+    from townhall.open311.opening import submission_case_open
 
     reference = _post(client)
     submission = Open311Submission.objects.get(reference=reference)
