@@ -18,7 +18,8 @@ from townhall.core.downloads import download_response
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.desk.templatetags.desk_payments import REFUND_ROLES
 from townhall.payments.models import Payment
-from townhall.payments.services import reconciliation_csv, refund_request
+from townhall.payments.refunds import refund_request
+from townhall.payments.services import reconciliation_csv
 
 FINANCE_ROLES = {User.Role.MANAGER, User.Role.ADMIN}
 
