@@ -10,6 +10,7 @@ class WorkflowConfig(AppConfig):
         # Hooks offered by lower apps: cases tells us about new and closed cases, the demo
         # loader publishes the default process library. Registering here keeps the imports
         # pointing down (cases never imports workflow).
-        from townhall.workflow import hooks
+        # Workflow's own operations register with workflow.registry as their module loads.
+        from townhall.workflow import hooks, operations  # noqa: F401
 
         hooks.register()

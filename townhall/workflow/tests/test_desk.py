@@ -76,12 +76,12 @@ def test_an_officer_of_another_department_cannot_complete_the_work(catalogue):
 def test_needs_attention_banner_shows_the_error_and_retry_runs_the_process_again(
     catalogue, officer_client, monkeypatch
 ):
-    from townhall.workflow import operations
+    from townhall.workflow import registry
 
     def broken(ctx, **params):
-        raise operations.OperationError("Contractor API said: postcode missing")
+        raise registry.OperationError("Contractor API said: postcode missing")
 
-    monkeypatch.setitem(operations.OPERATIONS, "contractor_job_send", broken)
+    monkeypatch.setitem(registry.OPERATIONS, "contractor_job_send", broken)
     case = _fly(catalogue, waste_types=["asbestos"])
     html = officer_client.get(f"/staff/cases/{case.reference}/").content.decode()
     assert "Needs attention" in html and "Contractor API said: postcode missing" in html

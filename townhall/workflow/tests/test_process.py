@@ -168,12 +168,12 @@ def test_a_case_keeps_the_version_it_started_on_and_new_cases_take_the_new_one(c
 def test_a_failing_step_leaves_the_case_needing_attention_with_the_real_error_and_retry_fixes_it(
     catalogue, monkeypatch
 ):
-    from townhall.workflow import operations
+    from townhall.workflow import registry
 
     def broken(ctx, **params):
-        raise operations.OperationError("The contractor's job API refused the job: no location")
+        raise registry.OperationError("The contractor's job API refused the job: no location")
 
-    monkeypatch.setitem(operations.OPERATIONS, "contractor_job_send", broken)
+    monkeypatch.setitem(registry.OPERATIONS, "contractor_job_send", broken)
     case = _fly(catalogue, waste_types=["asbestos"])
     instance = ProcessInstance.objects.get(case=case)
     assert instance.status == ProcessInstance.Status.NEEDS_ATTENTION
