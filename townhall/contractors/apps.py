@@ -7,7 +7,9 @@ class ContractorsConfig(AppConfig):
     verbose_name = "Contractors"
 
     def ready(self) -> None:
-        from townhall.contractors import checks  # noqa: F401  (registers them)
+        # Both register as they load: the system checks, and the operation
+        # contractor_job_send with workflow's registry (workflow never imports contractors).
+        from townhall.contractors import checks, operations  # noqa: F401
         from townhall.contractors.hooks import register
 
         register()

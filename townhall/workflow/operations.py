@@ -135,27 +135,6 @@ def notify_team_lead(ctx: OperationContext, text: str) -> dict[str, Any]:
     return {"leads": len(leads)}
 
 
-@operation("contractor_job_send")
-def contractor_job_send(
-    ctx: OperationContext, partner: str, job: str, reply: str = "job_done"
-) -> dict[str, Any]:
-    """Send a job to a contractor through the outbox, in this transaction. The process then
-    waits for the `reply` message, delivered by `process_message_deliver`. An import (the
-    demo's history) sends no job: contractors are not sent to old cases."""
-    if ctx.quiet:
-        return {"outbox_id": None}
-    from townhall.contractors.services import contractor_job_create
-
-    sent = contractor_job_create(
-        case=ctx.case_latest(),
-        partner=partner,
-        kind=job,
-        reply=reply,
-        idempotency_key=f"wf-{ctx.case.reference}-{ctx.task_id}",
-    )
-    return {"outbox_id": sent.outbox_id, "job_id": str(sent.job_id)}
-
-
 def _clock_result(due: datetime, at_risk: datetime, paused: bool) -> dict[str, Any]:
     return {"due_at": due.isoformat(), "at_risk_at": at_risk.isoformat(), "paused": paused}
 
