@@ -17,7 +17,6 @@ from townhall.accounts.models import Department, Team
 from townhall.cases.models import Case
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.selectors import (
-    answers_for_display,
     attachment_response,
     cases_linked,
     cases_nearby,
@@ -47,6 +46,7 @@ from townhall.desk.queue import (
     queue_status_counts,
 )
 from townhall.desk.saved_views import saved_views_for
+from townhall.eforms.selectors import answers_for_display
 from townhall.places.models import Ward
 
 STALE_HINT = "If you selected the button twice, your first change may already have been saved."

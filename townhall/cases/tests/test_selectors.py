@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from townhall.cases.models import Case
-from townhall.cases.selectors import my_account_lists
 from townhall.cases.services import case_create
 from townhall.eforms.models import FormSession
+from townhall.eforms.selectors import my_account_lists
 from townhall.portal.tests.fixtures import make_resident, make_service
 
 pytestmark = pytest.mark.django_db
