@@ -13,6 +13,13 @@ from django.template.loader import select_template
 from django.urls import reverse
 
 from townhall.cases.models import Case, CaseEvent
+from townhall.integrations.models import SentMessage
+from townhall.integrations.notify.channels import (
+    DeliveryError,
+    send_email,
+    send_letter,
+    send_sms,
+)
 
 NOTIFYING_KINDS = {
     CaseEvent.Kind.CREATED,
@@ -128,14 +135,6 @@ def message_note(case: Case, text: str, **data: Any) -> None:
 def message_fallback(failed: Any) -> str:
     """Send the message that failed for good by the resident's next channel (email, SMS,
     letter), each tried once; or note on the case that nobody could be reached."""
-    from townhall.integrations.models import SentMessage
-    from townhall.integrations.notify.channels import (
-        DeliveryError,
-        send_email,
-        send_letter,
-        send_sms,
-    )
-
     event = _event_of(failed)
     if event is None:
         return "not a case message"
