@@ -34,6 +34,10 @@ from townhall.core.memo import ProcessMemo
 from townhall.core.tasks import task_enqueue_in_transaction
 from townhall.core.uploads import upload_check
 from townhall.eforms.fields import clean_text
+from townhall.integrations.models import PartnerEndpoint
+from townhall.integrations.outbound import outbound_url_check
+from townhall.integrations.outbox.services import outbox_enqueue
+from townhall.open311.formats import update_data
 from townhall.open311.generation import generation_bump_on_commit
 from townhall.open311.models import ApiClient, Open311Submission
 from townhall.open311.opening import case_open_from_submission, street_near, submission_case_open
@@ -658,9 +662,6 @@ def api_client_push_set(*, client: ApiClient, url: str) -> str:
 
     Raises OutboundRefused (a ValidationError saying why) for an address the server must not
     post to: not https, or a name resolving to a loopback, private or link-local address."""
-    from townhall.integrations.models import PartnerEndpoint
-    from townhall.integrations.outbound import outbound_url_check
-
     url = url.strip()
     if url:
         endpoint = PartnerEndpoint.objects.filter(name=push_partner_name(client.pk)).first()
@@ -684,9 +685,6 @@ def api_client_push_set(*, client: ApiClient, url: str) -> str:
 def open311_update_push(*, case: Case, **kwargs: Any) -> None:
     """Case hook: a status change of a report a pushing client sent goes to its outbox, in
     the change's own transaction, as the same update GET servicerequestupdates would give."""
-    from townhall.integrations.outbox.services import outbox_enqueue
-    from townhall.open311.formats import update_data
-
     if case.channel != Channel.OPEN311:
         return
     submission = Open311Submission.objects.select_related("client").filter(case_id=case.pk).first()
