@@ -30,6 +30,7 @@ from townhall.integrations.govuk_pay.client import (
     webhook_signature_valid,
 )
 from townhall.payments.models import Payment, PaymentWebhookEvent, Refund
+from townhall.workflow.services import process_message_deliver
 
 log = logging.getLogger(__name__)
 Status = Payment.Status
@@ -145,8 +146,6 @@ def payment_state_apply(*, payment: Payment, pay: PayPayment, source: str) -> Pa
 
 
 def _paid(payment: Payment, source: str) -> None:
-    from townhall.workflow.services import process_message_deliver
-
     case = payment.case
     case_services.case_add_note(
         case=case,
@@ -265,8 +264,6 @@ def payments_sweep(*, now: datetime | None = None, client: PayClient | None = No
 def booking_release(case: Case) -> bool:
     """Release a booking nobody paid for: the process decides (it closes the case and tells
     the resident); with no process waiting, the case is closed here."""
-    from townhall.workflow.services import process_message_deliver
-
     if process_message_deliver(case=case, name="payment_done", data={"outcome": "expired"}):
         return True
     case.refresh_from_db()
