@@ -8,7 +8,10 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from townhall.cases.models import Case
+from townhall.core.reconcile import reconcile_sweep
 from townhall.open311.models import Open311Submission
+from townhall.open311.opening import submission_case_open
+from townhall.open311.selectors import submissions_unopened
 from townhall.open311.tests.factories import BASE, good_report, make_open311_world, xml_root
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,8 +76,6 @@ def test_the_reference_is_given_at_once_and_the_worker_opens_that_case(client, w
 
 
 def test_opening_twice_makes_one_case(client, world):
-    from townhall.open311.opening import submission_case_open
-
     client.post(BASE + "requests.json", good_report())
     submission = Open311Submission.objects.get()
     first = submission_case_open(submission_id=submission.pk)
@@ -95,9 +96,6 @@ def test_the_sweep_opens_accepted_requests_left_without_a_case_once(client, worl
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from townhall.core.reconcile import reconcile_sweep
-    from townhall.open311.selectors import submissions_unopened
 
     [accepted] = client.post(BASE + "requests.json", good_report()).json()
     assert submissions_unopened().count == 1
@@ -124,8 +122,6 @@ def test_the_sweep_racing_the_task_makes_one_case(client, world):
     import threading
 
     from django.db import connection
-
-    from townhall.open311.opening import submission_case_open
 
     client.post(BASE + "requests.json", good_report())
     submission = Open311Submission.objects.get()
