@@ -35,13 +35,15 @@ lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
-# What CI checks besides the tests: lint, types, security lint (bandit), migrations, and
+# What CI checks besides the tests: lint, types, the layers contract (import-linter, configured
+# in pyproject.toml), security lint (bandit), migrations, and
 # Django's deployment checklist
 # with production settings (a random secret key, HTTPS on, no partner configured, so no partner
 # secret is asked for). It runs against an empty database: a local one after `make demo` holds
 # the demo's contractors and Open311 key, which production rightly refuses.
 check: lint
 	.venv/bin/mypy townhall config
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/bandit -c pyproject.toml -r townhall config -q -x '*/tests/*,*/migrations/*'
 	.venv/bin/python manage.py makemigrations --check --dry-run
 	DEBUG=0 TOWNHALL_HTTPS=1 SECRET_KEY="ci-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \

@@ -2,11 +2,13 @@
 
 Every function here is the one door for its change. Emails are queued with
 `transaction.on_commit`, so a rolled-back write never sends a link, and they go out through
-`townhall.integrations.notify.tasks.email_deliver` (the worker) with an idempotency key.
+the email sender registered with `account_email_sender_register` (integrations registers one
+that queues `email_deliver` for the worker) with an idempotency key.
 """
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +17,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -27,7 +30,6 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from townhall.accounts.models import SignInAttempt, User
 from townhall.core.audit import audit_record
 from townhall.core.client_address import client_ip
-from townhall.integrations.notify.tasks import email_deliver
 
 VERIFY_SALT = "townhall.accounts.verify-email"
 MAGIC_LINK_SALT = "townhall.accounts.magic-link"
@@ -59,9 +61,29 @@ class _Email:
     key: str
 
 
+# Sends one email: called with to, subject, body and idempotency_key (keyword arguments).
+EmailSender = Callable[..., object]
+# Accounts sits below integrations, which delivers email: integrations fills this from its
+# AppConfig.ready, so accounts never imports it.
+_email_senders: list[EmailSender] = []
+
+
+def account_email_sender_register(sender: EmailSender) -> None:
+    """Set how account emails (verification and sign-in links, notices) are sent: `sender`
+    is called after commit with to, subject, body and idempotency_key. One sender; the last
+    registered wins (a test may swap in its own)."""
+    _email_senders[:] = [sender]
+
+
 def _email_queue(message: _Email) -> None:
+    if not _email_senders:
+        raise ImproperlyConfigured(
+            "No email sender registered: is townhall.integrations installed?"
+        )
+    sender = _email_senders[0]
+
     def email_send() -> None:
-        email_deliver.enqueue(
+        sender(
             to=message.to,
             subject=message.subject,
             body=message.body,

@@ -208,7 +208,7 @@ def service_file_load(text: str) -> dict[str, Any]:
             [f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, too large"]
         )
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (_Loader is a SafeLoader) # nosec B506
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -6,7 +6,7 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from townhall.cases.notifications import delivery_receipt_recorded
+        from townhall.cases.receipts import delivery_receipt_recorded
         from townhall.integrations.notify.callbacks import delivery_listener_register
 
         delivery_listener_register(delivery_receipt_recorded)

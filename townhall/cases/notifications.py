@@ -13,6 +13,13 @@ from django.template.loader import select_template
 from django.urls import reverse
 
 from townhall.cases.models import Case, CaseEvent
+from townhall.integrations.models import SentMessage
+from townhall.integrations.notify.channels import (
+    DeliveryError,
+    send_email,
+    send_letter,
+    send_sms,
+)
 
 NOTIFYING_KINDS = {
     CaseEvent.Kind.CREATED,
@@ -118,7 +125,8 @@ def _event_of(message: Any) -> CaseEvent | None:
     )
 
 
-def _note(case: Case, text: str, **data: Any) -> None:
+def message_note(case: Case, text: str, **data: Any) -> None:
+    """Note on the case's timeline (staff only) what happened to a message to the resident."""
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.MESSAGE_SENT, text=text[:4000], is_public=False, data=data
     )
@@ -127,14 +135,6 @@ def _note(case: Case, text: str, **data: Any) -> None:
 def message_fallback(failed: Any) -> str:
     """Send the message that failed for good by the resident's next channel (email, SMS,
     letter), each tried once; or note on the case that nobody could be reached."""
-    from townhall.integrations.models import SentMessage
-    from townhall.integrations.notify.channels import (
-        DeliveryError,
-        send_email,
-        send_letter,
-        send_sms,
-    )
-
     event = _event_of(failed)
     if event is None:
         return "not a case message"
@@ -171,9 +171,11 @@ def message_fallback(failed: Any) -> str:
                 )  # fmt: skip
         except DeliveryError as error:
             tried.add(channel)
-            _note(case, f"{channel.upper()} could not be sent either: {error}", channel=channel)
+            message_note(
+                case, f"{channel.upper()} could not be sent either: {error}", channel=channel
+            )
             continue
-        _note(
+        message_note(
             case,
             f"{failed.channel.upper()} to {failed.recipient} failed for good "
             f"({failed.delivery_status or failed.last_error[:80]}): sent by {channel.upper()} instead.",
@@ -181,33 +183,10 @@ def message_fallback(failed: Any) -> str:
             fallback_from=failed.channel,
         )
         return f"sent by {channel}"
-    _note(
+    message_note(
         case,
         f"We could not reach the resident: {failed.channel.upper()} failed for good and there is "
         "no other way on record. Call them or check their contact details.",
         unreachable=True,
     )
     return "unreachable"
-
-
-def delivery_receipt_recorded(message: Any, changed: bool) -> None:
-    """Notify told us what happened to a case message: note it on the case timeline, and when
-    it failed for good try the next channel (in the worker, after this transaction)."""
-    from townhall.cases.tasks import case_message_fallback
-    from townhall.core.tasks import task_enqueue_on_commit
-    from townhall.integrations.notify.callbacks import PERMANENT_FAILURES
-
-    if not changed or not message.correlation:
-        return
-    case = Case.objects.filter(reference=message.correlation).first()
-    if case is None:
-        return
-    said = message.delivery_status.replace("-", " ")
-    _note(
-        case,
-        f"{message.channel.upper()} to {message.recipient}: {said}.",
-        channel=message.channel,
-        delivery=message.delivery_status,
-    )
-    if message.delivery_status in PERMANENT_FAILURES:
-        task_enqueue_on_commit(case_message_fallback, sent_message_id=message.pk)

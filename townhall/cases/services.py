@@ -22,6 +22,7 @@ from townhall.cases.hooks import CASE_CREATED, CASE_STATUS_CHANGED, case_hooks_r
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
 from townhall.cases.references import reference_next
 from townhall.cases.selectors import my_account_cache_key
+from townhall.cases.tasks import case_event_notify
 from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.core.calendars import LONDON
@@ -65,8 +66,6 @@ def my_account_forget(user_id: int | None) -> None:
 
 
 def _queue_notification(event: CaseEvent) -> None:
-    from townhall.cases.tasks import case_event_notify
-
     task_enqueue_on_commit(case_event_notify, event_id=event.pk)
 
 

@@ -7,4 +7,6 @@ class ContractorsConfig(AppConfig):
     verbose_name = "Contractors"
 
     def ready(self) -> None:
-        from townhall.contractors import checks  # noqa: F401  (registers them)
+        # Both register as they load: the system checks, and the operation
+        # contractor_job_send with workflow's registry (workflow never imports contractors).
+        from townhall.contractors import checks, operations  # noqa: F401

@@ -7,6 +7,8 @@ from django.db import DatabaseError
 from django.db.models import Q
 
 from townhall.core.checks import demo_secrets_allowed
+from townhall.integrations.inbound import token_hash
+from townhall.integrations.models import PartnerEndpoint
 
 # The demo's public values, kept here with the check that refuses them; the demo (dev-only,
 # townhall.demo) takes them from here, so production code never imports the demo.
@@ -18,9 +20,6 @@ DEMO_PULL_TOKEN = "demo-contractor-pull-token"  # noqa: S105 (demo only, public)
 def contractors_have_no_demo_secrets(app_configs, **kwargs) -> list[Error]:
     if demo_secrets_allowed() or not settings.HTTPS:
         return []  # see townhall.integrations.checks: rows are held to it in production only
-    from townhall.integrations.inbound import token_hash
-    from townhall.integrations.models import PartnerEndpoint
-
     try:
         found = list(
             PartnerEndpoint.objects.filter(enabled=True).filter(

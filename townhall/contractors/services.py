@@ -24,6 +24,7 @@ from townhall.cases.models import Case, CaseAttachment
 from townhall.contractors.models import Contractor, ContractorEvent, ContractorJob
 from townhall.core.uploads import upload_check
 from townhall.integrations.outbox.services import outbox_enqueue
+from townhall.workflow.services import process_message_deliver
 
 Status = ContractorJob.Status
 # Where each status sits in a job's life; an update may never move a job backwards.
@@ -247,8 +248,6 @@ def _check_order(job: ContractorJob, update: dict[str, Any]) -> None:
 
 def _case_apply(job: ContractorJob, event: ContractorEvent, files: list[Any]) -> None:
     """Tell the case (internal timeline) and, when the job has ended, its process."""
-    from townhall.workflow.services import process_message_deliver
-
     case = job.case
     name = str(job.contractor)
     where = f" at {event.lat:.5f}, {event.lon:.5f}" if event.lat is not None else ""

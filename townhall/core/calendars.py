@@ -159,12 +159,3 @@ def add_working_days(start: date, days: int, subdiv: str = "ENG") -> date:
 
 def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=LONDON)
-
-
-def sla_due_at(received: datetime, days: int, working_days: bool) -> datetime:
-    """When a request received at `received` is due under an SLA of `days` (England,
-    with council closures): the end of the due day, from `clocks.clock_sla`."""
-    from townhall.core.clocks import clock_sla  # clocks builds on this module
-
-    local_day = received.astimezone(LONDON).date()
-    return end_of_day(clock_sla(local_day, days, working_days).due)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register, run_checks
 from django.core.exceptions import ImproperlyConfigured
 
+from townhall.core.client_address import trusted_proxy_networks
+
 # Keys Django or Townhall hand out for local use; anyone can read them in the source.
 _PUBLIC_KEY_PREFIXES = ("insecure-", "django-insecure-")
 
@@ -42,8 +44,6 @@ def secret_key_is_private(app_configs, **kwargs) -> list[Error]:
 
 @register(Tags.security)
 def trusted_proxies_are_addresses(app_configs, **kwargs) -> list[Error]:
-    from townhall.core.client_address import trusted_proxy_networks
-
     try:
         trusted_proxy_networks(tuple(settings.TRUSTED_PROXIES))
     except ImproperlyConfigured as error:

@@ -10,10 +10,10 @@ import calendar as _calendar
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from townhall.core.calendars import FOIA, WorkingCalendar
+from townhall.core.calendars import FOIA, LONDON, WorkingCalendar, end_of_day
 
 # A clock is "at risk" once this share of its time has gone.
 AT_RISK_FRACTION = 0.8
@@ -256,6 +256,13 @@ def clock_sla(received: date, days: int, working_days: bool, calendar: str = "en
         extended=False,
         explanation=f"Service target: {days} {unit}.",
     )
+
+
+def sla_due_at(received: datetime, days: int, working_days: bool) -> datetime:
+    """When a request received at `received` is due under an SLA of `days` (England,
+    with council closures): the end of the due day, from `clock_sla`."""
+    local_day = received.astimezone(LONDON).date()
+    return end_of_day(clock_sla(local_day, days, working_days).due)
 
 
 def clock_compute(

@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from redis.exceptions import RedisError
 
 from townhall.core.backoff import backoff_seconds
+from townhall.core.models import WorkerHeartbeat
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,6 @@ def task_reclaim_abandoned(*, now: datetime | None = None) -> int:
     its worker's heartbeat is older than the lease, missing past the lease, or the worker has
     restarted since it claimed the task. Safe to run from several processes at once (rows are
     taken with SKIP LOCKED and changed only while still RUNNING). Returns how many."""
-    from townhall.core.models import WorkerHeartbeat
-
     now = now or timezone.now()
     lease = timedelta(seconds=settings.TASKS_LEASE_SECONDS)
     reclaimed = 0

@@ -17,7 +17,8 @@ from townhall.core.calendars import LONDON
 from townhall.core.downloads import download_response
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.payments.models import Payment
-from townhall.payments.services import reconciliation_csv, refund_request
+from townhall.payments.refunds import refund_request
+from townhall.payments.services import reconciliation_csv
 
 
 def _pence(text: str) -> int | None:

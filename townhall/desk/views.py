@@ -18,7 +18,6 @@ from townhall.accounts.permissions import can_see_every_department
 from townhall.cases.models import Case
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.selectors import (
-    answers_for_display,
     attachment_response,
     cases_linked,
     cases_nearby,
@@ -48,6 +47,7 @@ from townhall.desk.queue import (
     queue_status_counts,
 )
 from townhall.desk.saved_views import saved_views_for
+from townhall.eforms.selectors import answers_for_display
 from townhall.places.models import Ward
 
 STALE_HINT = "If you selected the button twice, your first change may already have been saved."

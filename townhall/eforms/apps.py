@@ -9,6 +9,10 @@ class EformsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from townhall.cases.services import my_account_forget
+
+        # The live-form check (townhall.E001) and the catalogue cache receiver register as
+        # they load.
+        from townhall.eforms import checks, signals  # noqa: F401
         from townhall.eforms.models import FormSession
 
         def form_session_written(sender, instance: FormSession, **kwargs) -> None:

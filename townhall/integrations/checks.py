@@ -8,6 +8,7 @@ from django.core.checks import Error, Tags, register
 from django.db import DatabaseError
 
 from townhall.core.checks import demo_secrets_allowed, secret_error
+from townhall.integrations.models import PartnerEndpoint
 
 # Shorter shared secrets than this are guessable offline from one signed message.
 PARTNER_SECRET_MIN_LENGTH = 32
@@ -68,7 +69,6 @@ def partner_secrets_are_private(app_configs, **kwargs) -> list[Error]:
     # (HTTPS on, not the demo) is held to it.
     if demo_secrets_allowed() or not settings.HTTPS:
         return []
-    from townhall.integrations.models import PartnerEndpoint
 
     try:
         weak = [

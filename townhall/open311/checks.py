@@ -6,6 +6,7 @@ from django.core.checks import Error, Tags, register
 from django.db import DatabaseError
 
 from townhall.core.checks import demo_secrets_allowed
+from townhall.open311.services import api_client_for_key
 
 # The demo's public key, kept here with the check that refuses it; the demo (dev-only,
 # townhall.demo) takes it from here, so production code never imports the demo.
@@ -16,8 +17,6 @@ DEMO_OPEN311_KEY = "demo-open311-key"
 def open311_has_no_demo_key(app_configs, **kwargs) -> list[Error]:
     if demo_secrets_allowed() or not settings.HTTPS:
         return []  # rows are held to it in production only, like partners' secrets
-    from townhall.open311.services import api_client_for_key
-
     try:
         client = api_client_for_key(DEMO_OPEN311_KEY)
     except DatabaseError:

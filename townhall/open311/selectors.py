@@ -465,8 +465,6 @@ def request_photo(reference: str, photo_id: int) -> CaseAttachment | None:
 def submissions_unopened() -> Backlog:
     """Requests accepted (the client holds their id) whose case is not opened yet, and when
     the oldest was accepted."""
-    from townhall.open311.models import Open311Submission
-
     found = Open311Submission.objects.filter(case__isnull=True).aggregate(
         count=Count("id"), oldest=Min("created_at")
     )

@@ -25,17 +25,22 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
 
-from townhall.cases.models import Case, CaseAttachment, CaseEvent
+from townhall.cases.models import Case, CaseEvent
 from townhall.cases.references import reference_next
-from townhall.cases.services import case_add_resident_comment, case_create
+from townhall.cases.services import case_add_resident_comment
 from townhall.catalogue.models import Channel, Service
 from townhall.core.calendars import LONDON
 from townhall.core.memo import ProcessMemo
 from townhall.core.tasks import task_enqueue_in_transaction
 from townhall.core.uploads import upload_check
 from townhall.eforms.fields import clean_text
+from townhall.integrations.models import PartnerEndpoint
+from townhall.integrations.outbound import outbound_url_check
+from townhall.integrations.outbox.services import outbox_enqueue
+from townhall.open311.formats import update_data
 from townhall.open311.generation import generation_bump_on_commit
 from townhall.open311.models import ApiClient, Open311Submission
+from townhall.open311.opening import case_open_from_submission, street_near, submission_case_open
 from townhall.open311.selectors import (
     CLIENT_REFERENCE,
     CLOSEST_ADDRESS,
@@ -46,6 +51,7 @@ from townhall.open311.selectors import (
     service_by_code,
     service_pages_on_route,
 )
+from townhall.open311.tasks import open311_case_open
 from townhall.places import selectors as places
 
 log = logging.getLogger(__name__)
@@ -56,8 +62,6 @@ MAX_PHOTOS = 3
 KEY_PREFIX_LENGTH = 6
 NAME_MAX = 75
 SERVICE_NOTICE = "Thank you. The council will look at your report; track it by its reference."
-# Streets further than this from a point are not the point's street.
-STREET_MAX_DISTANCE_M = 250.0
 
 _ATTRIBUTE_PARAM = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
@@ -367,7 +371,7 @@ def service_request_check(
         street_checked = True
         # The street is found now, not when the case opens: the address every read gives
         # from the moment the id is given is then the one the case keeps.
-        usrn, location_text = _street_near(lat, lon, location_text)
+        usrn, location_text = street_near(lat, lon, location_text)
     name = " ".join(p for p in (_param(data, "first_name"), _param(data, "last_name")) if p)
     return (
         CheckedRequest(
@@ -413,8 +417,6 @@ def service_request_create(
     first reference back, so a retry after a timeout is harmless. Raises RequestRejected
     with every problem when the request cannot be accepted; then nothing is stored.
     """
-    from townhall.open311.tasks import open311_case_open
-
     checked, errors = service_request_check(data=data, files=files)
     if checked is None:
         raise RequestRejected(400, errors)
@@ -477,38 +479,10 @@ def service_request_create(
         # given, not only once its case opens.
         generation_bump_on_commit()
         if checked.photos:  # files are not JSON: a post with photos opens its case now
-            _case_open(submission, photos=checked.photos)
+            case_open_from_submission(submission, photos=checked.photos)
         else:
             task_enqueue_in_transaction(open311_case_open, submission_id=submission.pk)
     return reference, True
-
-
-def submission_case_open(*, submission_id: int) -> Case | None:
-    """Open the case of an accepted request, once: a second run finds it open already."""
-    with transaction.atomic():
-        submission = (
-            Open311Submission.objects.select_for_update(of=("self",))
-            .select_related("client", "service")
-            .filter(pk=submission_id)
-            .first()
-        )
-        if submission is None:
-            return None
-        if submission.case_id is not None:
-            # Read case_id, not a joined case: a second opener that waited for the row lock
-            # gets the row as the first left it, but a join in the same statement would not
-            # see the case the first just inserted (PostgreSQL re-checks only the locked row).
-            return Case.objects.get(pk=submission.case_id)
-        return _case_open(submission)
-
-
-def _street_near(lat: float, lon: float, location_text: str) -> tuple[str, str]:
-    """The USRN of the street at a point (for the case's routing) and the location's text,
-    "Near <street>" when the client gave none; ("", the text) with no street near."""
-    street = places.nearest_street(lat, lon, max_distance_m=STREET_MAX_DISTANCE_M)
-    if street is None:
-        return "", location_text
-    return street.usrn, location_text or f"Near {street.name}"
 
 
 def submissions_unopened_open(*, older_than: datetime) -> int:
@@ -534,45 +508,6 @@ def submissions_unopened_open(*, older_than: datetime) -> int:
     if opened:
         log.warning("opened %s case(s) of Open311 requests accepted but never opened", opened)
     return opened
-
-
-def _case_open(submission: Open311Submission, photos: list[Any] | None = None) -> Case:
-    intake = submission.intake
-    lat, lon, usrn = intake["lat"], intake["lon"], intake["usrn"]
-    location_text = intake["location_text"]
-    if lat is not None and lon is not None and not usrn and not intake.get("street_checked"):
-        # Looked for on acceptance since Open311 reads show requests waiting to open (the
-        # case keeps the address they gave); only requests accepted before that get here.
-        usrn, location_text = _street_near(lat, lon, location_text)
-    if submission.service is None or not submission.reference:  # pragma: no cover
-        raise ValueError(f"Accepted request {submission.pk} has no service or reference")
-    case = case_create(
-        service=submission.service,
-        summary=intake["summary"],
-        channel=Channel.OPEN311,
-        answers=submission.attributes,
-        contact_name=intake["name"],
-        contact_email=intake["email"],
-        contact_phone=intake["phone"],
-        lat=lat,
-        lon=lon,
-        uprn=intake["uprn"],
-        usrn=usrn,
-        location_text=location_text,
-        channel_client=submission.client.name,
-        received_at=submission.created_at,
-        reference=submission.reference,
-    )
-    submission.case = case
-    submission.save(update_fields=["case"])
-    for photo in photos or []:
-        attachment = CaseAttachment(
-            case=case, original_name=photo.original_name, content_type=photo.content_type,
-            extension=photo.extension, size=photo.size, is_public=True,
-        )  # fmt: skip
-        attachment.file.save(photo.storage_name, photo.content, save=False)
-        attachment.save()
-    return case
 
 
 DEFAULT_WINDOW = timedelta(days=90)
@@ -727,9 +662,6 @@ def api_client_push_set(*, client: ApiClient, url: str) -> str:
 
     Raises OutboundRefused (a ValidationError saying why) for an address the server must not
     post to: not https, or a name resolving to a loopback, private or link-local address."""
-    from townhall.integrations.models import PartnerEndpoint
-    from townhall.integrations.outbound import outbound_url_check
-
     url = url.strip()
     if url:
         endpoint = PartnerEndpoint.objects.filter(name=push_partner_name(client.pk)).first()
@@ -753,9 +685,6 @@ def api_client_push_set(*, client: ApiClient, url: str) -> str:
 def open311_update_push(*, case: Case, **kwargs: Any) -> None:
     """Case hook: a status change of a report a pushing client sent goes to its outbox, in
     the change's own transaction, as the same update GET servicerequestupdates would give."""
-    from townhall.integrations.outbox.services import outbox_enqueue
-    from townhall.open311.formats import update_data
-
     if case.channel != Channel.OPEN311:
         return
     submission = Open311Submission.objects.select_related("client").filter(case_id=case.pk).first()

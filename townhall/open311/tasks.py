@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from townhall.core.tasks import task_retries_declare
-from townhall.open311.services import submission_case_open
+from townhall.open311.opening import submission_case_open
 
 
 @task()

@@ -27,6 +27,7 @@ from townhall.core.downloads import download_response
 from townhall.open311 import formats, selectors, services, throttle
 from townhall.open311.generation import generation_current
 from townhall.open311.models import ApiClient, Open311RequestLog
+from townhall.open311.openapi import openapi_document
 
 logger = logging.getLogger(__name__)
 
@@ -351,7 +352,5 @@ def media(request: HttpRequest, reference: str, photo_id: str) -> HttpResponse:
 def openapi(request: HttpRequest) -> HttpResponse:
     """The OpenAPI description of these routes."""
     from django.http import JsonResponse
-
-    from townhall.open311.openapi import openapi_document
 
     return JsonResponse(openapi_document(reverse("open311:discovery").removesuffix("/discovery")))

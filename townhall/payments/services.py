@@ -16,15 +16,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from townhall.cases import services as case_services
 from townhall.cases.models import Case
-from townhall.core.audit import audit_record
 from townhall.core.calendars import LONDON
-from townhall.core.tasks import task_enqueue_on_commit
 from townhall.integrations.govuk_pay.client import (
     UNFINISHED,
     PayClient,
@@ -33,6 +30,7 @@ from townhall.integrations.govuk_pay.client import (
     webhook_signature_valid,
 )
 from townhall.payments.models import Payment, PaymentWebhookEvent, Refund
+from townhall.workflow.services import process_message_deliver
 
 log = logging.getLogger(__name__)
 Status = Payment.Status
@@ -148,8 +146,6 @@ def payment_state_apply(*, payment: Payment, pay: PayPayment, source: str) -> Pa
 
 
 def _paid(payment: Payment, source: str) -> None:
-    from townhall.workflow.services import process_message_deliver
-
     case = payment.case
     case_services.case_add_note(
         case=case,
@@ -268,8 +264,6 @@ def payments_sweep(*, now: datetime | None = None, client: PayClient | None = No
 def booking_release(case: Case) -> bool:
     """Release a booking nobody paid for: the process decides (it closes the case and tells
     the resident); with no process waiting, the case is closed here."""
-    from townhall.workflow.services import process_message_deliver
-
     if process_message_deliver(case=case, name="payment_done", data={"outcome": "expired"}):
         return True
     case.refresh_from_db()
@@ -284,39 +278,6 @@ def booking_release(case: Case) -> bool:
         "You can apply again at any time.",
     )
     return True
-
-
-def refund_request(*, payment: Payment, amount_pence: int, reason: str, actor: Any) -> Refund:
-    """Ask for a refund (sent to Pay by the worker). Refused: not paid, more than is left,
-    nothing or no reason given."""
-    reason = reason.strip()
-    problems = []
-    if amount_pence <= 0:
-        problems.append("Enter an amount to refund, like 12.50.")
-    if not reason:
-        problems.append("Say why the payment is refunded.")
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        pending = sum(locked.refunds.filter(status=Refund.Status.PENDING).values_list(
-            "amount_pence", flat=True))  # fmt: skip
-        left = locked.refundable_pence - pending
-        if locked.status != Status.SUCCESS:
-            problems.append("Only a paid payment can be refunded.")
-        elif amount_pence > left:
-            problems.append(f"You can refund at most {pounds(left)}.")
-        if problems:
-            raise ValidationError(problems)
-        refund = Refund.objects.create(
-            payment=locked, amount_pence=amount_pence, reason=reason[:500], requested_by=actor
-        )
-        audit_record(
-            action="refund_request", object_type="payment", object_id=locked.reference,
-            actor=actor, reason=reason, detail={"amount_pence": amount_pence},
-        )  # fmt: skip
-        from townhall.payments.tasks import refund_submit_task
-
-        task_enqueue_on_commit(refund_submit_task, refund_id=refund.pk)
-    return refund
 
 
 def refund_submit(refund_id: int, client: PayClient | None = None) -> Refund:

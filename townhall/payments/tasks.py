@@ -7,14 +7,13 @@ from django_tasks import task
 
 from townhall.integrations.govuk_pay.client import PayError
 from townhall.integrations.notify.tasks import backoff_seconds
+from townhall.payments.services import payments_sweep, refund_submit
 
 MAX_ATTEMPTS = 6
 
 
 @task(queue_name="payments")
 def refund_submit_task(refund_id: int, attempt: int = 1) -> str:
-    from townhall.payments.services import refund_submit
-
     try:
         refund = refund_submit(refund_id)
     except PayError:
@@ -29,6 +28,4 @@ def refund_submit_task(refund_id: int, attempt: int = 1) -> str:
 
 @task(queue_name="payments")
 def payments_sweep_task() -> str:
-    from townhall.payments.services import payments_sweep
-
     return str(payments_sweep())

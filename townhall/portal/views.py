@@ -24,6 +24,7 @@ from townhall.cases.services import case_add_resident_comment
 from townhall.catalogue import selectors as catalogue
 from townhall.core.middleware import mark_personal
 from townhall.core.uploads import upload_check
+from townhall.eforms import selectors as eforms_selectors
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.services import (
     FormUnavailable,
@@ -229,7 +230,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
     key = case_selectors.my_account_cache_key(user.pk, get_language() or "")
     lists = cache.get(key) if seconds else None
     if lists is None:
-        cases, drafts = case_selectors.my_account_lists(user)
+        cases, drafts = eforms_selectors.my_account_lists(user)
         context = {"cases": cases, "drafts": drafts}
         lists = render_to_string("portal/_my_account_lists.html", context, request)
         if seconds:
@@ -299,7 +300,7 @@ def _request_page(request: HttpRequest, case: Case, post_url: str) -> HttpRespon
             "case": case,
             "events": case_selectors.public_timeline(case),
             "photos": case_selectors.public_attachments(case),
-            "answers": case_selectors.answers_for_display(case),
+            "answers": eforms_selectors.answers_for_display(case),
             "errors": errors,
             "form_has_errors": bool(errors),
             "comment": request.POST.get("comment", "") if errors else "",

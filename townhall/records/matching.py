@@ -10,6 +10,7 @@ import duckdb
 from django.db import transaction
 from django.db.models import Q
 
+from townhall.records.cleaning import name_key
 from townhall.records.linkage import (
     CLUSTER,
     PREPARE_SQL,
@@ -114,7 +115,6 @@ def record_matches(record: SourceRecord, *, run: LinkageRun | None = None) -> li
 def record_match_and_assign(record: SourceRecord) -> Person:
     """Give a new record its person: the best-matching person it can belong to (no clash of
     names, dates of birth or NI numbers with any of that person's records), else a new one."""
-    from townhall.records.cleaning import name_key
 
     def profile(r: SourceRecord):
         middles = " ".join(name_key(m) for m in r.middle_names.split())

@@ -8,6 +8,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from townhall.cases.models import Case
+from townhall.cases.permissions import cases_visible_to
+from townhall.records.cleaning import house_key, postcode_clean
 from townhall.records.linkage import ModelLevels
 from townhall.records.models import Link, LinkageRun, Person, Source, SourceRecord
 
@@ -79,8 +82,6 @@ def _differs(field: str, a: Any, b: Any) -> bool:
 def person_cases(records: list[SourceRecord]) -> QuerySet:
     """Every case of the person: cases that are records of the person, and the cases of
     the portal accounts that are."""
-    from townhall.cases.models import Case
-
     references = [r.record_id for r in records if r.source.kind == Source.Kind.CASES]
     accounts = [
         int(r.record_id)
@@ -108,8 +109,6 @@ def person_cases_for_staff(user: Any, records: list[SourceRecord], limit: int = 
     """The person's cases within `user`'s departments (every case for those who see all
     departments), and a count of the rest: the single view tells an officer that a person
     has other requests without showing what they are about."""
-    from townhall.cases.permissions import cases_visible_to
-
     every = person_cases(records)
     visible = every & cases_visible_to(user)
     return PersonCases(shown=list(visible[:limit]), elsewhere=every.count() - visible.count())
@@ -179,8 +178,6 @@ def _has_spd(record: SourceRecord) -> bool:
 
 
 def _home(record: SourceRecord) -> str:
-    from townhall.records.cleaning import house_key
-
     if record.uprn:
         return f"uprn:{record.uprn}"
     if record.postcode:
@@ -308,8 +305,6 @@ def quality_report() -> list[dict[str, Any]]:
 
 
 def persons_search(*, name: str = "", postcode: str = "", limit: int = 50) -> QuerySet:
-    from townhall.records.cleaning import postcode_clean
-
     records = SourceRecord.objects.filter(retired_at__isnull=True, person__isnull=False)
     words = name.split()
     if words:

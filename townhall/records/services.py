@@ -12,10 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from townhall.accounts.models import User
+from townhall.cases.models import Case
 from townhall.core.audit import audit_record
 from townhall.core.models import AuditEvent
 from townhall.records.cleaning import name_key
 from townhall.records.importing import row_canonical, row_fingerprint
+from townhall.records.linkage import CLUSTER, cluster_records, profile_of
+from townhall.records.mapping import mapping_validate
 from townhall.records.models import (
     ImportRun,
     Link,
@@ -236,8 +240,6 @@ def source_import_csv(*, source: Source, data: bytes, file_name: str = "") -> Im
     vanished are retired, and each bad row is reported with its line number and reason.
     A file that cannot be read as this source at all (wrong delimiter, missing columns) is
     refused whole: the run is recorded as failed and no record changes. Safe to re-run."""
-    from townhall.records.mapping import mapping_validate
-
     mapping = mapping_validate(source.mapping)
     run = ImportRun.objects.create(source=source, file_name=file_name[:255])
     errors: list[dict] = []
@@ -292,8 +294,6 @@ def _sql_rows(source: Source) -> Iterator[tuple[int, dict[str, Any]]]:
 def source_import_sql(*, source: Source) -> ImportRun:
     """Import a source by running its SQL query against the source's database (read only).
     Line numbers in the errors are row numbers of the query's result."""
-    from townhall.records.mapping import mapping_validate
-
     mapping = mapping_validate(source.mapping)
     run = ImportRun.objects.create(source=source, file_name="(SQL query)")
     try:
@@ -316,8 +316,6 @@ def source_import_sql(*, source: Source) -> ImportRun:
 
 
 def _rows_of_accounts() -> Iterator[tuple[int, dict[str, Any]]]:
-    from townhall.accounts.models import User
-
     residents = User.objects.filter(role=User.Role.RESIDENT, is_active=True).order_by("pk")
     for n, user in enumerate(residents.iterator(chunk_size=2000), start=1):
         yield n, {
@@ -328,8 +326,6 @@ def _rows_of_accounts() -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _rows_of_cases() -> Iterator[tuple[int, dict[str, Any]]]:
-    from townhall.cases.models import Case
-
     cases = Case.objects.exclude(contact_name="", contact_email="", contact_phone="")
     for n, case in enumerate(cases.order_by("pk").iterator(chunk_size=2000), start=1):
         yield n, {
@@ -460,8 +456,6 @@ def person_split(*, person: Person, record: SourceRecord, user: Any) -> Person:
 def person_recluster(*, person: Person) -> None:
     """Re-cluster one person's records with their stored links and the decisions, after a
     link between two of them was rejected."""
-    from townhall.records.linkage import CLUSTER, cluster_records, profile_of
-
     records = list(person.records.select_related("source").filter(retired_at__isnull=True))
     ids = [r.pk for r in records]
     key_to_id = {r.key: r.pk for r in records}

@@ -5,20 +5,17 @@ process."""
 from typing import Any
 
 from townhall.cases.hooks import CASE_CREATED, CASE_STATUS_CHANGED, case_hook_register
+from townhall.cases.models import Case
+from townhall.workflow.services import _driving_ids, process_cancel, process_start
 
 
 def _case_created(
     *, case: Any, answers: dict[str, Any], notify: bool = True, **kwargs: Any
 ) -> None:
-    from townhall.workflow.services import process_start
-
     process_start(case=case, answers=answers, quiet=not notify, just_created=True)
 
 
 def _case_status_changed(*, case: Any, previous: str, actor: Any = None, **kwargs: Any) -> None:
-    from townhall.cases.models import Case
-    from townhall.workflow.services import _driving_ids, process_cancel
-
     if case.status != Case.Status.CLOSED or case.pk in _driving_ids():
         return  # the process closed it itself, or the case is still open
     process_cancel(case=case, reason="The case was closed by hand.")

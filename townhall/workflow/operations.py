@@ -1,14 +1,12 @@
-"""What a service task may do: a registry of named operations. A process names an operation
-(`spiffworkflow:serviceTaskOperator id="set_status"`), publishing refuses unknown names, and
-each call runs in its own savepoint inside the case's transaction, so a failed operation
-leaves no half-done change behind.
+"""What a service task may do: the operations workflow itself offers, registered by name in
+`workflow.registry` (apps above workflow register theirs the same way, from their
+`AppConfig.ready`). This module is imported from `WorkflowConfig.ready`, so its operations are
+known once apps are ready.
 
 Operations change cases only through `cases.services` (residents are told of each status
 change there) and reach partners only through the outbox: never a call over the network.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,40 +20,9 @@ from townhall.catalogue.clocks import service_clock
 from townhall.core.calendars import LONDON, end_of_day
 from townhall.core.clocks import ClockKind, clock_compute
 from townhall.core.tasks import task_enqueue_on_commit
-
-
-@dataclass
-class OperationContext:
-    case: Case
-    instance: Any  # ProcessInstance (typed loosely: models import this module's registry)
-    task_id: str
-    data: dict[str, Any]
-    # An imported or demo-history case: its first steps tell nobody and leave its status to
-    # the import (which sets the status history itself).
-    quiet: bool = False
-
-
-OperationFn = Callable[..., dict[str, Any] | None]
-OPERATIONS: dict[str, OperationFn] = {}
-
-
-def operation(name: str) -> Callable[[OperationFn], OperationFn]:
-    def register(fn: OperationFn) -> OperationFn:
-        OPERATIONS[name] = fn
-        return fn
-
-    return register
-
-
-class OperationError(Exception):
-    """An operation could not do what the process asked; the message says why."""
-
-
-def _case(ctx: OperationContext) -> Case:
-    # Operations before this one may have changed the case: read the latest row when an
-    # operation needs its fields. (The case services lock and re-read it themselves, so an
-    # operation that only changes the case passes `ctx.case` straight on.)
-    return Case.objects.select_related("team", "service").get(pk=ctx.case.pk)
+from townhall.workflow.models import ClockPause, WorkItem
+from townhall.workflow.registry import OperationContext, OperationError, operation
+from townhall.workflow.tasks import team_lead_notify
 
 
 def _field(ctx: OperationContext, name: str) -> Any:
@@ -108,8 +75,6 @@ def _team(slug: str) -> Team:
 @operation("assign_team")
 def assign_team(ctx: OperationContext, team: str, reason: str = "") -> dict[str, Any]:
     """Give the case (and its open work items) to another team."""
-    from townhall.workflow.models import WorkItem
-
     target = _team(team)
     case_services.case_route(
         case=ctx.case, actor=None, team=target, reason=reason or "Routed by the process."
@@ -155,8 +120,6 @@ def raise_priority(ctx: OperationContext, reason: str = "") -> dict[str, Any]:
 @operation("notify_team_lead")
 def notify_team_lead(ctx: OperationContext, text: str) -> dict[str, Any]:
     """Email the team leads of the case's team, and note it on the case (internal)."""
-    from townhall.workflow.tasks import team_lead_notify
-
     leads = list(
         User.objects.filter(
             teams=_field(ctx, "team_id"), role=User.Role.TEAM_LEAD, is_active=True
@@ -172,27 +135,6 @@ def notify_team_lead(ctx: OperationContext, text: str) -> dict[str, Any]:
     return {"leads": len(leads)}
 
 
-@operation("contractor_job_send")
-def contractor_job_send(
-    ctx: OperationContext, partner: str, job: str, reply: str = "job_done"
-) -> dict[str, Any]:
-    """Send a job to a contractor through the outbox, in this transaction. The process then
-    waits for the `reply` message, delivered by `process_message_deliver`. An import (the
-    demo's history) sends no job: contractors are not sent to old cases."""
-    if ctx.quiet:
-        return {"outbox_id": None}
-    from townhall.contractors.services import contractor_job_create
-
-    sent = contractor_job_create(
-        case=_case(ctx),
-        partner=partner,
-        kind=job,
-        reply=reply,
-        idempotency_key=f"wf-{ctx.case.reference}-{ctx.task_id}",
-    )
-    return {"outbox_id": sent.outbox_id, "job_id": str(sent.job_id)}
-
-
 def _clock_result(due: datetime, at_risk: datetime, paused: bool) -> dict[str, Any]:
     return {"due_at": due.isoformat(), "at_risk_at": at_risk.isoformat(), "paused": paused}
 
@@ -200,8 +142,6 @@ def _clock_result(due: datetime, at_risk: datetime, paused: bool) -> dict[str, A
 def case_clock_apply(case: Case, instance: Any, reason: str) -> dict[str, Any]:
     """Recompute the case's statutory clock from its pauses and extension and store the due
     date on the case; returns the clock for the process's timers."""
-    from townhall.workflow.models import ClockPause
-
     pauses = [(p.paused_on, p.resumed_on) for p in ClockPause.objects.filter(case=case)]
     clock = service_clock(
         service=case.service,
@@ -218,9 +158,7 @@ def case_clock_apply(case: Case, instance: Any, reason: str) -> dict[str, Any]:
 @operation("clock_pause")
 def clock_pause(ctx: OperationContext, reason: str) -> dict[str, Any]:
     """Stop the statutory clock (waiting for clarification or proof of identity)."""
-    from townhall.workflow.models import ClockPause
-
-    case = _case(ctx)
+    case = ctx.case_latest()
     if not ClockPause.objects.filter(case=case, resumed_on__isnull=True).exists():
         ClockPause.objects.create(
             case=case, reason=reason, paused_on=timezone.localdate(timezone.now(), LONDON)
@@ -231,9 +169,7 @@ def clock_pause(ctx: OperationContext, reason: str) -> dict[str, Any]:
 @operation("clock_resume")
 def clock_resume(ctx: OperationContext) -> dict[str, Any]:
     """Start the statutory clock again from today."""
-    from townhall.workflow.models import ClockPause
-
-    case = _case(ctx)
+    case = ctx.case_latest()
     ClockPause.objects.filter(case=case, resumed_on__isnull=True).update(
         resumed_on=timezone.localdate(timezone.now(), LONDON)
     )
@@ -243,7 +179,7 @@ def clock_resume(ctx: OperationContext) -> dict[str, Any]:
 @operation("clock_extend")
 def clock_extend(ctx: OperationContext, reason: str) -> dict[str, Any]:
     """Apply the lawful extension (FOI public interest, EIR complexity, SAR two months)."""
-    case = _case(ctx)
+    case = ctx.case_latest()
     if not ctx.instance.clock_extended:
         ctx.instance.clock_extended = True
         type(ctx.instance).objects.filter(pk=ctx.instance.pk).update(clock_extended=True)
@@ -253,7 +189,7 @@ def clock_extend(ctx: OperationContext, reason: str) -> dict[str, Any]:
 @operation("clock_start")
 def clock_start(ctx: OperationContext, kind: str, reason: str = "") -> dict[str, Any]:
     """Start a new clock of `kind` from today (a complaint's stage 2 review)."""
-    case = _case(ctx)
+    case = ctx.case_latest()
     today = timezone.localdate(timezone.now(), LONDON)
     try:
         clock = clock_compute(kind=ClockKind(kind), received=today)

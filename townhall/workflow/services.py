@@ -34,7 +34,7 @@ from townhall.workflow.definitions import (
 )
 from townhall.workflow.engine import EngineError
 from townhall.workflow.models import ProcessInstance, ProcessVersion, WorkItem
-from townhall.workflow.operations import OPERATIONS, OperationContext, OperationError
+from townhall.workflow.registry import OPERATIONS, OperationContext, OperationError
 
 ERROR_MAX_LENGTH = 2000
 SWEEP_CHUNK = 100

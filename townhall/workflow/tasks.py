@@ -11,6 +11,7 @@ from townhall.accounts.models import User
 from townhall.cases.models import Case
 from townhall.core.tasks import task_retries_declare
 from townhall.integrations.notify.channels import send_email
+from townhall.workflow.services import process_timers_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +20,6 @@ logger = logging.getLogger(__name__)
 def process_timers_sweep_task(limit: int = 1000) -> str:
     """Fire due timers. Safe to run on several workers at once (rows are claimed with
     SKIP LOCKED); queued by the `workflow_clock` command every few seconds."""
-    from townhall.workflow.services import process_timers_sweep
-
     result = process_timers_sweep(limit=limit)
     return f"fired {result.fired}, failed {result.failed}, skipped {result.skipped}"
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from townhall.accounts.models import User
 from townhall.accounts.tests.helpers import link_in
+from townhall.integrations.models import SentMessage
 
 REGISTER = {
     "full_name": "Sam Resident",
@@ -127,7 +128,6 @@ def test_mail_server_failure_does_not_lose_the_registration(client, send, monkey
     assert response["Location"] == reverse("accounts:register_check_email")
     assert User.objects.filter(email="sam@example.com").exists()
     # the message is kept, marked failed with the provider's error, for a retry
-    from townhall.integrations.models import SentMessage
 
     message = SentMessage.objects.get(recipient="sam@example.com")
     assert message.status == "failed" and "mail server down" in message.last_error

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from townhall.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
-from townhall.accounts.tests.factories import PASSWORD
+from townhall.accounts.tests.factories import PASSWORD, UserFactory
 
 STATUS = reverse("accounts:session_status")
 EXTEND = reverse("accounts:session_extend")
@@ -122,8 +122,6 @@ def test_session_extend_after_the_timeout_does_not_revive_the_session(signed_in)
 
 @pytest.fixture
 def staff_signed_in(client, db):
-    from townhall.accounts.tests.factories import UserFactory
-
     client.force_login(UserFactory(email="officer@example.gov.uk", role="officer"))
     return client
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from townhall.accounts.models import SignInAttempt
-from townhall.accounts.tests.factories import PASSWORD
+from townhall.accounts.tests.factories import PASSWORD, UserFactory
 
 SIGN_IN = reverse("accounts:sign_in")
 TOO_MANY = "Too many attempts. Try again in 1 minute, or sign in with a link by email"
@@ -145,8 +145,6 @@ PROXY = "10.0.0.5"
 
 @pytest.mark.django_db
 def test_two_residents_behind_one_proxy_do_not_share_an_account_wait(client, resident, settings):
-    from townhall.accounts.tests.factories import UserFactory
-
     settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     UserFactory(email="sam@example.com")
     fail(client, times=settings.LOGIN_THROTTLE_FAILURES,

@@ -6,6 +6,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from townhall.accounts.models import User
+from townhall.core.tests.browser import new_page
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Officer-demo-12345"
@@ -98,8 +99,6 @@ def test_residents_are_never_asked(settings):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_two_factor_pages_pass_axe_at_320px(live_server, browser, settings):
-    from townhall.core.tests.browser import new_page
-
     settings.STAFF_2FA_REQUIRED = True
     officer = User.objects.create_user("axe@example.gov.uk", PASSWORD, role=User.Role.OFFICER)
     checked = new_page(browser, viewport={"width": 320, "height": 640})

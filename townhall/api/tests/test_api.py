@@ -201,8 +201,6 @@ def test_resident_with_a_staff_token_string_cannot_read_cases(waste):
 
 @pytest.mark.django_db
 def test_assign_and_merge_through_the_api_use_the_same_rules(client, officer, waste, housing):
-    from townhall.desk.tests.factories import case_make, user_make
-
     original, duplicate = case_make(service=waste), case_make(service=waste)
     colleague = user_make(role="officer", departments=[waste.department])
     outsider = user_make(role="officer", departments=[housing.department])

@@ -6,9 +6,11 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
+from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment
 from townhall.cases.selectors import attachment_response
 from townhall.cases.services import case_create
+from townhall.desk.tests.factories import user_make
 from townhall.portal.tests.fixtures import make_resident, make_service
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +48,6 @@ def test_a_hostile_original_name_cannot_reach_the_header_or_pick_the_extension()
 
 
 def test_residents_and_staff_both_download_rather_than_view():
-    from townhall.accounts.models import User
-    from townhall.desk.tests.factories import user_make
-
     resident = make_resident()
     service = make_service()
     case = case_create(service=service, summary="Letter", resident=resident)

@@ -1,6 +1,8 @@
 import pytest
 
+from townhall.cases.models import Case
 from townhall.cases.references import reference_next
+from townhall.desk.tests.factories import case_make, service_make
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +17,6 @@ def test_references_count_up_per_prefix_and_year():
 
 
 def test_a_new_counter_carries_on_after_references_already_issued():
-    from townhall.cases.models import Case
-    from townhall.desk.tests.factories import case_make, service_make
-
     service = service_make()
     case = case_make(service=service)
     Case.objects.filter(pk=case.pk).update(reference="QQ-2033-000041")

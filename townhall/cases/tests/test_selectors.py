@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from townhall.cases.models import Case
-from townhall.cases.selectors import my_account_lists
-from townhall.cases.services import case_create
+from townhall.cases.services import _MyAccountForget, case_change_status, case_create
 from townhall.eforms.models import FormSession
+from townhall.eforms.selectors import my_account_lists
 from townhall.portal.tests.fixtures import make_resident, make_service
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +53,6 @@ def test_my_account_lists_are_kept_until_the_residents_cases_or_saved_forms_chan
 ):
     from django.urls import reverse
 
-    from townhall.cases.services import case_change_status
-
     settings.MY_ACCOUNT_KEEP_SECONDS = 600  # as with Redis; one test process shares its cache
 
     service = make_service()
@@ -89,8 +87,6 @@ def test_my_account_lists_are_kept_until_the_residents_cases_or_saved_forms_chan
 def test_saving_a_residents_case_twice_in_one_transaction_drops_their_lists_once(
     django_capture_on_commit_callbacks,
 ):
-    from townhall.cases.services import _MyAccountForget
-
     service = make_service()
     resident = make_resident()
     neighbour = make_resident(email="neighbour@example.com")

@@ -8,12 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
+from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment
 from townhall.contractors.models import ContractorEvent, ContractorJob
+from townhall.contractors.services import contractor_job_create
 from townhall.demo.contractors import DEMO_PULL_TOKEN, DEMO_SECRET
 from townhall.integrations.models import InboundRefusal, OutboxMessage
 from townhall.integrations.signing import signature_make
 from townhall.workflow.models import ProcessInstance
+from townhall.workflow.services import work_item_complete
 from townhall.workflow.tests.helpers import case_open, only_open_item
 
 pytestmark = pytest.mark.django_db
@@ -107,8 +110,6 @@ def test_a_rejected_job_goes_to_an_officer_and_the_resident_is_not_told_it_is_do
 
 
 def test_an_officer_sends_a_rejected_job_again_as_a_new_job(client, catalogue):
-    from townhall.workflow.services import work_item_complete
-
     case = _hazardous_fly_tip(catalogue)
     job = ContractorJob.objects.get(case=case)
     _post(client, job.job_id, _event("99"))
@@ -220,8 +221,6 @@ def test_an_unknown_job_or_another_contractors_job_is_refused(client, catalogue)
 
 
 def test_a_pulling_contractor_fetches_and_acknowledges_with_its_token(client, catalogue):
-    from townhall.contractors.services import contractor_job_create
-
     case = case_open(catalogue["report-a-missed-bin-collection"], {})
     job = contractor_job_create(
         case=case, partner="waste_contractor", kind="return_collection", reply="job_done",
@@ -246,8 +245,6 @@ def test_the_process_is_not_waiting_any_more_and_the_case_says_so(client, catalo
 
 
 def test_the_desk_case_page_shows_the_job_and_its_updates(client, catalogue):
-    from townhall.accounts.models import User
-
     case = _hazardous_fly_tip(catalogue)
     job = ContractorJob.objects.get(case=case)
     _post(client, job.job_id, _event("10", note="Crew booked for Tuesday."))

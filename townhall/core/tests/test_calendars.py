@@ -4,13 +4,13 @@ from datetime import date
 
 import pytest
 
+from townhall.core.calendars import WorkingCalendar
+from townhall.core.models import CalendarOverride
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kept_seconds", [0, 60])  # also with each process keeping the rows
 def test_moving_a_closure_day_to_another_year_takes_effect_at_once(settings, kept_seconds):
-    from townhall.core.calendars import WorkingCalendar
-    from townhall.core.models import CalendarOverride
-
     settings.CALENDAR_KEEP_SECONDS = kept_seconds
 
     day_2026, day_2027 = date(2026, 12, 29), date(2027, 1, 5)

@@ -5,6 +5,10 @@ from datetime import date, datetime
 
 import pytest
 
+from townhall.accounts.models import Department
+from townhall.catalogue.clocks import service_due_at
+from townhall.catalogue.models import Service
+from townhall.core.calendars import LONDON
 from townhall.core.clocks import ClockKind, clock_compute
 
 pytestmark = pytest.mark.django_db
@@ -69,11 +73,6 @@ def test_a_complaint_clock_cannot_be_paused():
 
 
 def test_each_demo_service_takes_its_due_date_from_its_own_clock(db):
-    from townhall.accounts.models import Department
-    from townhall.catalogue.clocks import service_due_at
-    from townhall.catalogue.models import Service
-    from townhall.core.calendars import LONDON
-
     department = Department.objects.create(slug="ig", name="Information governance")
 
     def service(kind: str, prefix: str, **extra) -> Service:

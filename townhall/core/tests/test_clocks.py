@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from townhall.core.calendars import LONDON, WorkingCalendar, sla_due_at
-from townhall.core.clocks import ClockKind, add_months, clock_compute
+from townhall.core.calendars import LONDON, WorkingCalendar
+from townhall.core.clocks import ClockKind, add_months, clock_compute, sla_due_at
 from townhall.core.models import CalendarOverride
 
 pytestmark = pytest.mark.django_db

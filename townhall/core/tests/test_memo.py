@@ -1,3 +1,4 @@
+import townhall.core.memo as memo_module
 from townhall.core.memo import ProcessMemo
 
 
@@ -28,8 +29,6 @@ def test_a_memo_with_no_seconds_always_loads(settings):
 
 
 def test_an_expired_value_is_loaded_again(settings, monkeypatch):
-    import townhall.core.memo as memo_module
-
     settings.TEST_MEMO_SECONDS = 5
     memo = ProcessMemo("TEST_MEMO_SECONDS")
     now = [1000.0]

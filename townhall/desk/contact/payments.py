@@ -8,22 +8,21 @@ are not available: nothing is taken, nothing is lost.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from townhall.accounts.models import User
-    from townhall.desk.contact.models import FeeDue
+from django.conf import settings
+from django.urls import reverse
 
-CardPaymentStarter = Callable[["FeeDue", "User"], str]
+from townhall.accounts.models import User
+from townhall.desk.contact.models import FeeDue
+from townhall.desk.contact.services import fee_due_mark_paid
+from townhall.payments.models import Payment
+from townhall.payments.services import payment_start
+
+CardPaymentStarter = Callable[[FeeDue, User], str]
 
 
-def start_phone_payment(fee_due: "FeeDue", agent: "User") -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
-    from townhall.payments.models import Payment
-    from townhall.payments.services import payment_start
-
+def start_phone_payment(fee_due: FeeDue, agent: User) -> str:
     payment = payment_start(
         case=fee_due.case,
         return_url=lambda p: (
@@ -37,9 +36,6 @@ def start_phone_payment(fee_due: "FeeDue", agent: "User") -> str:
 
 def fee_due_paid(payment: Any) -> None:
     """Listener: a payment of a case with a fee due by phone was confirmed by Pay."""
-    from townhall.desk.contact.models import FeeDue
-    from townhall.desk.contact.services import fee_due_mark_paid
-
     fee_due = FeeDue.objects.filter(case=payment.case).first()
     if fee_due is not None:
         fee_due_mark_paid(fee_due=fee_due, payment_reference=payment.reference)

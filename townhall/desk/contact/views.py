@@ -32,6 +32,7 @@ from townhall.desk.contact.search import (
     people_visible_to,
 )
 from townhall.desk.contact.services import contact_log_record, fee_due_record
+from townhall.eforms import selectors as eforms_selectors
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.models import FormSession
 from townhall.eforms.services import (
@@ -184,7 +185,7 @@ def case_summary(request: StaffRequest, reference: str) -> HttpResponse:
             else case_selectors.internal_notes(case),
             "answers": []
             if case.service.is_sensitive
-            else case_selectors.answers_for_display(case),
+            else eforms_selectors.answers_for_display(case),
             "fee_due": FeeDue.objects.filter(case=case).first(),
         },
     )

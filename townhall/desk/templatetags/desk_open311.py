@@ -3,6 +3,7 @@ from typing import Any
 from django import template
 
 from townhall.cases.models import Case
+from townhall.open311.models import Open311Submission
 
 register = template.Library()
 
@@ -12,7 +13,6 @@ def open311_report_for(case: Case) -> Any:
     """What an Open311 client sent with the case (description, attribute answers), if any."""
     if case.channel != "open311":
         return None
-    from townhall.open311.models import Open311Submission
 
     return Open311Submission.objects.select_related("client").filter(case=case).first()
 

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment
+from townhall.cases.services import case_change_status
 from townhall.desk.tests.factories import case_make, user_make
 from townhall.portal.tests.fixtures import photo_bytes
 
@@ -45,7 +46,6 @@ def test_a_closed_case_is_reopened_with_a_reason_the_resident_sees(officer_clien
     case = case_make(service=waste)
     url = f"/staff/cases/{case.reference}/reopen/"
     assert "Only a closed case" in _follow(officer_client, url, {"reason": "x", "lock_version": 0})
-    from townhall.cases.services import case_change_status
 
     case = case_change_status(case=case, actor=None, status="closed", resolution="completed")
     html = _follow(officer_client, url, {"reason": "", "lock_version": case.lock_version})

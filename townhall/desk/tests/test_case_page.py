@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment, CaseEvent
-from townhall.cases.services import case_add_note
+from townhall.cases.services import case_add_note, case_merge_duplicate
 from townhall.core.models import AuditEvent
 from townhall.desk.tests.factories import case_make, user_make
 
@@ -330,8 +330,6 @@ def test_an_ordinary_case_opens_without_asking_why(officer_client, waste):
 def test_case_page_shows_duplicates_nearby_reports_and_the_residents_other_requests(
     officer_client, officer, waste, housing
 ):
-    from townhall.cases.services import case_merge_duplicate
-
     resident = user_make(role=User.Role.RESIDENT)
     case = case_make(service=waste, summary="Sofa by the gate", resident=resident)
     Case.objects.filter(pk=case.pk).update(lat=51.1465, lon=0.8750)

@@ -5,11 +5,14 @@ import pytest
 from django.test import Client
 
 from townhall.accounts.models import User
-from townhall.core.models import AuditEvent
+from townhall.core.models import AuditEvent, WorkerHeartbeat
 from townhall.core.tests.browser import DESKTOP, new_page
-from townhall.desk.tests.factories import user_make
-from townhall.integrations.models import InboundRefusal, OutboxMessage, PartnerEndpoint
+from townhall.desk.tests.factories import case_make, user_make
+from townhall.integrations.models import InboundRefusal, OutboxMessage, PartnerEndpoint, SentMessage
 from townhall.integrations.outbox.services import outbox_enqueue
+from townhall.open311.models import ApiClient, Open311Submission
+from townhall.open311.services import api_client_for_key
+from townhall.open311.tests.factories import make_open311_world
 
 PASSWORD = "Admin-demo-12345"
 PHONE_320 = {"width": 320, "height": 640}
@@ -64,10 +67,6 @@ def test_the_page_shows_what_waits_for_the_background_and_which_workers_beat(adm
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from townhall.core.models import WorkerHeartbeat
-    from townhall.open311.models import Open311Submission
-    from townhall.open311.tests.factories import make_open311_world
 
     service, api_client = make_open311_world()
     for n in range(3):
@@ -193,8 +192,6 @@ def test_integration_pages_pass_axe_on_desktop_and_phone(live_server, browser):
 def test_failed_emails_are_listed_and_sent_again_or_cancelled(
     admin_client, django_capture_on_commit_callbacks, mailoutbox
 ):
-    from townhall.integrations.models import SentMessage
-
     failed = SentMessage.objects.create(
         idempotency_key="case-event-1-email", channel="email", recipient="rae@example.com",
         subject="Your request", body="Hello", status="failed", attempts=6,
@@ -217,9 +214,6 @@ def test_failed_emails_are_listed_and_sent_again_or_cancelled(
 
 @pytest.mark.django_db
 def test_an_administrator_issues_a_key_shown_once_reads_its_log_and_revokes_it(admin_client):
-    from townhall.open311.models import ApiClient
-    from townhall.open311.services import api_client_for_key
-
     refused = admin_client.post("/staff/integrations/open311/", {"name": ""})
     assert refused.status_code == 400 and "Enter the client" in refused.content.decode()
     page = admin_client.post("/staff/integrations/open311/", {"name": "StreetFix app"})
@@ -239,8 +233,6 @@ def test_an_administrator_issues_a_key_shown_once_reads_its_log_and_revokes_it(a
 
 @pytest.mark.django_db
 def test_an_administrator_lists_who_saw_a_persons_data(admin_client, waste):
-    from townhall.desk.tests.factories import case_make
-
     resident = user_make(role=User.Role.RESIDENT, full_name="Rae Resident")
     case = case_make(service=waste, resident=resident)
     nosy = user_make(role=User.Role.OFFICER, departments=[waste.department], full_name="Nora Nosy")

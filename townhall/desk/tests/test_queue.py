@@ -6,10 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from townhall.accounts.models import User
+from townhall.accounts.models import Team, User
 from townhall.cases.models import Case
 from townhall.cases.services import case_change_status
+from townhall.desk import queue
+from townhall.desk.models import SavedView
 from townhall.desk.tests.factories import case_make, service_make, user_make
+from townhall.places.models import Street, Ward
 
 pytestmark = pytest.mark.django_db
 
@@ -217,7 +220,6 @@ def test_next_links_walk_every_case_once_in_each_sort(officer_client, waste, sor
     assert [len(p) for p in pages] == [12]
 
     # Five a page is not offered; 25 is the smallest, so page through with a smaller queue.
-    from townhall.desk import queue
 
     original = queue.PAGE_SIZES
     queue.PAGE_SIZES = (5, 25, 50)
@@ -231,8 +233,6 @@ def test_next_links_walk_every_case_once_in_each_sort(officer_client, waste, sor
 
 
 def test_previous_link_returns_to_the_same_cases(officer_client, waste):
-    from townhall.desk import queue
-
     for _ in range(12):
         case_make(service=waste)
     original = queue.PAGE_SIZES
@@ -262,9 +262,6 @@ def test_a_mangled_cursor_starts_from_the_first_page(officer_client, waste):
 
 
 def test_the_queue_filters_by_team_and_ward(officer_client, officer, waste):
-    from townhall.accounts.models import Team
-    from townhall.places.models import Street, Ward
-
     crew = Team.objects.create(department=waste.department, name="Crew", slug="crew")
     other = Team.objects.create(department=waste.department, name="Other", slug="other")
     officer.teams.add(crew)
@@ -285,8 +282,6 @@ def test_the_queue_filters_by_team_and_ward(officer_client, officer, waste):
 
 
 def test_officers_save_use_and_delete_their_own_views(officer_client, officer, waste):
-    from townhall.desk.models import SavedView
-
     late = case_make(service=waste, summary="Late one")
     case_make(service=waste, summary="On time")
     Case.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=1))
@@ -320,8 +315,6 @@ def test_officers_save_use_and_delete_their_own_views(officer_client, officer, w
 
 
 def test_a_view_needs_a_name(officer_client, officer):
-    from townhall.desk.models import SavedView
-
     response = officer_client.post(
         reverse("desk:saved_view_create"), {"view_name": " "}, follow=True
     )

@@ -6,9 +6,11 @@ from django.test import Client
 
 from townhall.accounts.models import User
 from townhall.core.models import AuditEvent
-from townhall.desk.tests.factories import user_make
+from townhall.desk.tests.factories import case_make, department_make, service_make, user_make
 from townhall.records.linkage import records_link
-from townhall.records.models import Link, Person, ReviewDecision, SourceRecord
+from townhall.records.matching import record_match_and_assign
+from townhall.records.models import Link, Person, ReviewDecision, Source, SourceRecord
+from townhall.records.services import source_import_townhall
 from townhall.records.tests.factories import row, source_with_rows
 
 pytestmark = pytest.mark.django_db
@@ -128,11 +130,6 @@ def test_quality_report_counts_issues_per_source(linked):
 @pytest.fixture
 def person_with_cases(db):
     """A resident with one Housing request and three Environmental Services requests."""
-    from townhall.desk.tests.factories import case_make, department_make, service_make
-    from townhall.records.matching import record_match_and_assign
-    from townhall.records.models import Source
-    from townhall.records.services import source_import_townhall
-
     housing, waste = department_make("Housing"), department_make("Environmental Services")
     bob = User.objects.create_user("bob@example.com", "x-Very-long-pass-1", full_name="Bob Smith",
                                    postcode="TN23 1AA", address_line="1 High St")  # fmt: skip

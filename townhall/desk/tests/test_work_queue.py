@@ -6,7 +6,7 @@ import pytest
 from townhall.accounts.models import Team, User
 from townhall.cases.services import case_create
 from townhall.catalogue.models import Service
-from townhall.desk.tests.factories import user_make
+from townhall.desk.tests.factories import department_make, user_make
 from townhall.workflow.models import WorkItem
 from townhall.workflow.tests.helpers import demo_catalogue_with_processes
 
@@ -55,8 +55,6 @@ def test_assigned_to_you_lists_only_your_items(client, complaint_item):
 
 
 def test_a_team_member_without_the_cases_department_does_not_see_it(client, complaint_item):
-    from townhall.desk.tests.factories import department_make
-
     outsider = user_make(
         role=User.Role.OFFICER, departments=[department_make("Allotments and cemeteries")]
     )

@@ -8,6 +8,7 @@ from townhall.eforms.conditions import condition_holds
 from townhall.eforms.definition import definition_errors
 from townhall.eforms.engine import CONTACT_PAGE, FormFlow
 from townhall.eforms.fields import field_parse, phone_normalise
+from townhall.eforms.models import Form, FormVersion
 
 DEFINITION = {
     "title": "Bulky waste",
@@ -263,8 +264,6 @@ def test_uk_phone_numbers_are_normalised(typed, expected):
 
 @pytest.mark.django_db
 def test_published_form_version_cannot_be_edited():
-    from townhall.eforms.models import Form, FormVersion
-
     form = Form.objects.create(slug="bulky", name="Bulky")
     version = FormVersion.objects.create(
         form=form, number=1, definition=DEFINITION, status=FormVersion.Status.PUBLISHED

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from townhall.core import backoff
-from townhall.integrations.notify.channels import DeliveryError, send_email
+from townhall.integrations.models import SentMessage
+from townhall.integrations.notify.channels import DeliveryError, send_email, send_letter, send_sms
 
 MAX_ATTEMPTS = 5
 
@@ -38,9 +39,6 @@ def email_deliver(to: str, subject: str, body: str, idempotency_key: str, attemp
 @task(queue_name="notifications")
 def sent_message_retry(message_id: int) -> str:
     """An administrator sends a failed email, SMS or letter again (same idempotency key)."""
-    from townhall.integrations.models import SentMessage
-    from townhall.integrations.notify.channels import send_letter, send_sms
-
     message = SentMessage.objects.get(pk=message_id)
     if message.status != SentMessage.Status.FAILED:
         return f"not failed: {message.status}"

@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from townhall.core.audit import audit_record
+from townhall.core.tasks import task_enqueue_on_commit
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint, SentMessage
+from townhall.integrations.notify.tasks import sent_message_retry
 
 
 def outbox_enqueue(
@@ -129,9 +131,6 @@ def outbox_acknowledge(*, endpoint: PartnerEndpoint, idempotency_key: str) -> Ou
 
 def sent_message_retry_request(*, message: SentMessage, actor: Any) -> SentMessage:
     """An administrator sends a failed email, SMS or letter again, by the worker."""
-    from townhall.core.tasks import task_enqueue_on_commit
-    from townhall.integrations.notify.tasks import sent_message_retry
-
     with transaction.atomic():
         locked = SentMessage.objects.select_for_update().get(pk=message.pk)
         if locked.status != SentMessage.Status.FAILED:

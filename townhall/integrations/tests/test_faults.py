@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from townhall.integrations.models import OutboxMessage, PartnerEndpoint
+from townhall.contractors.models import ContractorEvent, ContractorJob
+from townhall.integrations.models import InboundRefusal, OutboxMessage, PartnerEndpoint
 from townhall.integrations.outbox.delivery import outbox_work
 from townhall.integrations.outbox.services import outbox_enqueue
+from townhall.integrations.signing import signature_make
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -183,7 +185,6 @@ def test_worker_killed_mid_delivery_the_message_is_sent_again_under_one_key(fake
 
 
 def _contractor_job():
-    from townhall.contractors.models import ContractorJob
     from townhall.workflow.tests.helpers import case_open, demo_catalogue_with_processes
 
     catalogue = demo_catalogue_with_processes()
@@ -195,8 +196,6 @@ def _contractor_job():
 
 def _update_post(job, body: bytes, secret: str) -> int:
     from django.test import Client
-
-    from townhall.integrations.signing import signature_make
 
     response = Client().post(
         f"/api/contractor/v1/jobs/{job.job_id}/events", data=body,
@@ -211,8 +210,6 @@ def test_a_webhook_delivered_five_times_at_once_is_processed_once(settings):
     import json
     from concurrent.futures import ThreadPoolExecutor
     from datetime import UTC, datetime
-
-    from townhall.contractors.models import ContractorEvent
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     job = _contractor_job()
@@ -233,9 +230,6 @@ def test_a_webhook_delivered_five_times_at_once_is_processed_once(settings):
 
 def test_badly_signed_webhooks_are_refused_logged_and_change_nothing(settings):
     import json
-
-    from townhall.contractors.models import ContractorJob
-    from townhall.integrations.models import InboundRefusal
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     job = _contractor_job()

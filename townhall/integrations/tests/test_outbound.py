@@ -13,11 +13,15 @@ import httpx
 import pytest
 from django.core.exceptions import ValidationError
 
+from townhall.accounts.models import User
+from townhall.core.models import AuditEvent
+from townhall.desk.tests.factories import user_make
 from townhall.integrations import outbound
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint
 from townhall.integrations.outbound import OutboundRefused, outbound_client, outbound_url_check
 from townhall.integrations.outbox.delivery import outbox_work
 from townhall.integrations.outbox.services import outbox_enqueue
+from townhall.open311.services import api_client_create, api_client_push_set, push_partner_name
 
 PUBLIC = "93.184.216.34"
 
@@ -143,8 +147,6 @@ def test_a_partner_list_of_hosts_narrows_what_its_address_may_name(production):
 
 @pytest.fixture
 def fms(db):
-    from townhall.open311.services import api_client_create
-
     return api_client_create(name="FixMyStreet")[0]
 
 
@@ -160,8 +162,6 @@ def fms(db):
     ],
 )
 def test_a_push_url_that_would_reach_inside_is_not_saved(production, dns, fms, url, reason):
-    from townhall.open311.services import api_client_push_set
-
     dns.set("intranet.example.com", ["172.16.0.9"])
     with pytest.raises(ValidationError, match=reason):
         api_client_push_set(client=fms, url=url)
@@ -171,8 +171,6 @@ def test_a_push_url_that_would_reach_inside_is_not_saved(production, dns, fms, u
 
 
 def test_a_push_url_is_held_to_the_clients_list_of_hosts(production, fms):
-    from townhall.open311.services import api_client_push_set, push_partner_name
-
     api_client_push_set(client=fms, url="https://partner.example.com/push")
     PartnerEndpoint.objects.filter(name=push_partner_name(fms.pk)).update(
         allowed_hosts=["fms.example.org"]
@@ -183,9 +181,6 @@ def test_a_push_url_is_held_to_the_clients_list_of_hosts(production, fms):
 
 def test_the_desk_says_why_a_push_url_was_refused(production, fms):
     from django.test import Client
-
-    from townhall.accounts.models import User
-    from townhall.desk.tests.factories import user_make
 
     client = Client()
     client.force_login(user_make(role=User.Role.ADMIN))
@@ -373,9 +368,6 @@ def test_only_the_status_of_a_partner_reply_is_kept_never_its_body(receiver, sta
     # And the desk, where administrators read what partners said, shows the status alone.
     from django.test import Client
 
-    from townhall.accounts.models import User
-    from townhall.desk.tests.factories import user_make
-
     desk = Client()
     desk.force_login(user_make(role=User.Role.ADMIN))
     for page in ("/staff/integrations/", f"/staff/integrations/messages/{message.pk}/"):
@@ -452,8 +444,6 @@ def test_the_command_refuses_an_address_inside_and_keeps_the_old_one(
 
 def test_the_command_sets_the_address_and_the_partners_hosts_audited(production, dns, contractor):
     from django.core.management.base import CommandError
-
-    from townhall.core.models import AuditEvent
 
     dns.set("api.greenway.example", [PUBLIC])
     said = _command("greenway", "https://api.greenway.example/v2/jobs",

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint
 from townhall.integrations.outbox.delivery import (
+    Attempt,
     backoff_delay,
     outbox_claim,
     outbox_record,
@@ -111,7 +112,6 @@ def test_a_lapsed_claim_is_taken_again_and_the_old_workers_result_is_ignored(par
     )
     (again,) = outbox_claim(worker="w2", limit=1)
     assert (again.pk, again.attempts) == (message.pk, 2)
-    from townhall.integrations.outbox.delivery import Attempt
 
     counts = outbox_record([Attempt(message.pk, 1, "delivered")], worker="killed")
     assert counts["lost_claim"] == 1
@@ -165,8 +165,6 @@ def test_a_pulling_partner_gets_its_messages_and_only_an_acknowledgement_deliver
 
 
 def test_a_retry_getting_through_releases_the_partners_backlog(partner, settings):
-    from townhall.integrations.outbox.delivery import Attempt
-
     settings.OUTBOX_BACKOFF_CAP_SECONDS = 3600
     first, *backlog = _enqueue(4)
     later = timezone.now() + timedelta(minutes=30)

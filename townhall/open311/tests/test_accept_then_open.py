@@ -8,7 +8,10 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from townhall.cases.models import Case
+from townhall.core.reconcile import reconcile_sweep
 from townhall.open311.models import Open311Submission
+from townhall.open311.opening import submission_case_open
+from townhall.open311.selectors import submissions_unopened
 from townhall.open311.tests.factories import BASE, good_report, make_open311_world, xml_root
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,8 +76,6 @@ def test_the_reference_is_given_at_once_and_the_worker_opens_that_case(client, w
 
 
 def test_opening_twice_makes_one_case(client, world):
-    from townhall.open311.services import submission_case_open
-
     client.post(BASE + "requests.json", good_report())
     submission = Open311Submission.objects.get()
     first = submission_case_open(submission_id=submission.pk)
@@ -96,19 +97,17 @@ def test_the_sweep_opens_accepted_requests_left_without_a_case_once(client, worl
 
     from django.utils import timezone
 
-    from townhall.core.reconcile import reconcile_sweep
-    from townhall.open311.selectors import submissions_unopened
-
     [accepted] = client.post(BASE + "requests.json", good_report()).json()
     assert submissions_unopened().count == 1
     settings.RECONCILE_AFTER_SECONDS = 60
-    assert reconcile_sweep() == {"open311_unopened": 0}  # too recent: its task may yet run
+    # Forms have their own sweep (eforms): no form was sent here, so it opens nothing.
+    assert reconcile_sweep() == {"forms_unopened": 0, "open311_unopened": 0}  # too recent
     Open311Submission.objects.update(created_at=timezone.now() - timedelta(minutes=5))
     backlog = submissions_unopened()
     assert backlog.count == 1 and backlog.oldest_seconds() >= 300
-    assert reconcile_sweep() == {"open311_unopened": 1}
+    assert reconcile_sweep() == {"forms_unopened": 0, "open311_unopened": 1}
     assert Case.objects.get().reference == accepted["service_request_id"]
-    assert reconcile_sweep() == {"open311_unopened": 0}
+    assert reconcile_sweep() == {"forms_unopened": 0, "open311_unopened": 0}
     _worker_runs()  # the lost task turns up after all: still one case
     assert Case.objects.count() == 1 and submissions_unopened().count == 0
     opening = DBTaskResult.objects.get(task_path="townhall.open311.tasks.open311_case_open")
@@ -123,8 +122,6 @@ def test_the_sweep_racing_the_task_makes_one_case(client, world):
     import threading
 
     from django.db import connection
-
-    from townhall.open311.services import submission_case_open
 
     client.post(BASE + "requests.json", good_report())
     submission = Open311Submission.objects.get()

@@ -4,8 +4,14 @@ as media_url; every keyed request is logged against its client."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment
+from townhall.cases.services import case_change_status
+from townhall.catalogue.models import Service
+from townhall.integrations import outbound
+from townhall.integrations.models import OutboxMessage, PartnerEndpoint
 from townhall.open311.models import ApiClient, Open311RequestLog
+from townhall.open311.services import api_client_push_set
 from townhall.open311.tests.factories import BASE, KEY, good_report, make_open311_world
 from townhall.portal.tests.fixtures import photo_bytes
 
@@ -81,8 +87,6 @@ def test_keyed_requests_are_logged_with_their_client(client, world):
 
 
 def test_a_sensitive_service_is_listed_private_and_its_reports_are_never_public(client, world):
-    from townhall.catalogue.models import Service
-
     Service.objects.filter(open311_code="fly_tipping").update(is_sensitive=True)
     services = {s["service_code"]: s for s in client.get(BASE + "services.json").json()}
     assert "private" in services["fly_tipping"]["keywords"].split(",")
@@ -93,8 +97,6 @@ def test_a_sensitive_service_is_listed_private_and_its_reports_are_never_public(
 
 
 def test_the_desk_case_page_shows_what_the_client_sent(client, world):
-    from townhall.accounts.models import User
-
     client.post(URL, good_report(**{"attribute[fixmystreet_id]": "FMS-77"}))
     case = Case.objects.get()
     officer = User.objects.create_user("o@example.gov.uk", "Not-a-real-pass-1", role="officer")
@@ -126,8 +128,6 @@ def test_public_reads_are_shared_from_the_cache_for_a_short_while(client, world,
 def test_a_change_through_the_services_is_seen_at_once_despite_the_cache(
     client, world, settings, django_capture_on_commit_callbacks
 ):
-    from townhall.cases.services import case_change_status
-
     settings.OPEN311_CACHE_SECONDS = 30
     with django_capture_on_commit_callbacks(execute=True):
         [created] = client.post(URL, good_report()).json()
@@ -140,11 +140,6 @@ def test_a_change_through_the_services_is_seen_at_once_despite_the_cache(
 
 
 def test_status_changes_are_pushed_signed_through_the_outbox(client, world, settings, monkeypatch):
-    from townhall.cases.services import case_change_status
-    from townhall.integrations import outbound
-    from townhall.integrations.models import OutboxMessage, PartnerEndpoint
-    from townhall.open311.services import api_client_push_set
-
     public = [(2, 1, 6, "", ("93.184.216.34", 443))]
     monkeypatch.setattr(outbound, "_getaddrinfo", lambda host, port: public)
     fms = ApiClient.objects.get()

@@ -8,7 +8,8 @@ from django.utils import timezone
 from townhall.cases.models import Case
 from townhall.cases.services import case_change_status, case_create
 from townhall.catalogue.models import Service
-from townhall.open311.tests.factories import BASE, make_open311_world, xml_root
+from townhall.open311 import selectors
+from townhall.open311.tests.factories import BASE, good_report, make_open311_world, xml_root
 from townhall.portal.tests.fixtures import make_service
 
 pytestmark = pytest.mark.django_db
@@ -117,8 +118,6 @@ def test_date_range_and_its_limits(client, world):
 
 
 def test_no_more_than_1000_requests_are_returned(client, world, monkeypatch):
-    from townhall.open311 import selectors
-
     assert selectors.REQUESTS_LIMIT == 1000
     service, _ = world
     for _ in range(3):
@@ -170,8 +169,6 @@ def test_tokens_are_not_issued_so_none_is_found(client, world):
 
 
 def test_an_open311_report_reads_back_with_its_full_description(client, world):
-    from townhall.open311.tests.factories import good_report
-
     long_text = "First line\n" + "more detail " * 50
     posted = client.post(URL, good_report(description=long_text)).json()[0]
     [request] = client.get(BASE + f"requests/{posted['service_request_id']}.json").json()

@@ -16,8 +16,15 @@ from townhall.cases.services import case_create
 from townhall.catalogue.models import Service
 from townhall.open311 import selectors
 from townhall.open311.formats import w3c
+from townhall.open311.generation import (
+    GENERATION_KEY,
+    generation_bump,
+    generation_bump_on_commit,
+    generation_current,
+)
 from townhall.open311.models import Open311Submission
-from townhall.open311.tests.factories import BASE, good_report, make_open311_world, xml_root
+from townhall.open311.opening import submission_case_open
+from townhall.open311.tests.factories import BASE, KEY, good_report, make_open311_world, xml_root
 from townhall.portal.tests.fixtures import make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -205,8 +212,6 @@ def test_a_cached_list_is_not_served_after_a_request_is_accepted(client, world):
 
 
 def test_a_refused_post_keeps_the_cached_lists(client, world):
-    from townhall.open311.generation import generation_current
-
     with override_settings(OPEN311_CACHE_SECONDS=30):
         generation = generation_current()
         assert client.post(BASE + "requests.json", good_report(lat="", long="")).status_code == 400
@@ -215,8 +220,6 @@ def test_a_refused_post_keeps_the_cached_lists(client, world):
 
 def test_a_generation_bump_waits_for_the_commit_and_is_dropped_on_rollback(client, world):
     from django.db import transaction
-
-    from townhall.open311.generation import generation_bump_on_commit, generation_current
 
     generation = generation_current()
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -231,8 +234,6 @@ def test_a_generation_bump_waits_for_the_commit_and_is_dropped_on_rollback(clien
 
 def test_a_lost_generation_starts_a_new_one_never_an_earlier_one(client, world):
     from django.core.cache import cache
-
-    from townhall.open311.generation import GENERATION_KEY, generation_bump, generation_current
 
     first = generation_current()
     generation_bump()
@@ -261,8 +262,6 @@ def test_lists_are_ordered_and_limited_across_opened_and_waiting_requests(
 def test_a_case_opening_between_the_two_reads_is_listed_once_as_its_case(
     client, world, monkeypatch
 ):
-    from townhall.open311.services import submission_case_open
-
     reference = _post(client)
     submission = Open311Submission.objects.get(reference=reference)
     read_as_waiting = selectors._request_of_accepted
@@ -307,8 +306,6 @@ def test_a_list_costs_two_queries_however_many_requests_wait(
 
 
 def test_an_update_on_a_request_still_opening_is_refused_for_now_not_as_unknown(client, world):
-    from townhall.open311.tests.factories import KEY
-
     reference = _post(client)
     update = {"api_key": KEY, "service_request_id": reference, "description": "More bags now"}
     response = client.post(BASE + "servicerequestupdates.json", update)

@@ -6,7 +6,7 @@ import pytest
 
 from townhall.catalogue.models import Service
 from townhall.demo.council import DEMO_FORMS_DIR
-from townhall.open311.tests.factories import BASE, make_open311_world, xml_root
+from townhall.open311.tests.factories import BASE, good_report, make_open311_world, xml_root
 from townhall.portal.tests.fixtures import make_service
 
 pytestmark = pytest.mark.django_db
@@ -187,8 +187,6 @@ def test_every_demo_form_makes_a_well_formed_service_definition(client, path):
 
 
 def test_a_retired_service_is_listed_as_inactive_and_takes_no_reports(client, world):
-    from townhall.open311.tests.factories import good_report
-
     service, _ = world
     Service.objects.filter(pk=service.pk).update(is_published=False, keywords="rubbish, dumping")
     [listed] = client.get(BASE + "services.json").json()

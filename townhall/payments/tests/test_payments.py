@@ -14,13 +14,13 @@ from townhall.cases.models import Case
 from townhall.integrations.govuk_pay.client import PayClient, PayError
 from townhall.integrations.models import InboundRefusal
 from townhall.payments.models import Payment, Refund
+from townhall.payments.refunds import refund_request
 from townhall.payments.services import (
     PaymentRefused,
     payment_refresh,
     payment_start,
     payments_sweep,
     reconciliation_csv,
-    refund_request,
 )
 from townhall.workflow.tests.helpers import case_open, open_items
 

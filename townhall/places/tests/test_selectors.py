@@ -1,5 +1,7 @@
 from townhall.places.gazetteer import CENTRE_LAT, CENTRE_LON
+from townhall.places.models import Street
 from townhall.places.selectors import (
+    _distance_to_segment_m,
     address_by_uprn,
     addresses_for_postcode,
     addresses_search,
@@ -85,9 +87,6 @@ def test_nearest_street_is_the_same_as_looking_at_every_street(demo_gazetteer):
     """The boxed search must give what a look at every street gives, near and far."""
     import math
     import random
-
-    from townhall.places.models import Street
-    from townhall.places.selectors import _distance_to_segment_m
 
     rng = random.Random(11)
     streets = list(Street.objects.all())

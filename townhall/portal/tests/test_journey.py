@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+import townhall.eforms.services as eforms_services
 from townhall.cases.models import Case, CaseEvent
-from townhall.cases.services import case_change_status
+from townhall.cases.services import case_change_status, case_create
 from townhall.eforms.models import FormSession, Submission, UploadedFile
 from townhall.portal.tests.fixtures import make_resident, make_service, make_street, photo_bytes
 
@@ -218,7 +219,6 @@ def test_signed_in_resident_tracks_request_and_sees_status_change(client, servic
 def test_resident_cannot_see_another_residents_request(client, service):
     owner = make_resident()
     other = make_resident(email="other@example.com")
-    from townhall.cases.services import case_create
 
     case = case_create(service=service, summary="Sofa", resident=owner, contact_email=owner.email)
     client.force_login(other)
@@ -229,7 +229,6 @@ def test_resident_cannot_see_another_residents_request(client, service):
 
 def test_resident_comment_with_photo_once_per_click(client, service):
     resident = make_resident()
-    from townhall.cases.services import case_create
 
     case = case_create(
         service=service, summary="Sofa", resident=resident, contact_email=resident.email
@@ -262,8 +261,6 @@ def test_service_search_and_a_to_z(client, service):
 def test_a_failure_opening_the_case_keeps_the_submission_and_a_retry_finishes(
     client, service, monkeypatch
 ):
-    import townhall.eforms.services as eforms_services
-
     check_url = walk_fly_tip(client, service)
     real = eforms_services.case_create
 

@@ -5,7 +5,9 @@ import pytest
 from django.test import Client
 
 from townhall.accounts.models import Department, User
+from townhall.workflow import registry
 from townhall.workflow.models import ProcessInstance, WorkItem
+from townhall.workflow.selectors import work_items_open
 from townhall.workflow.tests.helpers import case_open, only_open_item
 
 
@@ -76,12 +78,10 @@ def test_an_officer_of_another_department_cannot_complete_the_work(catalogue):
 def test_needs_attention_banner_shows_the_error_and_retry_runs_the_process_again(
     catalogue, officer_client, monkeypatch
 ):
-    from townhall.workflow import operations
-
     def broken(ctx, **params):
-        raise operations.OperationError("Contractor API said: postcode missing")
+        raise registry.OperationError("Contractor API said: postcode missing")
 
-    monkeypatch.setitem(operations.OPERATIONS, "contractor_job_send", broken)
+    monkeypatch.setitem(registry.OPERATIONS, "contractor_job_send", broken)
     case = _fly(catalogue, waste_types=["asbestos"])
     html = officer_client.get(f"/staff/cases/{case.reference}/").content.decode()
     assert "Needs attention" in html and "Contractor API said: postcode missing" in html
@@ -97,8 +97,6 @@ def test_needs_attention_banner_shows_the_error_and_retry_runs_the_process_again
 
 
 def test_queues_read_work_items_without_engine_state(catalogue, django_assert_num_queries):
-    from townhall.workflow.selectors import work_items_open
-
     for _ in range(3):
         _fly(catalogue)
     with django_assert_num_queries(1):

@@ -15,7 +15,7 @@ PASSWORD = "Officer-demo-1"
 def test_officer_works_a_fly_tip_and_retries_a_failed_process(
     live_server, browser, catalogue_committed, monkeypatch
 ):
-    from townhall.workflow import operations
+    from townhall.workflow import registry
 
     officer = User.objects.create_user(
         "crew.officer@example.gov.uk", PASSWORD, role=User.Role.OFFICER
@@ -25,9 +25,9 @@ def test_officer_works_a_fly_tip_and_retries_a_failed_process(
     case = case_open(fly, {"waste_types": ["furniture"], "amount": "single_bag"})
 
     def broken(ctx, **params):
-        raise operations.OperationError("Contractor API said: postcode missing")
+        raise registry.OperationError("Contractor API said: postcode missing")
 
-    monkeypatch.setitem(operations.OPERATIONS, "contractor_job_send", broken)
+    monkeypatch.setitem(registry.OPERATIONS, "contractor_job_send", broken)
     failed = case_open(fly, {"waste_types": ["asbestos"]})
     monkeypatch.undo()
 

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from townhall.workflow import expressions
+from townhall.workflow import engine, expressions
 from townhall.workflow.definitions import process_definition_check
 from townhall.workflow.engine import (
     ExpressionNameError,
@@ -247,8 +247,6 @@ def test_a_script_task_outside_the_language_is_refused_at_publish_time(script, r
 
 
 def test_a_script_task_in_the_language_runs_in_the_engine():
-    from townhall.workflow import engine
-
     parsed = process_definition_check(
         bpmn_xml=SCRIPT_BPMN.replace("SCRIPT", "total = count * 2\nbig = total &gt; 5"),
         dmn_xmls=[],

@@ -3,17 +3,21 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from townhall.accounts.models import Team, User
 from townhall.cases.models import Case, CaseEvent
 from townhall.cases.services import case_change_status
+from townhall.core.calendars import LONDON
 from townhall.demo.council import team_slug
 from townhall.integrations.models import OutboxMessage
 from townhall.places.models import Street
+from townhall.workflow import registry
 from townhall.workflow.library import library_files
 from townhall.workflow.models import ClockPause, ProcessInstance, ProcessVersion, WorkItem
 from townhall.workflow.services import (
     process_message_deliver,
     process_retry,
     process_version_publish,
+    work_item_assign,
     work_item_complete,
 )
 from townhall.workflow.tests.helpers import case_open, only_open_item, open_items
@@ -168,12 +172,10 @@ def test_a_case_keeps_the_version_it_started_on_and_new_cases_take_the_new_one(c
 def test_a_failing_step_leaves_the_case_needing_attention_with_the_real_error_and_retry_fixes_it(
     catalogue, monkeypatch
 ):
-    from townhall.workflow import operations
-
     def broken(ctx, **params):
-        raise operations.OperationError("The contractor's job API refused the job: no location")
+        raise registry.OperationError("The contractor's job API refused the job: no location")
 
-    monkeypatch.setitem(operations.OPERATIONS, "contractor_job_send", broken)
+    monkeypatch.setitem(registry.OPERATIONS, "contractor_job_send", broken)
     case = _fly(catalogue, waste_types=["asbestos"])
     instance = ProcessInstance.objects.get(case=case)
     assert instance.status == ProcessInstance.Status.NEEDS_ATTENTION
@@ -205,8 +207,6 @@ def test_completing_work_on_a_process_that_needs_attention_is_refused(catalogue)
 def test_foi_due_date_uses_uk_wide_working_days_and_pauses_for_clarification(catalogue):
     from datetime import datetime
 
-    from townhall.core.calendars import LONDON
-
     received = datetime(2025, 12, 22, 10, 0, tzinfo=LONDON)
     case = case_open(catalogue["make-a-freedom-of-information-request"], {}, received_at=received)
     case.refresh_from_db()
@@ -230,8 +230,6 @@ def test_foi_due_date_uses_uk_wide_working_days_and_pauses_for_clarification(cat
 def test_sar_is_due_one_calendar_month_later_moved_off_a_weekend(catalogue):
     from datetime import datetime
 
-    from townhall.core.calendars import LONDON
-
     received = datetime(2027, 1, 31, 12, 0, tzinfo=LONDON)  # no 31 February: end of month
     case = case_open(catalogue["make-a-subject-access-request"], {}, received_at=received)
     case.refresh_from_db()
@@ -249,9 +247,6 @@ def test_an_imported_case_starts_its_process_quietly(catalogue, mailoutbox):
 
 
 def test_a_work_item_goes_only_to_an_officer_of_its_team(catalogue):
-    from townhall.accounts.models import Team, User
-    from townhall.workflow.services import work_item_assign
-
     case = _fly(catalogue)
     item = only_open_item(case)
     crew_member = User.objects.create_user("crew1@example.gov.uk", "Not-a-real-pass-1")

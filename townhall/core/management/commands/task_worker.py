@@ -33,6 +33,7 @@ from townhall.core.workers import (
     Outage,
     database_connections_close,
     heartbeat_running,
+    worker_name_default,
 )
 
 log = logging.getLogger("townhall.workers")
@@ -162,8 +163,6 @@ class Command(DbWorkerCommand):
         parser.set_defaults(worker_id=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from townhall.core.workers import worker_name_default
-
         self.configure_logging(options["verbosity"])
         queue_names = options["queue_name"].split(",")
         excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []

@@ -2,11 +2,15 @@
 
 import pytest
 
+from townhall.cases.services import case_add_note
 from townhall.core.models import AuditEvent
 from townhall.desk.contact.models import ContactLog
 from townhall.desk.contact.services import contact_log_record
 from townhall.desk.contact.tests.conftest import client_for
 from townhall.desk.tests.factories import case_make
+from townhall.records.matching import record_match_and_assign
+from townhall.records.models import Source, SourceRecord
+from townhall.records.services import source_import_townhall
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +97,6 @@ def test_signed_out_visitor_is_sent_to_sign_in(caller):
 
 
 def test_agent_reads_case_summary_and_staff_notes_of_any_department(agent, caller, housing):
-    from townhall.cases.services import case_add_note
-
     case = case_make(service=housing, resident=caller)
     case_add_note(case=case, actor=agent, text="Tenant disputes the survey", is_public=False)
     response = client_for(agent).get(f"/staff/contact/cases/{case.reference}/")
@@ -109,8 +111,6 @@ def test_agent_reads_case_summary_and_staff_notes_of_any_department(agent, calle
 
 
 def test_agent_never_reads_staff_notes_of_a_restricted_service(agent, caller, housing):
-    from townhall.cases.services import case_add_note
-
     housing.is_sensitive = True  # as a complaint about staff or a SAR is
     housing.save()
     case = case_make(service=housing, resident=caller)
@@ -141,10 +141,6 @@ def test_contact_history_lists_newest_first(agent, caller):
 
 
 def test_single_view_links_the_caller_to_their_golden_record(agent, caller):
-    from townhall.records.matching import record_match_and_assign
-    from townhall.records.models import Source, SourceRecord
-    from townhall.records.services import source_import_townhall
-
     url = f"/staff/contact/people/{caller.pk}/"
     assert "Golden record" not in client_for(agent).get(url).content.decode()
     run = source_import_townhall(kind=Source.Kind.PORTAL_ACCOUNTS)

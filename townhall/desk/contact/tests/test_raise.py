@@ -9,7 +9,9 @@ from townhall.cases.models import Case
 from townhall.desk.contact.models import ContactLog, FeeDue
 from townhall.desk.contact.payments import card_payment_starter_register, start_phone_payment
 from townhall.desk.contact.tests.conftest import client_for
+from townhall.desk.tests.factories import user_make
 from townhall.eforms.models import FormSession, Submission
+from townhall.eforms.services import form_flow
 from townhall.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +104,6 @@ def test_raise_refuses_unknown_service_and_channel_and_starts_nothing(agent, cal
 
 
 def test_another_agent_cannot_continue_an_agents_form(agent, caller, missed_bin):
-    from townhall.desk.tests.factories import user_make
-
     client = client_for(agent)
     response = client.post(
         f"/staff/contact/people/{caller.pk}/raise/",
@@ -121,7 +121,6 @@ def test_caller_without_account_gives_contact_details_in_the_form(agent, missed_
     )
     session = FormSession.objects.get()
     assert session.user is None and session.raised_by == agent
-    from townhall.eforms.services import form_flow
 
     assert any(name.startswith("contact_") for name in form_flow(session).fields)
     assert response.status_code == 302

@@ -1,14 +1,16 @@
-"""System checks for configuration that must be right before residents see it."""
+"""System checks for forms that must be right before residents see them."""
 
 from django.core.checks import Error, register
 from django.db import DatabaseError
 
+from townhall.catalogue.models import Service
+from townhall.eforms.models import FormVersion
+
 
 @register("townhall")
 def published_services_have_live_forms(app_configs, **kwargs):
-    from townhall.catalogue.models import Service
-    from townhall.eforms.models import FormVersion
-
+    """A published service whose form has no published version would show residents a start
+    page leading nowhere (townhall.E001)."""
     errors = []
     try:
         services = list(Service.objects.filter(is_published=True).select_related("form"))
