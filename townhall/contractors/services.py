@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from townhall.cases import services as case_services
-from townhall.cases.models import Case, CaseAttachment
+from townhall.cases.models import Case
 from townhall.contractors.models import Contractor, ContractorEvent, ContractorJob
 from townhall.core.uploads import upload_check
 from townhall.integrations.outbox.services import outbox_enqueue
@@ -255,16 +255,8 @@ def _case_apply(job: ContractorJob, event: ContractorEvent, files: list[Any]) ->
     if event.note:
         text += f" {event.note}"
     for checked in files:
-        attachment = CaseAttachment(
-            case=case,
-            original_name=checked.original_name,
-            content_type=checked.content_type,
-            extension=checked.extension,
-            size=checked.size,
-            is_public=False,  # an officer checks the evidence before anyone else sees it
-        )
-        attachment.file.save(checked.storage_name, checked.content, save=False)
-        attachment.save()
+        # Internal: an officer checks the evidence before anyone else sees it.
+        case_services.case_attachment_add(case=case, checked=checked, is_public=False)
     if files:
         text += f" {len(files)} evidence photo{'s' if len(files) > 1 else ''} attached."
     case_services.case_add_note(case=case, actor=None, text=text[:4000], is_public=False)

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
-from townhall.cases.models import Case, CaseAttachment
-from townhall.cases.services import case_create
+from townhall.cases.models import Case
+from townhall.cases.services import case_attachment_add, case_create
 from townhall.catalogue.models import Channel
 from townhall.open311.models import Open311Submission
 from townhall.places import selectors as places
@@ -82,10 +82,5 @@ def case_open_from_submission(
     submission.case = case
     submission.save(update_fields=["case"])
     for photo in photos or []:
-        attachment = CaseAttachment(
-            case=case, original_name=photo.original_name, content_type=photo.content_type,
-            extension=photo.extension, size=photo.size, is_public=True,
-        )  # fmt: skip
-        attachment.file.save(photo.storage_name, photo.content, save=False)
-        attachment.save()
+        case_attachment_add(case=case, checked=photo, is_public=True)
     return case
