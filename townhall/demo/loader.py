@@ -25,9 +25,9 @@ from townhall.demo.council import (
     DemoService,
     team_slug,
 )
+from townhall.demo.gazetteer import gazetteer_generate
 from townhall.demo.open311 import demo_open311_client_load
 from townhall.eforms.models import Form, FormVersion
-from townhall.places.gazetteer import gazetteer_generate
 from townhall.places.models import Address, Street
 from townhall.places.selectors import addresses_for_postcode
 from townhall.places.services import gazetteer_load

@@ -1,6 +1,6 @@
 import pytest
 
-from townhall.places.gazetteer import gazetteer_generate
+from townhall.demo.gazetteer import gazetteer_generate
 from townhall.places.services import gazetteer_load
 
 

@@ -1,4 +1,4 @@
-from townhall.places.gazetteer import CENTRE_LAT, CENTRE_LON
+from townhall.demo.gazetteer import CENTRE_LAT, CENTRE_LON
 from townhall.places.models import Street
 from townhall.places.selectors import (
     _distance_to_segment_m,

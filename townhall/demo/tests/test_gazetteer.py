@@ -1,7 +1,7 @@
 import math
 from collections import Counter
 
-from townhall.places.gazetteer import (
+from townhall.demo.gazetteer import (
     CENTRE_LAT,
     CENTRE_LON,
     METRES_PER_DEG_LAT,
