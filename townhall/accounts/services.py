@@ -30,6 +30,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from townhall.accounts.models import SignInAttempt, User
 from townhall.core.audit import audit_record
 from townhall.core.client_address import client_ip
+from townhall.core.hooks import Registry
 
 VERIFY_SALT = "townhall.accounts.verify-email"
 MAGIC_LINK_SALT = "townhall.accounts.magic-link"
@@ -64,23 +65,24 @@ class _Email:
 # Sends one email: called with to, subject, body and idempotency_key (keyword arguments).
 EmailSender = Callable[..., object]
 # Accounts sits below integrations, which delivers email: integrations fills this from its
-# AppConfig.ready, so accounts never imports it.
-_email_senders: list[EmailSender] = []
+# AppConfig.ready, so accounts never imports it. One sender: the last registered wins.
+ACCOUNT_EMAIL_SENDER: Registry[EmailSender] = Registry("account email sender")
+_SENDER = "sender"  # the one name it is registered under, so registering again replaces it
 
 
 def account_email_sender_register(sender: EmailSender) -> None:
     """Set how account emails (verification and sign-in links, notices) are sent: `sender`
     is called after commit with to, subject, body and idempotency_key. One sender; the last
     registered wins (a test may swap in its own)."""
-    _email_senders[:] = [sender]
+    ACCOUNT_EMAIL_SENDER.register(sender, name=_SENDER)
 
 
 def _email_queue(message: _Email) -> None:
-    if not _email_senders:
+    sender = ACCOUNT_EMAIL_SENDER.get(_SENDER)
+    if sender is None:
         raise ImproperlyConfigured(
             "No email sender registered: is townhall.integrations installed?"
         )
-    sender = _email_senders[0]
 
     def email_send() -> None:
         sender(

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from townhall.core.hooks import Registry
 from townhall.core.models import WorkerHeartbeat
 from townhall.core.tasks import Backlog, tasks_failed_recent, tasks_waiting
 
@@ -25,16 +26,17 @@ class Reconciler:
     sweep: Callable[..., int]  # sweep(older_than=datetime) -> how many it completed
 
 
-_reconcilers: dict[str, Reconciler] = {}
+RECONCILERS: Registry[Reconciler] = Registry("reconcilers")
 
 
 def reconciler_register(reconciler: Reconciler) -> None:
     """Register (or replace, by name) one door's reconciler."""
-    _reconcilers[reconciler.name] = reconciler
+    RECONCILERS.register(reconciler, name=reconciler.name)
 
 
 def reconcilers() -> list[Reconciler]:
-    return list(_reconcilers.values())
+    """The registered reconcilers, in the order the doors registered them."""
+    return RECONCILERS.entries()
 
 
 def reconcile_sweep() -> dict[str, int]:

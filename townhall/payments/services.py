@@ -22,6 +22,7 @@ from django.utils import timezone
 from townhall.cases import services as case_services
 from townhall.cases.models import Case
 from townhall.core.calendars import LONDON
+from townhall.core.hooks import ErrorPolicy, Hook
 from townhall.integrations.govuk_pay.client import (
     UNFINISHED,
     PayClient,
@@ -35,7 +36,8 @@ from townhall.workflow.services import process_message_deliver
 log = logging.getLogger(__name__)
 Status = Payment.Status
 PaymentListener = Callable[[Payment], None]
-_paid_listeners: list[PaymentListener] = []
+# Run in the transaction that records a payment as paid: a failing listener undoes it.
+PAYMENT_PAID: Hook[[Payment]] = Hook("payment paid", errors=ErrorPolicy.RAISE)
 
 
 class PaymentRefused(Exception):
@@ -48,9 +50,9 @@ class PaymentRefused(Exception):
 
 def payment_paid_listener_register(listener: PaymentListener) -> None:
     """Called in the transaction that records a payment as paid (e.g. the contact centre marks
-    the caller's fee paid). Lower layers never import their listeners."""
-    if listener not in _paid_listeners:
-        _paid_listeners.append(listener)
+    the caller's fee paid). Lower layers never import their listeners. Registering the same
+    function again replaces it in its place."""
+    PAYMENT_PAID.register(listener)
 
 
 def pounds(pence: int) -> str:
@@ -157,8 +159,7 @@ def _paid(payment: Payment, source: str) -> None:
     process_message_deliver(
         case=case, name="payment_done", data={"outcome": "paid", "reference": payment.reference}
     )
-    for listener in _paid_listeners:
-        listener(payment)
+    PAYMENT_PAID.run(payment)
     log.info("payment %s paid (%s)", payment.reference, source)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from townhall.cases.models import Case
+from townhall.core.hooks import Registry
 
 
 @dataclass
@@ -34,18 +35,14 @@ class OperationContext:
 
 
 OperationFn = Callable[..., dict[str, Any] | None]
-OPERATIONS: dict[str, OperationFn] = {}
+# Looked up by name, never run all together; registering a name again replaces it.
+OPERATIONS: Registry[OperationFn] = Registry("workflow operations")
 
 
 def operation(name: str) -> Callable[[OperationFn], OperationFn]:
     """Register the decorated function as the operation `name`, which a process's service
     task calls (`spiffworkflow:serviceTaskOperator id="name"`)."""
-
-    def register(fn: OperationFn) -> OperationFn:
-        OPERATIONS[name] = fn
-        return fn
-
-    return register
+    return OPERATIONS.registers(name)
 
 
 class OperationError(Exception):

@@ -74,7 +74,7 @@ def process_version_validate(*, bpmn_xml: str, dmn_xmls: list[str]) -> engine.Pa
     return process_definition_check(
         bpmn_xml=bpmn_xml,
         dmn_xmls=dmn_xmls,
-        known_operations=OPERATIONS.keys(),
+        known_operations=OPERATIONS.names(),
         known_teams=known_teams(),
         known_functions=_helpers().keys(),
     )

@@ -17,7 +17,7 @@ def _resident() -> User:
 def test_account_emails_go_through_the_registered_sender(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "_email_senders", [])
+    monkeypatch.delitem(services.ACCOUNT_EMAIL_SENDER, "sender", raising=False)
     sent: list[dict] = []
     services.account_email_sender_register(lambda **message: sent.append(message))
     user = _resident()
@@ -32,7 +32,7 @@ def test_account_emails_go_through_the_registered_sender(
 
 
 def test_without_a_sender_an_account_email_is_refused_with_the_reason(monkeypatch):
-    monkeypatch.setattr(services, "_email_senders", [])
+    monkeypatch.delitem(services.ACCOUNT_EMAIL_SENDER, "sender", raising=False)
     user = _resident()
 
     with pytest.raises(ImproperlyConfigured, match="No email sender registered"):
@@ -40,4 +40,4 @@ def test_without_a_sender_an_account_email_is_refused_with_the_reason(monkeypatc
 
 
 def test_integrations_registers_the_worker_queue_as_the_sender():
-    assert services._email_senders == [email_deliver.enqueue]
+    assert services.ACCOUNT_EMAIL_SENDER.entries() == [email_deliver.enqueue]

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from townhall.core.hooks import ErrorPolicy, Hook
 from townhall.integrations.models import SentMessage
 
 # Notify's statuses: the final ones we act on. "permanent-failure": the address or number is
@@ -20,7 +21,10 @@ FINAL_STATUSES = {
 PERMANENT_FAILURES = {"permanent-failure", "validation-failed"}
 
 DeliveryListener = Callable[[SentMessage, bool], None]
-_listeners: list[DeliveryListener] = []
+# Run in the receipt's transaction: a failing listener undoes the receipt, and Notify retries it.
+DELIVERY_RECEIPT: Hook[[SentMessage, bool]] = Hook(
+    "Notify delivery receipt", errors=ErrorPolicy.RAISE
+)
 
 
 class CallbackRefused(Exception):
@@ -33,9 +37,9 @@ class CallbackRefused(Exception):
 
 def delivery_listener_register(listener: DeliveryListener) -> None:
     """`listener(message, changed)` is called in the receipt's transaction; `changed` is False
-    for a receipt that repeats what we already knew (Notify retries its callbacks)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
+    for a receipt that repeats what we already knew (Notify retries its callbacks).
+    Registering the same function again replaces it in its place."""
+    DELIVERY_RECEIPT.register(listener)
 
 
 def notify_receipt_apply(data: Any) -> SentMessage:
@@ -64,6 +68,5 @@ def notify_receipt_apply(data: Any) -> SentMessage:
             message.delivery_updated_at = timezone.now()
             message.provider_id = message.provider_id or str(provider_id)[:64]
             message.save(update_fields=["delivery_status", "delivery_updated_at", "provider_id"])
-        for listener in _listeners:
-            listener(message, changed)
+        DELIVERY_RECEIPT.run(message, changed)
     return message
