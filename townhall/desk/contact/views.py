@@ -23,14 +23,14 @@ from townhall.cases import selectors as case_selectors
 from townhall.catalogue.models import Service
 from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest, staff_required
-from townhall.desk.contact.models import ContactLog, FeeDue
+from townhall.desk.contact.models import ContactLog
 from townhall.desk.contact.payments import card_payment_starter
 from townhall.desk.contact.search import (
     callers_search,
     cases_for_contact_centre,
     people_visible_to,
 )
-from townhall.desk.contact.services import contact_log_record, fee_due_record
+from townhall.desk.contact.services import contact_log_record
 from townhall.eforms import selectors as eforms_selectors
 from townhall.eforms.journey import (
     JourneyDoor,
@@ -44,8 +44,8 @@ from townhall.eforms.journey import (
 from townhall.eforms.models import FormSession
 from townhall.eforms.services import FormUnavailable
 from townhall.integrations.govuk_pay.client import PayError
-from townhall.payments.models import Payment
-from townhall.payments.services import PaymentRefused, payment_refresh
+from townhall.payments.models import FeeDue, Payment
+from townhall.payments.services import PaymentRefused, fee_due_record, payment_refresh
 from townhall.records import selectors as records_selectors
 
 RAISE_CHANNELS = [ContactLog.ContactChannel.PHONE, ContactLog.ContactChannel.FACE_TO_FACE]
