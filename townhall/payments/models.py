@@ -89,3 +89,35 @@ class Refund(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class FeeDue(models.Model):
+    """A fee owed on a case that was not paid when it was raised (an agent raised it for a
+    caller on the phone). It stays due until a payment of the case succeeds, so nothing is
+    lost and the case shows what is owed. Written only by `fee_due_record` and
+    `fee_due_mark_paid` (payments.services)."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due"
+        PAID = "paid", "Paid"
+        WAIVED = "waived", "Waived"
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="fee_due")
+    amount_pence = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    # The payment that settled it; its reference is kept too, as the caller was told it.
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payment_reference = models.CharField(max_length=64, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "fees due"
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: £{self.amount_pence / 100:.2f} {self.status}"

@@ -16,11 +16,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from townhall.accounts.models import User
 from townhall.cases import services as case_services
 from townhall.cases.models import Case
+from townhall.core.audit import audit_record
 from townhall.core.calendars import LONDON
 from townhall.core.hooks import ErrorPolicy, Hook
 from townhall.integrations.govuk_pay.client import (
@@ -30,7 +33,7 @@ from townhall.integrations.govuk_pay.client import (
     PayPayment,
     webhook_signature_valid,
 )
-from townhall.payments.models import Payment, PaymentWebhookEvent, Refund
+from townhall.payments.models import FeeDue, Payment, PaymentWebhookEvent, Refund
 from townhall.workflow.services import process_message_deliver
 
 log = logging.getLogger(__name__)
@@ -49,9 +52,9 @@ class PaymentRefused(Exception):
 
 
 def payment_paid_listener_register(listener: PaymentListener) -> None:
-    """Called in the transaction that records a payment as paid (e.g. the contact centre marks
-    the caller's fee paid). Lower layers never import their listeners. Registering the same
-    function again replaces it in its place."""
+    """Called in the transaction that records a payment as paid (after any fee due of its case
+    is marked paid). Lower layers never import their listeners. Registering the same function
+    again replaces it in its place."""
     PAYMENT_PAID.register(listener)
 
 
@@ -159,6 +162,9 @@ def _paid(payment: Payment, source: str) -> None:
     process_message_deliver(
         case=case, name="payment_done", data={"outcome": "paid", "reference": payment.reference}
     )
+    fee_due = FeeDue.objects.filter(case=case).first()
+    if fee_due is not None:
+        fee_due_mark_paid(fee_due=fee_due, payment=payment)
     PAYMENT_PAID.run(payment)
     log.info("payment %s paid (%s)", payment.reference, source)
 
@@ -346,3 +352,51 @@ def reconciliation_csv(day: date) -> str:
             timezone.localtime(p.finished_at, LONDON).isoformat() if p.finished_at else "",
         ])  # fmt: skip
     return out.getvalue()
+
+
+def fee_due_record(*, case: Case, agent: User) -> FeeDue | None:
+    """Record the service's fee as due on a case raised on a caller's behalf (paid later, by
+    card over the phone or otherwise); None when the service charges nothing. Safe to call
+    twice: the first record stands."""
+    fee = case.service.fee_pence
+    if not fee:
+        return None
+    with transaction.atomic():
+        due, created = FeeDue.objects.get_or_create(
+            case=case, defaults={"amount_pence": fee, "recorded_by": agent}
+        )
+        if created:
+            audit_record(
+                action="create",
+                object_type="fee_due",
+                object_id=case.reference,
+                actor=agent,
+                subject_user_id=case.resident_id,
+                detail={"amount_pence": fee},
+            )
+    return due
+
+
+def fee_due_mark_paid(*, fee_due: FeeDue, payment: Payment) -> FeeDue:
+    """Mark a fee due as paid by a successful payment of its case. Idempotent: a fee already
+    paid keeps the payment that paid it. A payment of another case, or one not (yet) a
+    success, is refused."""
+    if payment.case_id != fee_due.case_id:
+        raise ValidationError(
+            f"Payment {payment.reference} is for another case; it cannot pay this fee."
+        )
+    if payment.status != Status.SUCCESS:
+        raise ValidationError(
+            f"Payment {payment.reference} has not succeeded ({payment.get_status_display()}); "
+            "the fee stays due."
+        )
+    with transaction.atomic():
+        locked = FeeDue.objects.select_for_update().get(pk=fee_due.pk)
+        if locked.status == FeeDue.Status.PAID:
+            return locked
+        locked.status = FeeDue.Status.PAID
+        locked.payment = payment
+        locked.payment_reference = payment.reference[:64]
+        locked.paid_at = timezone.now()
+        locked.save(update_fields=["status", "payment", "payment_reference", "paid_at"])
+    return locked

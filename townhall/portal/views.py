@@ -25,22 +25,19 @@ from townhall.catalogue import selectors as catalogue
 from townhall.core.middleware import mark_personal
 from townhall.core.uploads import upload_check
 from townhall.eforms import selectors as eforms_selectors
-from townhall.eforms.definition import CHECK_ANSWERS
-from townhall.eforms.services import (
-    FormUnavailable,
-    form_file_remove,
-    form_flow,
-    form_page_submit,
-    form_session_save_for_later,
-    form_session_start,
-    submission_submit,
+from townhall.eforms.journey import (
+    JourneyStep,
+    journey_case,
+    journey_check,
+    journey_page,
+    journey_start,
 )
+from townhall.eforms.services import FormUnavailable
 from townhall.places import selectors as places
 from townhall.portal.journey import (
-    check_answers_rows,
+    PORTAL_DOOR,
     form_session_for_request,
     guest_session_remember,
-    page_fields_context,
 )
 from townhall.portal.payment_views import pay_page, payment_needed
 from townhall.workflow import services as workflow_services
@@ -83,129 +80,47 @@ def form_begin(request: HttpRequest, slug: str) -> HttpResponse:
     if user is not None and user.is_council_staff:
         return redirect("desk:home")  # staff raise requests for callers from the desk
     try:
-        session = form_session_start(service=service, user=user)
+        session, first_page_url = journey_start(service=service, door=PORTAL_DOOR, user=user)
     except FormUnavailable as error:
         raise Http404 from error
     if user is None:
         guest_session_remember(request, session)
-    flow = form_flow(session)
-    return redirect("portal:form_page", slug, session.pk, flow.first_page_id(session.answers))
+    return redirect(first_page_url)
 
 
 @require_http_methods(["GET", "POST"])
 def form_page(request: HttpRequest, slug: str, session_id, page_id: str) -> HttpResponse:
     session = form_session_for_request(request, session_id, slug)
-    if hasattr(session, "submission"):
-        return redirect("portal:form_done", slug, session.pk)
-    flow = form_flow(session)
-    page = flow.page(page_id)
-    if page is None:
-        raise Http404
-    # People may only reach pages on their route (no skipping ahead by URL).
-    route_ids = [p.id for p in flow.route(session.answers)]
-    if page_id not in route_ids:
-        return redirect(
-            "portal:form_page", slug, session.pk, flow.next_unanswered_page_id(session.answers)
-        )
-    results = None
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        action = request.POST.get("action", "continue")
-        if action.startswith("remove-file:"):
-            field_name, _, file_id = action.removeprefix("remove-file:").partition(":")
-            if file_id.isdigit():
-                form_file_remove(session=session, field_name=field_name, file_id=int(file_id))
-            return redirect("portal:form_page", slug, session.pk, page_id)
-        try:
-            outcome = form_page_submit(
-                session=session, page_id=page_id, data=request.POST, files=request.FILES
-            )
-        except ValidationError as error:
-            raise Http404 from error
-        if action == "save" and session.user_id:
-            form_session_save_for_later(session=session)
-            messages.success(request, "Your answers have been saved. Continue from My Account.")
-            return redirect("portal:my_account")
-        if outcome.ok and action not in ("find", "upload"):
-            target = outcome.next_page_id
-            if (
-                request.GET.get("change")
-                and target != CHECK_ANSWERS
-                and flow.is_complete(session.answers)
-            ):
-                target = CHECK_ANSWERS
-            if target == CHECK_ANSWERS:
-                return redirect("portal:form_check", slug, session.pk)
-            return redirect("portal:form_page", slug, session.pk, target)
-        if outcome.ok:
-            # "Find address" or "Upload" pressed: show the page again with the results.
-            results = outcome.results
-        else:
-            results, errors = outcome.results, outcome.errors
-    back_url = _back_url(slug, session, flow, page_id)
-    return render(
-        request,
-        "eforms/page.html",
-        {
-            "service": session.service,
-            "session": session,
-            "page": page,
-            "fields": page_fields_context(page, session, results),
-            "errors": errors,
-            "form_has_errors": bool(errors),
-            "back_url": back_url,
-            "can_save": session.user_id is not None,
-        },
-        status=200,
+    step = journey_page(
+        session=session,
+        page_id=page_id,
+        door=PORTAL_DOOR,
+        method=request.method or "GET",
+        data=request.POST,
+        files=request.FILES,
+        change=bool(request.GET.get("change")),
     )
-
-
-def _back_url(slug: str, session, flow, page_id: str) -> str:
-    route_ids = [p.id for p in flow.route(session.answers)]
-    index = route_ids.index(page_id) if page_id in route_ids else 0
-    if index == 0:
-        return reverse("portal:service_start", args=[slug])
-    return reverse("portal:form_page", args=[slug, session.pk, route_ids[index - 1]])
+    if step.saved:
+        messages.success(request, "Your answers have been saved. Continue from My Account.")
+    if step.redirect:
+        return redirect(step.redirect)
+    return render(request, "eforms/page.html", step.context)
 
 
 @require_http_methods(["GET", "POST"])
 def form_check(request: HttpRequest, slug: str, session_id) -> HttpResponse:
     session = form_session_for_request(request, session_id, slug)
-    flow = form_flow(session)
-    if request.method == "POST":
-        # submission_submit returns the first case when this session was already sent.
-        try:
-            submission_submit(session=session)
-        except ValidationError:
-            return redirect(
-                "portal:form_page", slug, session.pk, flow.next_unanswered_page_id(session.answers)
-            )
-        return redirect("portal:form_done", slug, session.pk)
-    if hasattr(session, "submission"):
-        return redirect("portal:form_done", slug, session.pk)
-    if not flow.is_complete(session.answers):
-        return redirect(
-            "portal:form_page", slug, session.pk, flow.next_unanswered_page_id(session.answers)
-        )
-    route = flow.route(session.answers)
-    return render(
-        request,
-        "eforms/check_answers.html",
-        {
-            "service": session.service,
-            "session": session,
-            "rows": check_answers_rows(flow, session),
-            "back_url": reverse("portal:form_page", args=[slug, session.pk, route[-1].id]),
-        },
-    )
+    step = journey_check(session=session, door=PORTAL_DOOR, method=request.method or "GET")
+    if step.redirect:
+        return redirect(step.redirect)
+    return render(request, "eforms/check_answers.html", step.context)
 
 
 def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
     session = form_session_for_request(request, session_id, slug)
-    if not hasattr(session, "submission"):
-        return redirect("portal:form_check", slug, session.pk)
-    # A stored submission whose case could not be opened is finished here (idempotent).
-    case = submission_submit(session=session)
+    case = journey_case(session=session, door=PORTAL_DOOR)
+    if isinstance(case, JourneyStep):
+        return redirect(case.redirect)
     if payment_needed(case):
         return pay_page(request, slug, session, case)
     mark_personal(request)

@@ -8,9 +8,3 @@ class ContactConfig(AppConfig):
     name = "townhall.desk.contact"
     label = "contact"
     verbose_name = "Contact centre"
-
-    def ready(self) -> None:
-        from townhall.desk.contact.payments import fee_due_paid
-        from townhall.payments.services import payment_paid_listener_register
-
-        payment_paid_listener_register(fee_due_paid)

@@ -5,6 +5,9 @@ from django.db import models
 
 from townhall.catalogue.models import Channel
 
+# A fee due moved to payments, which owns its state; still named here for older imports.
+from townhall.payments.models import FeeDue  # noqa: F401
+
 
 class ContactLog(models.Model):
     """One contact with a caller (a call, a visit to the customer centre), with why they got
@@ -73,27 +76,3 @@ class ContactLog(models.Model):
     @property
     def is_avoidable(self) -> bool:
         return bool(self.avoidable_reason)
-
-
-class FeeDue(models.Model):
-    """A fee owed for a request raised on a caller's behalf. Card payments over the phone go
-    through the payments interface (see contact.payments); until it takes the payment the
-    fee stays due, so nothing is lost and the case shows what is owed."""
-
-    class Status(models.TextChoices):
-        DUE = "due", "Due"
-        PAID = "paid", "Paid"
-        WAIVED = "waived", "Waived"
-
-    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="fee_due")
-    amount_pence = models.PositiveIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    payment_reference = models.CharField(max_length=64, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.case_id}: £{self.amount_pence / 100:.2f} {self.status}"

@@ -2,21 +2,18 @@
 
 A starter takes the FeeDue and the agent and returns the URL of the payment page the agent
 keys the caller's card into (GOV.UK Pay's MOTO journey, through townhall.payments); when Pay
-confirms it, `fee_due_paid` marks the fee paid. With the starter removed
+confirms it, payments marks the fee paid itself. With the starter removed
 (`card_payment_starter_register(None)`) the desk records the fee as due and says card payments
 are not available: nothing is taken, nothing is lost.
 """
 
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
 from townhall.accounts.models import User
-from townhall.desk.contact.models import FeeDue
-from townhall.desk.contact.services import fee_due_mark_paid
-from townhall.payments.models import Payment
+from townhall.payments.models import FeeDue, Payment
 from townhall.payments.services import payment_start
 
 CardPaymentStarter = Callable[[FeeDue, User], str]
@@ -32,13 +29,6 @@ def start_phone_payment(fee_due: FeeDue, agent: User) -> str:
         actor=agent,
     )
     return payment.next_url
-
-
-def fee_due_paid(payment: Any) -> None:
-    """Listener: a payment of a case with a fee due by phone was confirmed by Pay."""
-    fee_due = FeeDue.objects.filter(case=payment.case).first()
-    if fee_due is not None:
-        fee_due_mark_paid(fee_due=fee_due, payment_reference=payment.reference)
 
 
 _starter: CardPaymentStarter | None = start_phone_payment

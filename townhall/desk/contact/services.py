@@ -1,15 +1,15 @@
-"""Writes for the contact centre: a contact logged, a fee recorded as due or paid."""
+"""Writes for the contact centre: a contact logged. (A fee due is payments' own:
+payments.services.fee_due_record.)"""
 
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
 from townhall.core.audit import audit_record
-from townhall.desk.contact.models import ContactLog, FeeDue
+from townhall.desk.contact.models import ContactLog
 
 NOTES_MAX_LENGTH = 2000
 
@@ -83,40 +83,3 @@ def contact_log_record(
         # Two simultaneous submissions of one form: the other one won.
         return ContactLog.objects.get(idempotency_key=key)
     return contact
-
-
-def fee_due_record(*, case: Case, agent: User) -> FeeDue | None:
-    """Record the service's fee as due on a case raised on a caller's behalf; None when the
-    service charges nothing. Safe to call twice."""
-    fee = case.service.fee_pence
-    if not fee:
-        return None
-    with transaction.atomic():
-        due, created = FeeDue.objects.get_or_create(
-            case=case, defaults={"amount_pence": fee, "recorded_by": agent}
-        )
-        if created:
-            audit_record(
-                action="create",
-                object_type="fee_due",
-                object_id=case.reference,
-                actor=agent,
-                subject_user_id=case.resident_id,
-                detail={"amount_pence": fee},
-            )
-    return due
-
-
-def fee_due_mark_paid(*, fee_due: FeeDue, payment_reference: str) -> FeeDue:
-    """Called by the payments adapter when a card payment succeeded. Idempotent."""
-    if not payment_reference:
-        raise ValidationError("A payment reference is needed to mark a fee paid.")
-    with transaction.atomic():
-        locked = FeeDue.objects.select_for_update().get(pk=fee_due.pk)
-        if locked.status == FeeDue.Status.PAID:
-            return locked
-        locked.status = FeeDue.Status.PAID
-        locked.payment_reference = payment_reference[:64]
-        locked.paid_at = timezone.now()
-        locked.save(update_fields=["status", "payment_reference", "paid_at"])
-    return locked

@@ -20,37 +20,32 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from townhall.accounts.models import User
 from townhall.accounts.permissions import can_see_people
 from townhall.cases import selectors as case_selectors
-from townhall.cases.models import Case
 from townhall.catalogue.models import Service
 from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest, staff_required
-from townhall.desk.contact.models import ContactLog, FeeDue
+from townhall.desk.contact.models import ContactLog
 from townhall.desk.contact.payments import card_payment_starter
 from townhall.desk.contact.search import (
     callers_search,
     cases_for_contact_centre,
     people_visible_to,
 )
-from townhall.desk.contact.services import contact_log_record, fee_due_record
+from townhall.desk.contact.services import contact_log_record
 from townhall.eforms import selectors as eforms_selectors
-from townhall.eforms.definition import CHECK_ANSWERS
+from townhall.eforms.journey import (
+    JourneyDoor,
+    JourneyStep,
+    journey_case,
+    journey_check,
+    journey_page,
+    journey_session,
+    journey_start,
+)
 from townhall.eforms.models import FormSession
-from townhall.eforms.services import (
-    FormUnavailable,
-    form_file_remove,
-    form_flow,
-    form_page_submit,
-    form_session_start,
-    submission_submit,
-)
+from townhall.eforms.services import FormUnavailable
 from townhall.integrations.govuk_pay.client import PayError
-from townhall.payments.models import Payment
-from townhall.payments.services import PaymentRefused, payment_refresh
-from townhall.portal.journey import (
-    check_answers_rows,
-    form_session_for_request,
-    page_fields_context,
-)
+from townhall.payments.models import FeeDue, Payment
+from townhall.payments.services import PaymentRefused, fee_due_record, payment_refresh
 from townhall.records import selectors as records_selectors
 
 RAISE_CHANNELS = [ContactLog.ContactChannel.PHONE, ContactLog.ContactChannel.FACE_TO_FACE]
@@ -274,19 +269,17 @@ def raise_start(request: StaffRequest, person_id: int | None = None) -> HttpResp
             errors["channel"] = "Select how the caller got in touch"
         if not errors and service is not None:
             try:
-                session = form_session_start(
-                    service=service, user=person, channel=values["channel"], raised_by=request.user
+                _session, first_page_url = journey_start(
+                    service=service,
+                    door=CONTACT_DOOR,
+                    user=person,
+                    channel=values["channel"],
+                    raised_by=request.user,
                 )
             except FormUnavailable:
                 errors["service"] = f"{service.name} has no published form yet"
             else:
-                flow = form_flow(session)
-                return redirect(
-                    "desk:contact:form_page",
-                    service.slug,
-                    session.pk,
-                    flow.first_page_id(session.answers),
-                )
+                return redirect(first_page_url)
     if person is not None:
         _audit_person(request, person, "raise a request")
     request.personal_data = True
@@ -306,24 +299,28 @@ def raise_start(request: StaffRequest, person_id: int | None = None) -> HttpResp
 
 
 def _agent_session(request: StaffRequest, slug: str, session_id) -> FormSession:
-    """The form session if this agent started it (form_session_for_request checks raised_by)."""
-    session = form_session_for_request(request, session_id, slug)
-    if session.raised_by_id != request.user.pk:
+    """The form session if this agent started it; anyone else's is not found."""
+    session = journey_session(session_id, slug)
+    if session is None or session.raised_by_id != request.user.pk:
         raise Http404
     return session
 
 
-def _back_url(session: FormSession, page_id: str) -> str:
-    flow = form_flow(session)
-    route_ids = [p.id for p in flow.route(session.answers)]
-    index = route_ids.index(page_id) if page_id in route_ids else 0
-    if index == 0:
-        if session.user_id:
-            return reverse("desk:contact:raise_for", args=[session.user_id])
-        return reverse("desk:contact:raise")
-    return reverse(
-        "desk:contact:form_page", args=[session.service.slug, session.pk, route_ids[index - 1]]
-    )
+def _raise_url(session: FormSession) -> str:
+    if session.user_id:
+        return reverse("desk:contact:raise_for", args=[session.user_id])
+    return reverse("desk:contact:raise")
+
+
+# The contact centre's URLs for the form journey; an agent finishes the call, never saves.
+CONTACT_DOOR = JourneyDoor(
+    page_url=lambda s, page_id: reverse(
+        "desk:contact:form_page", args=[s.service.slug, s.pk, page_id]
+    ),
+    check_url=lambda s: reverse("desk:contact:form_check", args=[s.service.slug, s.pk]),
+    done_url=lambda s: reverse("desk:contact:form_done", args=[s.service.slug, s.pk]),
+    start_url=_raise_url,
+)
 
 
 @staff_required
@@ -331,58 +328,20 @@ def _back_url(session: FormSession, page_id: str) -> str:
 def form_page(request: StaffRequest, slug: str, session_id, page_id: str) -> HttpResponse:
     """One page of the service's own form, filled by the agent for the caller."""
     session = _agent_session(request, slug, session_id)
-    if hasattr(session, "submission"):
-        return redirect("desk:contact:form_done", slug, session.pk)
-    flow = form_flow(session)
-    page = flow.page(page_id)
-    if page is None:
-        raise Http404
-    if page_id not in [p.id for p in flow.route(session.answers)]:
-        return redirect(
-            "desk:contact:form_page",
-            slug,
-            session.pk,
-            flow.next_unanswered_page_id(session.answers),
-        )
-    results = None
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        action = request.POST.get("action", "continue")
-        if action.startswith("remove-file:"):
-            field_name, _, file_id = action.removeprefix("remove-file:").partition(":")
-            if file_id.isdigit():
-                form_file_remove(session=session, field_name=field_name, file_id=int(file_id))
-            return redirect("desk:contact:form_page", slug, session.pk, page_id)
-        try:
-            outcome = form_page_submit(
-                session=session, page_id=page_id, data=request.POST, files=request.FILES
-            )
-        except ValidationError as error:
-            raise Http404 from error
-        if outcome.ok and action not in ("find", "upload"):
-            target = outcome.next_page_id
-            if request.GET.get("change") and flow.is_complete(session.answers):
-                target = CHECK_ANSWERS
-            if target == CHECK_ANSWERS:
-                return redirect("desk:contact:form_check", slug, session.pk)
-            return redirect("desk:contact:form_page", slug, session.pk, target)
-        results = outcome.results
-        errors = outcome.errors
+    step = journey_page(
+        session=session,
+        page_id=page_id,
+        door=CONTACT_DOOR,
+        method=request.method or "GET",
+        data=request.POST,
+        files=request.FILES,
+        change=bool(request.GET.get("change")),
+    )
+    if step.redirect:
+        return redirect(step.redirect)
     request.personal_data = True
     return render(
-        request,
-        "eforms/page.html",
-        {
-            "base_template": "desk/layout.html",
-            "service": session.service,
-            "session": session,
-            "page": page,
-            "fields": page_fields_context(page, session, results),
-            "errors": errors,
-            "form_has_errors": bool(errors),
-            "back_url": _back_url(session, page_id),
-            "can_save": False,
-        },
+        request, "eforms/page.html", {**step.context, "base_template": "desk/layout.html"}
     )
 
 
@@ -390,39 +349,17 @@ def form_page(request: StaffRequest, slug: str, session_id, page_id: str) -> Htt
 @require_http_methods(["GET", "POST"])
 def form_check(request: StaffRequest, slug: str, session_id) -> HttpResponse:
     session = _agent_session(request, slug, session_id)
-    flow = form_flow(session)
-    if request.method == "POST":
-        try:
-            submission_submit(session=session)  # the same case however often it is sent
-        except ValidationError:
-            return redirect(
-                "desk:contact:form_page",
-                slug,
-                session.pk,
-                flow.next_unanswered_page_id(session.answers),
-            )
-        return redirect("desk:contact:form_done", slug, session.pk)
-    if hasattr(session, "submission"):
-        return redirect("desk:contact:form_done", slug, session.pk)
-    if not flow.is_complete(session.answers):
-        return redirect(
-            "desk:contact:form_page",
-            slug,
-            session.pk,
-            flow.next_unanswered_page_id(session.answers),
-        )
-    route = flow.route(session.answers)
+    step = journey_check(session=session, door=CONTACT_DOOR, method=request.method or "GET")
+    if step.redirect:
+        return redirect(step.redirect)
     request.personal_data = True
     return render(
         request,
         "eforms/check_answers.html",
         {
+            **step.context,
             "base_template": "desk/layout.html",
             "url_page": "desk:contact:form_page",
-            "service": session.service,
-            "session": session,
-            "rows": check_answers_rows(flow, session),
-            "back_url": reverse("desk:contact:form_page", args=[slug, session.pk, route[-1].id]),
         },
     )
 
@@ -432,9 +369,9 @@ def form_check(request: StaffRequest, slug: str, session_id) -> HttpResponse:
 def form_done(request: StaffRequest, slug: str, session_id) -> HttpResponse:
     """The request is raised: its reference, the call logged against the caller, any fee."""
     session = _agent_session(request, slug, session_id)
-    if not hasattr(session, "submission"):
-        return redirect("desk:contact:form_check", slug, session.pk)
-    case: Case = submission_submit(session=session)  # finishes a half-opened case too
+    case = journey_case(session=session, door=CONTACT_DOOR)  # finishes a half-opened case too
+    if isinstance(case, JourneyStep):
+        return redirect(case.redirect)
     # The form session's id is the contact's key: reloading this page logs one contact.
     contact_log_record(
         agent=request.user,
