@@ -206,7 +206,8 @@ def service_import(*, text: str, actor: User | None = None) -> Service:
     process, in one transaction. Runs the checks publishing runs; a file that fails any
     raises ServiceFileInvalid listing every reason (each naming its place in the file) and
     changes nothing. A form or process identical to the live one publishes no new version;
-    a file identical to the service changes nothing at all (no write, no audit event)."""
+    a file identical to the service changes nothing at all (no write, no audit event). A
+    process named by its library key (`process: {library: KEY}`) is the library's."""
     data = service_file_defaults(service_file_load(text))
     data["process"], library_reasons = _process_from_library(data["process"])
     with transaction.atomic():
