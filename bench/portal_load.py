@@ -310,12 +310,12 @@ def main() -> None:
 
 
 def bin_answers(root: Path) -> dict[str, dict]:
-    """Answers for every page of the missed-bin form, read from its demo definition."""
-    import json
+    """Answers for every page of the missed-bin form, read from its demo service file."""
+    sys.path.insert(0, str(root))
+    from townhall.builder.exchange import service_file_load
 
-    definition = json.loads(
-        (root / "townhall/demo/forms/report-a-missed-bin-collection.json").read_text()
-    )
+    path = root / "townhall/demo/services/report-a-missed-bin-collection.yaml"
+    definition = service_file_load(path.read_text(encoding="utf-8"))["form"]["definition"]
     answers: dict[str, dict] = {}
     for page in definition["pages"]:
         data: dict = {}

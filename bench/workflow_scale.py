@@ -70,21 +70,15 @@ def main() -> None:
 
     from townhall.cases.services import case_create
     from townhall.catalogue.models import Service
-    from townhall.demo.loader import (
-        demo_departments_load,
-        demo_forms_publish,
-        demo_services_load,
-    )
+    from townhall.demo.loader import demo_departments_load, demo_services_load
     from townhall.workflow.engine import engine_clock_shift, engine_now
-    from townhall.workflow.library import library_publish
     from townhall.workflow.models import ProcessInstance, WorkItem
     from townhall.workflow.services import process_timers_sweep, work_item_complete
 
     due_case_ids: list[int] = []
-    departments, teams = demo_departments_load()
-    forms = demo_forms_publish()
-    demo_services_load(departments=departments, teams=teams, forms=forms)
-    library_publish()
+    # The demo's service files, which publish the library processes they name.
+    demo_departments_load()
+    demo_services_load()
     fly = Service.objects.get(slug="report-fly-tipping")
     call_back = Service.objects.get(slug="request-a-call-back")
     amounts = ["single_bag", "car_boot", "small_van", "lorry"]

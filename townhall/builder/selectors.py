@@ -7,6 +7,7 @@ from townhall.builder.exchange import FORMAT_VERSION, service_file_dump
 from townhall.catalogue.models import Service
 from townhall.eforms.models import FormVersion
 from townhall.workflow.definitions import process_definition_teams
+from townhall.workflow.library import library_process
 from townhall.workflow.models import ProcessVersion
 
 
@@ -44,6 +45,23 @@ def _live_form(service: Service) -> FormVersion | None:
             f"{service.slug}: its form has no published version: publish one first"
         )
     return version
+
+
+def _process_data(process: ProcessVersion) -> dict[str, Any]:
+    """The file's process: a library process live as the library holds it is named by its
+    key, so the library stays its one copy; any other (edited in the designer, or a
+    council's own) is written out whole."""
+    library = library_process(process.key)
+    if library is not None:
+        _, bpmn, dmns = library
+        if process.bpmn_xml == bpmn and list(process.dmn_xmls) == dmns:
+            return {"library": process.key}
+    return {
+        "key": process.key,
+        "name": process.name,
+        "bpmn": process.bpmn_xml,
+        "dmn": list(process.dmn_xmls),
+    }
 
 
 def service_file_data(service: Service) -> dict[str, Any]:
@@ -92,16 +110,7 @@ def service_file_data(service: Service) -> dict[str, Any]:
             ],
         },
         "form": {"definition": form.definition} if form is not None else None,
-        "process": (
-            {
-                "key": process.key,
-                "name": process.name,
-                "bpmn": process.bpmn_xml,
-                "dmn": list(process.dmn_xmls),
-            }
-            if process is not None
-            else None
-        ),
+        "process": _process_data(process) if process is not None else None,
     }
 
 

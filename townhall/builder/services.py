@@ -31,6 +31,7 @@ from townhall.eforms.models import FormVersion
 from townhall.eforms.services import form_version_publish
 from townhall.workflow.definitions import ProcessInvalid
 from townhall.workflow.engine import ProcessDefinitionError
+from townhall.workflow.library import library_files, library_process
 from townhall.workflow.models import ProcessVersion
 from townhall.workflow.services import process_version_publish, process_version_validate
 
@@ -142,6 +143,22 @@ def _team(slug: str, found: _Organisation) -> Team | None:
     return found.teams.get(slug) or Team.objects.filter(slug=slug).first()
 
 
+def _process_from_library(
+    process: dict[str, Any] | None,
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """A process named by its library key (`library: KEY`) as the library holds it, so it is
+    checked and published like one written out; any other process as it is."""
+    if process is None or "library" not in process:
+        return process, []
+    key = process["library"]
+    found = library_process(key)
+    if found is None:
+        known = ", ".join(k for k, _, _ in library_files())
+        return None, [f"/process/library: no process '{key}' in the process library ({known})"]
+    name, bpmn, dmns = found
+    return {"key": key, "name": name, "bpmn": bpmn, "dmn": dmns}, []
+
+
 def _process_reasons(process: dict[str, Any]) -> list[str]:
     try:
         process_version_validate(bpmn_xml=process["bpmn"], dmn_xmls=list(process["dmn"]))
@@ -189,11 +206,13 @@ def service_import(*, text: str, actor: User | None = None) -> Service:
     process, in one transaction. Runs the checks publishing runs; a file that fails any
     raises ServiceFileInvalid listing every reason (each naming its place in the file) and
     changes nothing. A form or process identical to the live one publishes no new version;
-    a file identical to the service changes nothing at all (no write, no audit event)."""
+    a file identical to the service changes nothing at all (no write, no audit event). A
+    process named by its library key (`process: {library: KEY}`) is the library's."""
     data = service_file_defaults(service_file_load(text))
+    data["process"], library_reasons = _process_from_library(data["process"])
     with transaction.atomic():
         organisation = _organisation_resolve(data["organisation"])
-        reasons = list(organisation.reasons)
+        reasons = library_reasons + organisation.reasons
         department = _department(data["department"], organisation)
         if department is None:
             reasons.append(

@@ -1,6 +1,8 @@
-"""Load the demo council: gazetteer, departments, accounts, forms, services, the default
-process library, the demo's contractors and Open311 client, and a history of cases. Every step matches on natural keys (code, USRN, UPRN, slug, email), so running it on
-every start of `make demo` changes nothing once the demo is loaded, and is fast.
+"""Load the demo council: gazetteer, departments, accounts, the services (service files,
+imported with their forms and library processes), the demo's contractors and Open311
+client, and a history of cases. Every step matches on natural keys (code, USRN, UPRN, slug,
+email), so running it on every start of `make demo` changes nothing once the demo is
+loaded, and is fast.
 """
 
 import logging
@@ -13,25 +15,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from townhall.accounts.models import Department, Team, User
+from townhall.builder.services import service_files_import
 from townhall.cases import services as case_services
 from townhall.cases.models import Case, CaseEvent
-from townhall.catalogue.models import ChannelCost, Service
+from townhall.catalogue.models import Service
 from townhall.demo.answers import demo_answers_make, demo_summary
 from townhall.demo.contractors import demo_contractors_load
 from townhall.demo.council import (
     DEMO_ACCOUNTS,
+    DEMO_CASES_PER_SIX_MONTHS,
     DEMO_DEPARTMENTS,
-    DEMO_SERVICES,
-    DemoService,
+    demo_service_files,
     team_slug,
 )
 from townhall.demo.gazetteer import gazetteer_generate
 from townhall.demo.open311 import demo_open311_client_load
-from townhall.eforms.models import Form, FormVersion
 from townhall.places.models import Address, Street
 from townhall.places.selectors import addresses_for_postcode
 from townhall.places.services import gazetteer_load
-from townhall.workflow.library import library_publish
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +61,11 @@ def demo_council_load(*, cases: int = 300) -> DemoSummary:
     demo_gazetteer_load()
     departments, teams = demo_departments_load()
     accounts = demo_accounts_load(departments=departments, teams=teams)
-    forms = demo_forms_publish(published_by=accounts["admin@example.gov.uk"])
-    demo_services_load(departments=departments, teams=teams, forms=forms)
-    # The demo sits on top of every app, so it calls each one's loader itself: the process
-    # library (before any case, which starts its service's process), the contractors the
-    # processes send jobs to, and the Open311 client whose key the README prints.
-    library_publish(published_by=accounts["admin@example.gov.uk"])
+    # The services' files name their library processes, so importing them publishes those
+    # too (before any case, which starts its service's process). The demo sits on top of
+    # every app and calls each one's loader itself: the contractors the processes send jobs
+    # to, and the Open311 client whose key the README prints.
+    demo_services_load(actor=accounts["admin@example.gov.uk"])
     demo_contractors_load()
     demo_open311_client_load()
     note = demo_cases_create(count=cases).note if cases else "Demo cases: not asked for."
@@ -149,86 +149,11 @@ def _home_address(postcode: str, index: int) -> dict[str, str]:
     }
 
 
-@transaction.atomic
-def form_definition_publish(
-    *, slug: str, name: str, definition: dict, published_by: User | None = None
-) -> FormVersion:
-    """Make `definition` the live version of form `slug`. If it is already live, nothing
-    changes; otherwise it is published as a new version and the older ones are retired.
-    A published version is never edited."""
-    form, _ = Form.objects.update_or_create(slug=slug, defaults={"name": name})
-    live = form.live_version()
-    if live is not None and live.content_hash == FormVersion.hash_definition(definition):
-        return live
-    last = form.versions.order_by("-number").first()
-    version = FormVersion.objects.create(
-        form=form,
-        number=(last.number + 1) if last else 1,
-        definition=definition,
-        status=FormVersion.Status.PUBLISHED,
-        published_at=timezone.now(),
-        published_by=published_by,
-    )
-    form.versions.filter(status=FormVersion.Status.PUBLISHED).exclude(pk=version.pk).update(
-        status=FormVersion.Status.RETIRED
-    )
-    return version
-
-
-def demo_forms_publish(*, published_by: User | None = None) -> dict[str, Form]:
-    """Publish each demo service's form from its JSON file; return the forms by slug."""
-    forms = {}
-    for record in DEMO_SERVICES:
-        version = form_definition_publish(
-            slug=record.slug,
-            name=record.name,
-            definition=record.form_definition(),
-            published_by=published_by,
-        )
-        forms[record.slug] = version.form
-    return forms
-
-
-@transaction.atomic
-def demo_services_load(
-    *,
-    departments: dict[str, Department],
-    teams: dict[tuple[str, str], Team],
-    forms: dict[str, Form],
-) -> list[Service]:
-    """Create or refresh the demo services and their channel costs."""
-    services = []
-    for record in DEMO_SERVICES:
-        service, _ = Service.objects.update_or_create(
-            slug=record.slug,
-            defaults={
-                "name": record.name,
-                "summary": record.summary,
-                "keywords": record.keywords,
-                "department": departments[record.department],
-                "default_team": teams[(record.department, record.team)],
-                "form": forms[record.slug],
-                "reference_prefix": record.reference_prefix,
-                "sla_days": record.sla_days,
-                "sla_kind": record.sla_kind,
-                "clock_kind": record.clock_kind,
-                "process_key": record.process_key,
-                "open311_code": record.open311_code,
-                "fee_pence": record.fee_pence,
-                "audience": record.audience,
-                "is_popular": record.is_popular,
-                "popularity_rank": record.popularity_rank or 100,
-                "is_published": True,
-                "needs_location": record.needs_location,
-                "is_sensitive": record.is_sensitive,
-            },
-        )
-        for channel, cost in record.channel_costs.items():
-            ChannelCost.objects.update_or_create(
-                service=service, channel=channel, defaults={"cost_pence": cost}
-            )
-        services.append(service)
-    return services
+def demo_services_load(*, actor: User | None = None) -> list[Service]:
+    """Import the demo's service files (`demo/services/*.yaml`) through the builder's import,
+    all or nothing; a file identical to its service changes nothing, so this is idempotent.
+    The departments and teams they name must be loaded first (the demo's own, by slug)."""
+    return service_files_import(files=demo_service_files(), actor=actor)
 
 
 # ----------------------------------------------------------------------------------------
@@ -296,7 +221,6 @@ def demo_cases_create(*, count: int = 300, now: datetime | None = None) -> DemoC
 @dataclass
 class _CaseSpec:
     service: Service
-    record: DemoService
     received_at: datetime
     channel: str
     status: str
@@ -311,26 +235,31 @@ class _DemoCasePlan:
         self.now = now
         self.count = count
         self.rng = random.Random(DEMO_CASES_SEED)
-        self.services = {s.slug: s for s in Service.objects.select_related("department")}
-        self.records = {r.slug: r for r in DEMO_SERVICES if r.slug in self.services}
+        self.services = {s.slug: s for s in Service.objects.select_related("department", "form")}
+        # In the order of DEMO_CASES_PER_SIX_MONTHS, so the seed gives the same history.
+        self.weighted = [
+            (self.services[slug], weight)
+            for slug, weight in DEMO_CASES_PER_SIX_MONTHS.items()
+            if slug in self.services
+        ]
+        self._definitions: dict[str, dict] = {}
         self.users = {u.email: u for u in User.objects.filter(email__in=_demo_emails())}
         self.addresses = list(Address.objects.select_related("street"))
         self.hotspots = [a for a in self.addresses if a.street.name in FLY_TIP_HOTSPOTS]
 
     def specs(self) -> list[_CaseSpec]:
         specs = self._residents_cases()
-        records = list(self.records.values())
-        weights = [r.demo_cases_per_six_months for r in records]
+        services = [service for service, _ in self.weighted]
+        weights = [weight for _, weight in self.weighted]
         for _ in range(max(0, self.count - len(specs))):
-            record = self.rng.choices(records, weights)[0]
+            service = self.rng.choices(services, weights)[0]
             received_at = self._received_at()
-            status, resolution = self._outcome(record, received_at)
+            status, resolution = self._outcome(service, received_at)
             specs.append(
                 _CaseSpec(
-                    service=self.services[record.slug],
-                    record=record,
+                    service=service,
                     received_at=received_at,
-                    channel=self._channel(record),
+                    channel=self._channel(service),
                     status=status,
                     resolution=resolution,
                     resident=self._maybe_resident2(),
@@ -353,7 +282,6 @@ class _DemoCasePlan:
         return [
             _CaseSpec(
                 service=self.services[slug],
-                record=self.records[slug],
                 received_at=self.now - timedelta(days=days, hours=3),
                 channel="web",
                 status=status,
@@ -382,14 +310,21 @@ class _DemoCasePlan:
             if moment < self.now:
                 return moment
 
-    def _channel(self, record: DemoService) -> str:
-        if record.audience == "staff":
+    def definition(self, service: Service) -> dict:
+        """The live form definition of `service`, read once per service."""
+        if service.slug not in self._definitions:
+            live = service.form.live_version() if service.form is not None else None
+            self._definitions[service.slug] = live.definition if live is not None else {}
+        return self._definitions[service.slug]
+
+    def _channel(self, service: Service) -> str:
+        if service.audience == "staff":
             return self.rng.choices(["field", "phone"], [7, 3])[0]
-        if record.open311_code:
+        if service.open311_code:
             return self.rng.choices(["web", "phone", "face_to_face", "open311"], [58, 24, 4, 14])[0]
         return self.rng.choices(["web", "phone", "face_to_face"], [65, 29, 6])[0]
 
-    def _outcome(self, record: DemoService, received_at: datetime) -> tuple[str, str]:
+    def _outcome(self, service: Service, received_at: datetime) -> tuple[str, str]:
         age = (self.now - received_at).days
         if age > 30:
             weights = [3, 7, 90]
@@ -400,7 +335,7 @@ class _DemoCasePlan:
         status = self.rng.choices(["open", "in_progress", "closed"], weights)[0]
         if status != "closed":
             return status, ""
-        duplicates = 12 if record.slug == "report-fly-tipping" else 4
+        duplicates = 12 if service.slug == "report-fly-tipping" else 4
         resolution = self.rng.choices(
             [
                 "completed",
@@ -413,8 +348,8 @@ class _DemoCasePlan:
         )[0]
         return status, resolution
 
-    def place(self, record: DemoService) -> Address:
-        if record.slug == "report-fly-tipping" and self.hotspots and self.rng.random() < 0.4:
+    def place(self, service: Service) -> Address:
+        if service.slug == "report-fly-tipping" and self.hotspots and self.rng.random() < 0.4:
             return self.rng.choice(self.hotspots)
         return self.rng.choice(self.addresses)
 
@@ -440,15 +375,15 @@ def _demo_emails() -> list[str]:
 
 
 def _demo_case_make(plan: _DemoCasePlan, spec: _CaseSpec) -> Case:
-    record, rng = spec.record, plan.rng
-    definition = record.form_definition()
-    address = plan.place(record)
+    service, rng = spec.service, plan.rng
+    definition = plan.definition(service)
+    address = plan.place(service)
     street = address.street
     answers = demo_answers_make(
         definition=definition, rng=rng, address=address, today=spec.received_at.date()
     )
     location: dict[str, Any] = {}
-    if record.needs_location:
+    if service.needs_location:
         # A pin dropped near, not on, a property.
         location = {
             "lat": round(address.lat + rng.uniform(-0.0002, 0.0002), 6),
@@ -480,7 +415,7 @@ def _demo_case_make(plan: _DemoCasePlan, spec: _CaseSpec) -> Case:
             email = ""  # callers often give only a phone number
     case = case_services.case_create(
         service=spec.service,
-        summary=demo_summary(definition, answers, default=record.name),
+        summary=demo_summary(definition, answers, default=service.name),
         channel=spec.channel,
         answers=answers,
         resident=resident,
@@ -500,7 +435,7 @@ def _demo_case_make(plan: _DemoCasePlan, spec: _CaseSpec) -> Case:
     started_at = min(spec.received_at + timedelta(hours=rng.uniform(1, 30)), plan.now)
     closed_at = None
     if spec.status == "closed":
-        sla_days = record.sla_days * (1.4 if record.sla_kind == "working_days" else 1)
+        sla_days = service.sla_days * (1.4 if service.sla_kind == "working_days" else 1)
         closed_at = spec.received_at + timedelta(days=rng.uniform(0.2, 1.15) * sla_days)
         closed_at = min(closed_at, plan.now - timedelta(minutes=5))
         started_at = min(started_at, closed_at - timedelta(minutes=30))

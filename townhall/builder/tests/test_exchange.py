@@ -27,7 +27,9 @@ from townhall.catalogue.models import Channel, ChannelCost, Service
 from townhall.core.clocks import ClockKind
 from townhall.core.models import AuditEvent
 from townhall.eforms.models import Form, FormVersion
+from townhall.workflow.library import library_process
 from townhall.workflow.models import ProcessVersion
+from townhall.workflow.services import process_version_publish
 from townhall.workflow.tests.helpers import demo_catalogue_with_processes
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +69,14 @@ def _fly_tipping(demo: dict[str, Service]) -> dict:
     return yaml.safe_load(service_export(demo["report-fly-tipping"]))
 
 
+def _own_process(data: dict) -> dict:
+    """`data` with its library process written out, as a service file carries its own."""
+    key = data["process"]["library"]
+    name, bpmn, dmns = library_process(key)
+    data["process"] = {"key": key, "name": name, "bpmn": bpmn, "dmn": dmns}
+    return data
+
+
 def _refused(text: str) -> list[str]:
     with pytest.raises(ServiceFileInvalid) as caught:
         service_import(text=text)
@@ -95,7 +105,7 @@ def test_every_demo_service_exports_imports_into_an_empty_council_and_exports_th
 
 
 def test_the_file_is_readable_yaml_with_xml_as_literal_blocks(demo):
-    text = service_export(demo["report-fly-tipping"])
+    text = service_file_dump(_own_process(_fly_tipping(demo)))
     assert text.startswith("# A Townhall service file")
     assert "format_version: 1\nslug: report-fly-tipping\nkind: request\nname:\n  en: Report" in text
     assert "  bpmn: |\n    <?xml version=" in text
@@ -193,6 +203,53 @@ published: false
 
 
 # ----------------------------------------------------------------------------------------
+# Processes: a library process by its key, any other written out
+
+
+def test_a_library_process_live_as_the_library_holds_it_is_named_by_its_key(demo):
+    data = _fly_tipping(demo)
+    assert data["process"] == {"library": "report-fly-tipping"}
+    assert "<bpmn:" not in service_export(demo["report-fly-tipping"])
+
+
+def test_a_file_naming_a_library_process_publishes_the_librarys_process(demo):
+    text = service_export(demo["report-fly-tipping"])
+    _empty_council()
+    service = service_import(text=text)
+    live = ProcessVersion.objects.get(key=service.process_key, is_live=True)
+    name, bpmn, dmns = library_process("report-fly-tipping")
+    assert (live.name, live.bpmn_xml, list(live.dmn_xmls)) == (name, bpmn, dmns)
+
+
+def test_a_process_changed_in_the_designer_is_written_out_and_comes_back_the_same(demo):
+    name, bpmn, dmns = library_process("report-graffiti")
+    process_version_publish(
+        key="report-graffiti",
+        name=name,
+        bpmn_xml=bpmn.replace(f'name="{name}"', 'name="Graffiti, council edition"', 1),
+        dmn_xmls=dmns,
+    )
+    text = service_export(demo["report-graffiti"])
+    data = yaml.safe_load(text)
+    assert data["process"]["key"] == "report-graffiti"
+    assert 'name="Graffiti, council edition"' in data["process"]["bpmn"]
+    _empty_council()
+    service_import(text=text)
+    assert service_export(Service.objects.get(slug="report-graffiti")) == text
+
+
+def test_an_unknown_library_process_is_refused_by_its_pointer(demo):
+    data = _fly_tipping(demo)
+    data["process"] = {"library": "report-a-ghost"}
+    state = _state()
+    [reason] = _refused(service_file_dump(data))
+    assert reason.startswith(
+        "/process/library: no process 'report-a-ghost' in the process library (apply-to-rent"
+    )
+    assert _state() == state
+
+
+# ----------------------------------------------------------------------------------------
 # Refusals: every reason named, nothing written
 
 
@@ -264,7 +321,7 @@ def test_a_team_declared_in_another_department_than_the_councils_is_refused(demo
 
 
 def test_a_process_with_a_forbidden_expression_is_refused_and_nothing_is_published(demo):
-    data = _fly_tipping(demo)
+    data = _own_process(_fly_tipping(demo))
     bpmn = data["process"]["bpmn"]
     data["process"]["bpmn"] = bpmn.replace(
         "</bpmn:process>",

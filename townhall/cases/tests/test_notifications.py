@@ -7,30 +7,30 @@ from townhall.cases.models import CaseEvent
 from townhall.cases.notifications import notification_render
 from townhall.cases.services import case_change_status, case_create
 from townhall.catalogue.models import Service
-from townhall.demo.council import DEMO_SERVICES
+from townhall.demo.council import demo_services_data
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = [s for s in DEMO_SERVICES if s.audience == "public"]
+PUBLIC = [s for s in demo_services_data() if s["audience"] == "public"]
 
 
 def make_service(demo) -> Service:
-    department = Department.objects.create(name=demo.department, slug=demo.slug[:50])
+    department = Department.objects.create(name=demo["department"], slug=demo["slug"][:50])
     return Service.objects.create(
-        name=demo.name,
-        slug=demo.slug,
-        summary=demo.summary,
+        name=demo["name"]["en"],
+        slug=demo["slug"],
+        summary=demo["summary"]["en"],
         department=department,
-        reference_prefix=demo.reference_prefix,
-        sla_days=demo.sla_days,
+        reference_prefix=demo["reference_prefix"],
+        sla_days=demo["sla"]["days"],
     )
 
 
-@pytest.mark.parametrize("demo", PUBLIC, ids=[s.slug for s in PUBLIC])
+@pytest.mark.parametrize("demo", PUBLIC, ids=[s["slug"] for s in PUBLIC])
 def test_each_public_service_has_its_own_confirmation_email(demo):
     case = case_create(
         service=make_service(demo),
-        summary=demo.name,
+        summary=demo["name"]["en"],
         contact_name="Ann Resident",
         contact_email="ann@example.com",
         notify=False,
@@ -43,7 +43,7 @@ def test_each_public_service_has_its_own_confirmation_email(demo):
 
 
 def test_plain_text_emails_are_not_html_escaped(django_user_model):
-    demo = next(s for s in PUBLIC if s.slug == "make-a-complaint")
+    demo = next(s for s in PUBLIC if s["slug"] == "make-a-complaint")
     case = case_create(
         service=make_service(demo), summary="x", contact_email="a@example.com", notify=False
     )

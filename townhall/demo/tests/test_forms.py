@@ -1,4 +1,5 @@
-"""Every demo form definition is valid data that the form engine can walk."""
+"""Every demo form definition (in its service file) is valid data that the form engine can
+walk."""
 
 import json
 from pathlib import Path
@@ -6,14 +7,19 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from townhall.demo.council import DEMO_FORMS_DIR, DEMO_SERVICES
+from townhall.demo.council import (
+    DEMO_CASES_PER_SIX_MONTHS,
+    DEMO_SERVICES_DIR,
+    demo_form_definition,
+    demo_service_data,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "eforms" / "form_schema.json"
-FORM_FILES = sorted(DEMO_FORMS_DIR.glob("*.json"))
+FORM_FILES = sorted(DEMO_SERVICES_DIR.glob("*.yaml"))
 
 
 def _definition(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return demo_form_definition(path.stem)
 
 
 def _condition_fields(condition: dict) -> list[str]:
@@ -40,8 +46,12 @@ def _leaf_conditions(condition: dict) -> list[dict]:
     ]
 
 
-def test_there_is_one_form_file_per_demo_service():
-    assert {path.stem for path in FORM_FILES} == {service.slug for service in DEMO_SERVICES}
+def test_each_demo_service_file_is_named_by_its_slug_and_has_a_case_history_share():
+    assert len(FORM_FILES) == 15
+    assert [demo_service_data(path.stem)["slug"] for path in FORM_FILES] == [
+        path.stem for path in FORM_FILES
+    ]
+    assert {path.stem for path in FORM_FILES} == set(DEMO_CASES_PER_SIX_MONTHS)
 
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda path: path.stem)

@@ -1,16 +1,20 @@
-import copy
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from townhall.accounts.models import Department, Team, User
+from townhall.builder.selectors import service_export, services_for_export
 from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import ChannelCost, Service
-from townhall.demo.council import DEMO_SERVICES
-from townhall.demo.loader import form_definition_publish
+from townhall.core.models import AuditEvent
+from townhall.demo.council import DEMO_SERVICES_DIR, demo_form_definition
+from townhall.demo.loader import demo_departments_load, demo_services_load
 from townhall.eforms.models import Form, FormVersion
 from townhall.places.models import Address, Street, Ward
+from townhall.workflow.library import library_files
+from townhall.workflow.models import ProcessVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -125,14 +129,14 @@ def test_thirteen_departments_with_one_to_three_teams():
 
 def test_every_public_service_has_a_published_form_of_its_file():
     _load_demo()
-    for record in DEMO_SERVICES:
-        service = Service.objects.get(slug=record.slug)
+    assert Service.objects.count() == 15
+    for service in Service.objects.all():
         version = service.form.live_version()
         assert version is not None, service.name
         assert version.status == FormVersion.Status.PUBLISHED
         assert version.published_at is not None
         assert version.number == 1
-        assert version.definition == record.form_definition()
+        assert version.definition == demo_form_definition(service.slug)
 
 
 def test_demo_services_keep_their_plain_names_and_settings():
@@ -184,16 +188,53 @@ def test_every_demo_service_has_costs_on_four_channels():
     )
 
 
-def test_a_changed_form_definition_is_published_as_a_new_version(db):
-    definition = DEMO_SERVICES[0].form_definition()
-    first = form_definition_publish(slug="report-fly-tipping", name="x", definition=definition)
-    again = form_definition_publish(slug="report-fly-tipping", name="x", definition=definition)
-    assert again.pk == first.pk
-    changed = copy.deepcopy(definition)
-    changed["title"] = "Report fly-tipping (new)"
-    second = form_definition_publish(slug="report-fly-tipping", name="x", definition=changed)
-    assert second.number == 2
-    assert second.form.live_version() == second
-    first.refresh_from_db()
-    assert first.definition == definition
-    assert first.status == FormVersion.Status.RETIRED
+def test_the_service_files_import_into_an_empty_database_and_export_back_byte_for_byte():
+    # Only what a service file names beforehand: the demo's departments and teams are
+    # declared in the files too, so even they are not needed; load them as the demo does.
+    demo_departments_load()
+    demo_services_load()
+    exported = {f"{s.slug}.yaml": service_export(s) for s in services_for_export()}
+    committed = {p.name: p.read_text(encoding="utf-8") for p in DEMO_SERVICES_DIR.glob("*.yaml")}
+    assert len(committed) == 15
+    assert exported == committed
+
+
+def test_the_service_files_import_into_a_database_without_departments():
+    services = demo_services_load()
+    assert len(services) == 15
+    assert Department.objects.filter(slug="waste-and-street-scene").exists()
+
+
+def test_each_demo_service_runs_its_library_process_named_by_its_key():
+    _load_demo()
+    library = {key: bpmn for key, bpmn, _ in library_files()}
+    for service in Service.objects.all():
+        live = ProcessVersion.objects.get(key=service.process_key, is_live=True)
+        assert live.bpmn_xml == library[service.slug], service.slug
+    for path in DEMO_SERVICES_DIR.glob("*.yaml"):
+        assert "<bpmn:" not in path.read_text(encoding="utf-8"), "a second copy of a BPMN"
+
+
+def test_loading_the_services_again_writes_nothing():
+    _load_demo()
+    counts = (FormVersion.objects.count(), ProcessVersion.objects.count())
+    events = AuditEvent.objects.count()
+    _load_demo()
+    assert (FormVersion.objects.count(), ProcessVersion.objects.count()) == counts
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_refused_demo_service_file_stops_load_demo_naming_the_file_and_reason(
+    tmp_path, monkeypatch
+):
+    broken = (DEMO_SERVICES_DIR / "report-graffiti.yaml").read_text(encoding="utf-8")
+    (tmp_path / "report-graffiti.yaml").write_text(
+        broken.replace("reference_prefix: GR", "reference_prefix: 12"), encoding="utf-8"
+    )
+    monkeypatch.setattr("townhall.demo.council.DEMO_SERVICES_DIR", tmp_path)
+    with pytest.raises(CommandError) as caught:
+        call_command("load_demo", "--cases", "0", stdout=StringIO())
+    assert "report-graffiti.yaml: /reference_prefix: 12 is not of type 'string'" in str(
+        caught.value
+    )
+    assert not Service.objects.exists()

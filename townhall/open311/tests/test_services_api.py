@@ -5,7 +5,7 @@ import json
 import pytest
 
 from townhall.catalogue.models import Service
-from townhall.demo.council import DEMO_FORMS_DIR
+from townhall.demo.council import DEMO_SERVICES_DIR, demo_form_definition
 from townhall.open311.tests.factories import BASE, good_report, make_open311_world, xml_root
 from townhall.portal.tests.fixtures import make_service
 
@@ -162,12 +162,12 @@ def test_other_methods_get_a_spec_shaped_405(client, world):
     assert client.head(BASE + "services.json").status_code == 200
 
 
-DEMO_FORMS = sorted(DEMO_FORMS_DIR.glob("*.json"))
+DEMO_FORMS = sorted(DEMO_SERVICES_DIR.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", DEMO_FORMS, ids=lambda p: p.stem)
 def test_every_demo_form_makes_a_well_formed_service_definition(client, path):
-    definition = json.loads(path.read_text())
+    definition = demo_form_definition(path.stem)
     service = make_service(definition=definition, slug=path.stem[:50], name=path.stem)
     response = client.get(BASE + "services/fly_tipping.xml")
     assert response.status_code == 200

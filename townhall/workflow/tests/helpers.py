@@ -4,22 +4,15 @@ from townhall.cases.models import Case
 from townhall.cases.services import case_create
 from townhall.catalogue.models import Service
 from townhall.demo.contractors import demo_contractors_load
-from townhall.demo.loader import (
-    demo_departments_load,
-    demo_forms_publish,
-    demo_services_load,
-)
-from townhall.workflow.library import library_publish
+from townhall.demo.loader import demo_departments_load, demo_services_load
 from townhall.workflow.models import WorkItem
 
 
 def demo_catalogue_with_processes() -> dict[str, Service]:
     """The demo council's departments, teams and services, with the process library live.
     For tests of any app that need real processes behind their cases."""
-    departments, teams = demo_departments_load()
-    forms = demo_forms_publish()
-    demo_services_load(departments=departments, teams=teams, forms=forms)
-    library_publish()
+    demo_departments_load()
+    demo_services_load()
     demo_contractors_load()
     return {s.slug: s for s in Service.objects.all()}
 

@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from townhall.builder.services import ServiceFilesRefused
 from townhall.demo.loader import demo_council_load
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo council (gazetteer, departments, accounts, services, forms, cases). "
-        "Safe to run on every start: what is already there is left as it is."
+        "Load the demo council (gazetteer, departments, accounts, services from their service "
+        "files, cases). Safe to run on every start: what is already there is left as it is."
     )
 
     def add_arguments(self, parser) -> None:
@@ -18,5 +19,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        summary = demo_council_load(cases=options["cases"])
+        try:
+            summary = demo_council_load(cases=options["cases"])
+        except ServiceFilesRefused as refused:
+            # A demo service file edited by hand: say which and why, not a traceback.
+            reasons = [f"{name}: {r}" for name, rs in refused.refused.items() for r in rs]
+            raise CommandError(
+                "The demo's service files (townhall/demo/services/) were refused, nothing "
+                "was imported:\n" + "\n".join(reasons)
+            ) from refused
         self.stdout.write(self.style.SUCCESS(str(summary)))

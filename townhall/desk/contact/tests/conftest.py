@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from townhall.accounts.models import Department, User
-from townhall.demo.council import DEMO_SERVICES
+from townhall.demo.council import demo_form_definition
 from townhall.desk.tests.factories import department_make, service_make, user_make
 from townhall.portal.tests.fixtures import make_service, make_street
 
@@ -15,7 +15,7 @@ def _fast_and_in_memory(settings):
 
 
 def _demo_definition(slug: str) -> dict:
-    return next(r for r in DEMO_SERVICES if r.slug == slug).form_definition()
+    return demo_form_definition(slug)
 
 
 @pytest.fixture
