@@ -92,6 +92,7 @@ class State:
             self.jobs: dict[str, dict[str, Any]] = {}  # idempotency key -> message
             self.attempts = 0
             self.duplicates = 0
+            self.received = 0
             self.bad_signatures = 0
             self.refused_while_down = 0
             self.updates_sent = 0
@@ -124,6 +125,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._reply(
                     200,
                     {
+                        "received": state.received,
                         "attempts": state.attempts,
                         "unique": len(state.jobs),
                         "duplicates": state.duplicates,
@@ -188,6 +190,8 @@ class Handler(BaseHTTPRequestHandler):
                 state.refused_while_down += 1
             self._reply(503, {"error": "service unavailable (fake outage)"})
             return
+        with state.lock:
+            state.received += 1  # counted on arrival, before a slow partner's wait
         if mode == "slow":
             time.sleep(delay)
         if mode == "refuse":

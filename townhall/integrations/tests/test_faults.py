@@ -165,18 +165,15 @@ def test_worker_killed_mid_delivery_the_message_is_sent_again_under_one_key(fake
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        _wait_for(
-            lambda: OutboxMessage.objects.filter(
-                claimed_by="doomed", status=OutboxMessage.Status.SENDING
-            ).exists(),
-            seconds=60,
-        )
-        time.sleep(0.3)  # the requests are on the wire, the partner is working on them
+        # Killed once a request has reached the partner (which holds it, slow), not before:
+        # the dead worker never hears the answer, so its message must be sent again.
+        _wait_for(lambda: fake_contractor.stats()["received"] >= 1, seconds=60)
     finally:
         os.kill(doomed.pid, signal.SIGKILL)  # mid-delivery: requests are on the wire
         doomed.wait()
     assert OutboxMessage.objects.filter(claimed_by="doomed").exists()
-    time.sleep(1.5)  # the partner finishes the requests the dead worker never heard back from
+    # The partner finishes the requests the dead worker never heard back from.
+    _wait_for(lambda: fake_contractor.stats()["attempts"] >= 1, seconds=30)
     fake_contractor.control(mode="ok")
     with _worker():
         _wait_for(lambda: _delivered(keys) == len(keys), seconds=60)
