@@ -1,0 +1,218 @@
+"""The desk's forms. Each checks what a person typed or chose (present, one of the choices, a
+number); the rules of the council (who may take a case, which transitions are allowed) stay
+in the services the views call. Every form names its fields as the GOV.UK templates in
+templates/desk/fields/ expect: `auto_id="%s"`, so an element's id is its field's name."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from townhall.accounts.models import User
+from townhall.cases.models import Case
+from townhall.cases.services import MESSAGE_TEMPLATES, assignees_for
+from townhall.core.uploads import CheckedFile, upload_check
+
+MAX_FILES = 5
+REFERENCE_MAX_LENGTH = 20
+
+
+class DeskForm(forms.Form):
+    """A desk form: ids are the bare field names, as the GOV.UK macros give them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+
+
+class LockedForm(DeskForm):
+    """A change to a case, carrying the version of the case the person was looking at."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def expected_lock_version(self) -> int:
+        # A missing or mangled version can only be treated as out of date.
+        version = self.cleaned_data.get("lock_version")
+        return -1 if version is None else version
+
+
+class CaseStatusForm(LockedForm):
+    status = forms.ChoiceField(
+        label="Change status",
+        choices=Case.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the new status",
+                        "invalid_choice": "Select the new status from the list"},
+    )  # fmt: skip
+    resolution = forms.ChoiceField(
+        label="If closing, how was it resolved?",
+        choices=Case.Resolution.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select how it was resolved from the list"},
+    )
+    public_note = forms.CharField(
+        label="Public note (optional)",
+        help_text="This note will be emailed to the resident.",
+        widget=forms.Textarea,
+        required=False,
+        strip=False,
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [
+            (value, f"{label} (now)" if value == case.status else label)
+            for value, label in Case.Status.choices
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A resolution only means something for a case being closed.
+        if data.get("status") != Case.Status.CLOSED:
+            data["resolution"] = ""
+        return data
+
+
+class CaseNoteForm(LockedForm):
+    """A public update or an internal note; each has its own textarea on the case page."""
+
+    VISIBILITIES = {
+        "public": ("public_update", "Add an update for the resident",
+                   "The resident will see this on their request and be emailed it."),
+        "internal": ("internal_note", "Add an internal note",
+                     "Only council staff can see internal notes."),
+    }  # fmt: skip
+
+    visibility = forms.ChoiceField(
+        choices=[("public", "Public"), ("internal", "Internal")],
+        widget=forms.HiddenInput,
+        required=False,
+    )
+    text = forms.CharField(widget=forms.Textarea, required=False, strip=False)
+
+    def __init__(self, *args: Any, visibility: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if visibility is None:
+            chosen = self.data.get("visibility") if self.is_bound else None
+            visibility = "public" if chosen == "public" else "internal"
+        self.kind = visibility
+        element_id, label, hint = self.VISIBILITIES[visibility]
+        self.initial["visibility"] = visibility
+        text = self.fields["text"]
+        text.widget.attrs["id"] = element_id
+        text.label, text.help_text = label, hint
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == "public"
+
+
+class CaseAssignForm(LockedForm):
+    assignee = forms.ModelChoiceField(
+        label="Assigned to",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        error_messages={"invalid_choice": "Choose someone from the list."},
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # Anyone on staff may be chosen here; whether they may take this case is the
+        # service's rule (case_assign), so its refusal explains why.
+        field.queryset = User.objects.filter(is_active=True).only("full_name", "email")
+        # The list offers only those who may take it.
+        field.widget.choices = [("", "Nobody")] + [
+            (person.pk, person.full_name or person.email)
+            for person in assignees_for(case).only("full_name", "email")
+        ]
+        self.initial.setdefault("assignee", case.assigned_to_id)
+
+
+class CaseReopenForm(LockedForm):
+    reason = forms.CharField(
+        label="Reopen this case",
+        help_text="Say why: the resident will see it.",
+        widget=forms.Textarea,
+        required=False,
+        strip=False,
+    )
+
+
+class CaseMergeForm(LockedForm):
+    original = forms.CharField(
+        label="Duplicate of another case?",
+        help_text="Enter the reference of the case it repeats. This case closes as a duplicate "
+        "and the resident is told which reference to follow.",
+        error_messages={"required": "Enter the reference of the case this one repeats."},
+    )
+
+    def __init__(self, *args: Any, visible: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.visible = visible
+
+    def clean_original(self) -> Case:
+        reference = self.cleaned_data["original"].strip().upper()[:REFERENCE_MAX_LENGTH]
+        original = self.visible.filter(reference=reference).first() if self.visible else None
+        if original is None:
+            raise ValidationError(f"No case {reference} that you can see.")
+        return original
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name, as Django's documentation shows; each is checked by
+    content in the form's clean_files, not by the single-file checks of FileField."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        return [upload for upload in (data or []) if upload]
+
+
+class CaseAttachForm(DeskForm):
+    # Named as the page posts it; the metaclass moves declared fields off the class, so
+    # BaseForm.files (the uploads) is not shadowed.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label="Attach files",
+        help_text=f"Photos (JPG, PNG) or PDFs, up to {MAX_FILES}.",
+        widget=MultipleFileInput,
+        required=False,
+    )
+    visibility = forms.ChoiceField(
+        label="Who can see them?",
+        choices=[("internal", "Council staff only"), ("public", "The resident too")],
+        widget=forms.RadioSelect,
+        initial="internal",
+        required=False,
+        error_messages={"invalid_choice": "Choose who can see the files."},
+    )
+    note = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    def clean_files(self) -> list[CheckedFile]:
+        uploads = self.cleaned_data["files"]
+        if not uploads:
+            raise ValidationError("Choose a file to attach.")
+        if len(uploads) > MAX_FILES:
+            raise ValidationError(f"Attach at most {MAX_FILES} files.")
+        # Checked by content, not by name (core.uploads), before anything is stored.
+        return [upload_check(upload, accept=("image", "pdf")) for upload in uploads]
+
+
+class CaseMessageForm(DeskForm):
+    template = forms.ChoiceField(
+        label="Message the resident",
+        help_text="Sent by email (and text, if they chose it) and shown on their request.",
+        choices=[(key, title) for key, (title, _) in MESSAGE_TEMPLATES.items()],
+        error_messages={"required": "Choose a message to send.",
+                        "invalid_choice": "Choose a message to send."},
+    )  # fmt: skip
+    extra = forms.CharField(
+        label="Anything to add (optional)", widget=forms.Textarea, required=False, strip=False
+    )
