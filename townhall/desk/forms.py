@@ -3,6 +3,7 @@ number); the rules of the council (who may take a case, which transitions are al
 in the services the views call. Every form names its fields as the GOV.UK templates in
 templates/desk/fields/ expect: `auto_id="%s"`, so an element's id is its field's name."""
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -12,6 +13,8 @@ from townhall.accounts.models import User
 from townhall.cases.models import Case
 from townhall.cases.services import MESSAGE_TEMPLATES, assignees_for
 from townhall.core.uploads import CheckedFile, upload_check
+from townhall.payments.models import Payment
+from townhall.workflow.models import WorkItem
 
 MAX_FILES = 5
 REFERENCE_MAX_LENGTH = 20
@@ -216,3 +219,53 @@ class CaseMessageForm(DeskForm):
     extra = forms.CharField(
         label="Anything to add (optional)", widget=forms.Textarea, required=False, strip=False
     )
+
+
+class WorkItemDoneForm(DeskForm):
+    """Mark a work item done, choosing what happened when its task offers outcomes."""
+
+    outcome = forms.ChoiceField(label="What happened?", widget=forms.RadioSelect, required=False)
+
+    def __init__(self, *args: Any, item: WorkItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = item.outcome_choices
+        outcome.required = bool(item.outcomes)
+        choices = ", ".join(label.lower() for _, label in item.outcome_choices)
+        outcome.error_messages["required"] = f"Choose what happened: {choices}."
+        outcome.error_messages["invalid_choice"] = f"Choose what happened: {choices}."
+        # Several work items can be open on one case page: each keeps its own ids.
+        outcome.widget.attrs["id"] = f"outcome-{item.pk}"
+
+
+class RefundForm(DeskForm):
+    """A refund of one payment: an amount in pounds and pence, and why."""
+
+    amount = forms.CharField(
+        label="Amount to refund, in pounds",
+        error_messages={"required": "Enter the amount to refund in pounds, like 12.50."},
+    )
+    reason = forms.CharField(label="Why", required=False)
+
+    def __init__(self, *args: Any, payment: Payment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.payment = payment
+        # Each refundable payment has its own form on the case page.
+        self.fields["amount"].widget.attrs["id"] = f"refund-amount-{payment.pk}"
+        self.fields["reason"].widget.attrs["id"] = f"refund-reason-{payment.pk}"
+
+    def clean_amount(self) -> int:
+        """The amount in pence; "£1,012.50" is understood, a third decimal place is not."""
+        text = self.cleaned_data["amount"].strip().removeprefix("£").replace(",", "")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        exponent = amount.as_tuple().exponent
+        if not amount.is_finite() or not isinstance(exponent, int) or exponent < -2:
+            raise ValidationError("Enter the amount to refund in pounds, like 12.50.")
+        if amount <= 0:
+            raise ValidationError("Enter an amount to refund of more than £0.")
+        return int(amount * 100)

@@ -3,6 +3,10 @@ render bound Django form fields with the ids the GOV.UK macros would give them."
 
 from django import forms, template
 
+from townhall.desk.forms import RefundForm, WorkItemDoneForm
+from townhall.payments.models import Payment
+from townhall.workflow.models import WorkItem
+
 register = template.Library()
 
 
@@ -30,3 +34,19 @@ def error_links(form: forms.Form) -> list[tuple[str, str]]:
     for field in visible:
         links += [(field_id(field), str(message)) for message in field.errors]
     return links
+
+
+@register.filter
+def refund_form_for(failed: object, payment: Payment) -> RefundForm:
+    """The refused refund form for this payment (with its errors), or an empty one."""
+    if isinstance(failed, RefundForm) and failed.payment.pk == payment.pk:
+        return failed
+    return RefundForm(payment=payment)
+
+
+@register.filter
+def work_item_form_for(failed: object, item: WorkItem) -> WorkItemDoneForm:
+    """The refused form for this work item (with its errors), or an empty one."""
+    if isinstance(failed, WorkItemDoneForm) and failed.item.pk == item.pk:
+        return failed
+    return WorkItemDoneForm(item=item)
