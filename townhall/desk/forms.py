@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
@@ -17,6 +18,7 @@ from townhall.payments.models import Payment
 from townhall.workflow.models import WorkItem
 
 MAX_FILES = 5
+BULK_MAX = 100
 REFERENCE_MAX_LENGTH = 20
 
 
@@ -269,3 +271,72 @@ class RefundForm(DeskForm):
         if amount <= 0:
             raise ValidationError("Enter an amount to refund of more than £0.")
         return int(amount * 100)
+
+
+class BulkForm(DeskForm):
+    """Several cases from the queue, assigned or moved to a status together."""
+
+    ACTIONS = [("assign", "Assign selected"), ("status", "Change status of selected")]
+
+    cases = forms.MultipleChoiceField(
+        error_messages={"required": "Select the cases to change first."}
+    )
+    action = forms.ChoiceField(
+        choices=ACTIONS,
+        error_messages={"required": "Choose what to do with the selected cases.",
+                        "invalid_choice": "Choose what to do with the selected cases."},
+    )  # fmt: skip
+    assignee = forms.ModelChoiceField(
+        label="Assign them to",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        error_messages={"invalid_choice": "Choose someone from the list."},
+    )
+    status = forms.ChoiceField(
+        label="Or move them to",
+        choices=Case.Status.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose the status to move the cases to."},
+    )
+    resolution = forms.ChoiceField(
+        label="How they were resolved, when closing",
+        choices=[("", "Not closing"), *Case.Resolution.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose how the cases were resolved."},
+    )
+    note = forms.CharField(
+        label="Note for the residents", widget=forms.Textarea, required=False, strip=False
+    )
+
+    def __init__(self, *args: Any, visible: Any, assignees: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.visible = visible
+        data = self.data
+        references = data.getlist("cases") if isinstance(data, QueryDict) else []
+        cases = self.fields["cases"]
+        assert isinstance(cases, forms.MultipleChoiceField)
+        # Only the first BULK_MAX count; a reference longer than any real one is cut short.
+        cases.choices = [(r[:REFERENCE_MAX_LENGTH], r) for r in references[:BULK_MAX]]
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ModelChoiceField)
+        # Anyone may be posted; case_assign says why someone outside the department is refused.
+        assignee.queryset = User.objects.filter(is_active=True)
+        assignee.widget.choices = [("", "Nobody")] + [
+            (person.pk, person.full_name or person.email) for person in assignees
+        ]
+        for name in ("assignee", "status", "resolution", "note"):
+            self.fields[name].widget.attrs["id"] = f"bulk-{name}"
+
+    def clean_cases(self) -> list[Case]:
+        references = self.cleaned_data["cases"][:BULK_MAX]
+        found = list(self.visible.filter(reference__in=references))
+        if not found:
+            raise ValidationError("Select the cases to change first.")
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "status" and not data.get("status"):
+            self.add_error("status", "Choose the status to move the cases to.")
+        return data

@@ -35,6 +35,7 @@ from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.desk.bulk_views import bulk_assignees
 from townhall.desk.forms import (
+    BulkForm,
     CaseAssignForm,
     CaseAttachForm,
     CaseMergeForm,
@@ -114,9 +115,7 @@ def home(request: StaffRequest) -> HttpResponse:
             "page_sizes": PAGE_SIZES,
             "saved_views": saved_views_for(user),
             "current_view_params": urlencode(params),
-            "bulk_assignees": bulk_assignees(user),
-            "status_choices": Case.Status.choices,
-            "resolution_choices": Case.Resolution.choices,
+            "bulk_form": BulkForm(visible=visible, assignees=bulk_assignees(user)),
             "now": now,
         },
     )
