@@ -19,6 +19,7 @@ from townhall.workflow.models import WorkItem
 
 MAX_FILES = 5
 BULK_MAX = 100
+OPEN311_CLIENT_NAME_MAX = 100
 REFERENCE_MAX_LENGTH = 20
 
 
@@ -340,3 +341,33 @@ class BulkForm(DeskForm):
         if data.get("action") == "status" and not data.get("status"):
             self.add_error("status", "Choose the status to move the cases to.")
         return data
+
+
+class SavedViewForm(DeskForm):
+    """A name for the queue's current filters (the filters come with the form, hidden)."""
+
+    view_name = forms.CharField(
+        label="Save these filters as a view",
+        error_messages={"required": "Enter a name for the view."},
+    )
+
+
+class Open311ClientForm(DeskForm):
+    name = forms.CharField(
+        label="Client name",
+        max_length=OPEN311_CLIENT_NAME_MAX,
+        error_messages={
+            "required": "Enter the client's name, like FixMyStreet.",
+            "max_length": f"The name must be {OPEN311_CLIENT_NAME_MAX} characters or fewer.",
+        },
+    )
+
+
+class Open311PushForm(DeskForm):
+    # Whether the address is allowed (https, not a private network) is the service's rule.
+    push_url = forms.CharField(
+        label="Push status updates to",
+        help_text="Each status change of this client's reports is posted there, signed, through "
+        "the outbox. Leave it empty to stop; the client can still poll servicerequestupdates.",
+        required=False,
+    )
