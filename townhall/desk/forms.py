@@ -371,3 +371,10 @@ class Open311PushForm(DeskForm):
         "the outbox. Leave it empty to stop; the client can still poll servicerequestupdates.",
         required=False,
     )
+
+
+class OutboxCancelForm(DeskForm):
+    # Whether a reason is needed and what counts as one is the outbox service's rule.
+    reason = forms.CharField(
+        label="Why it should not be sent", widget=forms.Textarea, required=False, strip=False
+    )
