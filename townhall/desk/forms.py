@@ -15,11 +15,14 @@ from townhall.cases.models import Case
 from townhall.cases.services import MESSAGE_TEMPLATES, assignees_for
 from townhall.core.uploads import CheckedFile, upload_check
 from townhall.payments.models import Payment
+from townhall.records.mapping import MAPPABLE_FIELDS
+from townhall.records.models import Person, SourceRecord
 from townhall.workflow.models import WorkItem
 
 MAX_FILES = 5
 BULK_MAX = 100
 OPEN311_CLIENT_NAME_MAX = 100
+SOURCE_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 REFERENCE_MAX_LENGTH = 20
 
 
@@ -378,3 +381,65 @@ class OutboxCancelForm(DeskForm):
     reason = forms.CharField(
         label="Why it should not be sent", widget=forms.Textarea, required=False, strip=False
     )
+
+
+class RecordSplitForm(DeskForm):
+    record = forms.ModelChoiceField(
+        queryset=SourceRecord.objects.all(),
+        error_messages={"required": "Choose the record to split off",
+                        "invalid_choice": "Choose the record to split off"},
+    )  # fmt: skip
+
+
+class PersonMergeForm(DeskForm):
+    other = forms.ModelChoiceField(
+        queryset=Person.objects.all(),
+        error_messages={"required": "Enter the number of a person that exists, like 1234",
+                        "invalid_choice": "Enter the number of a person that exists, like 1234"},
+    )  # fmt: skip
+
+
+class LinkDecisionForm(DeskForm):
+    decision = forms.ChoiceField(
+        choices=[("same", "Same person"), ("different", "Different people")],
+        error_messages={"required": "Select whether these records are the same person",
+                        "invalid_choice": "Select whether these records are the same person"},
+    )  # fmt: skip
+    note = forms.CharField(required=False, strip=False)
+
+
+class SourceSettingsForm(DeskForm):
+    """A source's column mapping (column_<field>: the CSV column holding it) and how its files
+    are read; whether the mapping is complete and the encoding known is records.mapping's rule."""
+
+    delimiter = forms.CharField(required=False, strip=False, max_length=2,
+                                error_messages={"max_length": "Enter one character, like ,"})  # fmt: skip
+    encoding = forms.CharField(required=False, max_length=30,
+                               error_messages={"max_length": "Enter an encoding, like utf-8"})  # fmt: skip
+    dates_month_first = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in MAPPABLE_FIELDS:
+            self.fields[f"column_{name}"] = forms.CharField(
+                required=False, max_length=100,
+                error_messages={"max_length": "A column name must be 100 characters or fewer"},
+            )  # fmt: skip
+
+    def mapping(self) -> dict[str, str]:
+        return {name: self.cleaned_data[f"column_{name}"] for name in MAPPABLE_FIELDS}
+
+
+class SourceImportForm(DeskForm):
+    extract = forms.FileField(
+        error_messages={"required": "Choose a CSV file to import",
+                        "empty": "Choose a CSV file to import: this one is empty"},
+    )  # fmt: skip
+
+    def clean_extract(self) -> Any:
+        upload = self.cleaned_data["extract"]
+        if (upload.size or 0) > SOURCE_UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                "The file must be smaller than 50 MB: split it, or use link_records"
+            )
+        return upload
