@@ -23,6 +23,7 @@ MAX_FILES = 5
 BULK_MAX = 100
 OPEN311_CLIENT_NAME_MAX = 100
 SOURCE_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+PROCESS_NOTE_MAX_LENGTH = 300
 REFERENCE_MAX_LENGTH = 20
 
 
@@ -443,3 +444,29 @@ class SourceImportForm(DeskForm):
                 "The file must be smaller than 50 MB: split it, or use link_records"
             )
         return upload
+
+
+class ProcessEditForm(DeskForm):
+    """The live process's BPMN and DMN documents, edited, with a note for the new version.
+    The documents are not cut short here: one over the limit is refused whole by the XML
+    parser (core.xmlsafe), with the reason, rather than truncated into something else."""
+
+    bpmn_xml = forms.CharField(required=False, strip=False)
+    note = forms.CharField(required=False)
+    action = forms.ChoiceField(choices=[("check", "Check"), ("publish", "Publish")], required=False)
+
+    def __init__(self, *args: Any, dmn_count: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dmn_count = dmn_count
+        for n in range(dmn_count):
+            self.fields[f"dmn_xml_{n}"] = forms.CharField(required=False, strip=False)
+
+    def clean_note(self) -> str:
+        return " ".join(self.cleaned_data["note"].split())[:PROCESS_NOTE_MAX_LENGTH]
+
+    def dmn_xmls(self) -> list[str]:
+        return [self.cleaned_data[f"dmn_xml_{n}"] for n in range(self.dmn_count)]
+
+    @property
+    def publishing(self) -> bool:
+        return self.cleaned_data.get("action") == "publish"

@@ -48,3 +48,13 @@ def test_a_refund_amount_that_is_not_pounds_and_pence_is_refused(typed):
 def test_a_refund_of_nothing_or_less_is_refused(typed):
     form = RefundForm({"amount": typed}, payment=Payment(pk=3))
     assert form.errors["amount"] == ["Enter an amount to refund of more than £0."]
+
+
+def test_a_process_note_is_one_line_and_an_unknown_action_is_refused():
+    from townhall.desk.forms import ProcessEditForm
+
+    form = ProcessEditForm({"note": "  Two\n lines ", "action": "publish"}, dmn_count=1)
+    assert form.is_valid() and form.cleaned_data["note"] == "Two lines" and form.publishing
+    assert form.dmn_xmls() == [""]
+    refused = ProcessEditForm({"action": "delete"}, dmn_count=0)
+    assert refused.errors["action"] == ["Choose Check or Publish."]
