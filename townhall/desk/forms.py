@@ -453,7 +453,11 @@ class ProcessEditForm(DeskForm):
 
     bpmn_xml = forms.CharField(required=False, strip=False)
     note = forms.CharField(required=False)
-    action = forms.ChoiceField(choices=[("check", "Check"), ("publish", "Publish")], required=False)
+    action = forms.ChoiceField(
+        choices=[("check", "Check"), ("publish", "Publish")],
+        required=False,
+        error_messages={"invalid_choice": "Choose Check or Publish."},
+    )
 
     def __init__(self, *args: Any, dmn_count: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
