@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from townhall.catalogue.models import Service
 from townhall.desk.access import StaffRequest, designer_required
+from townhall.desk.forms import ProcessEditForm
 from townhall.workflow.definitions import ProcessDefinitionError, ProcessInvalid
 from townhall.workflow.selectors import (
     process_version,
@@ -22,8 +23,6 @@ from townhall.workflow.services import (
     process_version_publish,
     process_version_validate,
 )
-
-NOTE_MAX_LENGTH = 300
 
 
 @designer_required
@@ -65,14 +64,14 @@ def process_edit(request: StaffRequest, key: str) -> HttpResponse:
     bpmn_xml, dmn_xmls, note = live.bpmn_xml, list(live.dmn_xmls), ""
     problems: list[str] = []
     checked = False
-    if request.method == "POST":
-        # Not cut short here: a document over the limit is refused whole by the XML parser
-        # (core.xmlsafe), with the reason, rather than truncated into something else.
-        bpmn_xml = request.POST.get("bpmn_xml", "")
-        dmn_xmls = [request.POST.get(f"dmn_xml_{n}", "") for n in range(len(live.dmn_xmls))]
-        note = " ".join(request.POST.get("note", "").split())[:NOTE_MAX_LENGTH]
+    form = ProcessEditForm(
+        request.POST if request.method == "POST" else None, dmn_count=len(live.dmn_xmls)
+    )
+    if form.is_valid():
+        bpmn_xml, dmn_xmls = form.cleaned_data["bpmn_xml"], form.dmn_xmls()
+        note = form.cleaned_data["note"]
         try:
-            if request.POST.get("action") == "publish":
+            if form.publishing:
                 version = process_version_publish(
                     key=key,
                     name=live.name,
@@ -92,6 +91,8 @@ def process_edit(request: StaffRequest, key: str) -> HttpResponse:
             problems = list(error.problems)
         except (ProcessDefinitionError, ValidationError) as error:
             problems = [str(getattr(error, "message", None) or error)]
+    if form.is_bound and form.errors:
+        problems = [str(message) for errors in form.errors.values() for message in errors]
     return render(
         request,
         "desk/processes/edit.html",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from townhall.core.reconcile import backlogs, heartbeats_recent
 from townhall.core.tasks import tasks_failed_latest
 from townhall.desk.access import StaffRequest, administrator_required
+from townhall.desk.forms import OutboxCancelForm
 from townhall.desk.views import _pagination as pagination_links
 from townhall.integrations import selectors
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint, SentMessage
@@ -57,7 +58,11 @@ def integrations_home(request: StaffRequest) -> HttpResponse:
 @require_GET
 def message_detail(request: StaffRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(OutboxMessage, pk=message_id)
-    return render(request, "desk/integrations/message.html", {"message": message})
+    return render(
+        request,
+        "desk/integrations/message.html",
+        {"message": message, "cancel_form": OutboxCancelForm()},
+    )
 
 
 @administrator_required
@@ -77,18 +82,21 @@ def message_retry(request: StaffRequest, message_id: int) -> HttpResponse:
 @require_POST
 def message_cancel(request: StaffRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(OutboxMessage, pk=message_id)
-    reason = request.POST.get("reason", "")
-    try:
-        outbox_cancel(message=message, actor=request.user, reason=reason)
-    except OutboxActionError as error:
-        return render(
-            request,
-            "desk/integrations/message.html",
-            {"message": message, "cancel_error": str(error)},
-            status=400,
-        )
-    messages.success(request, f"Message {message.pk} is cancelled: it will not be sent.")
-    return redirect("desk:integration_message", message_id=message.pk)
+    form = OutboxCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            outbox_cancel(message=message, actor=request.user, reason=form.cleaned_data["reason"])
+        except OutboxActionError as error:
+            form.add_error("reason", str(error))
+        else:
+            messages.success(request, f"Message {message.pk} is cancelled: it will not be sent.")
+            return redirect("desk:integration_message", message_id=message.pk)
+    return render(
+        request,
+        "desk/integrations/message.html",
+        {"message": message, "cancel_form": form},
+        status=400,
+    )
 
 
 @administrator_required
@@ -108,10 +116,11 @@ def notification_retry(request: StaffRequest, message_id: int) -> HttpResponse:
 @require_POST
 def notification_cancel(request: StaffRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(SentMessage, pk=message_id)
+    # The reason is a fixed hidden field of the integrations page: any text is accepted.
+    form = OutboxCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        sent_message_cancel(
-            message=message, actor=request.user, reason=request.POST.get("reason", "")
-        )
+        sent_message_cancel(message=message, actor=request.user, reason=reason)
     except OutboxActionError as error:
         messages.error(request, str(error))
     else:

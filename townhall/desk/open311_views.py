@@ -13,30 +13,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest, administrator_required
+from townhall.desk.forms import Open311ClientForm, Open311PushForm
 from townhall.desk.views import _pagination as pagination_links
 from townhall.open311.models import ApiClient, Open311RequestLog
 from townhall.open311.services import api_client_create, api_client_push_set, api_client_revoke
-
-NAME_MAX = 100
 
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def clients(request: StaffRequest) -> HttpResponse:
-    error, new_key, name = "", "", ""
-    if request.method == "POST":
-        name = request.POST.get("name", "").strip()
-        if not name:
-            error = "Enter the client's name, like FixMyStreet."
-        elif len(name) > NAME_MAX:
-            error = f"The name must be {NAME_MAX} characters or fewer."
-        else:
-            client, new_key = api_client_create(name=name)
-            audit_record(
-                action="open311_key_issue", object_type="open311_client", object_id=client.pk,
-                actor=request.user, detail={"name": client.name, "prefix": client.key_prefix},
-            )  # fmt: skip
-            name = ""
+    new_key = ""
+    form = Open311ClientForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        client, new_key = api_client_create(name=form.cleaned_data["name"])
+        audit_record(
+            action="open311_key_issue", object_type="open311_client", object_id=client.pk,
+            actor=request.user, detail={"name": client.name, "prefix": client.key_prefix},
+        )  # fmt: skip
+        form = Open311ClientForm()  # the next key starts from an empty name
     since = timezone.now() - timedelta(days=1)
     rows = ApiClient.objects.annotate(
         requests_day=Count("requests", filter=Q(requests__at__gte=since)),
@@ -45,8 +39,8 @@ def clients(request: StaffRequest) -> HttpResponse:
     response = render(
         request,
         "desk/integrations/open311_clients.html",
-        {"clients": rows, "error": error, "new_key": new_key, "name": name},
-        status=400 if error else 200,
+        {"clients": rows, "form": form, "new_key": new_key},
+        status=400 if form.errors else 200,
     )
     response["Cache-Control"] = "no-store"  # a new key is on this page once
     return response
@@ -69,13 +63,16 @@ def client_revoke(request: StaffRequest, client_id: int) -> HttpResponse:
 def client_log(request: StaffRequest, client_id: int) -> HttpResponse:
     """A client's request log, and where its status updates are pushed."""
     client = get_object_or_404(ApiClient, pk=client_id)
-    push_error, push_secret, push_url = "", "", client.push_url
-    if request.method == "POST":
-        push_url = request.POST.get("push_url", "")
+    push_secret = ""
+    form = Open311PushForm(
+        request.POST if request.method == "POST" else None,
+        initial={"push_url": client.push_url},
+    )
+    if form.is_valid():
         try:
-            push_secret = api_client_push_set(client=client, url=push_url)
+            push_secret = api_client_push_set(client=client, url=form.cleaned_data["push_url"])
         except ValidationError as refused:
-            push_error = refused.messages[0]
+            form.add_error("push_url", " ".join(refused.messages))
         else:
             audit_record(
                 action="open311_push_set", object_type="open311_client", object_id=client.pk,
@@ -88,8 +85,8 @@ def client_log(request: StaffRequest, client_id: int) -> HttpResponse:
         request,
         "desk/integrations/open311_log.html",
         {"client": client, "page": page, "pagination": pagination_links(page, {}),
-         "push_error": push_error, "push_secret": push_secret, "push_url": push_url},
-        status=400 if push_error else 200,
+         "form": form, "push_secret": push_secret},
+        status=400 if form.errors else 200,
     )  # fmt: skip
     response["Cache-Control"] = "no-store"
     return response

@@ -2,7 +2,6 @@
 daily reconciliation file for finance (managers, administrators)."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,19 +15,11 @@ from townhall.cases.permissions import case_for_staff
 from townhall.core.calendars import LONDON
 from townhall.core.downloads import download_response
 from townhall.desk.access import StaffRequest, staff_required
+from townhall.desk.forms import RefundForm
+from townhall.desk.views import case_action_refused, refusal_add
 from townhall.payments.models import Payment
 from townhall.payments.refunds import refund_request
 from townhall.payments.services import reconciliation_csv
-
-
-def _pence(text: str) -> int | None:
-    try:
-        amount = Decimal(text.strip().removeprefix("£").replace(",", ""))
-    except InvalidOperation:
-        return None
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        return None
-    return int(amount * 100)
 
 
 @staff_required
@@ -40,20 +31,20 @@ def payment_refund(request: StaffRequest, reference: str, payment_id: int) -> Ht
     payment = Payment.objects.filter(case=case, pk=payment_id).first()
     if payment is None:
         raise Http404
-    pence = _pence(request.POST.get("amount", ""))
-    if pence is None:
-        messages.error(request, "Enter the amount to refund in pounds, like 12.50.")
-        return redirect("desk:case", case.reference)
-    try:
-        refund_request(
-            payment=payment, amount_pence=pence, reason=request.POST.get("reason", ""),
-            actor=request.user,
-        )  # fmt: skip
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("desk:case", case.reference)
-    messages.success(request, f"Refund of £{pence / 100:.2f} sent to GOV.UK Pay.")
-    return redirect("desk:case", case.reference)
+    form = RefundForm(request.POST, payment=payment)
+    if form.is_valid():
+        pence = form.cleaned_data["amount"]
+        try:
+            refund_request(
+                payment=payment, amount_pence=pence, reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            refusal_add(form, "amount", error)
+        else:
+            messages.success(request, f"Refund of £{pence / 100:.2f} sent to GOV.UK Pay.")
+            return redirect("desk:case", case.reference)
+    return case_action_refused(request, reference, "refund_form", form)
 
 
 @staff_required

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from townhall.cases.permissions import case_for_staff
 from townhall.desk.access import StaffRequest, staff_required
-from townhall.desk.views import _case_page
+from townhall.desk.forms import WorkItemDoneForm
+from townhall.desk.views import _case_page, case_action_refused, refusal_add
 from townhall.workflow.models import ProcessInstance, WorkItem
 from townhall.workflow.services import process_retry, work_item_complete
 
@@ -21,14 +22,18 @@ def work_item_done(request: StaffRequest, reference: str, item_id: int) -> HttpR
     item = WorkItem.objects.filter(pk=item_id, case=case).first()
     if item is None:
         raise Http404("No such work item on this case")
-    try:
-        work_item_complete(
-            work_item=item, actor=request.user, outcome=request.POST.get("outcome", "")
-        )
-    except ValidationError as error:
-        return _case_page(request, case, errors={"work": error.messages[0]})
-    messages.success(request, f"'{item.title}' is done.")
-    return redirect("desk:case", case.reference)
+    form = WorkItemDoneForm(request.POST, item=item)
+    if form.is_valid():
+        try:
+            work_item_complete(
+                work_item=item, actor=request.user, outcome=form.cleaned_data["outcome"]
+            )
+        except ValidationError as error:
+            refusal_add(form, "outcome", error)
+        else:
+            messages.success(request, f"'{item.title}' is done.")
+            return redirect("desk:case", case.reference)
+    return case_action_refused(request, reference, "work_item_form", form)
 
 
 @staff_required

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from townhall.desk.access import StaffRequest, staff_required
+from townhall.desk.forms import SavedViewForm
 from townhall.desk.queue import QueueFilters
 from townhall.desk.saved_views import saved_view_delete, saved_view_save
 
@@ -18,10 +19,16 @@ from townhall.desk.saved_views import saved_view_delete, saved_view_save
 @require_POST
 def saved_view_create(request: StaffRequest) -> HttpResponse:
     """Save the filters the officer is looking at under a name of their choosing."""
-    back = reverse("desk:home") + "?" + urlencode(QueueFilters.from_params(request.POST).params())
+    params = QueueFilters.from_params(request.POST).params()
+    back = reverse("desk:home") + "?" + urlencode(params)
+    form = SavedViewForm(request.POST)
+    # The queue is a GET page whose filters live in its address: a refusal goes back there.
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for m in form.errors["view_name"]))
+        return redirect(back)
     try:
         view = saved_view_save(
-            user=request.user, name=request.POST.get("view_name", ""), params=request.POST
+            user=request.user, name=form.cleaned_data["view_name"], params=request.POST
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

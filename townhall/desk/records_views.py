@@ -2,6 +2,7 @@
 review queue, forensics and data quality. Thin views over records.selectors and
 records.services; every page showing personal data is audited and kept out of caches."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,17 +15,22 @@ from townhall.core.audit import audit_record
 from townhall.core.middleware import mark_personal
 from townhall.core.models import AuditEvent
 from townhall.desk.access import StaffRequest, staff_required
+from townhall.desk.forms import (
+    LinkDecisionForm,
+    PersonMergeForm,
+    RecordSplitForm,
+    SourceImportForm,
+    SourceSettingsForm,
+)
 from townhall.records import selectors
 from townhall.records.mapping import MAPPABLE_FIELDS, source_settings_save
-from townhall.records.models import ImportRun, Link, Person, Source, SourceRecord
+from townhall.records.models import ImportRun, Link, Person, Source
 from townhall.records.services import (
     link_decide,
     person_split,
     persons_merge,
     source_import_csv,
 )
-
-UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 
 
 def _refuse(request: StaffRequest) -> HttpResponse:
@@ -63,6 +69,11 @@ def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
     return _person_page(request, get_object_or_404(Person, pk=person_id))
 
 
+def _first_errors(form: forms.Form) -> dict[str, str]:
+    """The form's errors by field, one message each, as the records templates show them."""
+    return {name: str(errors[0]) for name, errors in form.errors.items()}
+
+
 def _person_page(request: StaffRequest, person: Person, errors: dict | None = None,
                  status: int = 200) -> HttpResponse:  # fmt: skip
     records = selectors.person_records(person)
@@ -85,9 +96,10 @@ def person_split_view(request: StaffRequest, person_id: int) -> HttpResponse:
     if not can_review_links(request.user):
         return _refuse(request)
     person = get_object_or_404(Person, pk=person_id)
-    record = SourceRecord.objects.filter(pk=request.POST.get("record", "0") or 0).first()
-    if record is None:
-        return _person_page(request, person, {"record": "Choose the record to split off"}, 400)
+    form = RecordSplitForm(request.POST)
+    if not form.is_valid():
+        return _person_page(request, person, _first_errors(form), 400)
+    record = form.cleaned_data["record"]
     try:
         new = person_split(person=person, record=record, user=request.user)
     except ValidationError as error:
@@ -102,12 +114,10 @@ def person_merge_view(request: StaffRequest, person_id: int) -> HttpResponse:
     if not can_review_links(request.user):
         return _refuse(request)
     person = get_object_or_404(Person, pk=person_id)
-    other_id = request.POST.get("other", "").strip()
-    other = Person.objects.filter(pk=int(other_id)).first() if other_id.isdigit() else None
-    if other is None:
-        return _person_page(
-            request, person, {"other": "Enter the number of a person that exists, like 1234"}, 400
-        )
+    form = PersonMergeForm(request.POST)
+    if not form.is_valid():
+        return _person_page(request, person, _first_errors(form), 400)
+    other = form.cleaned_data["other"]
     try:
         persons_merge(person=person, other=other, user=request.user)
     except ValidationError as error:
@@ -136,16 +146,16 @@ def review_link(request: StaffRequest, link_id: int) -> HttpResponse:
     )
     errors = {}
     if request.method == "POST":
-        decision = request.POST.get("decision")
-        if decision in {"same", "different"}:
-            link_decide(link=link, same=decision == "same", user=request.user,
-                        note=request.POST.get("note", ""))  # fmt: skip
+        form = LinkDecisionForm(request.POST)
+        if form.is_valid():
+            link_decide(link=link, same=form.cleaned_data["decision"] == "same",
+                        user=request.user, note=form.cleaned_data["note"])  # fmt: skip
             messages.success(request, "Decision saved. Later runs will keep it.")
             following = selectors.review_queue().exclude(pk=link.pk).first()
             if following:
                 return redirect("records_desk:review_link", link_id=following.pk)
             return redirect("records_desk:review")
-        errors["decision"] = "Select whether these records are the same person"
+        errors = _first_errors(form)
     _audit_view(request, "records.link", link.pk, records=[link.left.key, link.right.key])
     return render(request, "desk/records/link.html", {
         "link": link, "reasons": selectors.link_reasons(link), "errors": errors,
@@ -196,13 +206,14 @@ def source_detail(request: StaffRequest, source_id: int) -> HttpResponse:
     mapping: dict[str, str] = dict(source.mapping)
     delimiter, encoding = source.delimiter, source.encoding
     month_first = source.dates_month_first
-    if request.method == "POST":
-        mapping = {
-            name: request.POST.get(f"column_{name}", "").strip()[:100] for name in MAPPABLE_FIELDS
-        }
-        delimiter = request.POST.get("delimiter", "")[:2]
-        encoding = request.POST.get("encoding", "").strip()[:30]
-        month_first = request.POST.get("dates_month_first") == "yes"
+    form = SourceSettingsForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and not form.is_valid():
+        error = " ".join(_first_errors(form).values())
+    elif form.is_bound:
+        mapping = form.mapping()
+        delimiter = form.cleaned_data["delimiter"]
+        encoding = form.cleaned_data["encoding"]
+        month_first = form.cleaned_data["dates_month_first"] == "yes"
         try:
             source_settings_save(
                 source=source,
@@ -242,15 +253,11 @@ def source_import(request: StaffRequest, source_id: int) -> HttpResponse:
     if not can_review_links(request.user):
         return _refuse(request)
     source = get_object_or_404(Source, pk=source_id)
-    upload = request.FILES.get("extract")
-    if upload is None or not upload.size:
-        messages.error(request, "Choose a CSV file to import")
+    form = SourceImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(_first_errors(form).values()))
         return redirect("records_desk:source", source.pk)
-    if (upload.size or 0) > UPLOAD_MAX_BYTES:
-        messages.error(
-            request, "The file must be smaller than 50 MB: split it, or use link_records"
-        )
-        return redirect("records_desk:source", source.pk)
+    upload = form.cleaned_data["extract"]
     try:
         run = source_import_csv(source=source, data=upload.read(), file_name=upload.name or "")
     except ValidationError as refusal:  # the mapping itself is incomplete

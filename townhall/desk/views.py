@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -33,6 +34,16 @@ from townhall.catalogue.models import Channel, Service
 from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.desk.bulk_views import bulk_assignees
+from townhall.desk.forms import (
+    BulkForm,
+    CaseAssignForm,
+    CaseAttachForm,
+    CaseMergeForm,
+    CaseMessageForm,
+    CaseNoteForm,
+    CaseReopenForm,
+    CaseStatusForm,
+)
 from townhall.desk.queue import (
     COUNT_CAP,
     DUE_FILTERS,
@@ -104,9 +115,7 @@ def home(request: StaffRequest) -> HttpResponse:
             "page_sizes": PAGE_SIZES,
             "saved_views": saved_views_for(user),
             "current_view_params": urlencode(params),
-            "bulk_assignees": bulk_assignees(user),
-            "status_choices": Case.Status.choices,
-            "resolution_choices": Case.Resolution.choices,
+            "bulk_form": BulkForm(visible=visible, assignees=bulk_assignees(user)),
             "now": now,
         },
     )
@@ -223,10 +232,12 @@ def _case_page(
     case: Case,
     *,
     errors: dict[str, str] | None = None,
-    values: dict[str, str] | None = None,
+    failed: dict[str, forms.Form] | None = None,
 ) -> HttpResponse:
-    """The case page, also shown again (status 400) when an action was refused."""
+    """The case page, also shown again (status 400) when an action was refused: `failed` is
+    the refused form by its name on the page, bound, with its errors and what was typed."""
     errors = errors or {}
+    failed = failed or {}
     # Staff reading a resident's request is recorded, whatever brought them here; for a
     # restricted service, with the reason they gave.
     audit_record(
@@ -240,6 +251,16 @@ def _case_page(
     )
     request.personal_data = True
     visible = cases_visible_to(request.user)
+    page_forms: dict[str, forms.Form] = {
+        "status_form": CaseStatusForm(case=case),
+        "public_note_form": CaseNoteForm(visibility="public"),
+        "internal_note_form": CaseNoteForm(visibility="internal"),
+        "assign_form": CaseAssignForm(case=case),
+        "reopen_form": CaseReopenForm(),
+        "merge_form": CaseMergeForm(),
+        "attach_form": CaseAttachForm(),
+        "message_form": CaseMessageForm(),
+    } | failed
     return render(
         request,
         "desk/case_detail.html",
@@ -251,30 +272,31 @@ def _case_page(
             "linked_cases": cases_linked(case, visible),
             "nearby_cases": cases_nearby(case, visible),
             "resident_cases": cases_of_same_resident(case, visible),
-            "status_choices": Case.Status.choices,
-            "resolution_choices": Case.Resolution.choices,
             "note_max_length": NOTE_MAX_LENGTH,
             "errors": errors,
-            "form_has_errors": bool(errors),
-            "values": values or {},
+            "failed_form": next(iter(failed.values()), None),
+            "form_has_errors": bool(errors or failed),
             "now": timezone.now(),
+            **page_forms,
         },
-        status=400 if errors else 200,
+        status=400 if errors or failed else 200,
     )
 
 
-def _expected_lock_version(request: StaffRequest) -> int:
-    # A missing or mangled version can only be treated as out of date.
-    raw = request.POST.get("lock_version", "")
-    return int(raw) if raw.isdigit() else -1
+def case_action_refused(
+    request: StaffRequest, reference: str, name: str, form: forms.Form
+) -> HttpResponse:
+    """The case page again, as it is now, with the refused form's errors and what was typed."""
+    return _case_page(request, case_for_staff(request.user, reference), failed={name: form})
 
 
-def _refusal(error: ValidationError) -> str:
-    """The service's own words, with a kind word for a double click when the case moved on."""
-    message = error.messages[0]
+def refusal_add(form: forms.Form, field: str | None, error: ValidationError) -> None:
+    """A service's refusal, in its own words, on the form; with a kind word for a double
+    click when the case moved on."""
+    message = " ".join(error.messages)
     if isinstance(error, StaleCaseError):
         message = f"{message} {STALE_HINT}"
-    return message
+    form.add_error(field, message)
 
 
 def _resident_told(case: Case) -> bool:
@@ -297,24 +319,20 @@ def _status_error_field(error: ValidationError) -> str:
 @require_POST
 def case_status_change(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
-    status = request.POST.get("status", "")
-    resolution = request.POST.get("resolution", "")
-    note = request.POST.get("public_note", "")
-    values = {"status": status, "resolution": resolution, "public_note": note}
-    if not status:
-        errors = {"status": "Select the new status"}
-    else:
+    form = CaseStatusForm(request.POST, case=case)
+    if form.is_valid():
+        data = form.cleaned_data
         try:
             changed = case_change_status(
                 case=case,
                 actor=request.user,
-                status=status,
-                resolution=resolution if status == Case.Status.CLOSED else "",
-                public_note=note,
-                expected_lock_version=_expected_lock_version(request),
+                status=data["status"],
+                resolution=data["resolution"],
+                public_note=data["public_note"],
+                expected_lock_version=form.expected_lock_version(),
             )
         except ValidationError as error:
-            errors = {_status_error_field(error): _refusal(error)}
+            refusal_add(form, _status_error_field(error), error)
         else:
             told = " The resident will be told." if _resident_told(changed) else ""
             messages.success(
@@ -323,39 +341,34 @@ def case_status_change(request: StaffRequest, reference: str) -> HttpResponse:
             )
             return redirect("desk:case", changed.reference)
     # Show the latest state of the case, with what the person typed kept.
-    return _case_page(
-        request, case_for_staff(request.user, reference), errors=errors, values=values
-    )
+    return case_action_refused(request, reference, "status_form", form)
 
 
 @staff_required
 @require_POST
 def case_note_add(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
-    is_public = request.POST.get("visibility") == "public"
-    field = "public_update" if is_public else "internal_note"
-    text = request.POST.get("text", "")
-    try:
-        case_add_note(
-            case=case,
-            actor=request.user,
-            text=text,
-            is_public=is_public,
-            expected_lock_version=_expected_lock_version(request),
-        )
-    except ValidationError as error:
-        return _case_page(
-            request,
-            case_for_staff(request.user, reference),
-            errors={field: _refusal(error)},
-            values={field: text},
-        )
-    if is_public:
-        told = " and will be sent to the resident" if _resident_told(case) else ""
-        messages.success(request, f"Your update has been added{told}.")
-    else:
-        messages.success(request, "Your internal note has been added.")
-    return redirect("desk:case", case.reference)
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            case_add_note(
+                case=case,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                is_public=form.is_public,
+                expected_lock_version=form.expected_lock_version(),
+            )
+        except ValidationError as error:
+            refusal_add(form, "text", error)
+        else:
+            if form.is_public:
+                told = " and will be sent to the resident" if _resident_told(case) else ""
+                messages.success(request, f"Your update has been added{told}.")
+            else:
+                messages.success(request, "Your internal note has been added.")
+            return redirect("desk:case", case.reference)
+    name = "public_note_form" if form.is_public else "internal_note_form"
+    return case_action_refused(request, reference, name, form)
 
 
 @staff_required

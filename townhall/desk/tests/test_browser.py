@@ -47,6 +47,14 @@ def test_officer_finds_a_case_and_moves_it_on(live_server, browser, waste, housi
     desk.check("error state")
     assert page.locator(".govuk-error-summary").is_visible()
 
+    # Another form refused: its own field carries the error, the summary links to it.
+    page.get_by_label("Duplicate of another case?").fill("nope-1")
+    page.get_by_role("button", name="Merge as duplicate").click()
+    desk.check("merge refused")
+    page.locator(".govuk-error-summary a", has_text="No case NOPE-1").click()
+    assert page.locator("#original-error").is_visible()
+    assert page.get_by_label("Duplicate of another case?").input_value() == "nope-1"
+
     page.get_by_label("In progress").check()
     page.get_by_label("Public note").fill("Our crew will clear it tomorrow morning.")
     page.get_by_role("button", name="Change status").click()

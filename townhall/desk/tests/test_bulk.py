@@ -54,3 +54,17 @@ def test_other_departments_cases_are_not_touched(officer_client, housing):
     assert "Select the cases" in html.content.decode()
     theirs.refresh_from_db()
     assert theirs.status == "open"
+
+
+def test_a_bulk_status_change_without_a_status_or_action_is_refused(officer_client, waste):
+    case = case_make(service=waste)
+    for data, message in (
+        ({"action": "status", "status": ""}, "Choose the status to move the cases to."),
+        ({"action": "shred"}, "Choose what to do with the selected cases."),
+        ({"action": "assign", "assignee": "someone"}, "Choose someone from the list."),
+    ):
+        response = officer_client.post("/staff/bulk/", {"cases": [case.reference], **data},
+                                       follow=True)  # fmt: skip
+        assert message in response.content.decode()
+    case.refresh_from_db()
+    assert (case.status, case.assigned_to) == ("open", None)

@@ -107,3 +107,32 @@ def test_an_officer_messages_the_resident_from_a_template(officer_client, waste,
     assert event.text.startswith(f"A photo would help us deal with your request {case.reference}")
     assert event.text.endswith("Thank you.")
     assert [m.to for m in mailoutbox] == [[case.contact_email]]
+
+
+def test_a_refused_action_shows_the_case_page_again_with_its_field_error(officer_client, waste):
+    case = case_make(service=waste)
+    url = f"/staff/cases/{case.reference}/merge/"
+    response = officer_client.post(url, {"original": "nope-1", "lock_version": 0})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#original">No case NOPE-1 that you can see.</a>' in html  # the summary
+    assert 'id="original-error"' in html and 'value="nope-1"' in html  # the field, as typed
+    assert Case.objects.get(pk=case.pk).status == Case.Status.OPEN
+
+
+def test_a_made_up_assignee_or_message_is_refused_by_the_form(officer_client, waste):
+    case = case_make(service=waste)
+    base = f"/staff/cases/{case.reference}"
+    assign = officer_client.post(f"{base}/assign/", {"assignee": "x", "lock_version": 0})
+    assert assign.status_code == 400
+    assert '<a href="#assignee">Choose someone from the list.</a>' in assign.content.decode()
+    sent = officer_client.post(f"{base}/message/", {"template": "bribe"})
+    assert '<a href="#template">Choose a message to send.</a>' in sent.content.decode()
+
+
+def test_more_files_than_allowed_are_refused_before_any_is_read(officer_client, waste):
+    case = case_make(service=waste)
+    files = [SimpleUploadedFile(f"p{n}.png", photo_bytes()) for n in range(6)]
+    response = officer_client.post(f"/staff/cases/{case.reference}/attach/", {"files": files})
+    assert '<a href="#files">Attach at most 5 files.</a>' in response.content.decode()
+    assert not CaseAttachment.objects.filter(case=case).exists()
