@@ -540,7 +540,7 @@ def _w3c_parse(data: MultiValueDict, name: str, errors: Errors) -> datetime | No
         if day is None:
             errors.append((400, f"{name} must be a W3C datetime, like 2026-01-31T00:00:00Z."))
             return None
-        moment = datetime(day.year, day.month, day.day)
+        moment = datetime(day.year, day.month, day.day, tzinfo=LONDON)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=LONDON)
     if not 1900 <= moment.year <= 9000:

@@ -109,7 +109,7 @@ def _report(name: str, keys: list[str], fake) -> dict[str, int]:
         "lost": len([k for k in keys if k not in at_partner]) + len(keys) - _delivered(keys),
         "redelivered_attempts_deduplicated_by_key": stats["duplicates"],
     }
-    print(f"\n[fault] {name}: " + ", ".join(f"{k} {v}" for k, v in report.items()))
+    print(f"\n[fault] {name}: " + ", ".join(f"{k} {v}" for k, v in report.items()))  # noqa: T201 (the run's figures, read with -s)
     assert report["duplicated"] == 0 and report["lost"] == 0, report
     return report
 
@@ -223,7 +223,7 @@ def test_a_webhook_delivered_five_times_at_once_is_processed_once(settings):
     applied = ContractorEvent.objects.filter(job=job).count()
     notes = job.case.events.filter(text__contains="completed (90)").count()
     report = {"sent": 5, "processed": applied, "duplicated": notes - 1, "lost": 1 - applied}
-    print(f"\n[fault] duplicate webhooks: {report}, answers {sorted(codes)}")
+    print(f"\n[fault] duplicate webhooks: {report}, answers {sorted(codes)}")  # noqa: T201 (the run's figures, read with -s)
     assert sorted(codes) == [200, 200, 200, 200, 201]
     assert report["duplicated"] == 0 and report["lost"] == 0
 
@@ -239,6 +239,6 @@ def test_badly_signed_webhooks_are_refused_logged_and_change_nothing(settings):
     refused = InboundRefusal.objects.filter(reason__contains="does not match").count()
     report = {"sent": 5, "refused": codes.count(401), "logged": refused,
               "applied": job.case.events.count() - events_before}  # fmt: skip
-    print(f"\n[fault] bad signatures: {report}")
+    print(f"\n[fault] bad signatures: {report}")  # noqa: T201 (the run's figures, read with -s)
     assert report == {"sent": 5, "refused": 5, "logged": 5, "applied": 0}
     assert ContractorJob.objects.get(pk=job.pk).status == "sent"

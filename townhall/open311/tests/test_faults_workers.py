@@ -203,7 +203,7 @@ def _assert_opened_exactly_once(references: list[str]) -> None:
 
 
 def _report(name: str, **figures: object) -> None:
-    print(f"\n[fault] {name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    print(f"\n[fault] {name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))  # noqa: T201 (the run's figures, read with -s)
 
 
 def _terminate_every_other_connection() -> int:
