@@ -10,8 +10,8 @@ from townhall.core.tests.browser import DESKTOP, new_page
 from townhall.desk.tests.factories import case_make, user_make
 from townhall.integrations.models import InboundRefusal, OutboxMessage, PartnerEndpoint, SentMessage
 from townhall.integrations.outbox.services import outbox_enqueue
+from townhall.open311.clients import api_client_for_key
 from townhall.open311.models import ApiClient, Open311Submission
-from townhall.open311.services import api_client_for_key
 from townhall.open311.tests.factories import make_open311_world
 
 PASSWORD = "Admin-demo-12345"

@@ -21,7 +21,7 @@ from townhall.integrations.models import OutboxMessage, PartnerEndpoint
 from townhall.integrations.outbound import OutboundRefused, outbound_client, outbound_url_check
 from townhall.integrations.outbox.delivery import outbox_work
 from townhall.integrations.outbox.services import outbox_enqueue
-from townhall.open311.services import api_client_create, api_client_push_set, push_partner_name
+from townhall.open311.clients import api_client_create, api_client_push_set, push_partner_name
 
 PUBLIC = "93.184.216.34"
 

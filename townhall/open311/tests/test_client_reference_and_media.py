@@ -10,8 +10,8 @@ from townhall.cases.services import case_change_status
 from townhall.catalogue.models import Service
 from townhall.integrations import outbound
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint
+from townhall.open311.clients import api_client_push_set
 from townhall.open311.models import ApiClient, Open311RequestLog
-from townhall.open311.services import api_client_push_set
 from townhall.open311.tests.factories import BASE, KEY, good_report, make_open311_world
 from townhall.portal.tests.fixtures import photo_bytes
 
