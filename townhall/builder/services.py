@@ -32,7 +32,7 @@ from townhall.eforms.services import form_version_publish
 from townhall.workflow.definitions import ProcessInvalid
 from townhall.workflow.engine import ProcessDefinitionError
 from townhall.workflow.models import ProcessVersion
-from townhall.workflow.services import process_version_publish, process_version_validate
+from townhall.workflow.publishing import process_version_publish, process_version_validate
 
 # Where each of the service's own fields sits in the file, to name it in a refusal.
 FIELD_POINTERS = {

@@ -13,10 +13,10 @@ from townhall.places.models import Street
 from townhall.workflow import registry
 from townhall.workflow.library import library_files
 from townhall.workflow.models import ClockPause, ProcessInstance, ProcessVersion, WorkItem
+from townhall.workflow.publishing import process_version_publish
 from townhall.workflow.services import (
     process_message_deliver,
     process_retry,
-    process_version_publish,
     work_item_assign,
     work_item_complete,
 )
