@@ -11,14 +11,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from townhall.records.cleaning import name_key
-from townhall.records.linkage import (
-    CLUSTER,
-    PREPARE_SQL,
-    ModelLevels,
-    nicknames_load,
-    profile_of,
-    profiles_compatible,
-)
+from townhall.records.clustering import profile_of, profiles_compatible
+from townhall.records.linkage import CLUSTER, PREPARE_SQL, nicknames_load
+from townhall.records.linkage_model import ModelLevels
 from townhall.records.models import LinkageRun, Person, SourceRecord
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from townhall.cases.models import Case
 from townhall.cases.permissions import cases_visible_to
 from townhall.records.cleaning import house_key, postcode_clean
-from townhall.records.linkage import ModelLevels
+from townhall.records.linkage_model import ModelLevels
 from townhall.records.models import Link, LinkageRun, Person, Source, SourceRecord
 
 GOLDEN_FIELDS = (

@@ -6,12 +6,8 @@ from pathlib import Path
 import pytest
 
 from townhall.demo.synthetic import generate
-from townhall.records.linkage import (
-    cluster_records,
-    profile_of,
-    profiles_compatible,
-    records_link,
-)
+from townhall.records.clustering import cluster_records, profile_of, profiles_compatible
+from townhall.records.linkage import records_link
 from townhall.records.models import Link, Person, ReviewDecision, SourceRecord
 from townhall.records.tests.factories import row, source_with_rows
 
