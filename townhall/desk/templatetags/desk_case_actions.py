@@ -1,8 +1,9 @@
 from django import template
 
 from townhall.accounts.models import User
+from townhall.cases.messages import MESSAGE_TEMPLATES
 from townhall.cases.models import Case
-from townhall.cases.services import MESSAGE_TEMPLATES, assignees_for
+from townhall.cases.services import assignees_for
 
 register = template.Library()
 
