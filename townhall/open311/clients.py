@@ -95,7 +95,12 @@ def api_client_push_set(*, client: ApiClient, url: str) -> str:
         secret = secrets.token_urlsafe(32)
         PartnerEndpoint.objects.update_or_create(
             name=name,
-            defaults={"title": f"{client.name} (Open311)", "url": url, "secret": secret,
-                      "enabled": True, "max_in_flight": 4},
-        )  # fmt: skip
+            defaults={
+                "title": f"{client.name} (Open311)",
+                "url": url,
+                "secret": secret,
+                "enabled": True,
+                "max_in_flight": 4,
+            },
+        )
     return secret

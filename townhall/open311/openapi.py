@@ -49,7 +49,7 @@ ATTRIBUTE = {
         "datatype": {
             "type": "string",
             "enum": ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"],
-        },  # fmt: skip
+        },
         "required": {"type": "boolean"},
         "datatype_description": {"type": "string"},
         "order": {"type": "integer"},
@@ -121,8 +121,13 @@ def _array(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _query(name: str, description: str, **schema: Any) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": {"type": "string", **schema}}  # fmt: skip
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
 
 
 def _errors(*codes: int) -> dict[str, Any]:

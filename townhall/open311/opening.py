@@ -83,9 +83,13 @@ def case_open_from_submission(
     submission.save(update_fields=["case"])
     for photo in photos or []:
         attachment = CaseAttachment(
-            case=case, original_name=photo.original_name, content_type=photo.content_type,
-            extension=photo.extension, size=photo.size, is_public=True,
-        )  # fmt: skip
+            case=case,
+            original_name=photo.original_name,
+            content_type=photo.content_type,
+            extension=photo.extension,
+            size=photo.size,
+            is_public=True,
+        )
         attachment.file.save(photo.storage_name, photo.content, save=False)
         attachment.save()
     return case

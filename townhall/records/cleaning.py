@@ -16,9 +16,22 @@ from django.utils import timezone
 NICKNAMES_CSV = Path(__file__).parent / "data" / "nicknames.csv"
 
 TITLES = {
-    "mr", "mrs", "miss", "ms", "mx", "dr", "prof", "rev", "sir", "dame", "lady", "lord",
-    "master", "revd", "cllr",
-}  # fmt: skip
+    "mr",
+    "mrs",
+    "miss",
+    "ms",
+    "mx",
+    "dr",
+    "prof",
+    "rev",
+    "sir",
+    "dame",
+    "lady",
+    "lord",
+    "master",
+    "revd",
+    "cllr",
+}
 # Generational suffixes: kept apart so "John Smith Jr" and "John Smith" compare on the name.
 SUFFIXES = {"jr", "jnr", "junior", "sr", "snr", "senior", "ii", "iii"}
 
@@ -108,7 +121,7 @@ def full_name_split(value: object) -> dict[str, str]:
         "middle_names": " ".join(first_name_clean(w) for w in words[1:-1]),
         "surname": name_clean(words[-1]),
         "suffix": suffix,
-    }  # fmt: skip
+    }
 
 
 def first_name_clean(value: object) -> str:

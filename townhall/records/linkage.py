@@ -47,8 +47,21 @@ REVIEW_LOW = 0.5
 # father and son both called Lewis Fairbairn, with no date of birth on the register).
 ONE_ENTRY_PER_ADDRESS = ("electoral_register", "electoral-register")
 
-COLUMNS = ("unique_id", "source", "record_id", "first_name", "middle_names", "surname", "dob",
-           "postcode", "uprn", "email", "phone", "ni_number", "address")  # fmt: skip
+COLUMNS = (
+    "unique_id",
+    "source",
+    "record_id",
+    "first_name",
+    "middle_names",
+    "surname",
+    "dob",
+    "postcode",
+    "uprn",
+    "email",
+    "phone",
+    "ni_number",
+    "address",
+)
 
 Progress = Callable[[str], None]
 
@@ -399,12 +412,19 @@ def _links_write(links: list[tuple]) -> None:
         return
     Link.objects.bulk_create(
         [
-            Link(run_id=run_id, left_id=a, right_id=b, match_weight=weight,
-                 match_probability=probability, levels=levels, status=status)
+            Link(
+                run_id=run_id,
+                left_id=a,
+                right_id=b,
+                match_weight=weight,
+                match_probability=probability,
+                levels=levels,
+                status=status,
+            )
             for run_id, a, b, weight, probability, levels, status in links
         ],
         batch_size=2000,
-    )  # fmt: skip
+    )
 
 
 def _persons_write(changes: list[tuple[int, int]]) -> None:

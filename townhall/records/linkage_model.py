@@ -60,9 +60,10 @@ def model_train(
         )
     if labels and len(labels) >= 10:
         linker.table_management.register_table(
-            [{"unique_id_l": a, "unique_id_r": b} for a, b in labels], "officer_labels",
+            [{"unique_id_l": a, "unique_id_r": b} for a, b in labels],
+            "officer_labels",
             overwrite=True,
-        )  # fmt: skip
+        )
         linker.training.estimate_m_from_pairwise_labels("officer_labels")
 
 
@@ -87,11 +88,14 @@ class ModelLevels:
                     "weight": weight,
                 }
             by_gamma[-1] = {"label": "Missing on one side", "weight": 0.0}
-            comparisons.append({
-                "name": comparison["output_column_name"],
-                "description": comparison.get("comparison_description") or comparison["output_column_name"],
-                "levels": by_gamma,
-            })  # fmt: skip
+            comparisons.append(
+                {
+                    "name": comparison["output_column_name"],
+                    "description": comparison.get("comparison_description")
+                    or comparison["output_column_name"],
+                    "levels": by_gamma,
+                }
+            )
         return cls(comparisons)
 
     def reasons(self, levels: dict[str, int]) -> list[dict[str, Any]]:
@@ -101,6 +105,11 @@ class ModelLevels:
             level = comparison["levels"].get(gamma) or comparison["levels"].get(str(gamma))
             if level is None:
                 continue
-            out.append({"comparison": comparison["description"], "level": level["label"],
-                        "weight": round(level["weight"], 2)})  # fmt: skip
+            out.append(
+                {
+                    "comparison": comparison["description"],
+                    "level": level["label"],
+                    "weight": round(level["weight"], 2),
+                }
+            )
         return out

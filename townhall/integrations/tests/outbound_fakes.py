@@ -71,6 +71,9 @@ class Receiver:
 
 def one_message(partner: str) -> OutboxMessage:
     return outbox_enqueue(
-        partner=partner, operation="service_request_update", payload={"status": "FIXED"},
-        idempotency_key=f"{partner}-1", correlation="FT-2026-000001",
-    )  # fmt: skip
+        partner=partner,
+        operation="service_request_update",
+        payload={"status": "FIXED"},
+        idempotency_key=f"{partner}-1",
+        correlation="FT-2026-000001",
+    )

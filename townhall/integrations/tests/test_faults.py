@@ -160,10 +160,20 @@ def test_worker_killed_mid_delivery_the_message_is_sent_again_under_one_key(fake
         "TOWNHALL_TESTING": "1",
     }
     doomed = subprocess.Popen(  # noqa: S603 (our own command)
-        [sys.executable, str(ROOT / "manage.py"), "outbox_worker", "--threads", "4",
-         "--name", "doomed"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "outbox_worker",
+            "--threads",
+            "4",
+            "--name",
+            "doomed",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_for(
             lambda: OutboxMessage.objects.filter(
@@ -198,10 +208,12 @@ def _update_post(job, body: bytes, secret: str) -> int:
     from django.test import Client
 
     response = Client().post(
-        f"/api/contractor/v1/jobs/{job.job_id}/events", data=body,
-        content_type="application/json", HTTP_X_TOWNHALL_PARTNER="specialist_clearance",
+        f"/api/contractor/v1/jobs/{job.job_id}/events",
+        data=body,
+        content_type="application/json",
+        HTTP_X_TOWNHALL_PARTNER="specialist_clearance",
         HTTP_X_TOWNHALL_SIGNATURE=signature_make(secret, body),
-    )  # fmt: skip
+    )
     connection.close()
     return response.status_code
 
@@ -237,8 +249,12 @@ def test_badly_signed_webhooks_are_refused_logged_and_change_nothing(settings):
     body = json.dumps({"event_id": "bad-1", "status": "90", "occurred_at": "2026-01-01T00:00Z"})
     codes = [_update_post(job, body.encode(), f"guess-{n}") for n in range(5)]
     refused = InboundRefusal.objects.filter(reason__contains="does not match").count()
-    report = {"sent": 5, "refused": codes.count(401), "logged": refused,
-              "applied": job.case.events.count() - events_before}  # fmt: skip
+    report = {
+        "sent": 5,
+        "refused": codes.count(401),
+        "logged": refused,
+        "applied": job.case.events.count() - events_before,
+    }
     print(f"\n[fault] bad signatures: {report}")  # noqa: T201 (the run's figures, read with -s)
     assert report == {"sent": 5, "refused": 5, "logged": 5, "applied": 0}
     assert ContractorJob.objects.get(pk=job.pk).status == "sent"

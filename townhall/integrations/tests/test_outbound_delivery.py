@@ -63,9 +63,12 @@ def test_a_local_receiver_off_the_allow_list_gets_nothing(production, receiver):
 def test_a_partner_narrowed_to_other_hosts_is_not_sent_to(settings, receiver):
     local = receiver(200, b"{}")
     PartnerEndpoint.objects.create(
-        name="local", title="Local", url=f"http://127.0.0.1:{local.port}/jobs", secret="s",
+        name="local",
+        title="Local",
+        url=f"http://127.0.0.1:{local.port}/jobs",
+        secret="s",
         allowed_hosts=["api.greenway.example"],
-    )  # fmt: skip
+    )
     message = one_message("local")
     outbox_work(worker="w1", threads=1, until_idle=True)
     message.refresh_from_db()
@@ -74,14 +77,18 @@ def test_a_partner_narrowed_to_other_hosts_is_not_sent_to(settings, receiver):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(("status", "kept"), [(500, "HTTP 500 (Internal Server Error)"),
-                                             (403, "HTTP 403 (Forbidden)")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("status", "kept"), [(500, "HTTP 500 (Internal Server Error)"), (403, "HTTP 403 (Forbidden)")]
+)
 def test_only_the_status_of_a_partner_reply_is_kept_never_its_body(receiver, status, kept):
     local = receiver(status, b"root:x:0:0:root:/root:/bin/bash INTERNAL-SECRET")
     PartnerEndpoint.objects.create(
-        name="local", title="Local", url=f"http://127.0.0.1:{local.port}/jobs", secret="s",
+        name="local",
+        title="Local",
+        url=f"http://127.0.0.1:{local.port}/jobs",
+        secret="s",
         max_attempts=1,
-    )  # fmt: skip
+    )
     message = one_message("local")
     outbox_work(worker="w1", threads=1, until_idle=True)
     message.refresh_from_db()
@@ -110,13 +117,19 @@ def test_the_migration_drops_reply_bodies_already_stored():
         "townhall.integrations.migrations.0006_partner_allowed_hosts_reply_bodies_dropped"
     )
     old = OutboxMessage.objects.create(
-        partner="p", operation="o", idempotency_key="k1", status="dead",
+        partner="p",
+        operation="o",
+        idempotency_key="k1",
+        status="dead",
         last_error="Refused for good. HTTP 404 from the partner: <html>secret admin page</html>",
-    )  # fmt: skip
+    )
     delivered = OutboxMessage.objects.create(
-        partner="p", operation="o", idempotency_key="k2", status="delivered",
+        partner="p",
+        operation="o",
+        idempotency_key="k2",
+        status="delivered",
         response={"internal": "data"},
-    )  # fmt: skip
+    )
     migration.reply_bodies_drop(apps, None)
     old.refresh_from_db()
     delivered.refresh_from_db()

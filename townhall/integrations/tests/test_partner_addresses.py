@@ -110,8 +110,9 @@ def test_the_command_sets_the_address_and_the_partners_hosts_audited(production,
     from django.core.management.base import CommandError
 
     dns.set("api.greenway.example", [PUBLIC])
-    said = _command("greenway", "https://api.greenway.example/v2/jobs",
-                    "--allow-host", "API.greenway.example")  # fmt: skip
+    said = _command(
+        "greenway", "https://api.greenway.example/v2/jobs", "--allow-host", "API.greenway.example"
+    )
     assert "now posts to https://api.greenway.example/v2/jobs" in said
     contractor.refresh_from_db()
     assert contractor.allowed_hosts == ["api.greenway.example"]
