@@ -40,9 +40,15 @@ def django_ready() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for table in ("records_link", "records_sourcerecord", "records_person",
-                      "records_importrun", "records_linkagerun", "records_source",
-                      "records_reviewdecision"):  # fmt: skip
+        for table in (
+            "records_link",
+            "records_sourcerecord",
+            "records_person",
+            "records_importrun",
+            "records_linkagerun",
+            "records_source",
+            "records_reviewdecision",
+        ):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
 
@@ -81,7 +87,7 @@ def plain_splink(folder: Path) -> dict[tuple[str, str], str]:
                 "phone",
                 "ni_number",
                 "uprn",
-            )  # fmt: skip
+            )
         )
         + " FROM ("
         + " UNION ALL ".join(selects)
@@ -182,8 +188,10 @@ def main() -> None:
     print(
         f"{'set-up':<28}{'precision':>10}{'recall':>10}{'F1':>8}{'time':>9}  false links in households / twins / Jr-Sr"
     )
-    for name, result, seconds in (("Townhall golden record", predicted, ours_time),
-                                  ("plain Splink", plain, plain_time)):  # fmt: skip
+    for name, result, seconds in (
+        ("Townhall golden record", predicted, ours_time),
+        ("plain Splink", plain, plain_time),
+    ):
         s = pairwise_scores(result, truth)
         traps = trap_false_links(result, truth, people)
         print(

@@ -81,18 +81,28 @@ def main() -> None:
         out = Path(tmp) / "clusters.csv"
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t = time.monotonic()
-        subprocess.run([PY, "manage.py", "link_records", str(folder), "--output", str(out)],
-                       env=ENV, cwd=ROOT, check=True)  # fmt: skip
+        subprocess.run(
+            [PY, "manage.py", "link_records", str(folder), "--output", str(out)],
+            env=ENV,
+            cwd=ROOT,
+            check=True,
+        )
         whole = time.monotonic() - t
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         with out.open() as handle:
             predicted = {
                 (r["system"], r["record_id"]): r["person_id"] for r in csv.DictReader(handle)
             }
-    report = json.loads(subprocess.run([PY, "-c", REPORT], env=ENV, cwd=ROOT, check=True,
-                                       capture_output=True, text=True).stdout)  # fmt: skip
-    match = json.loads(subprocess.run([PY, "-c", MATCH], env=ENV, cwd=ROOT, check=True,
-                                      capture_output=True, text=True).stdout)  # fmt: skip
+    report = json.loads(
+        subprocess.run(
+            [PY, "-c", REPORT], env=ENV, cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout
+    )
+    match = json.loads(
+        subprocess.run(
+            [PY, "-c", MATCH], env=ENV, cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout
+    )
     timings = report["timings"]
     scores = pairwise_scores(predicted, truth)
     print(

@@ -164,10 +164,21 @@ def post_requests_wrk(base: str, clients: int, seconds: float) -> dict:
     as for the GETs): each connection sends its next report when the last is answered."""
     body = _post_body(attribute_answers(base, "graffiti"), "{n}").replace("%7Bn%7D", "{n}")
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "-s",
-         str(ROOT / "bench" / "wrk_open311_post.lua"), base, "--", body],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        [
+            "wrk",
+            "-t2",
+            f"-c{clients}",
+            f"-d{int(seconds)}s",
+            "-s",
+            str(ROOT / "bench" / "wrk_open311_post.lua"),
+            base,
+            "--",
+            body,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps, p95_ms, errors, n = re.search(r"RESULT (\S+) (\S+) (\S+) (\S+)", output).groups()
     return {"per_s": float(rps), "p95_ms": float(p95_ms), "errors": int(errors), "n": int(n)}
 
@@ -225,18 +236,40 @@ def main() -> None:
     }
     python = str(ROOT / ".venv" / "bin" / "python")
     for command in (["migrate", "-v0"], ["load_demo"]):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
-    seeded = subprocess.run(
-        [python, "manage.py", "shell", "-c", SEED.format(cases=args.cases)],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout.strip().splitlines()[-1]  # fmt: skip
+        subprocess.run(
+            [python, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    seeded = (
+        subprocess.run(
+            [python, "manage.py", "shell", "-c", SEED.format(cases=args.cases)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     print(f"cases in the database: {int(seeded):,}")
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind",
-         f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     workers = [
         subprocess.Popen(
             [
@@ -257,7 +290,7 @@ def main() -> None:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         for n in range(args.task_workers)
     ]
     base = f"http://127.0.0.1:{args.port}"

@@ -5,6 +5,7 @@ only translate and validate input; the writes happen in `townhall.accounts.servi
 """
 
 import re
+from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -143,8 +144,9 @@ class RegisterForm(GovukForm):
     def clean_phone(self) -> str:
         return phone_normalise(self.cleaned_data.get("phone", ""))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         password = cleaned.get("password")
         if password:
             probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
@@ -231,8 +233,9 @@ class PreferencesForm(GovukForm):
     def clean_postcode(self) -> str:
         return postcode_normalise(self.cleaned_data.get("postcode", ""))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         # The error goes on the phone field: that is the thing the person has to fix.
         if cleaned.get("notify_by_sms") and "phone" not in self.errors:
             phone = cleaned.get("phone", "")

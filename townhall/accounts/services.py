@@ -1,4 +1,5 @@
-"""Writes for residents' accounts: registration, email links, sign-in attempts, preferences.
+"""Writes for residents' accounts: registration, email links, password reset, preferences
+(sign-in attempts and throttling are in `sign_in`).
 
 Every function here is the one door for its change. Emails are queued with
 `transaction.on_commit`, so a rolled-back write never sends a link, and they go out through
@@ -7,19 +8,15 @@ that queues `email_deliver` for the worker) with an idempotency key.
 """
 
 import hashlib
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -28,30 +25,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from townhall.accounts.models import SignInAttempt, User
+from townhall.accounts.sign_in import email_normalise, sign_in_attempt_record
 from townhall.core.audit import audit_record
-from townhall.core.client_address import client_ip
 from townhall.core.hooks import Registry
 
 VERIFY_SALT = "townhall.accounts.verify-email"
 MAGIC_LINK_SALT = "townhall.accounts.magic-link"
 # How long an email verification link works; a new one can be sent from the account.
 VERIFY_MAX_AGE = 3 * 24 * 60 * 60
-
-
-class SignInRefused(Exception):
-    """The email and password did not match an active account."""
-
-
-class SignInThrottled(Exception):
-    """Too many recent failures for this email or this IP address."""
-
-    def __init__(self, retry_after: timedelta):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-    @property
-    def minutes(self) -> int:
-        return max(1, math.ceil(self.retry_after.total_seconds() / 60))
 
 
 @dataclass(frozen=True)
@@ -118,12 +99,8 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def _email_normalise(email: str) -> str:
-    return (email or "").strip().lower()
-
-
 def _active_user_by_email(email: str) -> User | None:
-    return User.objects.filter(email__iexact=_email_normalise(email), is_active=True).first()
+    return User.objects.filter(email__iexact=email_normalise(email), is_active=True).first()
 
 
 # Registration and email verification -------------------------------------------------------
@@ -176,7 +153,7 @@ def user_register(*, full_name: str, email: str, password: str, phone: str = "")
     email instead, so the response never reveals whether an address is registered. Returns
     the new user, or None when the address was taken.
     """
-    email = _email_normalise(email)
+    email = email_normalise(email)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
         try:
@@ -375,111 +352,6 @@ def user_password_set(*, user: User, password: str, request: HttpRequest | None 
             request=request,
             detail={"password": "reset"},
         )
-
-
-# Sign-in attempts and throttling -------------------------------------------------------------
-
-
-def _wait_left(failures: QuerySet[SignInAttempt], limit: int) -> timedelta | None:
-    """Time left to wait when `limit` or more failures fell within the window before the last
-    one: the first wait is short and each further failure doubles it, up to the maximum, so a
-    resident who mistypes is slowed for a minute and a guesser for a quarter of an hour a try."""
-    now = timezone.now()
-    window = settings.LOGIN_THROTTLE_WINDOW
-    max_wait = settings.LOGIN_THROTTLE_MAX_WAIT
-    # Enough rows to reach the maximum wait; more would not make it longer.
-    doublings = max(0, math.ceil(math.log2(max_wait / settings.LOGIN_THROTTLE_FIRST_WAIT)))
-    recent = list(
-        failures.filter(at__gte=now - window - max_wait)
-        .order_by("-at")
-        .values_list("at", flat=True)[: limit + doublings + 1]
-    )
-    if not recent:
-        return None
-    latest = recent[0]
-    count = sum(1 for at in recent if at >= latest - window)
-    if count < limit:
-        return None
-    wait = min(settings.LOGIN_THROTTLE_FIRST_WAIT * 2 ** (count - limit), max_wait)
-    until = latest + wait
-    return until - now if until > now else None
-
-
-def sign_in_throttled(*, email: str, ip_address: str | None) -> timedelta | None:
-    """How long this account (email) or IP address must wait before trying a password again,
-    or None. The two are counted apart: residents behind one proxy each have their own
-    account's count, and a guesser trying many accounts from one address meets the IP's."""
-    waits = [
-        _wait_left(
-            SignInAttempt.objects.filter(email=_email_normalise(email)),
-            settings.LOGIN_THROTTLE_FAILURES,
-        )
-    ]
-    if ip_address:
-        waits.append(
-            _wait_left(
-                SignInAttempt.objects.filter(ip_address=ip_address),
-                settings.LOGIN_THROTTLE_IP_FAILURES,
-            )
-        )
-    found = [wait for wait in waits if wait is not None]
-    return max(found) if found else None
-
-
-def sign_in_attempt_record(
-    *,
-    email: str,
-    succeeded: bool,
-    user: User | None = None,
-    method: str = "password",
-    request: HttpRequest | None = None,
-    reason: str = "",
-) -> None:
-    """Audit a sign-in or a failure; a failure counts towards the cool-off, a success clears
-    that address's failures."""
-    email = _email_normalise(email)
-    detail = {"method": method}
-    if not succeeded:
-        detail["email"] = email[:254]
-    if reason:
-        detail["reason"] = reason
-    with transaction.atomic():
-        if succeeded:
-            SignInAttempt.objects.filter(email=email).delete()
-        elif reason != "throttled":
-            # Refused attempts during a cool-off are not counted, so the wait never grows.
-            SignInAttempt.objects.create(email=email[:254], ip_address=client_ip(request))
-        audit_record(
-            action="sign_in" if succeeded else "sign_in_failed",
-            object_type="user",
-            object_id=user.pk if user else "",
-            actor=user if succeeded else None,
-            subject_user_id=user.pk if user else None,
-            request=request,
-            detail=detail,
-        )
-
-
-def sign_in_password_check(*, request: HttpRequest, email: str, password: str) -> User:
-    """Check an email and password, applying the cool-off, and record the outcome.
-
-    Returns the user for the caller to log in; raises SignInThrottled or SignInRefused.
-    """
-    email = _email_normalise(email)
-    wait = sign_in_throttled(email=email, ip_address=client_ip(request))
-    if wait is not None:
-        sign_in_attempt_record(email=email, succeeded=False, request=request, reason="throttled")
-        raise SignInThrottled(wait)
-    user = authenticate(request, username=email, password=password)
-    if user is None:
-        known = User.objects.filter(email__iexact=email).first()
-        sign_in_attempt_record(email=email, succeeded=False, user=known, request=request)
-        wait = sign_in_throttled(email=email, ip_address=client_ip(request))
-        if wait is not None:
-            raise SignInThrottled(wait)
-        raise SignInRefused
-    sign_in_attempt_record(email=email, succeeded=True, user=user, request=request)
-    return user
 
 
 # Details and preferences ---------------------------------------------------------------------

@@ -61,16 +61,25 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         except CodeRefused as wrong:
             error = str(wrong)
         else:
-            audit_record(action="two_factor_setup", object_type="user",
-                         object_id=request.user.pk, actor=request.user, request=request)  # fmt: skip
+            audit_record(
+                action="two_factor_setup",
+                object_type="user",
+                object_id=request.user.pk,
+                actor=request.user,
+                request=request,
+            )
             return redirect(_next(request))
     response = render(
         request,
         "accounts/two_factor_setup.html",
-        {"qr_svg": totp_qr_svg(device), "secret": totp_secret_text(device), "error": error,
-         "next": _next(request)},
+        {
+            "qr_svg": totp_qr_svg(device),
+            "secret": totp_secret_text(device),
+            "error": error,
+            "next": _next(request),
+        },
         status=400 if error else 200,
-    )  # fmt: skip
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -94,8 +103,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             totp_code_check(request, device, request.POST.get("code", ""))
         except CodeRefused as wrong:
             error = str(wrong)
-            audit_record(action="two_factor_refused", object_type="user",
-                         object_id=request.user.pk, actor=request.user, request=request)  # fmt: skip
+            audit_record(
+                action="two_factor_refused",
+                object_type="user",
+                object_id=request.user.pk,
+                actor=request.user,
+                request=request,
+            )
         else:
             return redirect(_next(request))
     return render(

@@ -28,6 +28,7 @@ from townhall.accounts.middleware import (
     session_idle_timeout,
 )
 from townhall.accounts.models import User
+from townhall.accounts.sign_in import SignInRefused, SignInThrottled, sign_in_password_check
 
 TIMED_OUT = "th_timed_out"
 # The address a "check your email" page mentions; kept in the session, never in the URL.
@@ -87,19 +88,19 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     throttled = False
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.sign_in_password_check(
+            user = sign_in_password_check(
                 request=request,
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
             )
-        except services.SignInThrottled as refusal:
+        except SignInThrottled as refusal:
             throttled = True
             minutes = "1 minute" if refusal.minutes == 1 else f"{refusal.minutes} minutes"
             form.add_error(
                 "email",
                 f"Too many attempts. Try again in {minutes}, or sign in with a link by email",
             )
-        except services.SignInRefused:
+        except SignInRefused:
             # On the email field, so the message shows next to the form as well as above it.
             form.add_error("email", BAD_CREDENTIALS)
         else:

@@ -19,6 +19,9 @@ def pay_webhook(request: HttpRequest) -> HttpResponse:
         )
         return JsonResponse({"error": str(error)}, status=error.status_code)
     return JsonResponse(
-        {"payment": payment.reference if payment else None, "status": payment.status if payment else None,
-         "duplicate": not applied}
-    )  # fmt: skip
+        {
+            "payment": payment.reference if payment else None,
+            "status": payment.status if payment else None,
+            "duplicate": not applied,
+        }
+    )

@@ -247,8 +247,12 @@ def assign(request: HttpRequest, reference: str, body: Body[AssignIn]):
     if body.assignee_id is not None and assignee is None:
         raise HttpError(409, "There is no member of staff with that id.")
     try:
-        case_assign(case=case, actor=_user(request), assignee=assignee,
-                    expected_lock_version=body.lock_version)  # fmt: skip
+        case_assign(
+            case=case,
+            actor=_user(request),
+            assignee=assignee,
+            expected_lock_version=body.lock_version,
+        )
     except ValidationError as error:
         raise _refused(error) from error
     return case_detail(request, case.reference)
@@ -264,8 +268,12 @@ def merge(request: HttpRequest, reference: str, body: Body[MergeIn]):
     duplicate = _case(request, reference)
     original = _case(request, body.original.upper())
     try:
-        case_merge_duplicate(duplicate=duplicate, original=original, actor=_user(request),
-                             expected_lock_version=body.lock_version)  # fmt: skip
+        case_merge_duplicate(
+            duplicate=duplicate,
+            original=original,
+            actor=_user(request),
+            expected_lock_version=body.lock_version,
+        )
     except ValidationError as error:
         raise _refused(error) from error
     return case_detail(request, duplicate.reference)

@@ -39,11 +39,33 @@ HEADER = (
 
 # The order keys are written in: the schema's, which reads as a person describes a service.
 KEY_ORDER = [
-    "format_version", "slug", "kind", "name", "summary", "description", "keywords",
-    "department", "team", "reference_prefix", "sla", "clock", "audience", "sensitive",
-    "needs_location", "open311_code", "fee_pence", "fee_rules", "popular", "popularity_rank",
-    "published", "channel_costs", "notify_templates", "organisation", "form", "process",
-]  # fmt: skip
+    "format_version",
+    "slug",
+    "kind",
+    "name",
+    "summary",
+    "description",
+    "keywords",
+    "department",
+    "team",
+    "reference_prefix",
+    "sla",
+    "clock",
+    "audience",
+    "sensitive",
+    "needs_location",
+    "open311_code",
+    "fee_pence",
+    "fee_rules",
+    "popular",
+    "popularity_rank",
+    "published",
+    "channel_costs",
+    "notify_templates",
+    "organisation",
+    "form",
+    "process",
+]
 ORDERED_KEYS = {
     "": KEY_ORDER,
     "text": ["en", "cy"],

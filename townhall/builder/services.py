@@ -33,7 +33,7 @@ from townhall.workflow.definitions import ProcessInvalid
 from townhall.workflow.engine import ProcessDefinitionError
 from townhall.workflow.library import library_files, library_process
 from townhall.workflow.models import ProcessVersion
-from townhall.workflow.services import process_version_publish, process_version_validate
+from townhall.workflow.publishing import process_version_publish, process_version_validate
 
 # Where each of the service's own fields sits in the file, to name it in a refusal.
 FIELD_POINTERS = {

@@ -166,9 +166,11 @@ def message_fallback(failed: Any) -> str:
                 send_sms(to=reach["sms"], body=rendered.sms, **common)
             else:
                 send_letter(
-                    address_lines=reach["letter"], subject=rendered.subject, body=rendered.body,
+                    address_lines=reach["letter"],
+                    subject=rendered.subject,
+                    body=rendered.body,
                     **common,
-                )  # fmt: skip
+                )
         except DeliveryError as error:
             tried.add(channel)
             message_note(

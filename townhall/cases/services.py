@@ -2,7 +2,8 @@
 field app and partners' callbacks all call them, so they behave the same.
 
 Each validates, writes inside one transaction with the case row locked, records a timeline
-event, and queues side effects (notifications) to run in the worker after commit.
+event, and queues side effects (notifications) to run in the worker after commit. The standard
+messages to residents are in `messages`.
 """
 
 from dataclasses import dataclass
@@ -185,7 +186,8 @@ def _bump(case: Case, fields: list[str]) -> None:
     case.save(update_fields=[*fields, "lock_version", "updated_at"])
 
 
-def _check_note(text: str) -> str:
+def note_check(text: str) -> str:
+    """A note's text, trimmed; refused when over NOTE_MAX_LENGTH characters."""
     text = (text or "").strip()
     if len(text) > NOTE_MAX_LENGTH:
         raise ValidationError(f"A note must be {NOTE_MAX_LENGTH:,} characters or fewer.")
@@ -206,7 +208,7 @@ def case_change_status(
     `notify=False` is for imports and the demo's history, never for live changes."""
     if status not in Case.Status.values:
         raise ValidationError(f"'{status}' is not a case status.")
-    public_note = _check_note(public_note)
+    public_note = note_check(public_note)
     with transaction.atomic():
         locked = _lock(case, expected_lock_version)
         if status == locked.status:
@@ -250,7 +252,7 @@ def case_add_note(
 ) -> CaseEvent:
     """A note from staff (or from the case's process, `actor` None): public notes are shown
     and sent to the resident, internal ones not."""
-    text = _check_note(text)
+    text = note_check(text)
     if not text:
         raise ValidationError("Enter the note.")
     with transaction.atomic():
@@ -276,7 +278,7 @@ def case_add_resident_comment(
 ) -> CaseEvent:
     """A resident adds a comment or photos to their own open request. A repeated
     idempotency key (a double click, a refresh) returns the first comment."""
-    text = _check_note(text)
+    text = note_check(text)
     files = files or []
     if not text and not files:
         raise ValidationError("Enter a comment or choose a photo to add.")
@@ -386,7 +388,7 @@ def case_reopen(
     *, case: Case, actor: User | None, reason: str, expected_lock_version: int | None = None
 ) -> Case:
     """Open a closed case again, saying why (the resident is told)."""
-    reason = _check_note(reason)
+    reason = note_check(reason)
     if not reason:
         raise ValidationError("Say why the case is reopened: the resident will see it.")
     if case.status != Case.Status.CLOSED:
@@ -458,7 +460,7 @@ def case_attach_files(
     """Staff add files (checked by content) to a case; public ones the resident can see."""
     if not files:
         raise ValidationError("Choose a file to attach.")
-    note = _check_note(note)
+    note = note_check(note)
     with transaction.atomic():
         locked = _lock(case, None)
         for checked in files:
@@ -487,41 +489,3 @@ def cases_bulk_apply(cases: list[Case], change: Any) -> tuple[list[str], list[tu
         else:
             done.append(case.reference)
     return done, refused
-
-
-# Messages officers send residents most, so each is worded once and well.
-MESSAGE_TEMPLATES: dict[str, tuple[str, str]] = {
-    "more_information": (
-        "Ask for more information",
-        "We need a little more information to deal with your request {reference}. Please add "
-        "a comment to your request, or reply to this message.",
-    ),
-    "photo": (
-        "Ask for a photo",
-        "A photo would help us deal with your request {reference}. Please add one to your "
-        "request if you can do so safely.",
-    ),
-    "visit_booked": (
-        "Tell them a visit is booked",
-        "We have booked a visit for your request {reference}. You do not need to be at home.",
-    ),
-    "no_access": (
-        "Tell them we could not get access",
-        "We went to deal with your request {reference} but could not get access. Please add a "
-        "comment to your request to tell us a better time or how to get in.",
-    ),
-}
-
-
-def case_message_resident(
-    *, case: Case, actor: User | None, template: str, extra: str = ""
-) -> CaseEvent:
-    """Send the resident one of the standard messages (plus any words of the officer's own),
-    by the channels they chose, as a public update on their request."""
-    if template not in MESSAGE_TEMPLATES:
-        raise ValidationError("Choose a message to send.")
-    text = MESSAGE_TEMPLATES[template][1].format(reference=case.reference)
-    extra = _check_note(extra)
-    return case_add_note(
-        case=case, actor=actor, text=f"{text}\n\n{extra}" if extra else text, is_public=True
-    )

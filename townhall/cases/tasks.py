@@ -58,9 +58,10 @@ def case_event_notify(event_id: int, attempt: int = 1) -> str:
     except DeliveryError as error:
         if error.permanent:  # this channel will never work: try the resident's next one
             failed = SentMessage.objects.filter(
-                correlation=case.reference, status=SentMessage.Status.FAILED,
+                correlation=case.reference,
+                status=SentMessage.Status.FAILED,
                 idempotency_key__startswith=f"case-event-{event.pk}-",
-            ).first()  # fmt: skip
+            ).first()
             if failed is not None:
                 case_message_fallback.enqueue(sent_message_id=failed.pk)
             return f"refused for good: {error}"

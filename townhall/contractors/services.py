@@ -126,9 +126,11 @@ def _parse_update(contractor: Contractor, data: Any) -> dict[str, Any]:
     if (lat is None) != (lon is None):
         problems.append("give both lat and lon, or neither")
     elif lat is not None and not (
-        isinstance(lat, int | float) and isinstance(lon, int | float)
-        and -90 <= lat <= 90 and -180 <= lon <= 180
-    ):  # fmt: skip
+        isinstance(lat, int | float)
+        and isinstance(lon, int | float)
+        and -90 <= lat <= 90
+        and -180 <= lon <= 180
+    ):
         problems.append("lat and lon must be numbers in range")
     photos = data.get("photos", [])
     if not isinstance(photos, list) or len(photos) > MAX_PHOTOS:

@@ -48,10 +48,12 @@ class _ClientReusingCacheClient(RedisCacheClient):
         self._lock = threading.Lock()
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+        # Both attributes are Django's own (django/core/cache/backends/redis.py), missing from
+        # django-stubs.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
     def _call(self, name: str, miss: Any, *args: Any) -> Any:

@@ -17,19 +17,30 @@ from townhall.places.models import Address
 _RELATIVE_DATE = re.compile(r"^today(?:([+-])(\d+)d)?$")
 
 TEXT_ANSWERS = {
-    "vehicle_make": ["Ford Focus", "Vauxhall Astra", "Volkswagen Golf", "BMW 3 Series",
-                     "Renault Clio", "Ford Transit"],
+    "vehicle_make": [
+        "Ford Focus",
+        "Vauxhall Astra",
+        "Volkswagen Golf",
+        "BMW 3 Series",
+        "Renault Clio",
+        "Ford Transit",
+    ],
     "vehicle_colour": ["Silver", "Black", "Blue", "Red", "White", "Grey"],
-    "subject": ["Bins missed several weeks running", "Parking fines issued in 2025",
-                "Delay in my housing repair", "Fly-tipping enforcement figures",
-                "Council spending on consultants", "Rude reply from the contact centre"],
+    "subject": [
+        "Bins missed several weeks running",
+        "Parking fines issued in 2025",
+        "Delay in my housing repair",
+        "Fly-tipping enforcement figures",
+        "Council spending on consultants",
+        "Rude reply from the contact centre",
+    ],
     "subject_name": ["Margaret Hill", "David Brown"],
     "relationship": ["Daughter", "Solicitor", "Son"],
     "language": ["Polish", "Romanian", "Punjabi", "Nepali"],
     "other_format": ["Large print", "Braille"],
     "claimant_name": ["Peter Collins", "Sandra Lee", "Ahmed Rahman", "Julie Fox"],
     "staff_name": ["Mark at reception", "The driver"],
-}  # fmt: skip
+}
 
 TEXTAREA_ANSWERS = {
     "description": [

@@ -1,7 +1,7 @@
 """The demo council's Open311 client (ACCEPTANCE.md), loaded by `townhall.demo.loader`."""
 
 from townhall.open311.checks import DEMO_OPEN311_KEY
-from townhall.open311.services import api_client_ensure
+from townhall.open311.clients import api_client_ensure
 
 DEMO_OPEN311_CLIENT = "Demo Open311 client"
 

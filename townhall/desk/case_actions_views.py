@@ -8,12 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from townhall.cases.messages import case_message_resident
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.services import (
     case_assign,
     case_attach_files,
     case_merge_duplicate,
-    case_message_resident,
     case_reopen,
 )
 from townhall.desk.access import StaffRequest, staff_required

@@ -12,16 +12,16 @@ from townhall.catalogue.models import Service
 from townhall.desk.access import StaffRequest, designer_required
 from townhall.desk.forms import ProcessEditForm
 from townhall.workflow.definitions import ProcessDefinitionError, ProcessInvalid
+from townhall.workflow.publishing import (
+    process_version_diff,
+    process_version_publish,
+    process_version_validate,
+)
 from townhall.workflow.selectors import (
     process_version,
     process_version_live,
     process_versions,
     processes_live,
-)
-from townhall.workflow.services import (
-    process_version_diff,
-    process_version_publish,
-    process_version_validate,
 )
 
 

@@ -4,15 +4,16 @@ in the services the views call. Every form names its fields as the GOV.UK templa
 templates/desk/fields/ expect: `auto_id="%s"`, so an element's id is its field's name."""
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from townhall.accounts.models import User
+from townhall.cases.messages import MESSAGE_TEMPLATES
 from townhall.cases.models import Case
-from townhall.cases.services import MESSAGE_TEMPLATES, assignees_for
+from townhall.cases.services import assignees_for
 from townhall.core.uploads import CheckedFile, upload_check
 from townhall.payments.models import Payment
 from townhall.records.mapping import MAPPABLE_FIELDS
@@ -71,8 +72,7 @@ class CaseStatusForm(LockedForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        status = self.fields["status"]
-        assert isinstance(status, forms.ChoiceField)
+        status = cast(forms.ChoiceField, self.fields["status"])
         status.choices = [
             (value, f"{label} (now)" if value == case.status else label)
             for value, label in Case.Status.choices
@@ -131,8 +131,7 @@ class CaseAssignForm(LockedForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["assignee"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["assignee"])
         # Anyone on staff may be chosen here; whether they may take this case is the
         # service's rule (case_assign), so its refusal explains why.
         field.queryset = User.objects.filter(is_active=True).only("full_name", "email")
@@ -236,8 +235,7 @@ class WorkItemDoneForm(DeskForm):
     def __init__(self, *args: Any, item: WorkItem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.item = item
-        outcome = self.fields["outcome"]
-        assert isinstance(outcome, forms.ChoiceField)
+        outcome = cast(forms.ChoiceField, self.fields["outcome"])
         outcome.choices = item.outcome_choices
         outcome.required = bool(item.outcomes)
         choices = ", ".join(label.lower() for _, label in item.outcome_choices)
@@ -319,12 +317,10 @@ class BulkForm(DeskForm):
         self.visible = visible
         data = self.data
         references = data.getlist("cases") if isinstance(data, QueryDict) else []
-        cases = self.fields["cases"]
-        assert isinstance(cases, forms.MultipleChoiceField)
+        cases = cast(forms.MultipleChoiceField, self.fields["cases"])
         # Only the first BULK_MAX count; a reference longer than any real one is cut short.
         cases.choices = [(r[:REFERENCE_MAX_LENGTH], r) for r in references[:BULK_MAX]]
-        assignee = self.fields["assignee"]
-        assert isinstance(assignee, forms.ModelChoiceField)
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
         # Anyone may be posted; case_assign says why someone outside the department is refused.
         assignee.queryset = User.objects.filter(is_active=True)
         assignee.widget.choices = [("", "Nobody")] + [

@@ -15,8 +15,8 @@ from townhall.core.audit import audit_record
 from townhall.desk.access import StaffRequest, administrator_required
 from townhall.desk.forms import Open311ClientForm, Open311PushForm
 from townhall.desk.views import _pagination as pagination_links
+from townhall.open311.clients import api_client_create, api_client_push_set, api_client_revoke
 from townhall.open311.models import ApiClient, Open311RequestLog
-from townhall.open311.services import api_client_create, api_client_push_set, api_client_revoke
 
 
 @administrator_required

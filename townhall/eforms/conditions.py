@@ -4,6 +4,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 
 def _is_answered(value: Any) -> bool:
     return value not in (None, "", [], {})
@@ -26,7 +28,7 @@ def _as_date(value: Any) -> date | None:
         if relative:
             sign, days = relative.groups()
             offset = int(days or 0) * (-1 if sign == "-" else 1)
-            return date.today() + timedelta(days=offset)
+            return timezone.localdate() + timedelta(days=offset)
         try:
             return date.fromisoformat(value)
         except ValueError:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from townhall.places import selectors as places
 from townhall.places.services import postcode_normalise
@@ -150,7 +151,7 @@ def _date(field: dict, data, _lookup) -> FieldResult:
         result.error = f"{label} must be a real date"
         result.raw["invalid"] = ["day", "month", "year"]
         return result
-    today = date.today()
+    today = timezone.localdate()
     if field.get("date_range") == "past" and value > today:
         result.error = f"{label} must be today or in the past"
     elif field.get("date_range") == "future" and value < today:

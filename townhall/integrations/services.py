@@ -51,8 +51,10 @@ def partner_endpoint_url_set(
         endpoint.url, endpoint.allowed_hosts = url, hosts
         endpoint.save(update_fields=["url", "allowed_hosts"])
         audit_record(
-            action="partner_url_set", object_type="partner_endpoint",
-            object_id=endpoint.pk, actor=actor,
+            action="partner_url_set",
+            object_type="partner_endpoint",
+            object_id=endpoint.pk,
+            actor=actor,
             detail={"name": endpoint.name, "url": url, "allowed_hosts": hosts},
-        )  # fmt: skip
+        )
     return endpoint

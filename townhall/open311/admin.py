@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from townhall.open311.clients import api_client_revoke
 from townhall.open311.models import ApiClient
-from townhall.open311.services import api_client_revoke
 
 
 @admin.register(ApiClient)

@@ -6,7 +6,7 @@ from django.core.checks import Error, Tags, register
 from django.db import DatabaseError
 
 from townhall.core.checks import demo_secrets_allowed
-from townhall.open311.services import api_client_for_key
+from townhall.open311.clients import api_client_for_key
 
 # The demo's public key, kept here with the check that refuses it; the demo (dev-only,
 # townhall.demo) takes it from here, so production code never imports the demo.

@@ -49,17 +49,25 @@ def automated_attributes(start: int) -> list["Attribute"]:
     """Attributes every service offers for the client to fill in itself."""
     return [
         Attribute(
-            code=CLIENT_REFERENCE, datatype="string", required=False, automated="server_set",
+            code=CLIENT_REFERENCE,
+            datatype="string",
+            required=False,
+            automated="server_set",
             description="Your own id for this report. Posting again with the same id returns "
             "the same service_request_id instead of making a second report.",
-            datatype_description="Up to 100 characters.", order=start,
+            datatype_description="Up to 100 characters.",
+            order=start,
         ),
         Attribute(
-            code=CLOSEST_ADDRESS, datatype="string", required=False, automated="server_set",
+            code=CLOSEST_ADDRESS,
+            datatype="string",
+            required=False,
+            automated="server_set",
             description="The nearest address you found for the location.",
-            datatype_description="Up to 255 characters.", order=start + 1,
+            datatype_description="Up to 255 characters.",
+            order=start + 1,
         ),
-    ]  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True)
@@ -459,7 +467,7 @@ def request_photo(reference: str, photo_id: int) -> CaseAttachment | None:
         is_public=True,
         content_type__startswith="image/",
         case__in=requests_visible().filter(reference=reference).values("pk"),
-    ).first()  # fmt: skip
+    ).first()
 
 
 def submissions_unopened() -> Backlog:

@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from townhall.core.client_address import client_ip
 from townhall.core.downloads import download_response
-from townhall.open311 import formats, selectors, services, throttle
+from townhall.open311 import clients, formats, request_checks, selectors, services, throttle
 from townhall.open311.generation import generation_current
 from townhall.open311.models import ApiClient, Open311RequestLog
 from townhall.open311.openapi import openapi_document
@@ -82,7 +82,7 @@ def _request_log(request: HttpRequest, response: HttpResponse) -> None:
     anonymous reads only go to the log file."""
     client = getattr(request, "open311_client", None)
     if client is None and request.GET.get("api_key"):
-        client = services.api_client_for_key(request.GET["api_key"])
+        client = clients.api_client_for_key(request.GET["api_key"])
     presented = "api_key" in request.GET or request.method == "POST"
     if client is None and not presented:
         return
@@ -227,7 +227,7 @@ def _keyed(request: HttpRequest, fmt: str) -> tuple[QueryDict, ApiClient] | Http
             return formats.errors_respond(fmt, 400, [(400, params)])
         for name in params:
             merged.setlist(name, params.getlist(name))
-    client = services.api_client_for_key(merged.get("api_key"))
+    client = clients.api_client_for_key(merged.get("api_key"))
     request.open311_client = client  # type: ignore[attr-defined]  # for the request log
     if client is None:
         description = (
@@ -249,7 +249,7 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
         reference, created = services.service_request_create(
             client=client, data=merged, files=request.FILES
         )
-    except services.RequestRejected as rejected:
+    except request_checks.RequestRejected as rejected:
         logger.info("open311 client=%r post refused: %d errors", client.name, len(rejected.errors))
         return formats.errors_respond(fmt, rejected.status, rejected.errors)
     logger.info(
@@ -265,7 +265,7 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     if request.method == "POST":
         return _requests_post(request, _fmt(fmt))
-    query, errors = services.requests_query_check(data=request.GET)
+    query, errors = request_checks.requests_query_check(data=request.GET)
     if errors:
         return formats.errors_respond(_fmt(fmt), 400, errors)
     found = selectors.requests_search(
@@ -320,11 +320,11 @@ def update_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     if request.method == "POST":
         try:
             event = services.request_update_create(client=client, data=data)
-        except services.RequestRejected as rejected:
+        except request_checks.RequestRejected as rejected:
             return formats.errors_respond(out, rejected.status, rejected.errors)
         logger.info("open311 client=%r update %s on %s", client.name, event.pk, event.case_id)
         return formats.respond(out, "service_request_updates", [formats.update_created_data(event)])
-    query, errors = services.request_updates_query_check(data=data)
+    query, errors = request_checks.request_updates_query_check(data=data)
     if errors:
         return formats.errors_respond(out, 400, errors)
     events = selectors.request_updates(client_id=client.pk, start=query.start, end=query.end)

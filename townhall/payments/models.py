@@ -54,8 +54,12 @@ class Payment(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCESS, self.Status.FAILED, self.Status.CANCELLED,
-                               self.Status.ERROR)  # fmt: skip
+        return self.status in (
+            self.Status.SUCCESS,
+            self.Status.FAILED,
+            self.Status.CANCELLED,
+            self.Status.ERROR,
+        )
 
     @property
     def refundable_pence(self) -> int:

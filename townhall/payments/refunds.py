@@ -27,8 +27,11 @@ def refund_request(*, payment: Payment, amount_pence: int, reason: str, actor: A
         problems.append("Say why the payment is refunded.")
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        pending = sum(locked.refunds.filter(status=Refund.Status.PENDING).values_list(
-            "amount_pence", flat=True))  # fmt: skip
+        pending = sum(
+            locked.refunds.filter(status=Refund.Status.PENDING).values_list(
+                "amount_pence", flat=True
+            )
+        )
         left = locked.refundable_pence - pending
         if locked.status != Status.SUCCESS:
             problems.append("Only a paid payment can be refunded.")
@@ -40,8 +43,12 @@ def refund_request(*, payment: Payment, amount_pence: int, reason: str, actor: A
             payment=locked, amount_pence=amount_pence, reason=reason[:500], requested_by=actor
         )
         audit_record(
-            action="refund_request", object_type="payment", object_id=locked.reference,
-            actor=actor, reason=reason, detail={"amount_pence": amount_pence},
-        )  # fmt: skip
+            action="refund_request",
+            object_type="payment",
+            object_id=locked.reference,
+            actor=actor,
+            reason=reason,
+            detail={"amount_pence": amount_pence},
+        )
         task_enqueue_on_commit(refund_submit_task, refund_id=refund.pk)
     return refund

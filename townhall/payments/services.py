@@ -63,9 +63,13 @@ def pounds(pence: int) -> str:
 
 
 def payment_start(
-    *, case: Case, return_url: Callable[[Payment], str], channel: str = Payment.Channel.WEB,
-    actor: Any = None, client: PayClient | None = None,
-) -> Payment:  # fmt: skip
+    *,
+    case: Case,
+    return_url: Callable[[Payment], str],
+    channel: str = Payment.Channel.WEB,
+    actor: Any = None,
+    client: PayClient | None = None,
+) -> Payment:
     """The payment to send the payer to for this case's fee: the open one when there is
     (a double click or the back button never makes a second), else a new one at Pay.
     Refused when the case has no fee, is paid already, or is closed."""
@@ -126,8 +130,11 @@ def payment_state_apply(*, payment: Payment, pay: PayPayment, source: str) -> Pa
     if pay.amount != payment.amount_pence:
         log.error(
             "payment %s: Pay says %s, we asked for %s (%s); not applied",
-            payment.reference, pay.amount, payment.amount_pence, source,
-        )  # fmt: skip
+            payment.reference,
+            pay.amount,
+            payment.amount_pence,
+            source,
+        )
         raise PaymentRefused(
             f"The amount {pounds(pay.amount)} does not match the {pounds(payment.amount_pence)} "
             f"asked for payment {payment.reference}.",
@@ -214,8 +221,12 @@ def webhook_apply(
     if (claimed.status, claimed.amount) != (pay.status, pay.amount):
         log.error(
             "payment %s: webhook says %s %s, Pay says %s %s; not applied",
-            payment.reference, claimed.status, claimed.amount, pay.status, pay.amount,
-        )  # fmt: skip
+            payment.reference,
+            claimed.status,
+            claimed.amount,
+            pay.status,
+            pay.amount,
+        )
         raise PaymentRefused(
             f"GOV.UK Pay does not confirm the webhook: it says payment {claimed.payment_id} is "
             f"{pay.status or 'unknown'} for {pounds(pay.amount)}, not {claimed.status or 'unknown'} "
@@ -325,9 +336,19 @@ def refund_submit(refund_id: int, client: PayClient | None = None) -> Refund:
 
 
 RECONCILIATION_COLUMNS = [
-    "date", "payment_reference", "pay_id", "case", "service", "channel", "status",
-    "amount", "refunded", "net", "created_at", "finished_at",
-]  # fmt: skip
+    "date",
+    "payment_reference",
+    "pay_id",
+    "case",
+    "service",
+    "channel",
+    "status",
+    "amount",
+    "refunded",
+    "net",
+    "created_at",
+    "finished_at",
+]
 
 
 def reconciliation_csv(day: date) -> str:
@@ -345,12 +366,22 @@ def reconciliation_csv(day: date) -> str:
     writer.writerow(RECONCILIATION_COLUMNS)
     for p in payments:
         net = p.amount_pence - p.refunded_pence if p.status == Status.SUCCESS else 0
-        writer.writerow([
-            day.isoformat(), p.reference, p.pay_id or "", p.case.reference, p.case.service.name,
-            p.channel, p.status, f"{p.amount_pence / 100:.2f}", f"{p.refunded_pence / 100:.2f}",
-            f"{net / 100:.2f}", timezone.localtime(p.created_at, LONDON).isoformat(),
-            timezone.localtime(p.finished_at, LONDON).isoformat() if p.finished_at else "",
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                day.isoformat(),
+                p.reference,
+                p.pay_id or "",
+                p.case.reference,
+                p.case.service.name,
+                p.channel,
+                p.status,
+                f"{p.amount_pence / 100:.2f}",
+                f"{p.refunded_pence / 100:.2f}",
+                f"{net / 100:.2f}",
+                timezone.localtime(p.created_at, LONDON).isoformat(),
+                timezone.localtime(p.finished_at, LONDON).isoformat() if p.finished_at else "",
+            ]
+        )
     return out.getvalue()
 
 

@@ -11,12 +11,27 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from django.utils import timezone
+
 NICKNAMES_CSV = Path(__file__).parent / "data" / "nicknames.csv"
 
 TITLES = {
-    "mr", "mrs", "miss", "ms", "mx", "dr", "prof", "rev", "sir", "dame", "lady", "lord",
-    "master", "revd", "cllr",
-}  # fmt: skip
+    "mr",
+    "mrs",
+    "miss",
+    "ms",
+    "mx",
+    "dr",
+    "prof",
+    "rev",
+    "sir",
+    "dame",
+    "lady",
+    "lord",
+    "master",
+    "revd",
+    "cllr",
+}
 # Generational suffixes: kept apart so "John Smith Jr" and "John Smith" compare on the name.
 SUFFIXES = {"jr", "jnr", "junior", "sr", "snr", "senior", "ii", "iii"}
 
@@ -106,7 +121,7 @@ def full_name_split(value: object) -> dict[str, str]:
         "middle_names": " ".join(first_name_clean(w) for w in words[1:-1]),
         "surname": name_clean(words[-1]),
         "suffix": suffix,
-    }  # fmt: skip
+    }
 
 
 def first_name_clean(value: object) -> str:
@@ -235,14 +250,15 @@ def date_of_birth_clean(
     the source's order could only be month-first (e.g. '05/13/1980', read as 13 May),
     "dob_impossible" (31/02, born in the future or over 120 years ago) or "dob_unreadable".
     `month_first` reads a US-style source."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     text = text_clean(value)
     if not text:
         return None, ""
     text = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "", text)  # datetime exports
     for fmt in DATE_FORMATS_ISO:
         try:
-            return _plausible(dt.datetime.strptime(text, fmt).date(), today, "")
+            # Only the date is kept: the missing zone could not move it.
+            return _plausible(dt.datetime.strptime(text, fmt).date(), today, "")  # noqa: DTZ007
         except ValueError:
             continue
     match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})", text)
@@ -262,7 +278,8 @@ def date_of_birth_clean(
         return None, "dob_impossible"  # ISO-shaped but not a real day (1980-02-31)
     for fmt in ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%d-%b-%Y", "%d-%b-%y"):
         try:
-            return _plausible(dt.datetime.strptime(text.replace(",", ""), fmt).date(), today, "")
+            parsed = dt.datetime.strptime(text.replace(",", ""), fmt).date()  # noqa: DTZ007 (date only)
+            return _plausible(parsed, today, "")
         except ValueError:
             continue
     return None, "dob_unreadable"

@@ -36,8 +36,14 @@ def row_canonical(mapped: dict[str, Any], *, month_first: bool = False) -> dict[
         first, middle, surname = parts["first_name"], parts["middle_names"], parts["surname"]
     # 'J R' or 'Mary Ann' in one first-name field: the rest are middle names.
     first, more_middle = cleaning.initials_split(first)
-    middle = " ".join(p for p in (more_middle, " ".join(
-        cleaning.first_name_clean(w) for w in middle.split(" ") if w)) if p)  # fmt: skip
+    middle = " ".join(
+        p
+        for p in (
+            more_middle,
+            " ".join(cleaning.first_name_clean(w) for w in middle.split(" ") if w),
+        )
+        if p
+    )
     surname_words = surname.split(" ")
     if surname_words and surname_words[-1].lower().strip(".") in cleaning.SUFFIXES:
         surname = " ".join(surname_words[:-1])

@@ -1,18 +1,19 @@
 """Linking every current source record into persons: Splink (Fellegi-Sunter) on an embedded
 DuckDB, trained without labels (u by random sampling, m by EM), then clustering that keeps
-households, twins and fathers and sons apart, and storing links and persons.
+households, twins and fathers and sons apart, and storing links and persons. The model is
+in `linkage_model`, the clustering in `clustering`; this module prepares the data, runs the
+whole link and stores its result.
 
 The data leaves the council's database once, as CSV, into a DuckDB on disk in a temporary
 folder (bounded memory); nothing is sent anywhere."""
 
 import csv
 import logging
-import math
 import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from townhall.records import cleaning
+from townhall.records.clustering import Profile, cluster_records, profile_of, profiles_compatible
+from townhall.records.linkage_model import (
+    MIN_RECORDS_TO_TRAIN,
+    default_model,
+    linker_make,
+    model_train,
+)
 from townhall.records.model_spec import (
-    DETERMINISTIC_RULES,
-    EM_TRAINING_RULES,
     settings_make,
 )
 from townhall.records.models import Link, LinkageRun, Person, ReviewDecision, SourceRecord
@@ -40,16 +46,22 @@ REVIEW_LOW = 0.5
 # once): two of their entries at one address are two people, however alike the names (a
 # father and son both called Lewis Fairbairn, with no date of birth on the register).
 ONE_ENTRY_PER_ADDRESS = ("electoral_register", "electoral-register")
-# Strict rules (same NI and birth date, ...) find only the well-recorded part of the true
-# pairs: most systems lack NI numbers, emails or dates of birth.
-RULES_RECALL = 0.4
-# Below this many records EM has too few pairs to learn from: the model trained on the
-# synthetic council data shipped with the code is used instead (and when training fails).
-MIN_RECORDS_TO_TRAIN = 2000
-DEFAULT_MODEL = Path(__file__).parent / "data" / "default_model.json"
 
-COLUMNS = ("unique_id", "source", "record_id", "first_name", "middle_names", "surname", "dob",
-           "postcode", "uprn", "email", "phone", "ni_number", "address")  # fmt: skip
+COLUMNS = (
+    "unique_id",
+    "source",
+    "record_id",
+    "first_name",
+    "middle_names",
+    "surname",
+    "dob",
+    "postcode",
+    "uprn",
+    "email",
+    "phone",
+    "ni_number",
+    "address",
+)
 
 Progress = Callable[[str], None]
 
@@ -162,257 +174,6 @@ def duckdb_prepare(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
     nicknames_load(con)
     con.execute(PREPARE_SQL)
     return con.execute("SELECT count(*) FROM people").fetchall()[0][0]
-
-
-# --- training and scoring ---------------------------------------------------------------
-
-
-def linker_make(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], table: str = "people"):
-    from splink import DuckDBAPI, Linker
-
-    db_api = DuckDBAPI(connection=con)
-    frame = db_api.register(table)
-    return Linker(frame, settings, log_level=logging.WARNING)
-
-
-def default_model() -> dict[str, Any]:
-    import json
-
-    model = json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))
-    model["blocking_rules_to_generate_predictions"] = settings_make()[
-        "blocking_rules_to_generate_predictions"
-    ]
-    return model
-
-
-def model_train(
-    linker, *, labels: list[tuple[int, int]] | None = None, u_pairs: float = 1e6, seed: int = 42
-) -> None:
-    """EM without labels: the share of matches from strict deterministic rules, u from
-    random pairs (1e6 gave the same accuracy as 1e7 here), m by EM on two blocking rules.
-    Officers' "same person" decisions then refine m as labels when there are enough."""
-    linker.training.estimate_probability_two_random_records_match(
-        DETERMINISTIC_RULES, recall=RULES_RECALL
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
-    for rule in EM_TRAINING_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
-    if labels and len(labels) >= 10:
-        linker.table_management.register_table(
-            [{"unique_id_l": a, "unique_id_r": b} for a, b in labels], "officer_labels",
-            overwrite=True,
-        )  # fmt: skip
-        linker.training.estimate_m_from_pairwise_labels("officer_labels")
-
-
-@dataclass
-class ModelLevels:
-    """Labels and weights per comparison level, read from the trained model JSON."""
-
-    comparisons: list[dict[str, Any]]
-
-    @classmethod
-    def from_model(cls, model: dict[str, Any]) -> "ModelLevels":
-        comparisons = []
-        for comparison in model.get("comparisons", []):
-            levels = comparison["comparison_levels"]
-            non_null = [lv for lv in levels if not lv.get("is_null_level")]
-            by_gamma: dict[int, dict[str, Any]] = {}
-            for i, level in enumerate(non_null):
-                m, u = level.get("m_probability"), level.get("u_probability")
-                weight = math.log2(m / u) if m and u else 0.0
-                by_gamma[len(non_null) - 1 - i] = {
-                    "label": level["label_for_charts"],
-                    "weight": weight,
-                }
-            by_gamma[-1] = {"label": "Missing on one side", "weight": 0.0}
-            comparisons.append({
-                "name": comparison["output_column_name"],
-                "description": comparison.get("comparison_description") or comparison["output_column_name"],
-                "levels": by_gamma,
-            })  # fmt: skip
-        return cls(comparisons)
-
-    def reasons(self, levels: dict[str, int]) -> list[dict[str, Any]]:
-        out = []
-        for comparison in self.comparisons:
-            gamma = int(levels.get(comparison["name"], -1))
-            level = comparison["levels"].get(gamma) or comparison["levels"].get(str(gamma))
-            if level is None:
-                continue
-            out.append({"comparison": comparison["description"], "level": level["label"],
-                        "weight": round(level["weight"], 2)})  # fmt: skip
-        return out
-
-
-def jaro_winkler(a: str, b: str) -> float:
-    """Jaro-Winkler similarity, as DuckDB's jaro_winkler_similarity computes it, so the
-    clustering's idea of "similar spelling" is the model's."""
-    if a == b:
-        return 1.0
-    if not a or not b:
-        return 0.0
-    window = max(max(len(a), len(b)) // 2 - 1, 0)
-    a_hit, b_hit = [False] * len(a), [False] * len(b)
-    matches = 0
-    for i, ca in enumerate(a):
-        for j in range(max(0, i - window), min(len(b), i + window + 1)):
-            if not b_hit[j] and b[j] == ca:
-                a_hit[i] = b_hit[j] = True
-                matches += 1
-                break
-    if not matches:
-        return 0.0
-    a_chars = [c for c, hit in zip(a, a_hit, strict=True) if hit]
-    b_chars = [c for c, hit in zip(b, b_hit, strict=True) if hit]
-    half_transpositions = sum(x != y for x, y in zip(a_chars, b_chars, strict=True)) / 2
-    jaro = (matches / len(a) + matches / len(b) + (matches - half_transpositions) / matches) / 3
-    prefix = 0
-    for x, y in zip(a[:4], b[:4], strict=False):
-        if x != y:
-            break
-        prefix += 1
-    return jaro + prefix * 0.1 * (1 - jaro)
-
-
-@dataclass
-class Profile:
-    """What one record says about who it can be: used to refuse impossible merges."""
-
-    first: str
-    middles: tuple[str, ...]
-    forms: frozenset[str]
-    dob: tuple[int, int, int] | None
-    ni: str
-
-
-def first_names_compatible(a: Profile, b: Profile) -> bool:
-    if not a.first or not b.first:
-        return True
-    if len(a.first) == 1 or len(b.first) == 1:
-        return a.first[0] == b.first[0] or a.first in b.middles or b.first in a.middles
-    return (
-        a.first == b.first
-        or bool(a.forms & b.forms)
-        or a.first in b.middles
-        or b.first in a.middles
-        or jaro_winkler(a.first, b.first) >= 0.9
-    )
-
-
-def middle_names_compatible(a: Profile, b: Profile) -> bool:
-    """Both give a full first middle name and they disagree: a father and son (or two
-    cousins) with one first name, unless one swapped first and middle names."""
-    if not a.middles or not b.middles or len(a.middles[0]) == 1 or len(b.middles[0]) == 1:
-        return True
-    if a.first in b.middles or b.first in a.middles:
-        return True
-    return a.middles[0] == b.middles[0] or jaro_winkler(a.middles[0], b.middles[0]) >= 0.9
-
-
-def dobs_compatible(a: Profile, b: Profile) -> bool:
-    if a.dob is None or b.dob is None:
-        return True
-    (ya, ma, da), (yb, mb, db) = a.dob, b.dob
-    if (ya, ma, da) == (yb, mb, db) or (ya, ma, da) == (yb, db, mb):
-        return True
-    return (ya == yb) + (ma == mb) + (da == db) == 2
-
-
-def profiles_compatible(a: Profile, b: Profile) -> bool:
-    """Two records can be one person unless they hold different NI numbers, dates of birth
-    that no slip explains (father and son, Jr and Sr), first names that are not forms of
-    one another (household members, twins) or different middle names."""
-    if a.ni and b.ni:
-        return a.ni == b.ni  # the strongest identifier: agreement overrides slips elsewhere
-    return first_names_compatible(a, b) and dobs_compatible(a, b) and middle_names_compatible(a, b)
-
-
-def profile_of(first: str | None, middles: str | None, dob: Any, ni: str | None) -> Profile:
-    first = first or ""
-    forms = cleaning.nickname_groups().get(first, frozenset()) | ({first} if first else set())
-    dob_tuple = (dob.year, dob.month, dob.day) if dob is not None else None
-    return Profile(first, tuple((middles or "").split()), frozenset(forms), dob_tuple, ni or "")
-
-
-@dataclass
-class Clustering:
-    """Greedy agglomerative clustering with cannot-link constraints: the strongest links
-    join first, and two clusters never merge when any record in one cannot be the same
-    person as any record in the other. So a record without a first name cannot chain a
-    household together, which plain connected components do."""
-
-    profiles: dict[int, Profile]
-    cannot: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    parent: dict[int, int] = field(default_factory=dict)
-    members: dict[int, list[int]] = field(default_factory=dict)
-
-    def find(self, x: int) -> int:
-        root = x
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        while self.parent.get(x, x) != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def _members(self, root: int) -> list[int]:
-        return self.members.get(root) or [root]
-
-    def can_merge(self, ra: int, rb: int) -> bool:
-        ma, mb = self._members(ra), self._members(rb)
-        if len(ma) > len(mb):
-            ma, mb = mb, ma
-        mb_set = set(mb)
-        for x in ma:
-            if self.cannot.get(x, set()) & mb_set:
-                return False
-        # Distinct profiles only: clusters are small, and most members agree with each other.
-        pa = {self._key(x): self.profiles[x] for x in ma}
-        pb = {self._key(x): self.profiles[x] for x in mb}
-        return all(profiles_compatible(a, b) for a in pa.values() for b in pb.values())
-
-    def _key(self, x: int) -> tuple:
-        p = self.profiles[x]
-        return (p.first, p.middles, p.dob, p.ni)
-
-    def union(self, a: int, b: int, *, force: bool = False) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return True
-        if not force and not self.can_merge(ra, rb):
-            return False
-        ma, mb = self._members(ra), self._members(rb)
-        if len(ma) < len(mb):
-            ra, rb, ma, mb = rb, ra, mb, ma
-        self.parent[rb] = ra
-        self.members[ra] = ma + mb
-        self.members.pop(rb, None)
-        return True
-
-    def clusters(self, ids: list[int]) -> dict[int, int]:
-        return {x: self.find(x) for x in ids}
-
-
-def cluster_records(
-    ids: list[int],
-    profiles: dict[int, Profile],
-    edges: list[tuple[float, int, int]],
-    same: list[tuple[int, int]],
-    different: list[tuple[int, int]],
-) -> dict[int, int]:
-    """record id -> cluster root. Officers' decisions come first: "same person" pairs are
-    joined whatever the model says, "different people" pairs can never end in one cluster."""
-    clustering = Clustering(profiles)
-    for a, b in different:
-        clustering.cannot[a].add(b)
-        clustering.cannot[b].add(a)
-    for a, b in same:
-        clustering.union(a, b, force=True)
-    for _, a, b in sorted(edges, reverse=True):
-        clustering.union(a, b)
-    return clustering.clusters(ids)
 
 
 # --- the whole run ----------------------------------------------------------------------
@@ -651,12 +412,19 @@ def _links_write(links: list[tuple]) -> None:
         return
     Link.objects.bulk_create(
         [
-            Link(run_id=run_id, left_id=a, right_id=b, match_weight=weight,
-                 match_probability=probability, levels=levels, status=status)
+            Link(
+                run_id=run_id,
+                left_id=a,
+                right_id=b,
+                match_weight=weight,
+                match_probability=probability,
+                levels=levels,
+                status=status,
+            )
             for run_id, a, b, weight, probability, levels, status in links
         ],
         batch_size=2000,
-    )  # fmt: skip
+    )
 
 
 def _persons_write(changes: list[tuple[int, int]]) -> None:

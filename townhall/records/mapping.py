@@ -33,8 +33,19 @@ def mapping_validate(mapping: Any) -> dict[str, str]:
     return cleaned
 
 
-SOURCE_KEYS = {"slug", "name", "kind", "role", "trust", "delimiter", "encoding", "dates_month_first",
-               "columns", "query", "dsn"}  # fmt: skip
+SOURCE_KEYS = {
+    "slug",
+    "name",
+    "kind",
+    "role",
+    "trust",
+    "delimiter",
+    "encoding",
+    "dates_month_first",
+    "columns",
+    "query",
+    "dsn",
+}
 
 
 def source_from_yaml(path: Path | str) -> Source:

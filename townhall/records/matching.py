@@ -11,20 +11,28 @@ from django.db import transaction
 from django.db.models import Q
 
 from townhall.records.cleaning import name_key
-from townhall.records.linkage import (
-    CLUSTER,
-    PREPARE_SQL,
-    ModelLevels,
-    nicknames_load,
-    profile_of,
-    profiles_compatible,
-)
+from townhall.records.clustering import profile_of, profiles_compatible
+from townhall.records.linkage import CLUSTER, PREPARE_SQL, nicknames_load
+from townhall.records.linkage_model import ModelLevels
 from townhall.records.models import LinkageRun, Person, SourceRecord
 
 logger = logging.getLogger(__name__)
 MAX_CANDIDATES = 300
-RAW_COLUMNS = ("unique_id", "source", "record_id", "first_name", "middle_names", "surname",
-               "dob", "postcode", "uprn", "email", "phone", "ni_number", "address")  # fmt: skip
+RAW_COLUMNS = (
+    "unique_id",
+    "source",
+    "record_id",
+    "first_name",
+    "middle_names",
+    "surname",
+    "dob",
+    "postcode",
+    "uprn",
+    "email",
+    "phone",
+    "ni_number",
+    "address",
+)
 
 
 @dataclass
@@ -59,10 +67,21 @@ def _candidates(record: SourceRecord) -> list[SourceRecord]:
 
 
 def _raw(record: SourceRecord) -> tuple:
-    return (record.pk, record.source.slug, record.record_id, record.first_name,
-            record.middle_names, record.surname,
-            record.date_of_birth.isoformat() if record.date_of_birth else None, record.postcode,
-            record.uprn, record.email, record.phone, record.ni_number, record.address)  # fmt: skip
+    return (
+        record.pk,
+        record.source.slug,
+        record.record_id,
+        record.first_name,
+        record.middle_names,
+        record.surname,
+        record.date_of_birth.isoformat() if record.date_of_birth else None,
+        record.postcode,
+        record.uprn,
+        record.email,
+        record.phone,
+        record.ni_number,
+        record.address,
+    )
 
 
 def record_matches(record: SourceRecord, *, run: LinkageRun | None = None) -> list[Match]:
@@ -92,9 +111,12 @@ def record_matches(record: SourceRecord, *, run: LinkageRun | None = None) -> li
     linker = Linker(known, run.model, log_level=logging.WARNING, validate_settings=False)
     names = [c["output_column_name"] for c in run.model["comparisons"]]
     predictions = linker.inference.predict_between(
-        known, new, threshold_match_probability=0.5, warning_mode="never",
+        known,
+        new,
+        threshold_match_probability=0.5,
+        warning_mode="never",
         blocking_rules_to_generate_predictions=["1=1"],
-    )  # fmt: skip
+    )
     rows = con.execute(
         f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, "  # noqa: S608 (column and table names are Splink's, not input)
         f"{', '.join('gamma_' + n for n in names)} FROM {predictions.physical_name}"

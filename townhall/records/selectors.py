@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from townhall.cases.models import Case
 from townhall.cases.permissions import cases_visible_to
 from townhall.records.cleaning import house_key, postcode_clean
-from townhall.records.linkage import ModelLevels
+from townhall.records.linkage_model import ModelLevels
 from townhall.records.models import Link, LinkageRun, Person, Source, SourceRecord
 
 GOLDEN_FIELDS = (
@@ -213,11 +213,25 @@ def forensics_findings(limit: int = 500) -> list[Finding]:
         ]
         homes = {_home(r) for r in records if _home(r)}
         if source.role == Source.Role.BENEFITS and len(homes) > 1:
-            findings.append(Finding("benefits_two_addresses", "Benefits claimed at two addresses",
-                                    row["person_id"], evidence, records))  # fmt: skip
+            findings.append(
+                Finding(
+                    "benefits_two_addresses",
+                    "Benefits claimed at two addresses",
+                    row["person_id"],
+                    evidence,
+                    records,
+                )
+            )
         else:
-            findings.append(Finding("duplicate_claim", f"One person with {CLAIM_ROLES[source.role]}",
-                                    row["person_id"], evidence, records))  # fmt: skip
+            findings.append(
+                Finding(
+                    "duplicate_claim",
+                    f"One person with {CLAIM_ROLES[source.role]}",
+                    row["person_id"],
+                    evidence,
+                    records,
+                )
+            )
     spd = [
         r
         for r in SourceRecord.objects.filter(
@@ -234,9 +248,10 @@ def forensics_findings(limit: int = 500) -> list[Finding]:
                 electors[_home(r)].append(r)
         for record in spd[:limit]:
             others = [
-                e for e in electors.get(_home(record), [])
+                e
+                for e in electors.get(_home(record), [])
                 if e.person_id is None or e.person_id != record.person_id
-            ]  # fmt: skip
+            ]
             if others:
                 findings.append(Finding(
                     "spd_other_adults",

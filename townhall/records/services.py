@@ -17,8 +17,9 @@ from townhall.cases.models import Case
 from townhall.core.audit import audit_record
 from townhall.core.models import AuditEvent
 from townhall.records.cleaning import name_key
+from townhall.records.clustering import cluster_records, profile_of
 from townhall.records.importing import row_canonical, row_fingerprint
-from townhall.records.linkage import CLUSTER, cluster_records, profile_of
+from townhall.records.linkage import CLUSTER
 from townhall.records.mapping import mapping_validate
 from townhall.records.models import (
     ImportRun,

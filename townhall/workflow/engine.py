@@ -37,13 +37,8 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from townhall.core.xmlsafe import XmlRefused, xml_parse
-from townhall.workflow.expressions import (
-    ExpressionNameError,
-    ExpressionRefused,
-    expression_check,
-    expression_evaluate,
-    script_run,
-)
+from townhall.workflow.expression_language import ExpressionNameError, ExpressionRefused
+from townhall.workflow.expressions import expression_check, expression_evaluate, script_run
 
 __all__ = [
     "ExpressionNameError",

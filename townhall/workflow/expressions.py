@@ -22,258 +22,43 @@ Scripts are a list of `name = expression` lines, each evaluated in this language
 
 `expression_check` refuses at publish time whatever the language has not got, with the
 reason; `expression_evaluate` refuses the same at run time (values are only known then).
+The limits, functions, attributes and syntax nodes named here are defined in
+`expression_language`; this module checks and interprets expressions against them.
 """
 
 import ast
-import operator
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 import simpleeval
 
-MAX_SOURCE = 2000  # characters of one expression or script
-MAX_LENGTH = 10_000  # items or characters of any one value the expression builds
-MAX_BUILT = 200_000  # items or characters of all values one evaluation builds together
-MAX_DIGITS = 30  # digits of any number, written or computed
-MAX_EXPONENT = 64
-TIME_LIMIT = 0.2  # seconds; a routing rule that takes longer is a defect
-
-
-class ExpressionRefused(Exception):
-    """An expression uses something outside the language, or costs more than it may."""
-
-
-class ExpressionNameError(NameError):
-    """An expression names a variable the data does not have (a process error, not an
-    escape: the designer's condition reads an answer this case has not got)."""
-
-
-# ----------------------------------------------------------------------------------------
-# What the language has
-
-
-def _number_check(value: Any) -> Any:
-    # 10**30 has 100 bits: checked by bits, so a huge number is never turned into text.
-    if isinstance(value, int) and value.bit_length() > MAX_DIGITS * 10 // 3:
-        raise ExpressionRefused(f"A number has more than {MAX_DIGITS} digits")
-    return value
-
-
-def _length(value: Any) -> int:
-    try:
-        return len(value) if isinstance(value, str | list | tuple | dict | set) else 0
-    except TypeError:  # pragma: no cover - every type above has a length
-        return 0
-
-
-def _size_check(size: int, what: str) -> None:
-    if size > MAX_LENGTH:
-        raise ExpressionRefused(f"{what} would be longer than {MAX_LENGTH} items or characters")
-
-
-def _multiply(a: Any, b: Any) -> Any:
-    for sequence, times in ((a, b), (b, a)):
-        if isinstance(sequence, str | list | tuple) and isinstance(times, int):
-            _size_check(len(sequence) * max(times, 0), "Repeating a value")
-    return _number_check(a * b)
-
-
-def _add(a: Any, b: Any) -> Any:
-    if isinstance(a, str | list | tuple) and isinstance(b, str | list | tuple):
-        _size_check(len(a) + len(b), "Joining two values")
-    return _number_check(a + b)
-
-
-def _power(a: Any, b: Any) -> Any:
-    if not isinstance(a, int | float) or not isinstance(b, int | float):
-        raise ExpressionRefused("Only numbers can be raised to a power")
-    if abs(b) > MAX_EXPONENT or abs(a) > 10**6:
-        raise ExpressionRefused(f"Powers are limited to exponents up to {MAX_EXPONENT}")
-    return _number_check(a**b)
-
-
-def _contains(container: Any, item: Any) -> bool:
-    return item in container
-
-
-OPERATORS: dict[type, Callable[..., Any]] = {
-    ast.Add: _add,
-    ast.Sub: lambda a, b: _number_check(a - b),
-    ast.Mult: _multiply,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: lambda a, b: _number_check(a % b) if not isinstance(a, str) else _no_format(),
-    ast.Pow: _power,
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Gt: operator.gt,
-    ast.Lt: operator.lt,
-    ast.GtE: operator.ge,
-    ast.LtE: operator.le,
-    ast.Not: operator.not_,
-    ast.USub: operator.neg,
-    ast.UAdd: operator.pos,
-    ast.In: lambda x, y: _contains(y, x),
-    ast.NotIn: lambda x, y: not _contains(y, x),
-    ast.Is: lambda x, y: x is y,
-    ast.IsNot: lambda x, y: x is not y,
-}
-
-
-def _no_format() -> Any:
-    # "%s" % value is the old formatting mini-language: `%*d` pads to any width.
-    raise ExpressionRefused("Text formatting with % is not part of the expression language")
-
-
-def _sum(values: Iterable[Any], start: Any = 0) -> Any:
-    values = list(values)
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in [*values, start]):
-        raise ExpressionRefused("sum() adds numbers only")
-    return _number_check(sum(values, start))
-
-
-def _round(value: Any, digits: int = 0) -> Any:
-    return round(value, max(min(int(digits), 10), -10)) if digits else round(value)
-
-
-def _date(text: Any) -> date:
-    """A date from ISO text ("2026-12-08"), or the date of an ISO date-time."""
-    if isinstance(text, datetime):
-        return text.date()
-    if isinstance(text, date):
-        return text
-    try:
-        return datetime.fromisoformat(str(text)).date()
-    except ValueError as error:
-        raise ExpressionRefused(
-            f"date() needs an ISO date such as 2026-12-08, not {text!r}"
-        ) from error
-
-
-# Named functions every expression may call, besides the caller's helpers.
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "len": len,
-    "min": min,
-    "max": max,
-    "sum": _sum,
-    "abs": abs,
-    "round": _round,
-    "int": int,
-    "float": float,
-    "str": str,
-    "bool": bool,
-    "sorted": sorted,
-    "any": any,
-    "all": all,
-    "list": list,
-    "tuple": tuple,
-    "set": set,
-    "date": _date,
-}
-
-_DATE_FIELDS = {"year", "month", "day", "weekday", "isoweekday", "isoformat"}
-# Methods and fields by type; anything else is refused, whatever the object.
-ATTRIBUTES: dict[type | None, set[str]] = {
-    str: {
-        "lower",
-        "upper",
-        "strip",
-        "lstrip",
-        "rstrip",
-        "title",
-        "capitalize",
-        "casefold",
-        "startswith",
-        "endswith",
-        "split",
-        "rsplit",
-        "count",
-        "find",
-        "isdigit",
-        "isalpha",
-        "isalnum",
-        "isspace",
-        "isupper",
-        "islower",
-        "removeprefix",
-        "removesuffix",
-        "replace",
-        "join",
-    },
-    int: set(),
-    float: {"is_integer"},
-    bool: set(),
-    type(None): set(),
-    list: {"count", "index"},
-    tuple: {"count", "index"},
-    dict: {"get", "keys", "values", "items"},
-    set: {"issubset", "issuperset", "isdisjoint", "union", "intersection", "difference"},
-    date: _DATE_FIELDS,
-    datetime: _DATE_FIELDS | {"hour", "minute", "date"},
-    timedelta: {"days", "total_seconds"},
-}
-ALL_ATTRIBUTES = set().union(*ATTRIBUTES.values())
-
-_OPERATOR_NODES = tuple(OPERATORS) + (ast.And, ast.Or)
-ALLOWED_NODES = (
-    ast.Expression,
-    ast.Expr,
-    ast.Module,
-    ast.Assign,
-    ast.Constant,
-    ast.Name,
-    ast.Load,
-    ast.Store,
-    ast.BoolOp,
-    ast.BinOp,
-    ast.UnaryOp,
-    ast.Compare,
-    ast.IfExp,
-    ast.Call,
-    ast.keyword,
-    ast.Attribute,
-    ast.Subscript,
-    ast.Slice,
-    ast.List,
-    ast.Tuple,
-    ast.Dict,
-    ast.Set,
-    ast.ListComp,
-    ast.GeneratorExp,
-    ast.DictComp,
-    ast.comprehension,
-    *_OPERATOR_NODES,
+from townhall.workflow.expression_language import (
+    ALL_ATTRIBUTES,
+    ALLOWED_NODES,
+    ATTRIBUTES,
+    FUNCTIONS,
+    MAX_BUILT,
+    MAX_LENGTH,
+    MAX_SOURCE,
+    OPERATORS,
+    TIME_LIMIT,
+    ExpressionNameError,
+    ExpressionRefused,
+    node_refuse,
+    number_check,
+    size_check,
+    value_length,
 )
-_NODE_WORDS = {
-    "NamedExpr": "Assignment inside an expression (:=)",
-    "JoinedStr": "An f-string",
-    "FormattedValue": "An f-string",
-    "Lambda": "lambda",
-    "Starred": "Unpacking with *",
-    "SetComp": "A set comprehension",
-    "Import": "import",
-    "ImportFrom": "import",
-    "Await": "await",
-    "Yield": "yield",
-    "YieldFrom": "yield",
-}
-
-
-def _refuse_node(node: ast.AST) -> None:
-    name = type(node).__name__
-    words = _NODE_WORDS.get(name, name)
-    raise ExpressionRefused(f"{words} is not part of the expression language")
 
 
 def _check_tree(tree: ast.AST, functions: Iterable[str] | None) -> None:
     known = set(FUNCTIONS) | set(functions or ())
     for node in ast.walk(tree):
         if not isinstance(node, ALLOWED_NODES):
-            _refuse_node(node)
+            node_refuse(node)
         if isinstance(node, ast.Name) and node.id.startswith("_"):
             raise ExpressionRefused(
                 f"The name {node.id!r} is not allowed (names may not start with _)"
@@ -312,7 +97,7 @@ def _check_tree(tree: ast.AST, functions: Iterable[str] | None) -> None:
                 raise ExpressionRefused(
                     f"{type(value).__name__} values are not part of the language"
                 )
-            _number_check(value)
+            number_check(value)
         if isinstance(node, ast.Assign) and (
             len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name)
         ):
@@ -403,17 +188,17 @@ class _Interpreter(simpleeval.EvalWithCompoundTypes):
         if time.monotonic() > self.deadline:
             raise ExpressionRefused(f"Expression took longer than {TIME_LIMIT} s")
         if not isinstance(node, ALLOWED_NODES):
-            _refuse_node(node)
+            node_refuse(node)
         result = super()._eval(node)
         if not isinstance(node, ast.Name | ast.Constant):
-            size = _length(result)
-            _size_check(size, "A value")
+            size = value_length(result)
+            size_check(size, "A value")
             self.built += size
             if self.built > MAX_BUILT:
                 raise ExpressionRefused(
                     f"Expression builds more than {MAX_BUILT} items or characters"
                 )
-            _number_check(result)
+            number_check(result)
         return result
 
     def _eval_name(self, node: ast.Name) -> Any:
@@ -452,7 +237,7 @@ def _bounded_replace(method: Callable[..., str]) -> Callable[..., str]:
         times = text.count(old) if old else len(text) + 1
         if count >= 0:
             times = min(times, count)
-        _size_check(len(text) + times * max(len(new) - len(old), 0), "Replacing text")
+        size_check(len(text) + times * max(len(new) - len(old), 0), "Replacing text")
         return text.replace(old, new, count)
 
     return replace
@@ -463,8 +248,9 @@ def _bounded_join(method: Callable[..., str]) -> Callable[..., str]:
 
     def join(items: Iterable[str]) -> str:
         items = list(items)
-        _size_check(
-            sum(_length(i) for i in items) + len(separator) * max(len(items) - 1, 0), "Joining text"
+        size_check(
+            sum(value_length(i) for i in items) + len(separator) * max(len(items) - 1, 0),
+            "Joining text",
         )
         return separator.join(items)
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from townhall.cases.hooks import CASE_CREATED, CASE_STATUS_CHANGED, case_hook_register
 from townhall.cases.models import Case
-from townhall.workflow.services import _driving_ids, process_cancel, process_start
+from townhall.workflow.driver import driving_ids
+from townhall.workflow.services import process_cancel, process_start
 
 
 def _case_created(
@@ -16,7 +17,7 @@ def _case_created(
 
 
 def _case_status_changed(*, case: Any, previous: str, actor: Any = None, **kwargs: Any) -> None:
-    if case.status != Case.Status.CLOSED or case.pk in _driving_ids():
+    if case.status != Case.Status.CLOSED or case.pk in driving_ids():
         return  # the process closed it itself, or the case is still open
     process_cancel(case=case, reason="The case was closed by hand.")
 

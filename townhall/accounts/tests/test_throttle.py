@@ -147,17 +147,25 @@ PROXY = "10.0.0.5"
 def test_two_residents_behind_one_proxy_do_not_share_an_account_wait(client, resident, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     UserFactory(email="sam@example.com")
-    fail(client, times=settings.LOGIN_THROTTLE_FAILURES,
-         REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")  # fmt: skip
+    fail(
+        client,
+        times=settings.LOGIN_THROTTLE_FAILURES,
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
 
     other = client.post(
-        SIGN_IN, {"email": "sam@example.com", "password": PASSWORD},
-        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20",
-    )  # fmt: skip
+        SIGN_IN,
+        {"email": "sam@example.com", "password": PASSWORD},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
     locked = client.post(
-        SIGN_IN, {"email": "pat@example.com", "password": PASSWORD},
-        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20",
-    )  # fmt: skip
+        SIGN_IN,
+        {"email": "pat@example.com", "password": PASSWORD},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
 
     assert other.status_code == 302
     assert TOO_MANY in locked.content.decode()  # the account's own wait, from any address
@@ -169,18 +177,26 @@ def test_ip_throttle_counts_each_client_behind_a_trusted_proxy_apart(client, res
     settings.TRUSTED_PROXIES = [PROXY]
     settings.LOGIN_THROTTLE_IP_FAILURES = 3
     for n in range(3):
-        fail(client, email=f"guess{n}@example.com",
-             REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")  # fmt: skip
+        fail(
+            client,
+            email=f"guess{n}@example.com",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
 
     elsewhere = client.post(
-        SIGN_IN, {"email": "pat@example.com", "password": PASSWORD},
-        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20",
-    )  # fmt: skip
+        SIGN_IN,
+        {"email": "pat@example.com", "password": PASSWORD},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
     client.logout()
     guesser = client.post(
-        SIGN_IN, {"email": "pat@example.com", "password": PASSWORD},
-        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7",
-    )  # fmt: skip
+        SIGN_IN,
+        {"email": "pat@example.com", "password": PASSWORD},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
 
     assert elsewhere.status_code == 302
     assert "Too many attempts" in guesser.content.decode()
@@ -193,13 +209,19 @@ def test_a_forged_forwarded_for_from_an_untrusted_peer_does_not_escape_the_ip_th
     settings.TRUSTED_PROXIES = [PROXY]
     settings.LOGIN_THROTTLE_IP_FAILURES = 3
     for n in range(3):  # a new made-up address each time, from one real one
-        fail(client, email=f"guess{n}@example.com",
-             REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")  # fmt: skip
+        fail(
+            client,
+            email=f"guess{n}@example.com",
+            REMOTE_ADDR="192.0.2.66",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
 
     response = client.post(
-        SIGN_IN, {"email": "pat@example.com", "password": PASSWORD},
-        REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR="198.51.100.99",
-    )  # fmt: skip
+        SIGN_IN,
+        {"email": "pat@example.com", "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.66",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
 
     assert "Too many attempts" in response.content.decode()
     assert set(SignInAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.66"}

@@ -79,9 +79,15 @@ def test_signed_out_the_2fa_page_sends_to_sign_in_and_back_to_itself_whole():
 
 @pytest.mark.parametrize(
     "elsewhere",
-    ["https://evil.example/", "//evil.example/staff/", "/\\evil.example", "https:/evil.example",
-     "javascript:alert(1)", "http://testserver.evil.example/"],
-)  # fmt: skip
+    [
+        "https://evil.example/",
+        "//evil.example/staff/",
+        "/\\evil.example",
+        "https:/evil.example",
+        "javascript:alert(1)",
+        "http://testserver.evil.example/",
+    ],
+)
 def test_an_off_site_next_is_ignored(officer, settings, elsewhere):
     settings.STAFF_2FA_REQUIRED = False
     device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)

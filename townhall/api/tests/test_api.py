@@ -212,6 +212,10 @@ def test_assign_and_merge_through_the_api_use_the_same_rules(client, officer, wa
     assert refused.status_code == 409 and "that department" in refused.json()["detail"]
     ok = client.post(url, {"assignee_id": colleague.pk}, content_type="application/json", **auth)
     assert ok.status_code == 200
-    merged = client.post(f"/api/cases/{duplicate.reference}/merge",
-                         {"original": original.reference}, content_type="application/json", **auth)  # fmt: skip
+    merged = client.post(
+        f"/api/cases/{duplicate.reference}/merge",
+        {"original": original.reference},
+        content_type="application/json",
+        **auth,
+    )
     assert merged.status_code == 200 and merged.json()["status"] == "closed"

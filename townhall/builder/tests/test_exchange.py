@@ -1,17 +1,11 @@
 """Service files: every demo service exports, imports into an empty council and exports
 again byte for byte; bad files are refused with their reasons and change nothing."""
 
-import os
-import subprocess
-import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
 import yaml
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from townhall.accounts.models import Department, Team, User
 from townhall.builder.exchange import (
@@ -22,51 +16,17 @@ from townhall.builder.exchange import (
 )
 from townhall.builder.selectors import service_export, service_file_data
 from townhall.builder.services import service_import
+from townhall.builder.tests.conftest import empty_council, fly_tipping_data, import_state
 from townhall.cases.notifications import NOTIFYING_KINDS
-from townhall.catalogue.models import Channel, ChannelCost, Service
+from townhall.catalogue.models import Channel, Service
 from townhall.core.clocks import ClockKind
 from townhall.core.models import AuditEvent
-from townhall.eforms.models import Form, FormVersion
+from townhall.eforms.models import FormVersion
 from townhall.workflow.library import library_process
 from townhall.workflow.models import ProcessVersion
-from townhall.workflow.services import process_version_publish
-from townhall.workflow.tests.helpers import demo_catalogue_with_processes
+from townhall.workflow.publishing import process_version_publish
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo() -> dict[str, Service]:
-    return demo_catalogue_with_processes()
-
-
-def _empty_council() -> None:
-    """What an empty database has of services, forms, processes, departments and teams:
-    nothing."""
-    Service.objects.all().delete()
-    FormVersion.objects.all().delete()
-    Form.objects.all().delete()
-    ProcessVersion.objects.all().delete()
-    Team.objects.all().delete()
-    Department.objects.all().delete()
-
-
-def _state() -> dict[str, object]:
-    """Every row an import may write, to show that a refused or repeated one wrote none."""
-    return {
-        "services": sorted(Service.objects.values_list()),
-        "costs": sorted(ChannelCost.objects.values_list()),
-        "forms": sorted(Form.objects.values_list()),
-        "form_versions": sorted(FormVersion.objects.values_list("pk", "status", "content_hash")),
-        "process_versions": sorted(ProcessVersion.objects.values_list("pk", "is_live")),
-        "departments": sorted(Department.objects.values_list()),
-        "teams": sorted(Team.objects.values_list()),
-        "audit": AuditEvent.objects.count(),
-    }
-
-
-def _fly_tipping(demo: dict[str, Service]) -> dict:
-    return yaml.safe_load(service_export(demo["report-fly-tipping"]))
 
 
 def _own_process(data: dict) -> dict:
@@ -90,7 +50,7 @@ def _refused(text: str) -> list[str]:
 def test_every_demo_service_exports_imports_into_an_empty_council_and_exports_the_same(demo):
     before = {slug: service_export(service) for slug, service in sorted(demo.items())}
     assert len(before) == 15
-    _empty_council()
+    empty_council()
     assert not Team.objects.exists()
 
     for text in before.values():
@@ -105,7 +65,7 @@ def test_every_demo_service_exports_imports_into_an_empty_council_and_exports_th
 
 
 def test_the_file_is_readable_yaml_with_xml_as_literal_blocks(demo):
-    text = service_file_dump(_own_process(_fly_tipping(demo)))
+    text = service_file_dump(_own_process(fly_tipping_data(demo)))
     assert text.startswith("# A Townhall service file")
     assert "format_version: 1\nslug: report-fly-tipping\nkind: request\nname:\n  en: Report" in text
     assert "  bpmn: |\n    <?xml version=" in text
@@ -127,7 +87,7 @@ def test_export_is_the_same_whatever_order_the_data_was_built_in(demo):
 
 
 def test_the_file_carries_the_teams_its_process_routes_to(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     teams = {team["slug"] for team in data["organisation"]["teams"]}
     # The default team, and the specialist team the decision table sends hazardous waste to.
     assert teams == {
@@ -141,14 +101,14 @@ def test_the_file_carries_the_teams_its_process_routes_to(demo):
 
 def test_importing_the_same_file_twice_changes_nothing(demo):
     text = service_export(demo["report-fly-tipping"])
-    state = _state()
+    state = import_state()
     service_import(text=text)
     service_import(text=text)
-    assert _state() == state
+    assert import_state() == state
 
 
 def test_an_import_updates_the_service_and_publishes_only_what_changed(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     admin = User.objects.create_user("designer@example.gov.uk", "Designer-pass-1", role="admin")
     data["summary"]["en"] = "Tell us about dumped rubbish."
     data["channel_costs"]["web"] = 30
@@ -175,8 +135,8 @@ def test_an_import_updates_the_service_and_publishes_only_what_changed(demo):
 
 
 def test_a_new_service_is_created_with_its_department_and_teams(demo):
-    data = _fly_tipping(demo)
-    _empty_council()
+    data = fly_tipping_data(demo)
+    empty_council()
     service = service_import(text=service_file_dump(data))
     assert service.department.name == "Waste and street scene"
     assert service.default_team.slug == "waste-and-street-scene-street-scene-crew"
@@ -207,14 +167,14 @@ published: false
 
 
 def test_a_library_process_live_as_the_library_holds_it_is_named_by_its_key(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     assert data["process"] == {"library": "report-fly-tipping"}
     assert "<bpmn:" not in service_export(demo["report-fly-tipping"])
 
 
 def test_a_file_naming_a_library_process_publishes_the_librarys_process(demo):
     text = service_export(demo["report-fly-tipping"])
-    _empty_council()
+    empty_council()
     service = service_import(text=text)
     live = ProcessVersion.objects.get(key=service.process_key, is_live=True)
     name, bpmn, dmns = library_process("report-fly-tipping")
@@ -233,20 +193,20 @@ def test_a_process_changed_in_the_designer_is_written_out_and_comes_back_the_sam
     data = yaml.safe_load(text)
     assert data["process"]["key"] == "report-graffiti"
     assert 'name="Graffiti, council edition"' in data["process"]["bpmn"]
-    _empty_council()
+    empty_council()
     service_import(text=text)
     assert service_export(Service.objects.get(slug="report-graffiti")) == text
 
 
 def test_an_unknown_library_process_is_refused_by_its_pointer(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     data["process"] = {"library": "report-a-ghost"}
-    state = _state()
+    state = import_state()
     [reason] = _refused(service_file_dump(data))
     assert reason.startswith(
         "/process/library: no process 'report-a-ghost' in the process library (apply-to-rent"
     )
-    assert _state() == state
+    assert import_state() == state
 
 
 # ----------------------------------------------------------------------------------------
@@ -254,18 +214,18 @@ def test_an_unknown_library_process_is_refused_by_its_pointer(demo):
 
 
 def test_a_missing_field_is_refused_by_its_pointer(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     del data["reference_prefix"]
     del data["sla"]["days"]
-    state = _state()
+    state = import_state()
     reasons = _refused(service_file_dump(data))
     assert "/reference_prefix: is missing (required)" in reasons
     assert "/sla/days: is missing (required)" in reasons
-    assert _state() == state
+    assert import_state() == state
 
 
 def test_a_wrong_type_and_an_unknown_field_are_refused_by_their_pointers(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     data["sla"]["days"] = "five"
     data["colour"] = "blue"
     data["name"]["cy"] = "Rhoi gwybod am dipio anghyfreithlon"
@@ -278,7 +238,7 @@ def test_a_wrong_type_and_an_unknown_field_are_refused_by_their_pointers(demo):
 
 
 def test_an_oversized_text_is_refused_by_its_pointer(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     data["summary"]["en"] = "<script>alert(1)</script>" * 20
     reasons = _refused(service_file_dump(data))
     assert len(reasons) == 1 and reasons[0].startswith("/summary/en: '<script>")
@@ -286,23 +246,23 @@ def test_an_oversized_text_is_refused_by_its_pointer(demo):
 
 
 def test_an_unknown_team_is_refused(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     data["team"] = "waste-and-street-scene-night-shift"
-    state = _state()
+    state = import_state()
     reasons = _refused(service_file_dump(data))
     assert reasons == [
         "/team: no team 'waste-and-street-scene-night-shift' in this council, and the file "
         "does not declare it under /organisation/teams"
     ]
-    assert _state() == state
+    assert import_state() == state
 
 
 def test_a_team_the_process_routes_to_must_exist_or_be_declared(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     data["organisation"]["teams"] = [
         t for t in data["organisation"]["teams"] if "specialist" not in t["slug"]
     ]
-    _empty_council()
+    empty_council()
     reasons = _refused(service_file_dump(data))
     assert any(
         "unknown team 'waste-and-street-scene-specialist-clearance-contra'" in r for r in reasons
@@ -311,7 +271,7 @@ def test_a_team_the_process_routes_to_must_exist_or_be_declared(demo):
 
 
 def test_a_team_declared_in_another_department_than_the_councils_is_refused(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     data["organisation"]["departments"].append({"slug": "housing", "name": "Housing"})
     data["organisation"]["teams"][0]["department"] = "housing"
     reasons = _refused(service_file_dump(data))
@@ -321,7 +281,7 @@ def test_a_team_declared_in_another_department_than_the_councils_is_refused(demo
 
 
 def test_a_process_with_a_forbidden_expression_is_refused_and_nothing_is_published(demo):
-    data = _own_process(_fly_tipping(demo))
+    data = _own_process(fly_tipping_data(demo))
     bpmn = data["process"]["bpmn"]
     data["process"]["bpmn"] = bpmn.replace(
         "</bpmn:process>",
@@ -331,24 +291,24 @@ def test_a_process_with_a_forbidden_expression_is_refused_and_nothing_is_publish
     )
     data["summary"]["en"] = "Changed"
     assert data["process"]["bpmn"] != bpmn
-    state = _state()
+    state = import_state()
     reasons = _refused(service_file_dump(data))
     assert any(r.startswith("/process: Script task 'Evil'") for r in reasons), reasons
-    assert _state() == state
+    assert import_state() == state
 
 
 def test_a_form_definition_failing_its_schema_is_refused(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     data["form"]["definition"]["pages"][0]["fields"][0]["type"] = "hologram"
-    state = _state()
+    state = import_state()
     reasons = _refused(service_file_dump(data))
     assert len(reasons) == 1
     assert reasons[0].startswith("/form/definition: pages/0/fields/0/type: 'hologram' is not one")
-    assert _state() == state
+    assert import_state() == state
 
 
 def test_a_published_service_without_a_form_is_refused(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     data["form"] = None
     assert _refused(service_file_dump(data)) == [
         "/form: a published service needs a form (or set published: false)"
@@ -356,7 +316,7 @@ def test_a_published_service_without_a_form_is_refused(demo):
 
 
 def test_a_name_or_prefix_another_service_has_is_refused(demo):
-    data = _fly_tipping(demo)
+    data = fly_tipping_data(demo)
     data["slug"] = "report-fly-tipping-again"
     reasons = _refused(service_file_dump(data))
     assert "/name/en: Service with this Name already exists." in reasons
@@ -390,14 +350,6 @@ def test_values_json_cannot_hold_are_refused_by_their_pointer():
     ]
 
 
-def test_the_actor_of_an_import_must_be_a_designer_or_administrator(demo, tmp_path):
-    path = tmp_path / "graffiti.yaml"
-    path.write_text(service_export(demo["report-graffiti"]))
-    User.objects.create_user("officer@example.gov.uk", "Officer-pass-1", role="officer")
-    with pytest.raises(CommandError, match="no active service designer or administrator"):
-        call_command("service_import", str(path), "--actor", "officer@example.gov.uk")
-
-
 def test_yes_no_and_dates_stay_text_as_written():
     data = yaml.load("a: no\nb: 2026-01-01\nc: 010\nd: 1.5\ne: true\n", Loader=_loader())  # noqa: S506 - a SafeLoader
     assert data == {"a": "no", "b": "2026-01-01", "c": "010", "d": 1.5, "e": True}
@@ -423,96 +375,3 @@ def test_the_schema_offers_exactly_the_models_choices():
 def test_the_published_schema_is_the_one_imports_are_checked_against():
     published = Path(settings.BASE_DIR) / "docs" / "service-file.schema.json"
     assert yaml.safe_load(published.read_text()) == service_file_schema()
-
-
-# ----------------------------------------------------------------------------------------
-# Commands
-
-
-def test_export_all_then_import_all_into_an_empty_council_gives_the_same_files(demo, tmp_path):
-    out = StringIO()
-    call_command("service_export", "--all", "--output", str(tmp_path / "a"), stdout=out)
-    assert "15 service file(s) written" in out.getvalue()
-    files = sorted((tmp_path / "a").glob("*.yaml"))
-    assert [f.name for f in files][:2] == [
-        "apply-to-rent-a-garage.yaml",
-        "book-a-bulky-waste-collection.yaml",
-    ]
-    _empty_council()
-    out = StringIO()
-    User.objects.create_user("designer@example.gov.uk", "Designer-pass-1", role="designer")
-    call_command(
-        "service_import", *map(str, files), "--actor", "designer@example.gov.uk", stdout=out
-    )
-    assert "report-fly-tipping: imported (form v1, process report-fly-tipping)" in out.getvalue()
-    designer = User.objects.get(email="designer@example.gov.uk")
-    assert Service.objects.get(slug="report-graffiti").form.live_version().published_by == designer
-    call_command("service_export", "--all", "--output", str(tmp_path / "b"), stdout=StringIO())
-    for first in files:
-        assert (tmp_path / "b" / first.name).read_bytes() == first.read_bytes()
-
-
-def test_a_service_whose_form_has_no_published_version_is_not_exported(demo, tmp_path):
-    service = demo["report-graffiti"]
-    service.form.versions.update(status=FormVersion.Status.DRAFT)
-    with pytest.raises(CommandError, match="report-graffiti: its form has no published version"):
-        call_command("service_export", "--all", "--output", str(tmp_path / "out"))
-    assert not (tmp_path / "out").exists()
-
-
-def test_export_one_service_to_standard_output(demo):
-    out = StringIO()
-    call_command("service_export", "report-graffiti", stdout=out)
-    assert out.getvalue() == service_export(demo["report-graffiti"])
-    with pytest.raises(CommandError, match="No service 'report-nothing'"):
-        call_command("service_export", "report-nothing")
-    with pytest.raises(CommandError, match="either a service's SLUG or --all"):
-        call_command("service_export")
-
-
-def test_import_is_all_or_nothing_and_names_every_refused_file(demo, tmp_path):
-    good = _fly_tipping(demo)
-    good["summary"]["en"] = "Changed"
-    bad = _fly_tipping(demo)
-    bad["slug"] = "report-fly-tipping-two"
-    bad["team"] = "nobody"
-    (tmp_path / "good.yaml").write_text(service_file_dump(good))
-    (tmp_path / "bad.yaml").write_text(service_file_dump(bad))
-    state = _state()
-    with pytest.raises(CommandError) as caught:
-        call_command("service_import", str(tmp_path / "good.yaml"), str(tmp_path / "bad.yaml"))
-    assert "1 file(s) refused" in str(caught.value)
-    assert f"{tmp_path / 'bad.yaml'}: /team: no team 'nobody'" in str(caught.value)
-    assert _state() == state
-
-
-def test_the_import_command_exits_non_zero_with_the_reasons_on_standard_error(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("format_version: 1\nslug: Not A Slug\n")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
-    result = subprocess.run(  # noqa: S603 - our own manage.py with a path we made
-        [sys.executable, "manage.py", "service_import", str(bad), str(tmp_path / "missing.yaml")],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert "missing.yaml: No such file or directory" in result.stderr
-    bad.unlink()
-    (tmp_path / "missing.yaml").write_text("format_version: 1\nslug: Not A Slug\n")
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "service_import", str(tmp_path / "missing.yaml")],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 1, result.stderr
-    assert "/slug: 'Not A Slug' does not match" in result.stderr
-    assert "/name: is missing (required)" in result.stderr
-    assert result.stdout == ""

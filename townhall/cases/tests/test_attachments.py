@@ -18,9 +18,13 @@ pytestmark = pytest.mark.django_db
 
 def _attach(case: Case, *, name: str, content_type: str, data: bytes) -> CaseAttachment:
     attachment = CaseAttachment(
-        case=case, original_name=name, content_type=content_type, extension=".pdf",
-        size=len(data), is_public=True,
-    )  # fmt: skip
+        case=case,
+        original_name=name,
+        content_type=content_type,
+        extension=".pdf",
+        size=len(data),
+        is_public=True,
+    )
     attachment.file.save("stored.bin", ContentFile(data), save=False)
     attachment.save()
     return attachment

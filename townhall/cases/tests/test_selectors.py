@@ -73,9 +73,11 @@ def test_my_account_lists_are_kept_until_the_residents_cases_or_saved_forms_chan
     assert b"In progress" in page and b"Changed behind" in page  # so does a change of status
 
     FormSession.objects.create(
-        form_version=service.form.versions.get(), service=service, user=resident,
+        form_version=service.form.versions.get(),
+        service=service,
+        user=resident,
         saved_for_later=True,
-    )  # fmt: skip
+    )
     assert b"Forms you have not finished" in client.get(url).content
 
     # Another resident's change leaves this resident's kept page alone, and never shows there.

@@ -78,9 +78,13 @@ def test_the_contractor_accepts_works_and_completes_with_evidence(client, catalo
     assert _post(client, job.job_id, _event("10")).status_code == 201
     assert _post(client, job.job_id, _event("20", minutes=5)).status_code == 201
     done = _event(
-        "90", minutes=10, note="Bagged and removed.", lat=51.1501, lon=0.8702,
+        "90",
+        minutes=10,
+        note="Bagged and removed.",
+        lat=51.1501,
+        lon=0.8702,
         photos=[{"filename": "after.jpg", "content_base64": _photo()}],
-    )  # fmt: skip
+    )
     response = _post(client, job.job_id, done)
     assert response.status_code == 201, response.content
     assert response.json()["job_status"] == "completed"
@@ -223,9 +227,12 @@ def test_an_unknown_job_or_another_contractors_job_is_refused(client, catalogue)
 def test_a_pulling_contractor_fetches_and_acknowledges_with_its_token(client, catalogue):
     case = case_open(catalogue["report-a-missed-bin-collection"], {})
     job = contractor_job_create(
-        case=case, partner="waste_contractor", kind="return_collection", reply="job_done",
+        case=case,
+        partner="waste_contractor",
+        kind="return_collection",
+        reply="job_done",
         idempotency_key="pull-test-1",
-    )  # fmt: skip
+    )
     auth = {"HTTP_AUTHORIZATION": f"Bearer {DEMO_PULL_TOKEN}"}
     listed = client.get("/api/contractor/v1/messages", **auth).json()["messages"]
     assert [m["payload"]["job_id"] for m in listed] == [str(job.job_id)]

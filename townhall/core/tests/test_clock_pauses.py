@@ -77,9 +77,14 @@ def test_each_demo_service_takes_its_due_date_from_its_own_clock(db):
 
     def service(kind: str, prefix: str, **extra) -> Service:
         return Service.objects.create(
-            slug=f"s-{kind}", name=kind, summary=kind, department=department,
-            reference_prefix=prefix, clock_kind=kind, **extra,
-        )  # fmt: skip
+            slug=f"s-{kind}",
+            name=kind,
+            summary=kind,
+            department=department,
+            reference_prefix=prefix,
+            clock_kind=kind,
+            **extra,
+        )
 
     received = datetime(2026, 1, 30, 15, 0, tzinfo=LONDON)  # a Friday
     sar = service_due_at(service=service("sar", "SR"), received=received)

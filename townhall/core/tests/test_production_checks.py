@@ -34,9 +34,13 @@ def _production_env(tmp_path, **extra: str) -> dict[str, str]:
 
 def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_names_the_pay_secrets_left_at_their_demo_values(tmp_path):
@@ -106,14 +110,20 @@ def test_the_demo_may_use_the_sandbox_secrets(tmp_path):
 
 def test_the_web_server_refuses_to_start_with_demo_secrets(tmp_path):
     env = _production_env(
-        tmp_path, PAY_BASE_URL="https://publicapi.payments.service.gov.uk",
-        PAY_API_KEY=SANDBOX_KEY, PAY_WEBHOOK_SECRET=SANDBOX_SECRET,
-    )  # fmt: skip
+        tmp_path,
+        PAY_BASE_URL="https://publicapi.payments.service.gov.uk",
+        PAY_API_KEY=SANDBOX_KEY,
+        PAY_WEBHOOK_SECRET=SANDBOX_SECRET,
+    )
 
     done = subprocess.run(  # noqa: S603 (fixed arguments)
-        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert done.returncode != 0
     assert "Townhall will not start" in done.stderr and "PAY_WEBHOOK_SECRET" in done.stderr
@@ -121,9 +131,11 @@ def test_the_web_server_refuses_to_start_with_demo_secrets(tmp_path):
 
 def test_commands_such_as_workers_refuse_to_start_with_demo_secrets(tmp_path):
     env = _production_env(
-        tmp_path, PAY_BASE_URL="https://publicapi.payments.service.gov.uk",
-        PAY_API_KEY=SANDBOX_KEY, PAY_WEBHOOK_SECRET=SANDBOX_SECRET,
-    )  # fmt: skip
+        tmp_path,
+        PAY_BASE_URL="https://publicapi.payments.service.gov.uk",
+        PAY_API_KEY=SANDBOX_KEY,
+        PAY_WEBHOOK_SECRET=SANDBOX_SECRET,
+    )
 
     clock = _manage(env, "payments_clock", "--once")  # would sweep once, then stop
     migrate = _manage(env, "migrate", "--check")

@@ -67,9 +67,15 @@ def db_tasks(settings):
 
 def _worker(worker_id: str = "test-worker") -> LastingWorker:
     return LastingWorker(
-        queue_names=["*"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
-    )  # fmt: skip
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
 
 
 def _drain(worker_id: str = "test-worker", rounds: int = 20) -> None:
@@ -207,10 +213,14 @@ def test_the_tasks_of_a_dead_worker_are_given_back_and_a_live_ones_kept(settings
 
     def running(worker: str, started) -> DBTaskResult:
         return DBTaskResult.objects.create(
-            status="RUNNING", args_kwargs={"args": [], "kwargs": {"fail_times": 0}},
-            task_path="townhall.core.tests.test_workers.flaky", backend_name="default",
-            run_after=now, started_at=started, worker_ids=[worker],
-        )  # fmt: skip
+            status="RUNNING",
+            args_kwargs={"args": [], "kwargs": {"fail_times": 0}},
+            task_path="townhall.core.tests.test_workers.flaky",
+            backend_name="default",
+            run_after=now,
+            started_at=started,
+            worker_ids=[worker],
+        )
 
     for name, beat, started in [
         ("alive", now, long_ago),

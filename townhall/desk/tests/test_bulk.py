@@ -17,8 +17,9 @@ def test_a_team_lead_bulk_assigns_and_refusals_are_listed(client, waste, housing
     client.force_login(lead)
     assert "Crew Carl" in client.get("/staff/").content.decode()
     picked = [c.reference for c in [*mine, other]]
-    html = client.post("/staff/bulk/", {"cases": picked, "action": "assign",
-                                        "assignee": crew.pk}, follow=True).content.decode()  # fmt: skip
+    html = client.post(
+        "/staff/bulk/", {"cases": picked, "action": "assign", "assignee": crew.pk}, follow=True
+    ).content.decode()
     assert "Changed 3 cases" in html
     assert f"{other.reference} was not changed" in html and "that department" in html
     for case in mine:
@@ -32,14 +33,30 @@ def test_bulk_status_change_with_a_note_tells_each_resident(client, waste, mailo
     lead = user_make(role=User.Role.TEAM_LEAD, departments=[waste.department])
     cases = [case_make(service=waste) for _ in range(2)]
     client.force_login(lead)
-    client.post("/staff/bulk/", {"cases": [c.reference for c in cases], "action": "status",
-                                 "status": "closed", "resolution": "",
-                                 "note": "Cleared."}, follow=True)  # fmt: skip
+    client.post(
+        "/staff/bulk/",
+        {
+            "cases": [c.reference for c in cases],
+            "action": "status",
+            "status": "closed",
+            "resolution": "",
+            "note": "Cleared.",
+        },
+        follow=True,
+    )
     cases[0].refresh_from_db()
     assert cases[0].status == "open"  # closing needs a resolution: refused, nothing changed
-    html = client.post("/staff/bulk/", {"cases": [c.reference for c in cases], "action": "status",
-                                        "status": "closed", "resolution": "completed",
-                                        "note": "Cleared."}, follow=True).content.decode()  # fmt: skip
+    html = client.post(
+        "/staff/bulk/",
+        {
+            "cases": [c.reference for c in cases],
+            "action": "status",
+            "status": "closed",
+            "resolution": "completed",
+            "note": "Cleared.",
+        },
+        follow=True,
+    ).content.decode()
     assert "Changed 2 cases" in html
     for case in cases:
         case.refresh_from_db()
@@ -49,8 +66,11 @@ def test_bulk_status_change_with_a_note_tells_each_resident(client, waste, mailo
 
 def test_other_departments_cases_are_not_touched(officer_client, housing):
     theirs = case_make(service=housing)
-    html = officer_client.post("/staff/bulk/", {"cases": [theirs.reference], "action": "status",
-                                                "status": "in_progress"}, follow=True)  # fmt: skip
+    html = officer_client.post(
+        "/staff/bulk/",
+        {"cases": [theirs.reference], "action": "status", "status": "in_progress"},
+        follow=True,
+    )
     assert "Select the cases" in html.content.decode()
     theirs.refresh_from_db()
     assert theirs.status == "open"

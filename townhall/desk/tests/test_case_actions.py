@@ -19,8 +19,9 @@ def _follow(client, url, data):
 
 def test_an_officer_assigns_within_the_department_only(officer_client, officer, waste, housing):
     case = case_make(service=waste)
-    colleague = user_make(role=User.Role.OFFICER, departments=[waste.department],
-                          full_name="Colin Colleague")  # fmt: skip
+    colleague = user_make(
+        role=User.Role.OFFICER, departments=[waste.department], full_name="Colin Colleague"
+    )
     outsider = user_make(role=User.Role.OFFICER, departments=[housing.department])
     url = f"/staff/cases/{case.reference}/assign/"
     page = officer_client.get(f"/staff/cases/{case.reference}/").content.decode()
@@ -96,8 +97,9 @@ def test_another_departments_case_cannot_be_acted_on(officer_client, housing):
         assert response.status_code == 404
 
 
-def test_an_officer_messages_the_resident_from_a_template(officer_client, waste, mailoutbox,
-                                                          django_capture_on_commit_callbacks):  # fmt: skip
+def test_an_officer_messages_the_resident_from_a_template(
+    officer_client, waste, mailoutbox, django_capture_on_commit_callbacks
+):
     case = case_make(service=waste)
     url = f"/staff/cases/{case.reference}/message/"
     assert "Choose a message" in _follow(officer_client, url, {"template": "nope"})

@@ -10,8 +10,8 @@ from townhall.core.tests.browser import DESKTOP, new_page
 from townhall.desk.tests.factories import case_make, user_make
 from townhall.integrations.models import InboundRefusal, OutboxMessage, PartnerEndpoint, SentMessage
 from townhall.integrations.outbox.services import outbox_enqueue
+from townhall.open311.clients import api_client_for_key
 from townhall.open311.models import ApiClient, Open311Submission
-from townhall.open311.services import api_client_for_key
 from townhall.open311.tests.factories import make_open311_world
 
 PASSWORD = "Admin-demo-12345"
@@ -23,14 +23,19 @@ def _setup() -> tuple[OutboxMessage, OutboxMessage]:
         name="waste_contractor", title="Greenway", url="http://127.0.0.1:1/jobs", secret="s"
     )
     dead = outbox_enqueue(
-        partner="waste_contractor", operation="job_create",
+        partner="waste_contractor",
+        operation="job_create",
         payload={"job": "return_collection", "reference": "MB-2026-000001"},
-        idempotency_key="wf-MB-2026-000001-1", correlation="MB-2026-000001",
-    )  # fmt: skip
+        idempotency_key="wf-MB-2026-000001-1",
+        correlation="MB-2026-000001",
+    )
     failing = outbox_enqueue(
-        partner="waste_contractor", operation="job_create", payload={"job": "x"},
-        idempotency_key="wf-MB-2026-000002-1", correlation="",
-    )  # fmt: skip
+        partner="waste_contractor",
+        operation="job_create",
+        payload={"job": "x"},
+        idempotency_key="wf-MB-2026-000002-1",
+        correlation="",
+    )
     OutboxMessage.objects.filter(pk=dead.pk).update(
         status="dead", attempts=12, last_error="HTTP 503 (Service Unavailable) from the partner."
     )
@@ -38,9 +43,11 @@ def _setup() -> tuple[OutboxMessage, OutboxMessage]:
         status="failed", attempts=2, last_error="No answer within 10 s (timed out)."
     )
     InboundRefusal.objects.create(
-        partner="waste_contractor", path="/api/contractor/v1/jobs/x/events",
-        reason="The signature does not match the body.", status_code=401,
-    )  # fmt: skip
+        partner="waste_contractor",
+        path="/api/contractor/v1/jobs/x/events",
+        reason="The signature does not match the body.",
+        status_code=401,
+    )
     return dead, failing
 
 
@@ -95,11 +102,16 @@ def test_the_page_lists_tasks_that_failed_for_good(admin_client):
     from django_tasks_db.models import DBTaskResult
 
     DBTaskResult.objects.create(
-        status="FAILED", task_path="townhall.open311.tasks.open311_case_open",
-        args_kwargs={"args": [], "kwargs": {"submission_id": 41}}, backend_name="default",
-        run_after=timezone.now(), finished_at=timezone.now(), worker_ids=["a", "b", "c"],
-        exception_class_path="builtins.KeyError", traceback="KeyError: 'usrn'",
-    )  # fmt: skip
+        status="FAILED",
+        task_path="townhall.open311.tasks.open311_case_open",
+        args_kwargs={"args": [], "kwargs": {"submission_id": 41}},
+        backend_name="default",
+        run_after=timezone.now(),
+        finished_at=timezone.now(),
+        worker_ids=["a", "b", "c"],
+        exception_class_path="builtins.KeyError",
+        traceback="KeyError: 'usrn'",
+    )
     html = admin_client.get("/staff/integrations/").content.decode()
     table = html[html.index('id="failed-tasks"') :]
     assert "townhall.open311.tasks.open311_case_open" in table and "builtins.KeyError" in table
@@ -193,14 +205,25 @@ def test_failed_emails_are_listed_and_sent_again_or_cancelled(
     admin_client, django_capture_on_commit_callbacks, mailoutbox
 ):
     failed = SentMessage.objects.create(
-        idempotency_key="case-event-1-email", channel="email", recipient="rae@example.com",
-        subject="Your request", body="Hello", status="failed", attempts=6,
-        last_error="SMTP 451 try later", correlation="GW-2026-000001",
-    )  # fmt: skip
+        idempotency_key="case-event-1-email",
+        channel="email",
+        recipient="rae@example.com",
+        subject="Your request",
+        body="Hello",
+        status="failed",
+        attempts=6,
+        last_error="SMTP 451 try later",
+        correlation="GW-2026-000001",
+    )
     other = SentMessage.objects.create(
-        idempotency_key="case-event-2-sms", channel="sms", recipient="07700900123",
-        body="Hi", status="failed", attempts=6, last_error="Notify said 400: bad number",
-    )  # fmt: skip
+        idempotency_key="case-event-2-sms",
+        channel="sms",
+        recipient="07700900123",
+        body="Hi",
+        status="failed",
+        attempts=6,
+        last_error="Notify said 400: bad number",
+    )
     html = admin_client.get("/staff/integrations/").content.decode()
     assert "SMTP 451 try later" in html and "bad number" in html
     with django_capture_on_commit_callbacks(execute=True):

@@ -267,9 +267,15 @@ def test_the_queue_filters_by_team_and_ward(officer_client, officer, waste):
     officer.teams.add(crew)
     ward = Ward.objects.create(code="E05000001", name="Victoria")
     Street.objects.create(
-        usrn="9000001", name="Bank Street", town="Ashford", ward=ward,
-        start_lat=51.1, start_lon=0.87, end_lat=51.1, end_lon=0.88,
-    )  # fmt: skip
+        usrn="9000001",
+        name="Bank Street",
+        town="Ashford",
+        ward=ward,
+        start_lat=51.1,
+        start_lon=0.87,
+        end_lat=51.1,
+        end_lon=0.88,
+    )
     ours = case_make(service=waste, summary="Crew job")
     theirs = case_make(service=waste, summary="Other job")
     Case.objects.filter(pk=ours.pk).update(team=crew, usrn="9000001")

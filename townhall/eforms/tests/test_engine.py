@@ -274,10 +274,12 @@ def test_published_form_version_cannot_be_edited():
 
 
 def test_date_conditions_relative_to_today():
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    three_days_ago = (date.today() - timedelta(days=3)).isoformat()
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    from django.utils import timezone
+
+    three_days_ago = (timezone.localdate() - timedelta(days=3)).isoformat()
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     rule = {"field": "collected", "op": "before", "value": "today-2d"}
     assert condition_holds(rule, {"collected": three_days_ago})
     assert not condition_holds(rule, {"collected": yesterday})

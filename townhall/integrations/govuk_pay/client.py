@@ -98,9 +98,15 @@ class PayClient:
         return response.json()
 
     def payment_create(
-        self, *, amount: int, reference: str, description: str, return_url: str,
-        metadata: dict[str, str] | None = None, moto: bool = False,
-    ) -> PayPayment:  # fmt: skip
+        self,
+        *,
+        amount: int,
+        reference: str,
+        description: str,
+        return_url: str,
+        metadata: dict[str, str] | None = None,
+        moto: bool = False,
+    ) -> PayPayment:
         body: dict[str, Any] = {
             "amount": amount,
             "reference": reference,

@@ -15,9 +15,15 @@ from townhall.integrations.models import SentMessage
 # wrong or gone; "temporary-failure": the inbox was full or the phone off for 72 hours;
 # "technical-failure": Notify's own problem.
 FINAL_STATUSES = {
-    "delivered", "permanent-failure", "temporary-failure", "technical-failure",
-    "accepted", "received", "validation-failed", "cancelled",
-}  # fmt: skip
+    "delivered",
+    "permanent-failure",
+    "temporary-failure",
+    "technical-failure",
+    "accepted",
+    "received",
+    "validation-failed",
+    "cancelled",
+}
 PERMANENT_FAILURES = {"permanent-failure", "validation-failed"}
 
 DeliveryListener = Callable[[SentMessage, bool], None]

@@ -82,9 +82,15 @@ def _send(message: SentMessage, through_notify: Any, locally: Any) -> bool:
 
 
 def send_email(
-    *, to: str, subject: str, body: str, idempotency_key: str, correlation: str = "",
-    template_id: str = "", personalisation: dict[str, Any] | None = None,
-) -> bool:  # fmt: skip
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    idempotency_key: str,
+    correlation: str = "",
+    template_id: str = "",
+    personalisation: dict[str, Any] | None = None,
+) -> bool:
     """Send one email; returns False when it had already been sent under this key."""
     message = _claim(
         idempotency_key, SentMessage.Channel.EMAIL, to, subject, body, correlation, template_id
@@ -96,9 +102,13 @@ def send_email(
         from townhall.integrations.notify.govuk_notify import notify_send_email  # late: see _send
 
         return notify_send_email(
-            to=to, subject=subject, body=body, reference=idempotency_key,
-            template_id=template_id, personalisation=personalisation,
-        )  # fmt: skip
+            to=to,
+            subject=subject,
+            body=body,
+            reference=idempotency_key,
+            template_id=template_id,
+            personalisation=personalisation,
+        )
 
     def locally() -> str:
         EmailMessage(subject=subject, body=body, to=[to]).send(fail_silently=False)
@@ -108,9 +118,14 @@ def send_email(
 
 
 def send_sms(
-    *, to: str, body: str, idempotency_key: str, correlation: str = "", template_id: str = "",
+    *,
+    to: str,
+    body: str,
+    idempotency_key: str,
+    correlation: str = "",
+    template_id: str = "",
     personalisation: dict[str, Any] | None = None,
-) -> bool:  # fmt: skip
+) -> bool:
     """Send one SMS; returns False when it had already been sent under this key."""
     message = _claim(
         idempotency_key, SentMessage.Channel.SMS, to, "", body, correlation, template_id
@@ -122,26 +137,40 @@ def send_sms(
         from townhall.integrations.notify.govuk_notify import notify_send_sms  # late: see _send
 
         return notify_send_sms(
-            to=to, body=body, reference=idempotency_key, template_id=template_id,
+            to=to,
+            body=body,
+            reference=idempotency_key,
+            template_id=template_id,
             personalisation=personalisation,
-        )  # fmt: skip
+        )
 
     return _send(message, through_notify, lambda: get_sms_backend().send(to=to, body=body))
 
 
 def send_letter(
-    *, address_lines: list[str], subject: str, body: str, idempotency_key: str,
-    correlation: str = "", template_id: str = "", personalisation: dict[str, Any] | None = None,
-) -> bool:  # fmt: skip
+    *,
+    address_lines: list[str],
+    subject: str,
+    body: str,
+    idempotency_key: str,
+    correlation: str = "",
+    template_id: str = "",
+    personalisation: dict[str, Any] | None = None,
+) -> bool:
     """Post one letter (Notify prints and posts it); the last address line is the postcode.
     Returns False when it had already been sent under this key."""
     if len([line for line in address_lines if line.strip()]) < 3:
         raise DeliveryError("A letter needs at least 3 address lines.", permanent=True)
     to = ", ".join(address_lines)
     message = _claim(
-        idempotency_key, SentMessage.Channel.LETTER, to[:254], subject, body, correlation,
+        idempotency_key,
+        SentMessage.Channel.LETTER,
+        to[:254],
+        subject,
+        body,
+        correlation,
         template_id,
-    )  # fmt: skip
+    )
     if message is None:
         return False
 
@@ -149,9 +178,13 @@ def send_letter(
         from townhall.integrations.notify.govuk_notify import notify_send_letter  # late: see _send
 
         return notify_send_letter(
-            address_lines=address_lines, subject=subject, body=body, reference=idempotency_key,
-            template_id=template_id, personalisation=personalisation,
-        )  # fmt: skip
+            address_lines=address_lines,
+            subject=subject,
+            body=body,
+            reference=idempotency_key,
+            template_id=template_id,
+            personalisation=personalisation,
+        )
 
     def locally() -> str:
         directory = Path(settings.LETTER_FILE_PATH)

@@ -47,9 +47,14 @@ def _template(template_id: str, default: str, channel: str) -> str:
 
 
 def notify_send_email(
-    *, to: str, subject: str, body: str, reference: str, template_id: str = "",
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    reference: str,
+    template_id: str = "",
     personalisation: dict[str, Any] | None = None,
-) -> str:  # fmt: skip
+) -> str:
     return _call(
         _client().send_email_notification,
         email_address=to,
@@ -60,9 +65,13 @@ def notify_send_email(
 
 
 def notify_send_sms(
-    *, to: str, body: str, reference: str, template_id: str = "",
+    *,
+    to: str,
+    body: str,
+    reference: str,
+    template_id: str = "",
     personalisation: dict[str, Any] | None = None,
-) -> str:  # fmt: skip
+) -> str:
     return _call(
         _client().send_sms_notification,
         phone_number=to,
@@ -73,9 +82,14 @@ def notify_send_sms(
 
 
 def notify_send_letter(
-    *, address_lines: list[str], subject: str, body: str, reference: str, template_id: str = "",
+    *,
+    address_lines: list[str],
+    subject: str,
+    body: str,
+    reference: str,
+    template_id: str = "",
     personalisation: dict[str, Any] | None = None,
-) -> str:  # fmt: skip
+) -> str:
     address = {f"address_line_{i}": line for i, line in enumerate(address_lines[:7], start=1)}
     return _call(
         _client().send_letter_notification,
@@ -85,6 +99,6 @@ def notify_send_letter(
             **address,
             "subject": subject,
             "body": body,
-        },  # fmt: skip
+        },
         reference=reference,
     )

@@ -53,6 +53,8 @@ def sent_message_retry(message_id: int) -> str:
     else:
         send_letter(
             address_lines=[line.strip() for line in message.recipient.split(",")],
-            subject=message.subject, body=message.body, **common,
-        )  # fmt: skip
+            subject=message.subject,
+            body=message.body,
+            **common,
+        )
     return "sent"

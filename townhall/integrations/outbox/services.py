@@ -139,9 +139,12 @@ def sent_message_retry_request(*, message: SentMessage, actor: Any) -> SentMessa
                 f"{locked.get_status_display().lower()}."
             )
         audit_record(
-            action="sent_message_retry", object_type="sent_message", object_id=locked.pk,
-            actor=actor, detail={"channel": locked.channel, "error": locked.last_error[:300]},
-        )  # fmt: skip
+            action="sent_message_retry",
+            object_type="sent_message",
+            object_id=locked.pk,
+            actor=actor,
+            detail={"channel": locked.channel, "error": locked.last_error[:300]},
+        )
         task_enqueue_on_commit(sent_message_retry, message_id=locked.pk)
     return locked
 
@@ -158,7 +161,10 @@ def sent_message_cancel(*, message: SentMessage, actor: Any, reason: str) -> Sen
         locked.last_error = f"Cancelled: {reason[:500]} (was: {locked.last_error[:500]})"
         locked.save(update_fields=["status", "last_error"])
         audit_record(
-            action="sent_message_cancel", object_type="sent_message", object_id=locked.pk,
-            actor=actor, reason=reason,
-        )  # fmt: skip
+            action="sent_message_cancel",
+            object_type="sent_message",
+            object_id=locked.pk,
+            actor=actor,
+            reason=reason,
+        )
     return locked

@@ -109,7 +109,7 @@ def _report(name: str, keys: list[str], fake) -> dict[str, int]:
         "lost": len([k for k in keys if k not in at_partner]) + len(keys) - _delivered(keys),
         "redelivered_attempts_deduplicated_by_key": stats["duplicates"],
     }
-    print(f"\n[fault] {name}: " + ", ".join(f"{k} {v}" for k, v in report.items()))
+    print(f"\n[fault] {name}: " + ", ".join(f"{k} {v}" for k, v in report.items()))  # noqa: T201 (the run's figures, read with -s)
     assert report["duplicated"] == 0 and report["lost"] == 0, report
     return report
 
@@ -160,10 +160,20 @@ def test_worker_killed_mid_delivery_the_message_is_sent_again_under_one_key(fake
         "TOWNHALL_TESTING": "1",
     }
     doomed = subprocess.Popen(  # noqa: S603 (our own command)
-        [sys.executable, str(ROOT / "manage.py"), "outbox_worker", "--threads", "4",
-         "--name", "doomed"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "outbox_worker",
+            "--threads",
+            "4",
+            "--name",
+            "doomed",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         # Killed once a request has reached the partner (which holds it, slow), not before:
         # the dead worker never hears the answer, so its message must be sent again.
@@ -195,10 +205,12 @@ def _update_post(job, body: bytes, secret: str) -> int:
     from django.test import Client
 
     response = Client().post(
-        f"/api/contractor/v1/jobs/{job.job_id}/events", data=body,
-        content_type="application/json", HTTP_X_TOWNHALL_PARTNER="specialist_clearance",
+        f"/api/contractor/v1/jobs/{job.job_id}/events",
+        data=body,
+        content_type="application/json",
+        HTTP_X_TOWNHALL_PARTNER="specialist_clearance",
         HTTP_X_TOWNHALL_SIGNATURE=signature_make(secret, body),
-    )  # fmt: skip
+    )
     connection.close()
     return response.status_code
 
@@ -220,7 +232,7 @@ def test_a_webhook_delivered_five_times_at_once_is_processed_once(settings):
     applied = ContractorEvent.objects.filter(job=job).count()
     notes = job.case.events.filter(text__contains="completed (90)").count()
     report = {"sent": 5, "processed": applied, "duplicated": notes - 1, "lost": 1 - applied}
-    print(f"\n[fault] duplicate webhooks: {report}, answers {sorted(codes)}")
+    print(f"\n[fault] duplicate webhooks: {report}, answers {sorted(codes)}")  # noqa: T201 (the run's figures, read with -s)
     assert sorted(codes) == [200, 200, 200, 200, 201]
     assert report["duplicated"] == 0 and report["lost"] == 0
 
@@ -234,8 +246,12 @@ def test_badly_signed_webhooks_are_refused_logged_and_change_nothing(settings):
     body = json.dumps({"event_id": "bad-1", "status": "90", "occurred_at": "2026-01-01T00:00Z"})
     codes = [_update_post(job, body.encode(), f"guess-{n}") for n in range(5)]
     refused = InboundRefusal.objects.filter(reason__contains="does not match").count()
-    report = {"sent": 5, "refused": codes.count(401), "logged": refused,
-              "applied": job.case.events.count() - events_before}  # fmt: skip
-    print(f"\n[fault] bad signatures: {report}")
+    report = {
+        "sent": 5,
+        "refused": codes.count(401),
+        "logged": refused,
+        "applied": job.case.events.count() - events_before,
+    }
+    print(f"\n[fault] bad signatures: {report}")  # noqa: T201 (the run's figures, read with -s)
     assert report == {"sent": 5, "refused": 5, "logged": 5, "applied": 0}
     assert ContractorJob.objects.get(pk=job.pk).status == "sent"

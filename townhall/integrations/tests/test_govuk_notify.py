@@ -73,9 +73,14 @@ def notify(settings) -> Iterator[type[FakeNotify]]:
 @pytest.fixture
 def resident(db) -> User:
     return User.objects.create_user(
-        "rae@example.com", "Not-a-real-pass-1", full_name="Rae Resident", phone="07700900123",
-        address_line="12 Mill Lane, Kingsmead", postcode="KM1 2AB", notify_by_sms=False,
-    )  # fmt: skip
+        "rae@example.com",
+        "Not-a-real-pass-1",
+        full_name="Rae Resident",
+        phone="07700900123",
+        address_line="12 Mill Lane, Kingsmead",
+        postcode="KM1 2AB",
+        notify_by_sms=False,
+    )
 
 
 def _receipt(client: Client, message: SentMessage, status: str, token: str = TOKEN):
@@ -88,7 +93,7 @@ def _receipt(client: Client, message: SentMessage, status: str, token: str = TOK
                 "status": status,
                 "notification_type": message.channel,
             }
-        ),  # fmt: skip
+        ),
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
@@ -119,9 +124,11 @@ def test_a_refused_recipient_is_a_permanent_failure_and_a_letter_needs_an_addres
     with pytest.raises(DeliveryError, match="3 address lines"):
         send_letter(address_lines=["Rae"], subject="s", body="b", idempotency_key="k2")
     assert send_letter(
-        address_lines=["Rae Resident", "12 Mill Lane", "KM1 2AB"], subject="s", body="b",
+        address_lines=["Rae Resident", "12 Mill Lane", "KM1 2AB"],
+        subject="s",
+        body="b",
         idempotency_key="k3",
-    )  # fmt: skip
+    )
     assert notify.received[-1]["personalisation"]["address_line_3"] == "KM1 2AB"
 
 

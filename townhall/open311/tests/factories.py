@@ -4,8 +4,8 @@ from lxml import etree
 
 from townhall.catalogue.models import Service
 from townhall.core.xmlsafe import xml_parse
+from townhall.open311.clients import api_client_create
 from townhall.open311.models import ApiClient
-from townhall.open311.services import api_client_create
 from townhall.portal.tests.fixtures import make_service, make_street
 
 KEY = "test-open311-key"

@@ -4,8 +4,8 @@ import pytest
 from django.core.checks import Tags, run_checks
 
 from townhall.demo.open311 import demo_open311_client_load
+from townhall.open311.clients import api_client_revoke
 from townhall.open311.models import ApiClient
-from townhall.open311.services import api_client_revoke
 
 
 def _errors() -> list[str]:

@@ -10,8 +10,8 @@ from townhall.cases.services import case_change_status
 from townhall.catalogue.models import Service
 from townhall.integrations import outbound
 from townhall.integrations.models import OutboxMessage, PartnerEndpoint
+from townhall.open311.clients import api_client_push_set
 from townhall.open311.models import ApiClient, Open311RequestLog
-from townhall.open311.services import api_client_push_set
 from townhall.open311.tests.factories import BASE, KEY, good_report, make_open311_world
 from townhall.portal.tests.fixtures import photo_bytes
 
@@ -38,8 +38,12 @@ def test_the_same_client_reference_returns_the_same_request_however_late(client,
 
 
 def test_automated_attributes_are_not_kept_as_answers_and_closest_address_helps(client, world):
-    data = good_report(**{"attribute[fixmystreet_id]": "FMS-1", "attribute[closest_address]":
-                          "Bus stop, 3 Bank Street"})  # fmt: skip
+    data = good_report(
+        **{
+            "attribute[fixmystreet_id]": "FMS-1",
+            "attribute[closest_address]": "Bus stop, 3 Bank Street",
+        }
+    )
     data.pop("address_string", None)
     client.post(URL, data)
     case = Case.objects.get()
@@ -134,8 +138,9 @@ def test_a_change_through_the_services_is_seen_at_once_despite_the_cache(
     url = BASE + f"requests/{created['service_request_id']}.json"
     assert client.get(url).json()[0]["status"] == "open"
     with django_capture_on_commit_callbacks(execute=True):
-        case_change_status(case=Case.objects.get(), actor=None, status="closed",
-                           resolution="completed")  # fmt: skip
+        case_change_status(
+            case=Case.objects.get(), actor=None, status="closed", resolution="completed"
+        )
     assert client.get(url).json()[0]["status"] == "closed"
 
 
@@ -150,8 +155,13 @@ def test_status_changes_are_pushed_signed_through_the_outbox(client, world, sett
     assert PartnerEndpoint.objects.get(name=f"open311-client-{fms.pk}").secret == secret
     client.post(URL, good_report())
     case = Case.objects.get()
-    case_change_status(case=case, actor=None, status="closed", resolution="completed",
-                       public_note="Cleared this morning.")  # fmt: skip
+    case_change_status(
+        case=case,
+        actor=None,
+        status="closed",
+        resolution="completed",
+        public_note="Cleared this morning.",
+    )
     message = OutboxMessage.objects.get(partner=f"open311-client-{fms.pk}")
     assert message.payload["service_request_id"] == case.reference
     assert message.payload["status"] == "FIXED"

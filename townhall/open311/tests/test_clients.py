@@ -1,8 +1,8 @@
 import pytest
 
 from townhall.demo.open311 import demo_open311_client_load
+from townhall.open311.clients import api_client_create, api_client_for_key, api_client_revoke
 from townhall.open311.models import ApiClient
-from townhall.open311.services import api_client_create, api_client_for_key, api_client_revoke
 
 pytestmark = pytest.mark.django_db
 

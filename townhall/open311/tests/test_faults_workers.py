@@ -133,8 +133,9 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
         "OPEN311_RATE_PER_KEY": "100000",
         "LOG_LEVEL": "WARNING",
     }
-    stack = Stack(env, tmp_path_factory.mktemp("stack-logs"), f"http://127.0.0.1:{free_port()}",
-                  redis_port)  # fmt: skip
+    stack = Stack(
+        env, tmp_path_factory.mktemp("stack-logs"), f"http://127.0.0.1:{free_port()}", redis_port
+    )
     for name in stack.commands():
         stack.start(name)
     try:
@@ -203,7 +204,7 @@ def _assert_opened_exactly_once(references: list[str]) -> None:
 
 
 def _report(name: str, **figures: object) -> None:
-    print(f"\n[fault] {name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    print(f"\n[fault] {name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))  # noqa: T201 (the run's figures, read with -s)
 
 
 def _terminate_every_other_connection() -> int:
@@ -217,20 +218,26 @@ def _terminate_every_other_connection() -> int:
 
 def _partner(fake, name: str = "greenway") -> PartnerEndpoint:
     return PartnerEndpoint.objects.create(
-        name=name, title=name, url=fake.url + "/jobs", secret="demo-contractor-secret",
-        timeout_seconds=2, max_attempts=1000,
-    )  # fmt: skip
+        name=name,
+        title=name,
+        url=fake.url + "/jobs",
+        secret="demo-contractor-secret",
+        timeout_seconds=2,
+        max_attempts=1000,
+    )
 
 
 def _jobs(partner: str, n: int) -> list[str]:
     return [
         outbox_enqueue(
-            partner=partner, operation="job_create",
+            partner=partner,
+            operation="job_create",
             payload={"job_id": f"{partner}-{i}", "reference": f"JOB-{i:05d}"},
-            idempotency_key=f"{partner}-{i}", correlation=f"JOB-{i:05d}",
+            idempotency_key=f"{partner}-{i}",
+            correlation=f"JOB-{i:05d}",
         ).idempotency_key
         for i in range(n)
-    ]  # fmt: skip
+    ]
 
 
 def _jobs_sent_once(fake, keys: list[str]) -> None:

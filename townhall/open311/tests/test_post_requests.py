@@ -3,8 +3,8 @@
 import pytest
 
 from townhall.cases.models import Case
+from townhall.open311.clients import api_client_revoke
 from townhall.open311.models import Open311Submission
-from townhall.open311.services import api_client_revoke
 from townhall.open311.tests.factories import BASE, KEY, good_report, make_open311_world, xml_root
 
 pytestmark = pytest.mark.django_db

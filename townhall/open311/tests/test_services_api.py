@@ -84,8 +84,13 @@ def test_service_definition_attributes_come_from_the_form(client, world):
     attributes = {a["code"]: a for a in definition["attributes"]}
     # Photos and the location are carried by Open311's own parameters.
     assert list(attributes) == [
-        "waste", "size", "risk", "details", "fixmystreet_id", "closest_address",
-    ]  # fmt: skip
+        "waste",
+        "size",
+        "risk",
+        "details",
+        "fixmystreet_id",
+        "closest_address",
+    ]
     assert [a["order"] for a in definition["attributes"]] == [1, 2, 3, 4, 5, 6]
     # The client's own fields, filled by the client, never asked of the reporter.
     assert attributes["fixmystreet_id"]["automated"] == "server_set"

@@ -32,8 +32,9 @@ def test_a_made_up_forwarded_for_does_not_escape_the_address_limit(client, setti
     settings.OPEN311_RATE_PER_IP = 3
     settings.TRUSTED_PROXIES = ["10.0.0.5"]
     for n in range(3):  # one real address claiming to be a new one each time
-        client.get(BASE + "services.json", REMOTE_ADDR="192.0.2.66",
-                   HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")  # fmt: skip
+        client.get(
+            BASE + "services.json", REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+        )
 
     response = client.get(
         BASE + "services.json", REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR="198.51.100.9"
@@ -46,8 +47,9 @@ def test_clients_behind_a_trusted_proxy_each_have_their_own_address_limit(client
     settings.OPEN311_RATE_PER_IP = 3
     settings.TRUSTED_PROXIES = ["10.0.0.5"]
     for _ in range(3):
-        client.get(BASE + "services.json", REMOTE_ADDR="10.0.0.5",
-                   HTTP_X_FORWARDED_FOR="198.51.100.1")  # fmt: skip
+        client.get(
+            BASE + "services.json", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1"
+        )
 
     same = client.get(
         BASE + "services.json", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1"

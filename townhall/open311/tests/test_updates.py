@@ -4,7 +4,7 @@ import pytest
 
 from townhall.cases.models import Case, CaseEvent
 from townhall.cases.services import case_add_note, case_change_status
-from townhall.open311.services import api_client_create
+from townhall.open311.clients import api_client_create
 from townhall.open311.tests.factories import BASE, KEY, good_report, make_open311_world, xml_root
 from townhall.portal.tests.fixtures import make_resident
 

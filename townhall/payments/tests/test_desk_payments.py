@@ -68,7 +68,8 @@ def test_finance_downloads_the_days_reconciliation_file(paid):
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert paid.reference in response.content.decode()
-    bad = client.get("/staff/payments/reconciliation/", {"day-day": "31", "day-month": "2",
-                                                         "day-year": "2026"})  # fmt: skip
+    bad = client.get(
+        "/staff/payments/reconciliation/", {"day-day": "31", "day-month": "2", "day-year": "2026"}
+    )
     assert bad.status_code == 400 and "Enter a real date" in bad.content.decode()
     assert _client(User.Role.OFFICER).get("/staff/payments/reconciliation/").status_code == 403

@@ -44,23 +44,36 @@ def _signed(payload: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:
     return body, hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _webhook(client, payment: Payment, *, amount=None, message_id="m1", status="success",
-             secret=WEBHOOK_SECRET):  # fmt: skip
+def _webhook(
+    client,
+    payment: Payment,
+    *,
+    amount=None,
+    message_id="m1",
+    status="success",
+    secret=WEBHOOK_SECRET,
+):
     body, signature = _signed(
         {
-            "webhook_message_id": message_id, "resource_id": payment.pay_id,
-            "resource_type": "payment", "event_type": "card_payment_succeeded",
+            "webhook_message_id": message_id,
+            "resource_id": payment.pay_id,
+            "resource_type": "payment",
+            "event_type": "card_payment_succeeded",
             "resource": {
-                "payment_id": payment.pay_id, "amount": amount or payment.amount_pence,
-                "reference": payment.reference, "state": {"status": status, "finished": True},
+                "payment_id": payment.pay_id,
+                "amount": amount or payment.amount_pence,
+                "reference": payment.reference,
+                "state": {"status": status, "finished": True},
             },
         },
         secret,
-    )  # fmt: skip
+    )
     return client.post(
-        "/api/pay/webhook", data=body, content_type="application/json",
+        "/api/pay/webhook",
+        data=body,
+        content_type="application/json",
         HTTP_PAY_SIGNATURE=signature,
-    )  # fmt: skip
+    )
 
 
 def test_the_client_speaks_pays_api_to_the_sandbox(pay_sandbox):
@@ -133,9 +146,13 @@ def test_webhooks_confirm_once_and_bad_ones_change_nothing(client, catalogue, pa
     assert _webhook(client, payment).json()["duplicate"] is True  # same message again
     assert case.events.filter(text__contains="received your payment").count() == 1
     malformed = client.post(
-        "/api/pay/webhook", data=b"{oops", content_type="application/json",
-        HTTP_PAY_SIGNATURE=hmac.new(b"demo-pay-webhook-secret", b"{oops", hashlib.sha256).hexdigest(),
-    )  # fmt: skip
+        "/api/pay/webhook",
+        data=b"{oops",
+        content_type="application/json",
+        HTTP_PAY_SIGNATURE=hmac.new(
+            b"demo-pay-webhook-secret", b"{oops", hashlib.sha256
+        ).hexdigest(),
+    )
     assert malformed.status_code == 400
     payment.pay_id = "unknown-payment"
     assert _webhook(client, payment, message_id="m9").status_code == 404
@@ -172,8 +189,9 @@ def test_a_signed_webhook_for_a_payment_not_started_here_changes_nothing_and_is_
     case = _garden(catalogue)
     payment = _start(case)
     pay_sandbox.card_submit(payment.next_url, SUCCESS)
-    forged = Payment(pay_id="made-up-payment-id", amount_pence=payment.amount_pence,
-                     reference=payment.reference)  # fmt: skip
+    forged = Payment(
+        pay_id="made-up-payment-id", amount_pence=payment.amount_pence, reference=payment.reference
+    )
 
     response = _webhook(client, forged)
 

@@ -2,11 +2,11 @@
 error states: every public service's form is walked page by page, first submitted empty
 (its error state), then answered by a generic filler that reads the form's own inputs."""
 
-import datetime
 import tempfile
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from townhall.catalogue.selectors import services_public
 from townhall.core.tests.browser import DESKTOP, PHONE, new_page
@@ -14,7 +14,7 @@ from townhall.portal.tests.fixtures import photo_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

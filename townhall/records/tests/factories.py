@@ -13,9 +13,14 @@ def source_with_rows(
     slug: str, rows: list[dict[str, str]], *, role: str = "other", **extra
 ) -> Source:
     source, _ = Source.objects.get_or_create(
-        slug=slug, defaults={"name": slug.replace("_", " ").capitalize(), "mapping": IDENTITY_MAPPING,
-                             "role": role, **extra},
-    )  # fmt: skip
+        slug=slug,
+        defaults={
+            "name": slug.replace("_", " ").capitalize(),
+            "mapping": IDENTITY_MAPPING,
+            "role": role,
+            **extra,
+        },
+    )
     header = list(HEADER) + sorted({k for r in rows for k in r} - set(HEADER))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header)

@@ -90,9 +90,12 @@ def test_upper_case_systems_become_title_case():
 
 def test_full_name_is_split_with_title_and_generation_suffix():
     assert cleaning.full_name_split("MR JOHN R SMITH JNR") == {
-        "title": "Mr", "first_name": "John", "middle_names": "R", "surname": "Smith",
+        "title": "Mr",
+        "first_name": "John",
+        "middle_names": "R",
+        "surname": "Smith",
         "suffix": "jnr",
-    }  # fmt: skip
+    }
     assert cleaning.full_name_split("Smith, Jane")["first_name"] == "Jane"
 
 

@@ -23,9 +23,12 @@ def _csv(*rows: str) -> bytes:
 
 
 def test_good_rows_are_imported_cleaned_with_the_raw_row_kept(source):
-    run = source_import_csv(source=source, data=_csv(
-        "CT1,MR,ROBERT,,SMITH,13/05/1980,10 HIGH ST,tn231aa,BOB@EXAMPLE.COM,+44 7700 900123,ab123456c,0100123",
-    ))  # fmt: skip
+    run = source_import_csv(
+        source=source,
+        data=_csv(
+            "CT1,MR,ROBERT,,SMITH,13/05/1980,10 HIGH ST,tn231aa,BOB@EXAMPLE.COM,+44 7700 900123,ab123456c,0100123",
+        ),
+    )
     assert (run.status, run.created, run.rejected) == ("done", 1, 0)
     record = SourceRecord.objects.get()
     assert (record.first_name, record.surname, record.postcode) == ("Robert", "Smith", "TN23 1AA")
@@ -77,16 +80,21 @@ def test_missing_columns_are_named_and_nothing_changes(source):
 
 
 def test_reimport_updates_changed_retires_vanished_and_never_duplicates(source):
-    source_import_csv(source=source, data=_csv(
-        "CT1,,Ann,,Lee,,,,,,,", "CT2,,Ben,,Hall,,,,,,,", "CT3,,Cat,,Ng,,,,,,,"))  # fmt: skip
-    run = source_import_csv(source=source, data=_csv(
-        "CT1,,Ann,,Lee,,,,,,,", "CT2,,Ben,,Hall-Smith,,,,,,,"))  # fmt: skip
+    source_import_csv(
+        source=source,
+        data=_csv("CT1,,Ann,,Lee,,,,,,,", "CT2,,Ben,,Hall,,,,,,,", "CT3,,Cat,,Ng,,,,,,,"),
+    )
+    run = source_import_csv(
+        source=source, data=_csv("CT1,,Ann,,Lee,,,,,,,", "CT2,,Ben,,Hall-Smith,,,,,,,")
+    )
     assert (run.created, run.updated, run.unchanged, run.retired) == (0, 1, 1, 1)
     assert SourceRecord.objects.count() == 3
     assert SourceRecord.objects.get(record_id="CT2").surname == "Hall-Smith"
     assert SourceRecord.objects.get(record_id="CT3").retired_at is not None
-    again = source_import_csv(source=source, data=_csv(
-        "CT1,,Ann,,Lee,,,,,,,", "CT2,,Ben,,Hall-Smith,,,,,,,", "CT3,,Cat,,Ng,,,,,,,"))  # fmt: skip
+    again = source_import_csv(
+        source=source,
+        data=_csv("CT1,,Ann,,Lee,,,,,,,", "CT2,,Ben,,Hall-Smith,,,,,,,", "CT3,,Cat,,Ng,,,,,,,"),
+    )
     assert (again.updated, again.unchanged) == (1, 2)
     assert SourceRecord.objects.get(record_id="CT3").retired_at is None
     assert SourceRecord.objects.count() == 3
@@ -142,11 +150,18 @@ def test_sql_source_imports_rows_of_its_query(tmp_path):
         db.execute("CREATE TABLE tenants (ref TEXT, forename TEXT, surname TEXT, dob TEXT)")
         db.execute("INSERT INTO tenants VALUES ('T1', 'LIZ', 'HALL', '1985-05-05')")
     source = Source.objects.create(
-        slug="housing", name="Housing", kind=Source.Kind.SQL, dsn=f"sqlite:///{path}",
+        slug="housing",
+        name="Housing",
+        kind=Source.Kind.SQL,
+        dsn=f"sqlite:///{path}",
         query="SELECT ref, forename, surname, dob FROM tenants",
-        mapping={"record_id": "ref", "first_name": "forename", "surname": "surname",
-                 "date_of_birth": "dob"},
-    )  # fmt: skip
+        mapping={
+            "record_id": "ref",
+            "first_name": "forename",
+            "surname": "surname",
+            "date_of_birth": "dob",
+        },
+    )
     run = source_import_sql(source=source)
     assert run.created == 1
     assert SourceRecord.objects.get().first_name == "Liz"

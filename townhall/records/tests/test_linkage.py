@@ -6,12 +6,8 @@ from pathlib import Path
 import pytest
 
 from townhall.demo.synthetic import generate
-from townhall.records.linkage import (
-    cluster_records,
-    profile_of,
-    profiles_compatible,
-    records_link,
-)
+from townhall.records.clustering import cluster_records, profile_of, profiles_compatible
+from townhall.records.linkage import records_link
 from townhall.records.models import Link, Person, ReviewDecision, SourceRecord
 from townhall.records.tests.factories import row, source_with_rows
 
@@ -48,8 +44,11 @@ def test_nickname_initial_swap_and_day_month_swap_are_compatible():
 
 
 def test_record_without_first_name_does_not_chain_a_household_together():
-    profiles = {1: profile_of("anne", "", None, ""), 2: profile_of("", "", None, ""),
-                3: profile_of("brian", "", None, "")}  # fmt: skip
+    profiles = {
+        1: profile_of("anne", "", None, ""),
+        2: profile_of("", "", None, ""),
+        3: profile_of("brian", "", None, ""),
+    }
     clusters = cluster_records([1, 2, 3], profiles, [(0.99, 1, 2), (0.98, 2, 3)], [], [])
     assert clusters[1] == clusters[2] != clusters[3]
 
@@ -149,12 +148,30 @@ def test_household_members_are_not_linked():
 def test_two_electoral_register_entries_at_one_address_stay_two_people():
     # Father and son, both Lewis Fairbairn, neither with a date of birth on the register.
     register = [
-        row("E1", first_name="LEWIS", surname="FAIRBAIRN", address="213 UPPER KINGS ROAD", postcode="TN24 8ZL"),
-        row("E2", first_name="L", surname="FAIRBAIRN", address="213 UPPER KINGS ROAD", postcode="TN24 8ZL"),
-    ]  # fmt: skip
+        row(
+            "E1",
+            first_name="LEWIS",
+            surname="FAIRBAIRN",
+            address="213 UPPER KINGS ROAD",
+            postcode="TN24 8ZL",
+        ),
+        row(
+            "E2",
+            first_name="L",
+            surname="FAIRBAIRN",
+            address="213 UPPER KINGS ROAD",
+            postcode="TN24 8ZL",
+        ),
+    ]
     parking = [
-        row("P1", first_name="Lewis", surname="Fairbairn", address="213 Upper Kings Road", postcode="TN24 8ZL"),
-    ]  # fmt: skip
+        row(
+            "P1",
+            first_name="Lewis",
+            surname="Fairbairn",
+            address="213 Upper Kings Road",
+            postcode="TN24 8ZL",
+        ),
+    ]
     source_with_rows("electoral_register", register)
     source_with_rows("parking", parking)
     records_link(u_pairs=1e4)
@@ -164,10 +181,27 @@ def test_two_electoral_register_entries_at_one_address_stay_two_people():
 
 @pytest.mark.django_db
 def test_the_same_address_written_out_links_where_a_postcode_is_missing():
-    ours = [row("1", first_name="Ewan", middle_names="Noah", surname="Jellicoe",
-                address="76 North Chart Road", postcode="TN24 3FW", uprn="100000070")]  # fmt: skip
-    theirs = [row("a", first_name="EWAN", middle_names="NOAH", surname="JELLICOE",
-                  address="76 NORTH CHART ROAD", postcode="")]  # fmt: skip
+    ours = [
+        row(
+            "1",
+            first_name="Ewan",
+            middle_names="Noah",
+            surname="Jellicoe",
+            address="76 North Chart Road",
+            postcode="TN24 3FW",
+            uprn="100000070",
+        )
+    ]
+    theirs = [
+        row(
+            "a",
+            first_name="EWAN",
+            middle_names="NOAH",
+            surname="JELLICOE",
+            address="76 NORTH CHART ROAD",
+            postcode="",
+        )
+    ]
     source_with_rows("electoral_register", ours)
     source_with_rows("waste", theirs)
     records_link(u_pairs=1e4)

@@ -24,18 +24,42 @@ PEOPLE = [
 
 
 def _known_people():
-    ct = [row(f"C{i}", first_name=f, surname=s, date_of_birth=d, address=a, postcode=p, phone=ph, email=e)
-          for i, (f, s, d, a, p, ph, e) in enumerate(PEOPLE)]  # fmt: skip
-    er = [row(f"E{i}", first_name=f.upper(), surname=s.upper(), address=a.upper(), postcode=p.lower().replace(" ", ""))
-          for i, (f, s, d, a, p, ph, e) in enumerate(PEOPLE)]  # fmt: skip
+    ct = [
+        row(
+            f"C{i}",
+            first_name=f,
+            surname=s,
+            date_of_birth=d,
+            address=a,
+            postcode=p,
+            phone=ph,
+            email=e,
+        )
+        for i, (f, s, d, a, p, ph, e) in enumerate(PEOPLE)
+    ]
+    er = [
+        row(
+            f"E{i}",
+            first_name=f.upper(),
+            surname=s.upper(),
+            address=a.upper(),
+            postcode=p.lower().replace(" ", ""),
+        )
+        for i, (f, s, d, a, p, ph, e) in enumerate(PEOPLE)
+    ]
     source_with_rows("council_tax", ct)
     source_with_rows("electoral_register", er)
     records_link(u_pairs=1e4)
 
 
 def test_portal_accounts_and_cases_become_source_records():
-    User.objects.create_user("bob@example.com", "x-Very-long-pass-1", full_name="Bob Smith",
-                             postcode="tn231aa", address_line="1 High St")  # fmt: skip
+    User.objects.create_user(
+        "bob@example.com",
+        "x-Very-long-pass-1",
+        full_name="Bob Smith",
+        postcode="tn231aa",
+        address_line="1 High St",
+    )
     service = service_make(department=department_make())
     case = case_make(service=service, contact_name="Liz Hall", contact_email="liz@example.com")
     accounts = source_import_townhall(kind=Source.Kind.PORTAL_ACCOUNTS)
@@ -50,8 +74,14 @@ def test_portal_accounts_and_cases_become_source_records():
 
 def test_new_portal_account_is_matched_to_the_known_person():
     _known_people()
-    User.objects.create_user("bob@example.com", "x-Very-long-pass-1", full_name="Bob Smith",
-                             postcode="TN23 1AA", address_line="1 High St", phone="+44 7700 900001")  # fmt: skip
+    User.objects.create_user(
+        "bob@example.com",
+        "x-Very-long-pass-1",
+        full_name="Bob Smith",
+        postcode="TN23 1AA",
+        address_line="1 High St",
+        phone="+44 7700 900001",
+    )
     source_import_townhall(kind=Source.Kind.PORTAL_ACCOUNTS)
     record = SourceRecord.objects.get(source__kind="portal_accounts")
     matches = record_matches(record)
@@ -62,7 +92,12 @@ def test_new_portal_account_is_matched_to_the_known_person():
 
 def test_sync_command_imports_and_matches(capsys):
     _known_people()
-    User.objects.create_user("liz@example.com", "x-Very-long-pass-1", full_name="Liz Hall",
-                             postcode="TN26 4DD", address_line="4 Oak Cl")  # fmt: skip
+    User.objects.create_user(
+        "liz@example.com",
+        "x-Very-long-pass-1",
+        full_name="Liz Hall",
+        postcode="TN26 4DD",
+        address_line="4 Oak Cl",
+    )
     call_command("records_sync_townhall")
     assert "1 new records joined a known person" in capsys.readouterr().out

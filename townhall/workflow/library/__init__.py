@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from townhall.accounts.models import User
-from townhall.workflow.services import process_version_publish
+from townhall.workflow.publishing import process_version_publish
 
 LIBRARY_DIR = Path(__file__).resolve().parent
 _NAME = re.compile(r'<bpmn:process [^>]*name="([^"]+)"')

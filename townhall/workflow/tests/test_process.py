@@ -13,10 +13,10 @@ from townhall.places.models import Street
 from townhall.workflow import registry
 from townhall.workflow.library import library_files
 from townhall.workflow.models import ClockPause, ProcessInstance, ProcessVersion, WorkItem
+from townhall.workflow.publishing import process_version_publish
 from townhall.workflow.services import (
     process_message_deliver,
     process_retry,
-    process_version_publish,
     work_item_assign,
     work_item_complete,
 )
@@ -63,9 +63,15 @@ def test_a_large_fly_tip_is_high_priority_for_the_street_scene_crew(catalogue, a
 
 def test_a_fly_tip_on_a_main_road_is_high_priority(catalogue):
     Street.objects.create(
-        usrn="99000001", name="Ashford Road", town="Kingsmead", is_main_road=True,
-        start_lat=51.14, start_lon=0.87, end_lat=51.15, end_lon=0.88,
-    )  # fmt: skip
+        usrn="99000001",
+        name="Ashford Road",
+        town="Kingsmead",
+        is_main_road=True,
+        start_lat=51.14,
+        start_lon=0.87,
+        end_lat=51.15,
+        end_lon=0.88,
+    )
     case = case_open(
         catalogue["report-fly-tipping"],
         {"waste_types": ["furniture"], "amount": "single_bag"},

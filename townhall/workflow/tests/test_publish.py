@@ -5,7 +5,7 @@ from townhall.workflow.definitions import ProcessInvalid
 from townhall.workflow.engine import ProcessDefinitionError
 from townhall.workflow.library import library_files, library_publish
 from townhall.workflow.models import ProcessVersion
-from townhall.workflow.services import process_version_diff, process_version_publish
+from townhall.workflow.publishing import process_version_diff, process_version_publish
 
 FLY = "report-fly-tipping"
 

@@ -138,8 +138,11 @@ class LastingWorker(Worker):
         if delay is None:
             log.error(
                 "task %s (%s) failed for good after %s run(s): %s",
-                result.pk, result.task_path, attempt, result.exception_class_path,
-            )  # fmt: skip
+                result.pk,
+                result.task_path,
+                attempt,
+                result.exception_class_path,
+            )
             return
         # Back to READY, keeping the last error visible until the next run replaces it.
         DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.FAILED).update(

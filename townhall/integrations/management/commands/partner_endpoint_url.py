@@ -21,9 +21,12 @@ class Command(BaseCommand):
         )
         hosts = parser.add_mutually_exclusive_group()
         hosts.add_argument(
-            "--allow-host", action="append", dest="hosts", metavar="HOST",
+            "--allow-host",
+            action="append",
+            dest="hosts",
+            metavar="HOST",
             help="Hold the partner to these host names from now on (repeat for more).",
-        )  # fmt: skip
+        )
         hosts.add_argument(
             "--any-host", action="store_true", help="Clear the partner's list of host names."
         )

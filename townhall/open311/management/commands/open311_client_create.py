@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from townhall.open311.services import api_client_create
+from townhall.open311.clients import api_client_create
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from townhall.open311.clients import api_client_revoke
 from townhall.open311.models import ApiClient
-from townhall.open311.services import api_client_revoke
 
 
 class Command(BaseCommand):

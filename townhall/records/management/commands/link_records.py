@@ -13,8 +13,15 @@ from townhall.records.models import Source, SourceRecord
 from townhall.records.services import source_import_file
 
 # Which system wins when golden values disagree, by how carefully each keeps its data.
-SYSTEM_TRUST = {"electoral_register": 90, "council_tax": 80, "benefits": 85, "blue_badge": 75,
-                "housing": 70, "parking": 40, "waste": 30}  # fmt: skip
+SYSTEM_TRUST = {
+    "electoral_register": 90,
+    "council_tax": 80,
+    "benefits": 85,
+    "blue_badge": 75,
+    "housing": 70,
+    "parking": 40,
+    "waste": 30,
+}
 
 
 class Command(BaseCommand):
@@ -41,7 +48,7 @@ class Command(BaseCommand):
                 defaults={
                     "name": slug.replace("_", " ").title(),
                     "mapping": IDENTITY_MAPPING,
-                },  # fmt: skip
+                },
             )
             self._say(f"Importing {path.name}…")
             run = source_import_file(source=source, path=path)
