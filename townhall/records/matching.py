@@ -12,27 +12,14 @@ from django.db.models import Q
 
 from townhall.records.cleaning import name_key
 from townhall.records.clustering import profile_of, profiles_compatible
-from townhall.records.linkage import CLUSTER, PREPARE_SQL, nicknames_load
+from townhall.records.linkage import CLUSTER, COLUMNS, PREPARE_SQL, nicknames_load
 from townhall.records.linkage_model import ModelLevels
 from townhall.records.models import LinkageRun, Person, SourceRecord
 
 logger = logging.getLogger(__name__)
 MAX_CANDIDATES = 300
-RAW_COLUMNS = (
-    "unique_id",
-    "source",
-    "record_id",
-    "first_name",
-    "middle_names",
-    "surname",
-    "dob",
-    "postcode",
-    "uprn",
-    "email",
-    "phone",
-    "ni_number",
-    "address",
-)
+# A new record is prepared exactly as a linkage run prepares the records it links.
+RAW_COLUMNS = COLUMNS
 
 
 @dataclass
