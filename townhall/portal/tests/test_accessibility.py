@@ -14,8 +14,6 @@ from townhall.portal.tests.fixtures import photo_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def demo(settings):
@@ -26,6 +24,7 @@ def demo(settings):
 
 def answer_page(page) -> None:
     """Answer every question on the current form page with something valid."""
+    today = timezone.localdate()  # now, not at import: a run may cross midnight
     for query in page.locator("input[name$='-query']").all():
         query.fill("TN23 1AA")
         page.get_by_role("button", name="Find").first.click()
@@ -39,9 +38,9 @@ def answer_page(page) -> None:
         return  # the address/location field is alone on its page
     for day in page.locator("input[name$='-day']").all():
         name = day.get_attribute("name").removesuffix("-day")
-        day.fill(str(TODAY.day))
-        page.locator(f"input[name='{name}-month']").fill(str(TODAY.month))
-        page.locator(f"input[name='{name}-year']").fill(str(TODAY.year))
+        day.fill(str(today.day))
+        page.locator(f"input[name='{name}-month']").fill(str(today.month))
+        page.locator(f"input[name='{name}-year']").fill(str(today.year))
     seen_radio_groups = set()
     for radio in page.locator("input[type=radio]").all():
         name = radio.get_attribute("name")
