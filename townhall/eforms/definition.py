@@ -16,15 +16,16 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
 
 
-def _condition_fields(condition: dict) -> list[str]:
+def condition_fields(condition: dict) -> list[str]:
+    """The names of the answers a condition reads (through `not`, `all` and `any`)."""
     if "field" in condition:
         return [condition["field"]]
     if "not" in condition:
-        return _condition_fields(condition["not"])
+        return condition_fields(condition["not"])
     return [
         name
         for part in condition.get("all", condition.get("any", []))
-        for name in _condition_fields(part)
+        for name in condition_fields(part)
     ]
 
 
@@ -44,7 +45,7 @@ def definition_errors(definition: dict) -> list[str]:
     seen_fields: set[str] = set()
     for page in definition["pages"]:
         for condition in [page.get("show_if")] if page.get("show_if") else []:
-            for name in _condition_fields(condition):
+            for name in condition_fields(condition):
                 if name not in seen_fields:
                     errors.append(f"Page '{page['id']}' shows on '{name}', not asked before it.")
         for field in page["fields"]:
@@ -61,7 +62,7 @@ def definition_errors(definition: dict) -> list[str]:
             if branch["goto"] not in page_ids and branch["goto"] != CHECK_ANSWERS:
                 errors.append(f"Page '{page['id']}' goes to unknown page '{branch['goto']}'.")
             for name in (
-                _condition_fields(branch.get("when", {"all": []})) if "when" in branch else []
+                condition_fields(branch.get("when", {"all": []})) if "when" in branch else []
             ):
                 if name not in seen_fields:
                     errors.append(f"Page '{page['id']}' branches on '{name}', not asked yet.")

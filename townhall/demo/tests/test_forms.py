@@ -13,6 +13,7 @@ from townhall.demo.council import (
     demo_form_definition,
     demo_service_data,
 )
+from townhall.eforms.definition import condition_fields
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "eforms" / "form_schema.json"
 FORM_FILES = sorted(DEMO_SERVICES_DIR.glob("*.yaml"))
@@ -20,18 +21,6 @@ FORM_FILES = sorted(DEMO_SERVICES_DIR.glob("*.yaml"))
 
 def _definition(path: Path) -> dict:
     return demo_form_definition(path.stem)
-
-
-def _condition_fields(condition: dict) -> list[str]:
-    if "field" in condition:
-        return [condition["field"]]
-    if "not" in condition:
-        return _condition_fields(condition["not"])
-    return [
-        name
-        for part in condition.get("all", condition.get("any", []))
-        for name in _condition_fields(part)
-    ]
 
 
 def _leaf_conditions(condition: dict) -> list[dict]:
@@ -77,7 +66,7 @@ def test_demo_form_pages_and_fields_are_consistent(path):
     for index, page in enumerate(pages):
         on_this_page = {field["name"] for field in page["fields"]}
         # A page is shown or skipped before it is answered, so show_if looks strictly back.
-        for name in _condition_fields(page.get("show_if", {"all": []})):
+        for name in condition_fields(page.get("show_if", {"all": []})):
             assert name in earlier, f"{page['id']}: show_if on {name}, not an earlier page"
         for branch in page.get("next", []):
             goto = branch["goto"]
@@ -85,7 +74,7 @@ def test_demo_form_pages_and_fields_are_consistent(path):
             if goto != "check":
                 assert page_ids.index(goto) > index, f"{page['id']}: goto {goto} goes back"
             # Branches are tried after the page is answered: its own fields count as earlier.
-            for name in _condition_fields(branch.get("when", {"all": []})):
+            for name in condition_fields(branch.get("when", {"all": []})):
                 assert name in earlier | on_this_page, f"{page['id']}: next on unknown {name}"
         if len(page["fields"]) > 1:
             assert page.get("title"), f"{page['id']}: a page with several fields needs a title"
