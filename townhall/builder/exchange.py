@@ -237,6 +237,12 @@ def service_file_load(text: str) -> dict[str, Any]:
         raise ServiceFileInvalid([f"{line}not valid YAML: {error.problem}"]) from error
     except yaml.YAMLError as error:
         raise ServiceFileInvalid([f"not valid YAML: {error}"]) from error
+    return service_file_check(data)
+
+
+def service_file_check(data: Any) -> dict[str, Any]:
+    """Check data (a loaded file, or a builder draft) against the published schema; returns
+    it, or raises ServiceFileInvalid naming every problem by JSON pointer."""
     if not isinstance(data, dict):
         raise ServiceFileInvalid(["the file must be a mapping of fields (format_version: 1, …)"])
     not_data = _not_json(data, "")
@@ -267,7 +273,7 @@ def service_file_defaults(data: dict[str, Any]) -> dict[str, Any]:
         if key not in full and "default" in spec:
             full[key] = json.loads(json.dumps(spec["default"]))
     for key in ("name", "summary", "description", "keywords"):
-        full.setdefault(key, {"en": ""})
+        full[key] = {"en": "", "cy": "", **full.get(key, {})}
     full["sla"] = {"kind": "working_days", **full.get("sla", {"days": 10})}
     return full
 

@@ -15,9 +15,8 @@ class ServiceNotExportable(Exception):
     """The service cannot be written as a file that would import back the same."""
 
 
-def _text(value: str) -> dict[str, str]:
-    # Welsh is reserved in the format until it is stored (issue 16 point 7).
-    return {"en": value, "cy": ""}
+def _text(english: str, welsh: str) -> dict[str, str]:
+    return {"en": english, "cy": welsh}
 
 
 def _live_process(service: Service) -> ProcessVersion | None:
@@ -80,11 +79,11 @@ def service_file_data(service: Service) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "slug": service.slug,
-        "kind": "request",
-        "name": _text(service.name),
-        "summary": _text(service.summary),
-        "description": _text(service.description),
-        "keywords": _text(service.keywords),
+        "kind": service.kind,
+        "name": _text(service.name, service.name_cy),
+        "summary": _text(service.summary, service.summary_cy),
+        "description": _text(service.description, service.description_cy),
+        "keywords": _text(service.keywords, service.keywords_cy),
         "department": service.department.slug,
         "team": team.slug if team is not None else None,
         "reference_prefix": service.reference_prefix,
@@ -95,7 +94,7 @@ def service_file_data(service: Service) -> dict[str, Any]:
         "needs_location": service.needs_location,
         "open311_code": service.open311_code,
         "fee_pence": service.fee_pence,
-        "fee_rules": [],
+        "fee_rules": service.fee_rules or [],
         "popular": service.is_popular,
         "popularity_rank": service.popularity_rank,
         "published": service.is_published,

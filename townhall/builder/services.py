@@ -21,9 +21,12 @@ from django.db import transaction
 from townhall.accounts.models import Department, Team, User
 from townhall.builder.exchange import (
     ServiceFileInvalid,
+    service_file_check,
     service_file_defaults,
     service_file_load,
 )
+from townhall.builder.models import ServiceVersion
+from townhall.builder.selectors import service_file_data
 from townhall.catalogue.models import ChannelCost, Service
 from townhall.core.audit import audit_record
 from townhall.eforms.definition import definition_errors
@@ -38,10 +41,16 @@ from townhall.workflow.publishing import process_version_publish, process_versio
 # Where each of the service's own fields sits in the file, to name it in a refusal.
 FIELD_POINTERS = {
     "slug": "/slug",
+    "kind": "/kind",
     "name": "/name/en",
+    "name_cy": "/name/cy",
     "summary": "/summary/en",
+    "summary_cy": "/summary/cy",
     "description": "/description/en",
+    "description_cy": "/description/cy",
     "keywords": "/keywords/en",
+    "keywords_cy": "/keywords/cy",
+    "fee_rules": "/fee_rules",
     "department": "/department",
     "default_team": "/team",
     "reference_prefix": "/reference_prefix",
@@ -178,10 +187,12 @@ def _service_settings_set(
 ) -> None:
     """Set the service's own fields from the file's data (not yet saved)."""
     process = data["process"]
-    service.name = data["name"]["en"]
-    service.summary = data["summary"]["en"]
+    service.kind = data["kind"]
+    service.name, service.name_cy = data["name"]["en"], data["name"]["cy"]
+    service.summary, service.summary_cy = data["summary"]["en"], data["summary"]["cy"]
     service.description = data["description"]["en"]
-    service.keywords = data["keywords"]["en"]
+    service.description_cy = data["description"]["cy"]
+    service.keywords, service.keywords_cy = data["keywords"]["en"], data["keywords"]["cy"]
     if department is not None:
         service.department = department
     service.default_team = team
@@ -192,10 +203,13 @@ def _service_settings_set(
     service.process_key = process["key"] if process else ""
     service.open311_code = data["open311_code"]
     service.fee_pence = data["fee_pence"]
+    service.fee_rules = data["fee_rules"]
     service.audience = data["audience"]
     service.is_popular = data["popular"]
     service.popularity_rank = data["popularity_rank"]
     service.is_published = data["published"]
+    if data["published"]:
+        service.retired_at = None
     service.needs_location = data["needs_location"]
     service.is_sensitive = data["sensitive"]
     service.notify_templates = data["notify_templates"]
@@ -208,7 +222,23 @@ def service_import(*, text: str, actor: User | None = None) -> Service:
     changes nothing. A form or process identical to the live one publishes no new version;
     a file identical to the service changes nothing at all (no write, no audit event). A
     process named by its library key (`process: {library: KEY}`) is the library's."""
-    data = service_file_defaults(service_file_load(text))
+    return service_data_import(data=service_file_load(text), actor=actor)
+
+
+def service_data_import(
+    *,
+    data: dict[str, Any],
+    actor: User | None = None,
+    source: str = "service file",
+    note: str = "",
+    always_version: bool = False,
+) -> Service:
+    """`service_import` of a service file's data (read from a file, or a builder draft or
+    earlier version). Anything changed is recorded as a new ServiceVersion (who, when,
+    `note` for why), holding the service as its file would be written now; with
+    `always_version` (the builder's publish) a version is recorded even when nothing
+    differed, so the history shows who confirmed it and why."""
+    data = service_file_defaults(service_file_check(data))
     data["process"], library_reasons = _process_from_library(data["process"])
     with transaction.atomic():
         organisation = _organisation_resolve(data["organisation"])
@@ -281,14 +311,32 @@ def service_import(*, text: str, actor: User | None = None) -> Service:
                 object_id=str(service.pk),
                 detail={
                     "slug": service.slug,
-                    "source": "service file",
+                    "source": source,
                     "fields": changed,
                     "channel_costs": costs,
                     "published": published,
                     "created": organisation.created,
                 },
             )
+        if existing is None or changed or costs or published or always_version:
+            _version_record(service, actor=actor, note=note or f"Imported from a {source}")
     return service
+
+
+def _version_record(service: Service, *, actor: User | None, note: str) -> ServiceVersion:
+    last = (
+        ServiceVersion.objects.filter(service=service)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return ServiceVersion.objects.create(
+        service=service,
+        number=(last or 0) + 1,
+        data=service_file_data(service),
+        note=note[:300],
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
 
 
 def _live_form_pk(slug: str) -> int | None:

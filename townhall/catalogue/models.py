@@ -25,11 +25,27 @@ class Service(models.Model):
         PUBLIC = "public", "Residents and staff"
         STAFF = "staff", "Staff only"
 
+    class Kind(models.TextChoices):
+        # A case and its process, as most services are.
+        REQUEST = "request", "Request"
+        # Staff-only, raised at the desk (call-back requests, insurance claims).
+        INTERNAL = "internal", "Internal"
+        # An advice page: no form, no case.
+        INFORMATION = "information", "Information"
+        # Questions, then an outcome page; no case and no personal data kept.
+        ELIGIBILITY = "eligibility", "Eligibility checker"
+
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120, unique=True)
     summary = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     keywords = models.CharField(max_length=300, blank=True)
+    # Welsh beside each English text a designer writes (issue 16 point 7); empty until written.
+    name_cy = models.CharField(max_length=120, blank=True)
+    summary_cy = models.CharField(max_length=300, blank=True)
+    description_cy = models.TextField(blank=True)
+    keywords_cy = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REQUEST)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="services")
     default_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
     form = models.ForeignKey(
@@ -60,10 +76,14 @@ class Service(models.Model):
     process_key = models.SlugField(max_length=60, blank=True)
     open311_code = models.CharField(max_length=40, blank=True, db_index=True)
     fee_pence = models.PositiveIntegerField(null=True, blank=True)
+    # Fees worked out from the answers (catalogue.fees); when set they replace fee_pence.
+    fee_rules = models.JSONField(default=list, blank=True)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.PUBLIC)
     is_popular = models.BooleanField(default=False)
     popularity_rank = models.PositiveIntegerField(default=100)
     is_published = models.BooleanField(default=True)
+    # Retired: hidden from the portal, A to Z, search and Open311; its open cases go on.
+    retired_at = models.DateTimeField(null=True, blank=True)
     needs_location = models.BooleanField(default=False)
     is_sensitive = models.BooleanField(
         default=False, help_text="SAR, complaints about staff: restricted notes, audited reads."
@@ -81,6 +101,18 @@ class Service(models.Model):
     @property
     def is_public(self) -> bool:
         return self.audience == self.Audience.PUBLIC
+
+    @property
+    def state(self) -> str:
+        """What the builder's list says of it: retired, draft (never published or taken
+        down), internal only, or live."""
+        if self.retired_at is not None:
+            return "retired"
+        if not self.is_published:
+            return "draft"
+        if self.kind == self.Kind.INTERNAL or self.audience == self.Audience.STAFF:
+            return "internal only"
+        return "live"
 
 
 class ChannelCost(models.Model):
