@@ -15,6 +15,19 @@ class Open311Config(AppConfig):
         case_hook_register(CASE_STATUS_CHANGED, open311_cache_refresh)
         case_hook_register(CASE_CREATED, open311_cache_refresh)
 
+        from django.db.models.signals import post_save
+
+        from townhall.catalogue.models import Service
+        from townhall.open311.generation import generation_bump_on_commit
+
+        # A service published, changed or retired shows in GET services at once.
+        post_save.connect(
+            lambda **kwargs: generation_bump_on_commit(),
+            sender=Service,
+            weak=False,
+            dispatch_uid="open311_service_changed",
+        )
+
         from townhall.core.reconcile import Reconciler, reconciler_register
         from townhall.open311.selectors import submissions_unopened
         from townhall.open311.services import submissions_unopened_open
