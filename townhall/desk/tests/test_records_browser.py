@@ -9,9 +9,8 @@ import pytest
 from townhall.accounts.models import User
 from townhall.core.tests.browser import DESKTOP, new_page
 from townhall.desk.tests.factories import user_make
-from townhall.records.linkage import records_link
 from townhall.records.models import Link
-from townhall.records.tests.factories import row, source_with_rows
+from townhall.records.tests.factories import residents_in_three_systems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,63 +18,14 @@ PASSWORD = "Manager-demo-1"
 
 
 def _data():
-    source_with_rows(
-        "council_tax",
-        [
-            row(
-                "C1",
-                first_name="Robert",
-                surname="Smith",
-                date_of_birth="1970-01-01",
-                address="1 High St",
-                postcode="TN23 1AA",
-                uprn="11",
-                single_person_discount="Y",
-            ),
-            row(
-                "C2",
-                first_name="Anne",
-                surname="Jones",
-                date_of_birth="1980-02-02",
-                address="2 Low Rd",
-                postcode="TN24 2BB",
-                uprn="22",
-            ),
-        ],
-        role="council_tax",
-        trust=80,
+    residents_in_three_systems(
+        third_voter={
+            "first_name": "A",
+            "surname": "JONES",
+            "address": "9 OTHER RD",
+            "postcode": "TN24 2BB",
+        }
     )
-    source_with_rows("electoral_register", [
-        row("E1", first_name="ROBERT", surname="SMITH", address="1 HIGH ST", postcode="tn231aa", uprn="11"),
-        row("E2", first_name="MARY", surname="SMITH", address="1 HIGH ST", postcode="TN23 1AA", uprn="11"),
-        row("E3", first_name="A", surname="JONES", address="9 OTHER RD", postcode="TN24 2BB"),
-    ], role="electoral_register", trust=90)  # fmt: skip
-    source_with_rows(
-        "blue_badge",
-        [
-            row(
-                "B1",
-                first_name="Anne",
-                surname="Jones",
-                date_of_birth="02/02/1980",
-                address="2 Low Rd",
-                postcode="TN24 2BB",
-                ni_number="AB123456C",
-            ),
-            row(
-                "B2",
-                first_name="Ann",
-                surname="Jones",
-                date_of_birth="1980-02-02",
-                address="2 Low Road",
-                postcode="TN242BB",
-                ni_number="AB123456C",
-            ),
-        ],
-        role="blue_badge",
-        trust=70,
-    )
-    records_link(u_pairs=1e4)
 
 
 def _sign_in(page, base, user):

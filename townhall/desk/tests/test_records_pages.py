@@ -11,7 +11,7 @@ from townhall.records.linkage import records_link
 from townhall.records.matching import record_match_and_assign
 from townhall.records.models import Link, Person, ReviewDecision, Source, SourceRecord
 from townhall.records.services import source_import_townhall
-from townhall.records.tests.factories import row, source_with_rows
+from townhall.records.tests.factories import residents_in_three_systems
 
 pytestmark = pytest.mark.django_db
 
@@ -25,64 +25,16 @@ def _client(role: str) -> Client:
 @pytest.fixture
 def linked(db):
     """Two systems knowing the same three residents, one claiming two blue badges."""
-    source_with_rows(
-        "council_tax",
-        [
-            row(
-                "C1",
-                first_name="Robert",
-                surname="Smith",
-                date_of_birth="1970-01-01",
-                address="1 High St",
-                postcode="TN23 1AA",
-                uprn="11",
-                email="bob@example.com",
-                single_person_discount="Y",
-            ),
-            row(
-                "C2",
-                first_name="Anne",
-                surname="Jones",
-                date_of_birth="1980-02-02",
-                address="2 Low Rd",
-                postcode="TN24 2BB",
-                uprn="22",
-            ),
-        ],
-        role="council_tax",
-        trust=80,
+    residents_in_three_systems(
+        smith_email="bob@example.com",
+        third_voter={
+            "first_name": "ANNE",
+            "surname": "JONES",
+            "address": "2 LOW RD",
+            "postcode": "TN24 2BB",
+            "uprn": "22",
+        },
     )
-    source_with_rows("electoral_register", [
-        row("E1", first_name="ROBERT", surname="SMITH", address="1 HIGH ST", postcode="tn231aa", uprn="11"),
-        row("E2", first_name="MARY", surname="SMITH", address="1 HIGH ST", postcode="TN23 1AA", uprn="11"),
-        row("E3", first_name="ANNE", surname="JONES", address="2 LOW RD", postcode="TN24 2BB", uprn="22"),
-    ], role="electoral_register", trust=90)  # fmt: skip
-    source_with_rows(
-        "blue_badge",
-        [
-            row(
-                "B1",
-                first_name="Anne",
-                surname="Jones",
-                date_of_birth="02/02/1980",
-                address="2 Low Rd",
-                postcode="TN24 2BB",
-                ni_number="AB123456C",
-            ),
-            row(
-                "B2",
-                first_name="Ann",
-                surname="Jones",
-                date_of_birth="1980-02-02",
-                address="2 Low Road",
-                postcode="TN242BB",
-                ni_number="AB123456C",
-            ),
-        ],
-        role="blue_badge",
-        trust=70,
-    )
-    records_link(u_pairs=1e4)
     return {r.record_id: r for r in SourceRecord.objects.select_related("source")}
 
 
