@@ -22,6 +22,20 @@ def _empty_cache():
     process_memos_clear()
 
 
+@pytest.fixture
+def production_settings(settings):
+    """Settings as a production server has them: outside the demo and tests, over HTTPS,
+    with a real secret key, and GOV.UK Pay and Notify not yet configured."""
+    import secrets
+
+    settings.DEMO = settings.TESTING = False
+    settings.HTTPS = True
+    settings.SECRET_KEY = secrets.token_urlsafe(48)
+    settings.PAY_BASE_URL = ""
+    settings.NOTIFY_CHANNEL = "django"
+    return settings
+
+
 @pytest.fixture(autouse=True)
 def _isolated_var_dir(settings, tmp_path):
     """Mail, SMS and uploads of each test go to its own folder."""

@@ -9,15 +9,12 @@ from townhall.integrations.models import PartnerEndpoint
 
 
 @pytest.fixture
-def production(settings, monkeypatch):
+def production(production_settings, monkeypatch):
     # The contractors' address is checked when saved: let it resolve to a public address.
     monkeypatch.setattr(
         outbound, "_getaddrinfo", lambda host, port: [(2, 1, 6, "", ("93.184.215.14", port))]
     )
-    settings.DEMO = settings.TESTING = False
-    settings.HTTPS = True
-    settings.SECRET_KEY = secrets.token_urlsafe(48)
-    return settings
+    return production_settings
 
 
 def _errors() -> list[str]:

@@ -153,13 +153,8 @@ def _errors(ids: set[str] | None = None) -> list[str]:
 
 
 @pytest.fixture
-def production(settings):
-    settings.DEMO = settings.TESTING = False
-    settings.HTTPS = True
-    settings.SECRET_KEY = secrets.token_urlsafe(48)
-    settings.PAY_BASE_URL = ""
-    settings.NOTIFY_CHANNEL = "django"
-    return settings
+def production(production_settings):
+    return production_settings
 
 
 @pytest.mark.django_db
