@@ -19,6 +19,7 @@ from townhall.builder.models import ServiceDraft, ServiceVersion
 from townhall.builder.selectors import service_export
 from townhall.catalogue.models import Service
 from townhall.core.models import AuditEvent
+from townhall.desk.builder_forms import ServiceSettingsForm
 from townhall.desk.tests.factories import user_make
 from townhall.workflow.tests.helpers import demo_catalogue_with_processes
 
@@ -87,8 +88,6 @@ def _settings(client: Client, service: Service) -> dict:
     assert 'name="revision"' in html
     draft = ServiceDraft.objects.filter(service=service).first()
     data = draft.data if draft else None
-    from townhall.desk.builder_forms import ServiceSettingsForm
-
     form = ServiceSettingsForm(
         initial=ServiceSettingsForm.initial_from(
             data or yaml.safe_load(service_export(service)), draft.revision if draft else 0
