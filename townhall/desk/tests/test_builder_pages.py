@@ -388,3 +388,23 @@ def test_a_service_file_is_downloaded_and_imported_back(demo, designer_client):
     assert AuditEvent.objects.filter(
         object_type="service", action="change", object_id=str(service.pk)
     ).exists()
+
+
+def test_a_resident_part_way_through_finishes_on_the_version_they_began(demo, designer_client):
+    service = _create_hedge(designer_client, demo)
+    _give_form(service)
+    assert _publish(designer_client, service, "First").status_code == 302
+    resident = Client()
+    first_page = resident.post(f"/services/{service.slug}/begin/")["Location"]
+    assert "Where is it?" in resident.get(first_page).content.decode()
+
+    draft = service_draft(service)
+    data = copy.deepcopy(draft.data)
+    data["form"]["definition"]["pages"][0]["fields"][0]["label"] = "Where is the hedge?"
+    service_draft_save(service=service, data=data, revision=draft.revision, actor=None, change="")
+    assert _publish(designer_client, service, "Clearer question").status_code == 302
+
+    assert "Where is it?" in resident.get(first_page).content.decode()
+    newcomer = Client()
+    new_page = newcomer.post(f"/services/{service.slug}/begin/")["Location"]
+    assert "Where is the hedge?" in newcomer.get(new_page).content.decode()
