@@ -66,7 +66,11 @@ def _differences(form: ServiceSettingsForm, data: dict[str, Any]) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
     service = builder_service(slug)
-    data, revision = _draft_data(service)
+    try:
+        data, revision = _draft_data(service)
+    except ServiceNotExportable as error:
+        messages.error(request, f"The service cannot be edited here: {error}")
+        return redirect("builder:service", service.slug)
     conflict, differences = "", []
     if request.method == "POST":
         form = ServiceSettingsForm(request.POST)

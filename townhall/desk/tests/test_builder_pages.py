@@ -203,6 +203,8 @@ def test_a_designer_creates_sets_up_and_publishes_a_service(demo, designer, desi
     assert service.state == "draft" and service.reference_prefix == "ROH"
     page = designer_client.get(f"/staff/services/{service.slug}/").content.decode()
     assert "cannot be published yet" in page and "/form" in page
+    listed = designer_client.get("/staff/services/?state=draft").content.decode()
+    assert HEDGE in listed and "Draft changes" in listed
 
     posted = _settings(designer_client, service)
     assert posted["revision"] == "1"
