@@ -27,10 +27,11 @@ from townhall.core.audit import audit_record
 class DraftConflict(Exception):
     """The draft was saved by someone else since it was read."""
 
-    def __init__(self, draft: ServiceDraft) -> None:
+    def __init__(self, draft: ServiceDraft, message: str = "") -> None:
         who = draft.updated_by.get_full_name() if draft.updated_by else "someone"
         super().__init__(
-            f"{who or draft.updated_by} saved this draft at "
+            message
+            or f"{who or draft.updated_by} saved this draft at "
             f"{timezone.localtime(draft.updated_at):%H:%M} while you were editing it."
         )
         self.draft = draft
@@ -148,6 +149,37 @@ def service_draft_save(
             detail={"slug": service.slug, "change": change[:200], "revision": draft.revision},
         )
     return draft
+
+
+def service_draft_settings_save(
+    *, service: Service, changes: dict[str, Any], revision: int, actor: User | None
+) -> ServiceDraft:
+    """Save the service's settings (top-level fields of its file, `changes`) into its draft,
+    leaving the rest (the form, the process) as the draft holds it now. `revision` 0: the
+    designer edited the live service, and the draft is started now, unless a colleague
+    started one meanwhile (DraftConflict, as for any save over a newer revision)."""
+    with transaction.atomic():
+        locked = Service.objects.select_for_update().get(pk=service.pk)
+        draft = ServiceDraft.objects.filter(service=locked).first()
+        # Read at a revision of a draft since published or thrown away: the service moved
+        # on, so the designer is told (their values stay on the page) rather than obeyed.
+        stale = draft is None and revision != 0
+        if draft is None:
+            draft = service_draft(locked, actor=actor)
+            revision = revision or draft.revision
+        if not stale:
+            return service_draft_save(
+                service=locked,
+                data={**draft.data, **changes},
+                revision=revision,
+                actor=actor,
+                change="settings: " + ", ".join(sorted(changes)),
+            )
+    raise DraftConflict(
+        draft,
+        "The draft you were editing was published or thrown away meanwhile: a new draft "
+        "has started from the live service.",
+    )
 
 
 def service_draft_discard(*, service: Service, actor: User | None) -> None:

@@ -1,9 +1,13 @@
 """Reads of the service builder: a service as the data and the text of its service file."""
 
+from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
 
 from townhall.accounts.models import Team
 from townhall.builder.exchange import FORMAT_VERSION, service_file_dump
+from townhall.builder.models import ServiceDraft
 from townhall.catalogue.models import Service
 from townhall.eforms.models import FormVersion
 from townhall.workflow.definitions import process_definition_teams
@@ -128,3 +132,59 @@ def services_for_export(slug: str | None = None) -> list[Service]:
     if slug is not None:
         services = services.filter(slug=slug)
     return list(services.order_by("slug"))
+
+
+# What the builder's list filters by: Service.state, as conditions the database can answer.
+_STAFF_ONLY = Q(kind=Service.Kind.INTERNAL) | Q(audience=Service.Audience.STAFF)
+STATE_FILTERS = {
+    "live": Q(retired_at__isnull=True, is_published=True) & ~_STAFF_ONLY,
+    "draft": Q(retired_at__isnull=True, is_published=False),
+    "internal only": Q(retired_at__isnull=True, is_published=True) & _STAFF_ONLY,
+    "retired": Q(retired_at__isnull=False),
+}
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """One line of the builder's list: the service and the versions it runs on."""
+
+    service: Service
+    has_draft: bool
+    form_version: int | None
+    process_version: int | None
+
+
+def services_for_builder(*, state: str = "", department: str = "") -> list[ServiceRow]:
+    """Every service (of one state, or one department's, when asked), with whether it has a
+    draft and its live form and process versions: a fixed number of queries however many."""
+    services = (
+        Service.objects.select_related("department", "default_team")
+        .prefetch_related("channel_costs")
+        .annotate(has_draft=Exists(ServiceDraft.objects.filter(service=OuterRef("pk"))))
+        .order_by("name")
+    )
+    if state in STATE_FILTERS:
+        services = services.filter(STATE_FILTERS[state])
+    if department:
+        services = services.filter(department__slug=department)
+    found = list(services)
+    forms: dict[int, int] = {}
+    for form_id, number in FormVersion.objects.filter(
+        form_id__in={s.form_id for s in found if s.form_id},
+        status=FormVersion.Status.PUBLISHED,
+    ).values_list("form_id", "number"):
+        forms[form_id] = max(number, forms.get(form_id, 0))
+    processes = dict(
+        ProcessVersion.objects.filter(
+            key__in={s.process_key for s in found if s.process_key}, is_live=True
+        ).values_list("key", "version")
+    )
+    return [
+        ServiceRow(
+            service=s,
+            has_draft=getattr(s, "has_draft", False),
+            form_version=forms.get(s.form_id) if s.form_id else None,
+            process_version=processes.get(s.process_key),
+        )
+        for s in found
+    ]

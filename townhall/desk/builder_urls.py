@@ -2,18 +2,18 @@
 
 from django.urls import include, path
 
-from townhall.desk import builder_views
+from townhall.desk import builder_edit_views, builder_views
 
 app_name = "builder"
 urlpatterns = [
     path("", builder_views.service_list, name="services"),
     path("new/", builder_views.service_new, name="service_create"),
-    path("import/", builder_views.service_import_upload, name="service_import"),
+    path("import/", builder_edit_views.service_import_upload, name="service_import"),
     path("<slug:slug>/", builder_views.service_detail, name="service"),
-    path("<slug:slug>/settings/", builder_views.service_settings, name="service_settings"),
-    path("<slug:slug>/publish/", builder_views.service_publish_page, name="service_publish"),
-    path("<slug:slug>/discard/", builder_views.service_discard, name="service_discard"),
-    path("<slug:slug>/retire/", builder_views.service_retire_page, name="service_retire"),
+    path("<slug:slug>/settings/", builder_edit_views.service_settings, name="service_settings"),
+    path("<slug:slug>/publish/", builder_edit_views.service_publish_page, name="service_publish"),
+    path("<slug:slug>/discard/", builder_edit_views.service_discard, name="service_discard"),
+    path("<slug:slug>/retire/", builder_edit_views.service_retire_page, name="service_retire"),
     path("<slug:slug>/export/", builder_views.service_export_download, name="service_export"),
     path(
         "<slug:slug>/versions/<int:older>/<int:newer>/",

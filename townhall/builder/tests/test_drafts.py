@@ -12,6 +12,7 @@ from townhall.builder.drafts import (
     service_draft,
     service_draft_problems,
     service_draft_save,
+    service_draft_settings_save,
     service_publish,
     service_retire,
     service_version_restore,
@@ -137,3 +138,23 @@ def test_retired_service_leaves_the_portal_and_publishing_brings_it_back(demo):
     service_publish(service=service, revision=draft.revision, note="Back again", actor=None)
     service.refresh_from_db()
     assert service.state == "live"
+
+
+def test_settings_start_a_draft_and_a_save_over_a_published_draft_is_told(demo):
+    service = demo["report-graffiti"]
+    assert not ServiceDraft.objects.filter(service=service).exists()
+    changes = {"summary": {"en": "Paint on a wall.", "cy": ""}}
+    draft = service_draft_settings_save(service=service, changes=changes, revision=0, actor=None)
+    assert draft.data["summary"]["en"] == "Paint on a wall."
+    assert draft.data["form"] is not None  # the rest of the service is kept
+    service_publish(service=service, revision=draft.revision, note="Shorter", actor=None)
+    with pytest.raises(DraftConflict, match="published or thrown away"):
+        service_draft_settings_save(
+            service=service, changes=changes, revision=draft.revision, actor=None
+        )
+    # A new draft was started from the live service, so saving at its revision goes through.
+    fresh = ServiceDraft.objects.get(service=service)
+    saved = service_draft_settings_save(
+        service=service, changes=changes, revision=fresh.revision, actor=None
+    )
+    assert saved.revision == fresh.revision + 1

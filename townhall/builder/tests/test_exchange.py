@@ -228,7 +228,7 @@ def test_a_wrong_type_and_an_unknown_field_are_refused_by_their_pointers(demo):
     data = fly_tipping_data(demo)
     data["sla"]["days"] = "five"
     data["colour"] = "blue"
-    data["name"]["cy"] = "Rhoi gwybod am dipio anghyfreithlon"
+    data["name"]["cy"] = "Rhoi gwybod am dipio anghyfreithlon " * 10  # over 120 characters
     reasons = _refused(service_file_dump(data))
     assert "/sla/days: 'five' is not of type 'integer'" in reasons
     assert any(
@@ -375,3 +375,11 @@ def test_the_schema_offers_exactly_the_models_choices():
 def test_the_published_schema_is_the_one_imports_are_checked_against():
     published = Path(settings.BASE_DIR) / "docs" / "service-file.schema.json"
     assert yaml.safe_load(published.read_text()) == service_file_schema()
+
+
+def test_welsh_texts_are_imported_and_exported_beside_the_english(demo):
+    data = fly_tipping_data(demo)
+    data["name"]["cy"] = "Rhoi gwybod am dipio anghyfreithlon"
+    service = service_import(text=service_file_dump(data))
+    assert service.name_cy == "Rhoi gwybod am dipio anghyfreithlon"
+    assert "cy: Rhoi gwybod am dipio anghyfreithlon" in service_export(service)

@@ -26,6 +26,9 @@ def _pattern(path: str) -> str:
     shape = re.sub(r"/\d+/", "/<id>/", shape)
     shape = re.sub(r"/[0-9a-f-]{36}/", "/<uuid>/", shape)
     shape = re.sub(r"^/staff/processes/[a-z0-9-]+/", "/staff/processes/<slug>/", shape)
+    shape = re.sub(
+        r"^/staff/services/(?!new/|import/)[a-z0-9-]+/", "/staff/services/<slug>/", shape
+    )
     keys = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
     # Different filters show the same page; only a search or a page of a list differs.
     keys = [k for k in keys if k in {"q", "status", "after", "before", "email", "postcode"}]
