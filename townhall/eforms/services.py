@@ -19,7 +19,7 @@ from townhall.core.audit import audit_record
 from townhall.core.uploads import upload_check
 from townhall.eforms.definition import definition_errors
 from townhall.eforms.engine import FormFlow
-from townhall.eforms.fees import FeeQuote, fee_work_out
+from townhall.eforms.fees import FeeQuote, fee_rules_problems, fee_work_out
 from townhall.eforms.fields import FieldResult, answer_display, field_parse
 from townhall.eforms.models import Form, FormSession, FormVersion, Submission, UploadedFile
 
@@ -210,9 +210,11 @@ def _case_from_submission(submission: Submission, session: FormSession) -> Case:
 
 
 def submission_fee(service: Service, definition: dict, answers: dict) -> FeeQuote | None:
-    """The fee the service's rules work out for these answers (those on the route taken);
-    None when the service has no rules (it charges its flat fee, if any)."""
-    if not service.fee_rules:
+    """The fee the service's rules work out for these answers (those on the route taken)
+    given on the form version `definition`; None when the service has no rules, or when
+    they read what this version does not ask (a form begun before the rules and its new
+    questions were published): the service's flat fee, if any, is charged then."""
+    if not service.fee_rules or fee_rules_problems(service.fee_rules, definition):
         return None
     return fee_work_out(service.fee_rules, answers, definition)
 

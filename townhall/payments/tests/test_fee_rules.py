@@ -7,7 +7,7 @@ import pytest
 from townhall.accounts.models import User
 from townhall.cases.models import Case
 from townhall.catalogue.models import Service
-from townhall.eforms.services import form_session_start, submission_submit
+from townhall.eforms.services import form_session_start, submission_fee, submission_submit
 from townhall.payments.models import Payment
 from townhall.payments.services import (
     case_fee_pence,
@@ -93,3 +93,12 @@ def test_rules_that_come_to_nothing_mean_nothing_to_pay(catalogue):
     assert case.submission.fee_pence == 0 and case_fee_pence(case) == 0
     assert not payment_needed(case)
     assert fee_due_record(case=case, agent=User.objects.get(email="r1yes@example.com")) is None
+
+
+def test_a_form_begun_before_the_rules_and_their_questions_pays_the_flat_fee(catalogue):
+    service = catalogue[GARDEN]
+    definition = service.form.live_version().definition
+    older = {**definition, "pages": [p for p in definition["pages"] if p["id"] != "concession"]}
+    answers = {"bins": 2, "concession": "yes"}
+    assert submission_fee(service, definition, answers).total_pence == 5200
+    assert submission_fee(service, older, answers) is None  # the flat fee_pence then
