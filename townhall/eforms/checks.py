@@ -56,8 +56,9 @@ def fee_rules_fit_live_forms(app_configs, **kwargs):
     except DatabaseError:
         return []  # not migrated yet: nothing to check
     for service in services:
-        problems = fee_rules_problems(service.fee_rules, live.get(service.form_id))
-        if service.form_id in live and problems:
+        definition = live.get(service.form_id or 0)
+        problems = fee_rules_problems(service.fee_rules, definition) if definition else []
+        if problems:
             warnings.append(
                 Warning(
                     f"Service '{service.name}': its fee rules do not fit its live form "
