@@ -7,8 +7,8 @@ it against the published schema (`static/builder/service-file.schema.json`, link
 checked by `builder.services`, which writes it.
 
 The text is deterministic: keys are written in one fixed order (the schema's), mappings
-that have no order of their own are put in one (a form definition's keys in the order its
-schema lists them, channel costs sorted), and nothing
+that have no order of their own are put in one (a form definition's and a fee rule's keys in
+the order their schemas list them, channel costs and a rule's prices sorted), and nothing
 that differs between databases (ids, timestamps, version numbers) is written. So export,
 import into an empty database and export again gives the same bytes.
 """
@@ -364,6 +364,11 @@ def _canonical(data: dict[str, Any]) -> dict[str, Any]:
             },
             ORDERED_KEYS["organisation"],
         )
+    if isinstance(out.get("fee_rules"), list):
+        # A rule's keys in the schema's order (kind, label, label_cy, field, pence, ...,
+        # when); its prices sorted: PostgreSQL's jsonb keeps no order of its own.
+        root = service_file_schema()
+        out["fee_rules"] = _in_schema_order(out["fee_rules"], root["properties"]["fee_rules"], root)
     if isinstance(out.get("form"), dict):
         schema = _form_schema()
         out["form"] = {"definition": _in_schema_order(out["form"]["definition"], schema, schema)}

@@ -3,8 +3,9 @@
 An import is all or nothing. The file is read and checked against the published schema,
 then, in one transaction, the departments and teams it declares are created when missing
 and it passes the same checks publishing runs (the form definition's, `definition_errors`;
-the process's, `process_version_validate`; the service's own model rules, such as a unique
-name and reference prefix). Any problem: every reason is raised and nothing is written.
+its fee rules against that form, `fee_rules_problems`; the process's,
+`process_version_validate`; the service's own model rules, such as a unique name and
+reference prefix). Any problem: every reason is raised and nothing is written.
 Otherwise the service is created or updated, and a new form or process version is
 published only when it differs from the live one, so importing the same file twice changes
 nothing the second time.
@@ -30,6 +31,7 @@ from townhall.builder.selectors import service_file_data
 from townhall.catalogue.models import ChannelCost, Service
 from townhall.core.audit import audit_record
 from townhall.eforms.definition import definition_errors
+from townhall.eforms.fees import fee_rules_problems
 from townhall.eforms.models import FormVersion
 from townhall.eforms.services import form_version_publish
 from townhall.workflow.definitions import ProcessInvalid
@@ -256,10 +258,13 @@ def service_data_import(
                 "declare it under /organisation/teams"
             )
         form, process = data["form"], data["process"]
-        if form is not None:
-            reasons += [f"/form/definition: {e}" for e in definition_errors(form["definition"])]
-        elif data["published"]:
+        form_reasons = definition_errors(form["definition"]) if form is not None else []
+        reasons += [f"/form/definition: {e}" for e in form_reasons]
+        if form is None and data["published"]:
             reasons.append("/form: a published service needs a form (or set published: false)")
+        if not form_reasons:
+            # The rules read the form's questions: checked once the form itself is sound.
+            reasons += fee_rules_problems(data["fee_rules"], form["definition"] if form else None)
         if process is not None:
             reasons += _process_reasons(process)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
@@ -28,6 +29,7 @@ from townhall.eforms.services import (
     form_page_submit,
     form_session_save_for_later,
     form_session_start,
+    submission_fee,
     submission_submit,
 )
 from townhall.places import selectors as places
@@ -187,9 +189,32 @@ def journey_check(*, session: FormSession, door: JourneyDoor, method: str) -> Jo
             "service": session.service,
             "session": session,
             "rows": check_answers_rows(flow, session),
+            "fee": check_answers_fee(flow, session),
             "back_url": door.page_url(session, route[-1].id),
         }
     )
+
+
+def check_answers_fee(flow: FormFlow, session: FormSession) -> dict[str, Any] | None:
+    """The fee to pay, worked out again from the current answers on the route: its lines
+    (label in the page's language, pence, and whether it is a discount) and total; the
+    service's flat fee without lines when it has no rules; None when it charges nothing.
+    Sending the form works it out once more and keeps that (`submission_submit`)."""
+    service = session.service
+    answers = flow.answers_on_route(session.answers)
+    quote = submission_fee(service, session.form_version.definition, answers)
+    if quote is None:
+        return {"lines": [], "total_pence": service.fee_pence} if service.fee_pence else None
+    language = translation.get_language() or "en"
+    lines = [
+        {
+            "label": line.label_in(language),
+            "pence": abs(line.pence),
+            "is_discount": line.pence < 0,
+        }
+        for line in quote.lines
+    ]
+    return {"lines": lines, "total_pence": quote.total_pence}
 
 
 def journey_case(*, session: FormSession, door: JourneyDoor) -> Case | JourneyStep:

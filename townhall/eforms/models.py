@@ -135,6 +135,12 @@ class Submission(models.Model):
     )
     channel = models.CharField(max_length=20, choices=Channel.choices)
     answers = models.JSONField()
+    # The fee worked out from the answers by the service's fee rules when the form was sent
+    # (eforms.fees), kept so that a later change of rules never changes this request's fee:
+    # the total in pence and its lines ({label, label_cy, pence}). Null: the service has no
+    # rules, and charges its flat fee (if any).
+    fee_pence = models.PositiveIntegerField(null=True, blank=True)
+    fee_lines = models.JSONField(default=list, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

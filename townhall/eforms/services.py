@@ -19,6 +19,7 @@ from townhall.core.audit import audit_record
 from townhall.core.uploads import upload_check
 from townhall.eforms.definition import definition_errors
 from townhall.eforms.engine import FormFlow
+from townhall.eforms.fees import FeeQuote, fee_rules_problems, fee_work_out
 from townhall.eforms.fields import FieldResult, answer_display, field_parse
 from townhall.eforms.models import Form, FormSession, FormVersion, Submission, UploadedFile
 
@@ -208,9 +209,22 @@ def _case_from_submission(submission: Submission, session: FormSession) -> Case:
     return case
 
 
+def submission_fee(service: Service, definition: dict, answers: dict) -> FeeQuote | None:
+    """The fee the service's rules work out for these answers (those on the route taken)
+    given on the form version `definition`; None when the service has no rules, or when
+    they read what this version does not ask (a form begun before the rules and its new
+    questions were published): the service's flat fee, if any, is charged then."""
+    if not service.fee_rules or fee_rules_problems(service.fee_rules, definition):
+        return None
+    return fee_work_out(service.fee_rules, answers, definition)
+
+
 def submission_submit(*, session: FormSession) -> Case:
     """Store the submission, then open its case. Safe to call any number of times for one
     session (double clicks, refreshes, retried POSTs): it always returns the same case.
+
+    The fee the service's rules work out from the answers is kept with the submission
+    (`submission_fee`), so a later change of the rules never changes it.
 
     The case is opened in a savepoint: if that fails, the submission is still committed
     (nothing the resident sent is lost) and a retry of this call finishes the job.
@@ -228,13 +242,17 @@ def submission_submit(*, session: FormSession) -> Case:
             flow = form_flow(locked)
             if not flow.is_complete(locked.answers):
                 raise ValidationError("Some questions have not been answered yet.")
+            answers = flow.answers_on_route(locked.answers)
+            fee = submission_fee(locked.service, locked.form_version.definition, answers)
             submission = Submission.objects.create(
                 form_session=locked,
                 form_version=locked.form_version,
                 service=locked.service,
                 user=locked.user,
                 channel=locked.channel,
-                answers=flow.answers_on_route(locked.answers),
+                answers=answers,
+                fee_pence=fee.total_pence if fee is not None else None,
+                fee_lines=fee.lines_data() if fee is not None else [],
             )
             if locked.saved_for_later:
                 # A sent form is no longer a draft; My Account lists drafts by this flag alone.

@@ -62,6 +62,16 @@ def pounds(pence: int) -> str:
     return f"£{pence / 100:,.2f}"
 
 
+def case_fee_pence(case: Case) -> int:
+    """The fee of a case in pence (0: nothing to pay): the one worked out from its answers by
+    the service's fee rules and kept with its submission when the form was sent, else the
+    service's flat fee (a case raised without the form, or a service without rules)."""
+    submission = case.submission
+    if submission is not None and submission.fee_pence is not None:
+        return submission.fee_pence
+    return case.service.fee_pence or 0
+
+
 def payment_start(
     *,
     case: Case,
@@ -72,8 +82,9 @@ def payment_start(
 ) -> Payment:
     """The payment to send the payer to for this case's fee: the open one when there is
     (a double click or the back button never makes a second), else a new one at Pay.
-    Refused when the case has no fee, is paid already, or is closed."""
-    fee = case.service.fee_pence
+    Refused when the case has no fee, is paid already, or is closed. The amount is the
+    case's fee (`case_fee_pence`)."""
+    fee = case_fee_pence(case)
     if not fee:
         raise PaymentRefused(f"{case.service.name} has no fee to pay.")
     with transaction.atomic():
@@ -386,10 +397,10 @@ def reconciliation_csv(day: date) -> str:
 
 
 def fee_due_record(*, case: Case, agent: User) -> FeeDue | None:
-    """Record the service's fee as due on a case raised on a caller's behalf (paid later, by
-    card over the phone or otherwise); None when the service charges nothing. Safe to call
-    twice: the first record stands."""
-    fee = case.service.fee_pence
+    """Record the case's fee (`case_fee_pence`) as due on a case raised on a caller's behalf
+    (paid later, by card over the phone or otherwise); None when there is nothing to pay.
+    Safe to call twice: the first record stands."""
+    fee = case_fee_pence(case)
     if not fee:
         return None
     with transaction.atomic():

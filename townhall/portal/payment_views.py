@@ -13,7 +13,12 @@ from townhall.core.middleware import mark_personal
 from townhall.eforms.services import submission_submit
 from townhall.integrations.govuk_pay.client import PayError
 from townhall.payments.models import Payment
-from townhall.payments.services import PaymentRefused, payment_refresh, payment_start
+from townhall.payments.services import (
+    PaymentRefused,
+    case_fee_pence,
+    payment_refresh,
+    payment_start,
+)
 from townhall.portal.journey import form_session_for_request
 
 FAILURE_REASONS = {
@@ -25,7 +30,7 @@ FAILURE_REASONS = {
 
 def payment_needed(case) -> bool:
     return (
-        bool(case.service.fee_pence)
+        bool(case_fee_pence(case))
         and not case.payments.filter(status=Payment.Status.SUCCESS).exists()
     )
 
@@ -40,6 +45,7 @@ def pay_page(request: HttpRequest, slug: str, session, case) -> HttpResponse:
         {
             "service": case.service,
             "case": case,
+            "fee_pence": case_fee_pence(case),
             "session": session,
             "slug": slug,
             "latest": latest if latest and latest.is_finished else None,

@@ -43,3 +43,18 @@ def test_a_new_form_version_clears_the_catalogue_cache(django_capture_on_commit_
 
     assert cache.get("catalogue:public") is None
     assert cache.get(f"catalogue:start:{service.pk}") is None
+
+
+def test_fee_rules_that_do_not_fit_the_live_form_are_warned_of():
+    service = make_service()
+    service.fee_rules = [{"kind": "per_option", "label": "By size", "field": "waste",
+                          "prices": {"bags": 500}}]  # fmt: skip
+    service.save(update_fields=["fee_rules"])
+    assert [m for m in run_checks() if m.id == "townhall.W001"] == []
+
+    service.fee_rules = [{"kind": "per_item", "label": "Bins", "field": "bins", "pence": 5200}]
+    service.save(update_fields=["fee_rules"])
+    assert [m.msg for m in run_checks() if m.id == "townhall.W001"] == [
+        "Service 'Report fly-tipping': its fee rules do not fit its live form "
+        "(/fee_rules/0/field: the form asks no question 'bins'); its cases pay the flat fee."
+    ]
