@@ -170,7 +170,7 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_REASON_LENGTH else text[: MAX_REASON_LENGTH - 1] + "…"
 
 
-def _schema_reasons(error: SchemaError) -> list[str]:
+def schema_reasons(error: SchemaError) -> list[str]:
     """One reason per problem, at the place it is: a missing field is named by its own
     pointer, an unknown one too (with the fields allowed there)."""
     where = _pointer(error.absolute_path)
@@ -196,7 +196,7 @@ def _schema_reasons(error: SchemaError) -> list[str]:
         if not deepest:
             kinds = " or ".join(str(e.validator_value) for e in error.context)
             return [f"{where or '/'}: {_short(repr(instance))} is not of type {kinds}"]
-        return [reason for e in deepest for reason in _schema_reasons(e)]
+        return [reason for e in deepest for reason in schema_reasons(e)]
     # Messages quote the value: keep a long one (a whole BPMN, a pasted page) short, and the
     # reason after it whole.
     message, shown = error.message, repr(instance)
@@ -257,7 +257,7 @@ def service_file_check(data: Any) -> dict[str, Any]:
         )
     reasons: list[str] = []
     for problem in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path))):
-        for reason in _schema_reasons(problem):
+        for reason in schema_reasons(problem):
             if reason not in reasons:
                 reasons.append(reason)
     if reasons:

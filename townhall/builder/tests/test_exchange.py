@@ -303,7 +303,7 @@ def test_a_form_definition_failing_its_schema_is_refused(demo):
     state = import_state()
     reasons = _refused(service_file_dump(data))
     assert len(reasons) == 1
-    assert reasons[0].startswith("/form/definition: pages/0/fields/0/type: 'hologram' is not one")
+    assert reasons[0].startswith("/form/definition/pages/0/fields/0/type: 'hologram' is not one")
     assert import_state() == state
 
 
