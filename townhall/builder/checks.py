@@ -49,8 +49,8 @@ def form_problems(definition: Any) -> list[str]:
         for index in pages_unreachable(pages):
             reasons.append(
                 f"{FORM}/pages/{index}: no route through the form reaches page "
-                f"'{pages[index]['id']}' (no page before it falls through to it and no branch "
-                "goes to it)"
+                f"'{pages[index]['id']}' (no branch goes to it, and no page a route reaches "
+                "before it leads on to it)"
             )
     return reasons
 
@@ -108,10 +108,10 @@ def service_data_problems(data: dict[str, Any], *, offered: dict | None = None) 
     form = data.get("form")
     if form is None:
         return []  # a published service without a form is refused by its own reason (/form)
-    reasons = form_problems(form["definition"])
-    if reasons:
-        return reasons  # the rest reads the form: a broken one would only add noise
     definition = form["definition"]
+    reasons = form_problems(definition)
+    if definition_schema_errors(definition):
+        return reasons  # the other checks read the form's shape, which this one has not got
     if data.get("process") is not None:
         reasons += process_problems(definition, data["process"])
     reasons += open311_problems(
