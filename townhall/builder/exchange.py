@@ -196,13 +196,33 @@ def schema_reasons(error: SchemaError) -> list[str]:
         if not deepest:
             kinds = " or ".join(str(e.validator_value) for e in error.context)
             return [f"{where or '/'}: {_short(repr(instance))} is not of type {kinds}"]
+        if isinstance(instance, dict):
+            # Of mappings of several shapes (a condition: field and op, or all, any, not),
+            # the one meant is the one whose fields were written.
+            deepest = _branch_meant(deepest, set(instance), schema["oneOf"])
         return [reason for e in deepest for reason in schema_reasons(e)]
+    if error.validator == "maxLength" and isinstance(instance, str):
+        return [
+            f"{where or '/'}: {_short(repr(instance[:40]))[:-1]}… is too long "
+            f"({len(instance):,} characters; at most {error.validator_value:,})"
+        ]
     # Messages quote the value: keep a long one (a whole BPMN, a pasted page) short, and the
     # reason after it whole.
     message, shown = error.message, repr(instance)
     if len(shown) > 80:
         message = message.replace(shown, shown[:60] + "…")
     return [f"{where or '/'}: {_short(message)}"]
+
+
+def _branch_meant(
+    errors: list[SchemaError], written: set[str], options: list[dict[str, Any]]
+) -> list[SchemaError]:
+    """The errors of the `oneOf` option whose fields overlap most with those written."""
+    branches: dict[int, list[SchemaError]] = {}
+    for error in errors:
+        branches.setdefault(int(error.relative_schema_path[0]), []).append(error)
+    meant = max(branches, key=lambda i: len(written & set(options[i].get("properties", {}))))
+    return branches[meant]
 
 
 def _not_json(value: Any, where: str) -> list[str]:

@@ -242,7 +242,7 @@ def test_an_oversized_text_is_refused_by_its_pointer(demo):
     data["summary"]["en"] = "<script>alert(1)</script>" * 20
     reasons = _refused(service_file_dump(data))
     assert len(reasons) == 1 and reasons[0].startswith("/summary/en: '<script>")
-    assert reasons[0].endswith("is too long")
+    assert reasons[0].endswith("is too long (500 characters; at most 300)")
 
 
 def test_an_unknown_team_is_refused(demo):
