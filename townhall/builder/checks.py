@@ -17,7 +17,8 @@ form Open311 clients know now (`offered`) to compare with.
 
 from typing import Any
 
-from townhall.builder.exchange import MAX_REASONS, schema_reasons
+from townhall.builder.exchange import FORM_POINTER as FORM
+from townhall.builder.exchange import MAX_REASONS, form_schema_reasons
 from townhall.eforms.attributes import attribute_questions
 from townhall.eforms.definition import (
     definition_problems,
@@ -27,21 +28,13 @@ from townhall.eforms.definition import (
 from townhall.workflow.library import library_process
 from townhall.workflow.reads import process_definition_read_places
 
-FORM = "/form/definition"
-
 
 def form_problems(definition: Any) -> list[str]:
     """The form definition's own problems: its schema first (a definition of the wrong shape
     cannot be read further), then its meaning and the pages no route reaches."""
-    schema_errors = definition_schema_errors(definition)
-    if schema_errors:
-        reasons = []
-        for error in schema_errors:
-            for reason in schema_reasons(error):
-                reason = FORM + (reason[1:] if reason.startswith("/:") else reason)
-                if reason not in reasons:
-                    reasons.append(reason)
-        return reasons[:MAX_REASONS]
+    schema_reasons = form_schema_reasons(definition)
+    if schema_reasons:
+        return schema_reasons[:MAX_REASONS]
     problems = definition_problems(definition)
     reasons = [f"{FORM}{where}: {message}" for where, message in problems]
     pages = definition["pages"]

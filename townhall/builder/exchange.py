@@ -25,12 +25,14 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from townhall.eforms.definition import SCHEMA_PATH as FORM_SCHEMA_PATH
+from townhall.eforms.definition import definition_schema_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "static" / "builder" / "service-file.schema.json"
 SCHEMA_URL = "/static/builder/service-file.schema.json"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_REASONS = 25
+FORM_POINTER = "/form/definition"
 MAX_REASON_LENGTH = 300
 HEADER = (
     "# A Townhall service file (format_version 1); schema: docs/service-file.schema.json.\n"
@@ -192,7 +194,7 @@ def schema_reasons(error: SchemaError) -> list[str]:
     if error.validator == "oneOf" and error.context:
         # "X is not valid under any of the given schemas" hides the reason: report the
         # reasons of the branch that matched the type written (an object, not null).
-        deepest = [e for e in error.context if e.validator != "type"]
+        deepest = [e for e in error.context if e.validator != "type" or e.relative_path]
         if not deepest:
             kinds = " or ".join(str(e.validator_value) for e in error.context)
             return [f"{where or '/'}: {_short(repr(instance))} is not of type {kinds}"]
@@ -281,8 +283,24 @@ def service_file_check(data: Any) -> dict[str, Any]:
             if reason not in reasons:
                 reasons.append(reason)
     if reasons:
+        # The form's own schema is checked with the rest of the form (`builder.checks`); a
+        # file refused here names its form's problems too, so that every reason is listed.
+        form = data.get("form")
+        if isinstance(form, dict) and isinstance(form.get("definition"), dict):
+            reasons += form_schema_reasons(form["definition"])
         raise ServiceFileInvalid(reasons[:MAX_REASONS])
     return data
+
+
+def form_schema_reasons(definition: Any) -> list[str]:
+    """Where a form definition breaks its schema, each named by its place in the file."""
+    reasons: list[str] = []
+    for error in definition_schema_errors(definition):
+        for reason in schema_reasons(error):
+            reason = FORM_POINTER + (reason[1:] if reason.startswith("/:") else reason)
+            if reason not in reasons:
+                reasons.append(reason)
+    return reasons
 
 
 def service_file_defaults(data: dict[str, Any]) -> dict[str, Any]:
