@@ -27,7 +27,10 @@ DMN_INPUT = "dmninputexpr"
 _QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _SCRIPT_TAGS = {"script", "preScript", "postScript"}
-_TIMER_TAGS = {"conditionExpression", "timeDate", "timeDuration", "timeCycle"}
+# Elements whose text is one expression: conditions, timers, multi-instance loops, the
+# payload a message sends.
+_EXPRESSION_TAGS = {"conditionExpression", "timeDate", "timeDuration", "timeCycle"}
+_EXPRESSION_TAGS |= {"loopCardinality", "completionCondition", "messagePayload"}
 _PLACE_WORDS = [("Flow", "the path"), ("Task", "the task"), ("Event", "the event")]
 _PLACE_WORDS += [("Gateway", "the gateway"), ("decision", "the decision table")]
 
@@ -95,7 +98,7 @@ def _bpmn_sources(root: etree._Element) -> Iterator[tuple[str, str, str]]:
     """(source, mode, place) of every expression and script in a BPMN document."""
     for element in root.iter():
         tag = _local(element.tag)
-        if tag in _TIMER_TAGS:
+        if tag in _EXPRESSION_TAGS:
             yield (element.text or "").strip(), "eval", _place(element)
         elif tag in _SCRIPT_TAGS and (element.text or "").strip():
             yield element.text or "", "exec", _place(element)
