@@ -5,9 +5,9 @@ then, in one transaction, the departments and teams it declares are created when
 and it passes the same checks publishing runs (the form's, the process's and the Open311
 attributes' in `builder.checks`; the process's own, `process_version_validate`; the
 service's model rules, such as a unique name and reference prefix). Any problem: every
-reason is raised and nothing is written. Otherwise the service is created or updated, and a new form or process version is
-published only when it differs from the live one, so importing the same file twice changes
-nothing the second time.
+reason is raised and nothing is written. Otherwise the service is created or updated, and a
+new form or process version is published only when it differs from the live one, so
+importing the same file twice changes nothing the second time.
 """
 
 from collections.abc import Sequence

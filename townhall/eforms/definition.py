@@ -48,8 +48,7 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
             problems.append(
                 (
                     f"/pages/{index}/id",
-                    f"Page {page_ids.index(page_id) + 1} already has the id '{page_id}': "
-                    "each page needs its own id.",
+                    f"An earlier page already has the id '{page_id}': each page needs its own id.",
                 )
             )
         if page_id == CHECK_ANSWERS:

@@ -142,7 +142,8 @@ def test_a_branch_to_a_page_that_is_gone_is_refused_and_nothing_is_written(demo)
 def test_duplicate_question_and_page_ids_are_named_by_their_pointers():
     form = _form(_page("a", "x"), _page("a", "y", "x"))
     assert form_problems(form) == [
-        "/form/definition/pages/1/id: Page 1 already has the id 'a': each page needs its own id.",
+        "/form/definition/pages/1/id: An earlier page already has the id 'a': each page needs "
+        "its own id.",
         "/form/definition/pages/1/fields/1/name: Two questions have the id 'x': each question "
         "needs its own id.",
     ]
