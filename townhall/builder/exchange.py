@@ -25,12 +25,14 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from townhall.eforms.definition import SCHEMA_PATH as FORM_SCHEMA_PATH
+from townhall.eforms.definition import definition_schema_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "static" / "builder" / "service-file.schema.json"
 SCHEMA_URL = "/static/builder/service-file.schema.json"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_REASONS = 25
+FORM_POINTER = "/form/definition"
 MAX_REASON_LENGTH = 300
 HEADER = (
     "# A Townhall service file (format_version 1); schema: docs/service-file.schema.json.\n"
@@ -170,7 +172,7 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_REASON_LENGTH else text[: MAX_REASON_LENGTH - 1] + "…"
 
 
-def _schema_reasons(error: SchemaError) -> list[str]:
+def schema_reasons(error: SchemaError) -> list[str]:
     """One reason per problem, at the place it is: a missing field is named by its own
     pointer, an unknown one too (with the fields allowed there)."""
     where = _pointer(error.absolute_path)
@@ -192,17 +194,37 @@ def _schema_reasons(error: SchemaError) -> list[str]:
     if error.validator == "oneOf" and error.context:
         # "X is not valid under any of the given schemas" hides the reason: report the
         # reasons of the branch that matched the type written (an object, not null).
-        deepest = [e for e in error.context if e.validator != "type"]
+        deepest = [e for e in error.context if e.validator != "type" or e.relative_path]
         if not deepest:
             kinds = " or ".join(str(e.validator_value) for e in error.context)
             return [f"{where or '/'}: {_short(repr(instance))} is not of type {kinds}"]
-        return [reason for e in deepest for reason in _schema_reasons(e)]
+        if isinstance(instance, dict):
+            # Of mappings of several shapes (a condition: field and op, or all, any, not),
+            # the one meant is the one whose fields were written.
+            deepest = _branch_meant(deepest, set(instance), schema["oneOf"])
+        return [reason for e in deepest for reason in schema_reasons(e)]
+    if error.validator == "maxLength" and isinstance(instance, str):
+        return [
+            f"{where or '/'}: {_short(repr(instance[:40]))[:-1]}… is too long "
+            f"({len(instance):,} characters; at most {error.validator_value:,})"
+        ]
     # Messages quote the value: keep a long one (a whole BPMN, a pasted page) short, and the
     # reason after it whole.
     message, shown = error.message, repr(instance)
     if len(shown) > 80:
         message = message.replace(shown, shown[:60] + "…")
     return [f"{where or '/'}: {_short(message)}"]
+
+
+def _branch_meant(
+    errors: list[SchemaError], written: set[str], options: list[dict[str, Any]]
+) -> list[SchemaError]:
+    """The errors of the `oneOf` option whose fields overlap most with those written."""
+    branches: dict[int, list[SchemaError]] = {}
+    for error in errors:
+        branches.setdefault(int(error.relative_schema_path[0]), []).append(error)
+    meant = max(branches, key=lambda i: len(written & set(options[i].get("properties", {}))))
+    return branches[meant]
 
 
 def _not_json(value: Any, where: str) -> list[str]:
@@ -257,12 +279,28 @@ def service_file_check(data: Any) -> dict[str, Any]:
         )
     reasons: list[str] = []
     for problem in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path))):
-        for reason in _schema_reasons(problem):
+        for reason in schema_reasons(problem):
             if reason not in reasons:
                 reasons.append(reason)
     if reasons:
+        # The form's own schema is checked with the rest of the form (`builder.checks`); a
+        # file refused here names its form's problems too, so that every reason is listed.
+        form = data.get("form")
+        if isinstance(form, dict) and isinstance(form.get("definition"), dict):
+            reasons += form_schema_reasons(form["definition"])
         raise ServiceFileInvalid(reasons[:MAX_REASONS])
     return data
+
+
+def form_schema_reasons(definition: Any) -> list[str]:
+    """Where a form definition breaks its schema, each named by its place in the file."""
+    reasons: list[str] = []
+    for error in definition_schema_errors(definition):
+        for reason in schema_reasons(error):
+            reason = FORM_POINTER + (reason[1:] if reason.startswith("/:") else reason)
+            if reason not in reasons:
+                reasons.append(reason)
+    return reasons
 
 
 def service_file_defaults(data: dict[str, Any]) -> dict[str, Any]:

@@ -2,13 +2,12 @@
 
 An import is all or nothing. The file is read and checked against the published schema,
 then, in one transaction, the departments and teams it declares are created when missing
-and it passes the same checks publishing runs (the form definition's, `definition_errors`;
-its fee rules against that form, `fee_rules_problems`; the process's,
-`process_version_validate`; the service's own model rules, such as a unique name and
-reference prefix). Any problem: every reason is raised and nothing is written.
-Otherwise the service is created or updated, and a new form or process version is
-published only when it differs from the live one, so importing the same file twice changes
-nothing the second time.
+and it passes the same checks publishing runs (the form's, its fee rules', the process's
+and the Open311 attributes' in `builder.checks`; the process's own, `process_version_validate`; the
+service's model rules, such as a unique name and reference prefix). Any problem: every
+reason is raised and nothing is written. Otherwise the service is created or updated, and a
+new form or process version is published only when it differs from the live one, so
+importing the same file twice changes nothing the second time.
 """
 
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from townhall.accounts.models import Department, Team, User
+from townhall.builder.checks import service_data_problems
 from townhall.builder.exchange import (
     ServiceFileInvalid,
     service_file_check,
@@ -30,8 +30,6 @@ from townhall.builder.models import ServiceVersion
 from townhall.builder.selectors import service_file_data
 from townhall.catalogue.models import ChannelCost, Service
 from townhall.core.audit import audit_record
-from townhall.eforms.definition import definition_errors
-from townhall.eforms.fees import fee_rules_problems
 from townhall.eforms.models import FormVersion
 from townhall.eforms.services import form_version_publish
 from townhall.workflow.definitions import ProcessInvalid
@@ -180,6 +178,22 @@ def _process_reasons(process: dict[str, Any]) -> list[str]:
     return []
 
 
+def _offered_on_open311(existing: Service | None, data: dict[str, Any]) -> dict | None:
+    """The form definition Open311 clients of the file's service code answer now, when the
+    service is offered on Open311 under that code and stays offered after the import."""
+    if (
+        existing is None
+        or existing.form is None
+        or not existing.open311_code
+        or existing.open311_code != data["open311_code"]
+        or not (existing.is_published and existing.audience == Service.Audience.PUBLIC)
+        or not (data["published"] and data["audience"] == Service.Audience.PUBLIC)
+    ):
+        return None
+    live = existing.form.live_version()
+    return live.definition if live is not None else None
+
+
 def _snapshot(service: Service) -> dict[str, Any]:
     return {f.attname: getattr(service, f.attname) for f in Service._meta.concrete_fields}
 
@@ -258,17 +272,13 @@ def service_data_import(
                 "declare it under /organisation/teams"
             )
         form, process = data["form"], data["process"]
-        form_reasons = definition_errors(form["definition"]) if form is not None else []
-        reasons += [f"/form/definition: {e}" for e in form_reasons]
         if form is None and data["published"]:
             reasons.append("/form: a published service needs a form (or set published: false)")
-        if not form_reasons:
-            # The rules read the form's questions: checked once the form itself is sound.
-            reasons += fee_rules_problems(data["fee_rules"], form["definition"] if form else None)
         if process is not None:
             reasons += _process_reasons(process)
 
         existing = Service.objects.select_for_update().filter(slug=data["slug"]).first()
+        reasons += service_data_problems(data, offered=_offered_on_open311(existing, data))
         service = existing or Service(slug=data["slug"])
         before = _snapshot(service) if existing else {}
         _service_settings_set(service, data, department=department, team=team)

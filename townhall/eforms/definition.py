@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
 
 SCHEMA_PATH = Path(__file__).with_name("form_schema.json")
 CHOICE_TYPES = {"radios", "checkboxes", "select"}
@@ -14,6 +15,11 @@ CHECK_ANSWERS = "check"
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
+
+
+def definition_schema_errors(definition: object) -> list[SchemaError]:
+    """Where a definition breaks its JSON Schema, in the order of the file."""
+    return sorted(_validator().iter_errors(definition), key=lambda e: list(map(str, e.path)))
 
 
 def condition_fields(condition: dict) -> list[str]:
@@ -29,44 +35,123 @@ def condition_fields(condition: dict) -> list[str]:
     ]
 
 
-def definition_errors(definition: dict) -> list[str]:
-    """Every reason a definition cannot be published; empty when it is sound."""
-    errors = [
-        f"{'/'.join(str(p) for p in error.absolute_path) or 'form'}: {error.message}"
-        for error in _validator().iter_errors(definition)
-    ]
-    if errors:
-        return errors
-    page_ids = [page["id"] for page in definition["pages"]]
-    if len(set(page_ids)) != len(page_ids):
-        errors.append("Page ids must be unique.")
-    if CHECK_ANSWERS in page_ids:
-        errors.append(f"'{CHECK_ANSWERS}' is reserved for the check-your-answers page.")
-    seen_fields: set[str] = set()
-    for page in definition["pages"]:
-        for condition in [page.get("show_if")] if page.get("show_if") else []:
-            for name in condition_fields(condition):
-                if name not in seen_fields:
-                    errors.append(f"Page '{page['id']}' shows on '{name}', not asked before it.")
-        for field in page["fields"]:
-            if field["name"] in seen_fields:
-                errors.append(f"Field '{field['name']}' is defined twice.")
-            seen_fields.add(field["name"])
+def definition_problems(definition: dict) -> list[tuple[str, str]]:
+    """Every reason a definition that passes its schema cannot be published, each with the
+    JSON pointer of its place in the definition (`/pages/2/next/0/goto`); empty when it is
+    sound. Check the schema first (`definition_schema_errors`): this reads the shape it
+    promises."""
+    problems: list[tuple[str, str]] = []
+    pages = definition["pages"]
+    page_ids = [page["id"] for page in pages]
+    for index, page_id in enumerate(page_ids):
+        if page_id in page_ids[:index]:
+            problems.append(
+                (
+                    f"/pages/{index}/id",
+                    f"An earlier page already has the id '{page_id}': each page needs its own id.",
+                )
+            )
+        if page_id == CHECK_ANSWERS:
+            problems.append(
+                (f"/pages/{index}/id", f"'{CHECK_ANSWERS}' is kept for the check-answers page.")
+            )
+    asked: set[str] = set()
+    for index, page in enumerate(pages):
+        where = f"/pages/{index}"
+        for name in condition_fields(page["show_if"]) if page.get("show_if") else []:
+            if name not in asked:
+                problems.append(
+                    (
+                        f"{where}/show_if",
+                        f"Page '{page['id']}' shows depending on the answer to '{name}', "
+                        "which no page before it asks.",
+                    )
+                )
+        for number, field in enumerate(page["fields"]):
+            place, name = f"{where}/fields/{number}", field["name"]
+            if name in asked:
+                problems.append(
+                    (
+                        f"{place}/name",
+                        f"Two questions have the id '{name}': each question needs its own id.",
+                    )
+                )
+            asked.add(name)
             if field["type"] in CHOICE_TYPES:
                 values = [option["value"] for option in field.get("options", [])]
                 if not values:
-                    errors.append(f"Field '{field['name']}' needs options.")
+                    problems.append((place, f"The question '{name}' needs options to choose from."))
                 if len(set(values)) != len(values):
-                    errors.append(f"Field '{field['name']}' has repeated option values.")
-        for branch in page.get("next", []):
-            if branch["goto"] not in page_ids and branch["goto"] != CHECK_ANSWERS:
-                errors.append(f"Page '{page['id']}' goes to unknown page '{branch['goto']}'.")
-            for name in (
-                condition_fields(branch.get("when", {"all": []})) if "when" in branch else []
-            ):
-                if name not in seen_fields:
-                    errors.append(f"Page '{page['id']}' branches on '{name}', not asked yet.")
+                    problems.append(
+                        (f"{place}/options", f"The question '{name}' has two options of one value.")
+                    )
+        for number, branch in enumerate(page.get("next", [])):
+            place = f"{where}/next/{number}"
+            if "goto" in branch and branch["goto"] not in page_ids + [CHECK_ANSWERS]:
+                problems.append(
+                    (
+                        f"{place}/goto",
+                        f"Page '{page['id']}' goes to page '{branch['goto']}', which is not in "
+                        "the form (removed or renamed?).",
+                    )
+                )
+            for name in condition_fields(branch["when"]) if "when" in branch else []:
+                if name not in asked:
+                    problems.append(
+                        (
+                            f"{place}/when",
+                            f"Page '{page['id']}' branches on the answer to '{name}', which is "
+                            "not asked on this page or before it.",
+                        )
+                    )
     summary = definition.get("summary_field")
-    if summary and summary not in seen_fields:
-        errors.append(f"summary_field '{summary}' is not a field of the form.")
-    return errors
+    if summary and summary not in asked:
+        problems.append(
+            ("/summary_field", f"The summary question '{summary}' is not a question of the form.")
+        )
+    return problems
+
+
+def definition_errors(definition: dict) -> list[str]:
+    """Every reason a definition cannot be published; empty when it is sound."""
+    schema_errors = definition_schema_errors(definition)
+    if schema_errors:
+        return [
+            f"{'/'.join(str(p) for p in error.absolute_path) or 'form'}: {error.message}"
+            for error in schema_errors
+        ]
+    return [message for _, message in definition_problems(definition)]
+
+
+def page_targets(pages: list[dict], index: int) -> set[str]:
+    """Where a person can go after page `index` (-1: the start), whatever they answer: the
+    branches tried up to the first one without a condition (later ones never apply), and,
+    when every branch has a condition, the following pages in order: each page that may
+    be skipped (`show_if`) up to the first that cannot, or check answers after the last."""
+    targets: set[str] = set()
+    for branch in pages[index].get("next", []) if index >= 0 else []:
+        if branch.get("goto"):
+            targets.add(branch["goto"])
+        if "when" not in branch:
+            return targets  # an unconditional branch: the order of pages never applies
+    for later in pages[index + 1 :]:
+        targets.add(later["id"])
+        if not later.get("show_if"):
+            return targets
+    targets.add(CHECK_ANSWERS)
+    return targets
+
+
+def pages_unreachable(pages: list[dict]) -> list[int]:
+    """The indexes of the pages no route from the start reaches, following every branch
+    and the order of pages (a `show_if` page may be skipped, but it is reachable)."""
+    index = {page["id"]: i for i, page in enumerate(pages)}
+    seen: set[int] = set()
+    stack = [-1]
+    while stack:
+        for target in page_targets(pages, stack.pop()):
+            found = index.get(target)
+            if found is not None and found not in seen:
+                seen.add(found)
+                stack.append(found)
+    return [i for i in range(len(pages)) if i not in seen]

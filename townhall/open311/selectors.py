@@ -17,26 +17,12 @@ from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.core.memo import ProcessMemo
 from townhall.core.tasks import Backlog
-from townhall.eforms.definition import CHECK_ANSWERS
+from townhall.eforms.attributes import attribute_questions
+from townhall.eforms.definition import CHECK_ANSWERS, page_targets
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.models import FormVersion
 from townhall.open311.models import Open311Submission
 
-# Form fields that Open311 carries in its own parameters (lat/long, address_string, email,
-# media_url...) or cannot carry at all, so they are not offered as attributes.
-SKIPPED_FIELD_TYPES = {"location", "address", "file", "declaration", "email", "phone"}
-CONTACT_FIELD_PREFIX = "contact_"
-
-DATATYPES = {
-    "text": "string",
-    "textarea": "text",
-    "number": "number",
-    "date": "datetime",
-    "radios": "singlevaluelist",
-    "select": "singlevaluelist",
-    "yesno": "singlevaluelist",
-    "checkboxes": "multivaluelist",
-}
 LIST_DATATYPES = {"singlevaluelist", "multivaluelist"}
 YES_NO_VALUES = [{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}]
 
@@ -157,21 +143,6 @@ def _datatype_description(field: dict, datatype: str) -> str:
     return f"Up to {limit:,} characters" if limit else ""
 
 
-def _page_targets(pages: list[dict], index: int) -> set[str]:
-    """Where a reporter can go after page `index` (-1: the start), whatever they answer."""
-    targets: set[str] = set()
-    branches = pages[index].get("next", []) if index >= 0 else []
-    targets.update(branch["goto"] for branch in branches)
-    if any("when" not in branch for branch in branches):
-        return targets  # an unconditional branch: the order of pages never applies
-    for later in pages[index + 1 :]:
-        targets.add(later["id"])
-        if not later.get("show_if"):
-            return targets
-    targets.add(CHECK_ANSWERS)
-    return targets
-
-
 def pages_always_visited(pages: list[dict]) -> set[str]:
     """Pages on every possible route through a form: a page is one when, without it, the
     end (check answers) cannot be reached. Branches (`next`) and `show_if` make the others
@@ -180,7 +151,7 @@ def pages_always_visited(pages: list[dict]) -> set[str]:
 
     def reachable_without(skipped: str) -> bool:
         seen: set[str] = set()
-        stack = [t for t in _page_targets(pages, -1) if t != skipped]
+        stack = [t for t in page_targets(pages, -1) if t != skipped]
         while stack:
             page_id = stack.pop()
             if page_id == CHECK_ANSWERS:
@@ -188,7 +159,7 @@ def pages_always_visited(pages: list[dict]) -> set[str]:
             if page_id in seen or page_id not in index:
                 continue
             seen.add(page_id)
-            stack.extend(t for t in _page_targets(pages, index[page_id]) if t != skipped)
+            stack.extend(t for t in page_targets(pages, index[page_id]) if t != skipped)
         return False
 
     return {page["id"] for page in pages if not reachable_without(page["id"])}
@@ -226,37 +197,29 @@ def service_attributes(service: Service) -> list[Attribute]:
         return []
     attributes: list[Attribute] = []
     always = pages_always_visited(version.definition.get("pages", []))
-    for page in version.definition.get("pages", []):
+    for page, field, datatype in attribute_questions(version.definition):
         conditional = page["id"] not in always
-        for field in page.get("fields", []):
-            datatype = DATATYPES.get(field["type"])
-            if (
-                datatype is None
-                or field["type"] in SKIPPED_FIELD_TYPES
-                or field["name"].startswith(CONTACT_FIELD_PREFIX)
-            ):
-                continue
-            if field["type"] == "yesno":
-                values = tuple((v["key"], v["name"]) for v in YES_NO_VALUES)
-            else:
-                values = tuple(
-                    (str(option["value"]), str(option.get("label", option["value"])))
-                    for option in field.get("options", [])
-                )
-            attributes.append(
-                Attribute(
-                    code=field["name"],
-                    datatype=datatype,
-                    # A question shown only on some answers cannot be required of everyone.
-                    required=bool(field.get("required")) and not conditional,
-                    description=field["label"],
-                    datatype_description=_datatype_description(field, datatype),
-                    order=len(attributes) + 1,
-                    values=values if datatype in LIST_DATATYPES else (),
-                    required_on_route=bool(field.get("required")),
-                    page=page["id"],
-                )
+        if field["type"] == "yesno":
+            values = tuple((v["key"], v["name"]) for v in YES_NO_VALUES)
+        else:
+            values = tuple(
+                (str(option["value"]), str(option.get("label", option["value"])))
+                for option in field.get("options", [])
             )
+        attributes.append(
+            Attribute(
+                code=field["name"],
+                datatype=datatype,
+                # A question shown only on some answers cannot be required of everyone.
+                required=bool(field.get("required")) and not conditional,
+                description=field["label"],
+                datatype_description=_datatype_description(field, datatype),
+                order=len(attributes) + 1,
+                values=values if datatype in LIST_DATATYPES else (),
+                required_on_route=bool(field.get("required")),
+                page=page["id"],
+            )
+        )
     return attributes + automated_attributes(len(attributes) + 1)
 
 

@@ -92,6 +92,15 @@ def expression_helpers() -> dict[str, Any]:
     }
 
 
+# What a process is given besides the answers: the case's own fields (`routing_data`) and
+# the outcome an officer chooses when completing a work item. Not answers, so a form need
+# not ask them (`reads.process_definition_reads`).
+CASE_NAMES = frozenset(
+    {"case_reference", "service", "channel", "priority", "main_road", "has_email", "clock"}
+)
+WORK_ITEM_NAMES = frozenset({"outcome"})
+
+
 def routing_data(case: Case, answers: dict[str, Any]) -> dict[str, Any]:
     """The variables a process routes on. Only short coded answers (option values, yes/no,
     numbers) go into engine state: personal details and free text stay in the case."""

@@ -242,7 +242,7 @@ def test_an_oversized_text_is_refused_by_its_pointer(demo):
     data["summary"]["en"] = "<script>alert(1)</script>" * 20
     reasons = _refused(service_file_dump(data))
     assert len(reasons) == 1 and reasons[0].startswith("/summary/en: '<script>")
-    assert reasons[0].endswith("is too long")
+    assert reasons[0].endswith("is too long (500 characters; at most 300)")
 
 
 def test_an_unknown_team_is_refused(demo):
@@ -303,7 +303,7 @@ def test_a_form_definition_failing_its_schema_is_refused(demo):
     state = import_state()
     reasons = _refused(service_file_dump(data))
     assert len(reasons) == 1
-    assert reasons[0].startswith("/form/definition: pages/0/fields/0/type: 'hologram' is not one")
+    assert reasons[0].startswith("/form/definition/pages/0/fields/0/type: 'hologram' is not one")
     assert import_state() == state
 
 

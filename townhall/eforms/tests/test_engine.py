@@ -91,8 +91,8 @@ def test_definition_with_unknown_goto_and_late_condition_is_refused():
         ],
     }
     errors = definition_errors(broken)
-    assert any("unknown page 'nowhere'" in e for e in errors)
-    assert any("branches on 'b'" in e for e in errors)
+    assert any("goes to page 'nowhere', which is not in the form" in e for e in errors)
+    assert any("branches on the answer to 'b', which is not asked" in e for e in errors)
 
 
 def test_definition_that_breaks_the_schema_names_the_place():

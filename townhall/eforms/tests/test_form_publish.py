@@ -47,5 +47,8 @@ def test_a_definition_failing_its_checks_is_refused_with_every_reason_and_nothin
     }
     with pytest.raises(ValidationError) as caught:
         form_version_publish(slug="broken", name="Broken", definition=broken)
-    assert caught.value.messages == ["Page ids must be unique.", "Field 'x' is defined twice."]
+    assert caught.value.messages == [
+        "An earlier page already has the id 'a': each page needs its own id.",
+        "Two questions have the id 'x': each question needs its own id.",
+    ]
     assert not Form.objects.exists()
