@@ -161,7 +161,7 @@ def _page_targets(pages: list[dict], index: int) -> set[str]:
     """Where a reporter can go after page `index` (-1: the start), whatever they answer."""
     targets: set[str] = set()
     branches = pages[index].get("next", []) if index >= 0 else []
-    targets.update(branch["goto"] for branch in branches)
+    targets.update(branch["goto"] for branch in branches if "goto" in branch)
     if any("when" not in branch for branch in branches):
         return targets  # an unconditional branch: the order of pages never applies
     for later in pages[index + 1 :]:
