@@ -193,9 +193,7 @@ def _kind_reasons(data: dict[str, Any], *, form_sound: bool) -> list[str]:
         if data["published"] and not data["description"]["en"].strip():
             reasons.append("/description/en: an information service's advice is its description")
     elif kind == Service.Kind.ELIGIBILITY:
-        if form is None:
-            reasons.append("/form: an eligibility checker needs a form ending on outcomes")
-        elif form_sound:
+        if form is not None and form_sound:
             reasons += [
                 f"/form/definition{reason}" for reason in eligibility_errors(form["definition"])
             ]
