@@ -201,6 +201,8 @@ def _kind_reasons(data: dict[str, Any], *, form_sound: bool) -> list[str]:
             reasons.append("/process: an eligibility checker makes no case: it has no process")
     elif kind == Service.Kind.INTERNAL and data["audience"] != Service.Audience.STAFF:
         reasons.append("/audience: an internal service is for staff only (audience: staff)")
+    if kind in (Service.Kind.INFORMATION, Service.Kind.ELIGIBILITY) and data["open311_code"]:
+        reasons.append(f"/open311_code: an {kind} service makes no case to report through Open311")
     return reasons
 
 

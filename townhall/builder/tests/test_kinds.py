@@ -90,3 +90,13 @@ def test_an_internal_service_for_residents_is_refused():
     data = demo_service_data(INTERNAL)
     data["audience"] = "public"
     assert _refused(data) == ["/audience: an internal service is for staff only (audience: staff)"]
+
+
+@pytest.mark.parametrize("slug", [INFORMATION, CHECKER])
+def test_a_service_that_makes_no_case_has_no_open311_code(slug):
+    data = demo_service_data(slug)
+    data["open311_code"] = "assisted_bins"
+    kind = data["kind"]
+    assert _refused(data) == [
+        f"/open311_code: an {kind} service makes no case to report through Open311"
+    ]
