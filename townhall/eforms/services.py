@@ -4,7 +4,7 @@
 import logging
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +31,9 @@ from townhall.eforms.models import (
 )
 
 log = logging.getLogger(__name__)
+
+# How long an eligibility checker's journey may be left before its answers are deleted.
+CHECKER_ABANDONED_AFTER = timedelta(hours=2)
 
 
 class FormUnavailable(Exception):
@@ -69,9 +72,29 @@ def form_session_start(
     )
     if version is None:
         raise FormUnavailable(service.slug)
+    if service.kind == Service.Kind.ELIGIBILITY:
+        _checker_sessions_abandoned_delete(service)
     return FormSession.objects.create(
         form_version=version, service=service, user=user, channel=channel, raised_by=raised_by
     )
+
+
+def _checker_sessions_abandoned_delete(service: Service) -> None:
+    """An eligibility checker keeps answers only until its outcome shows; a journey left
+    before that leaves them behind, so starting one deletes the service's journeys left for
+    CHECKER_ABANDONED_AFTER (their answers and files, as reaching an outcome does)."""
+    abandoned = FormSession.objects.filter(
+        service=service,
+        submission__isnull=True,
+        updated_at__lt=timezone.now() - CHECKER_ABANDONED_AFTER,
+    )
+    files = [upload.file for upload in UploadedFile.objects.filter(form_session__in=abandoned)]
+    with transaction.atomic():
+        deleted, _ = abandoned.delete()
+        if files:
+            transaction.on_commit(lambda: _files_delete(files))
+    if deleted:
+        log.info("%s: deleted %s abandoned eligibility journey(s)", service.slug, deleted)
 
 
 def _save_files(session: FormSession, field: dict, files) -> FieldResult:
@@ -205,9 +228,7 @@ def form_outcome_reach(*, session: FormSession) -> dict:
         if uploads:
             # The files go once the rows are gone for good (a rollback keeps both).
             transaction.on_commit(lambda: _files_delete(uploads))
-        if locked.saved_for_later:
-            my_account_forget(locked.user_id)
-        locked.delete()
+        locked.delete()  # My Account forgets it on delete (eforms.apps)
         audit_record(
             actor=session.raised_by,
             action="delete",

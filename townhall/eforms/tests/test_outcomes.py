@@ -4,11 +4,12 @@ session with its answers and files)."""
 
 import copy
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from townhall.eforms.definition import definition_errors, eligibility_errors
 from townhall.eforms.engine import OUTCOME_REACHED, FormFlow
@@ -200,3 +201,18 @@ def test_outcomes_reached_at_the_same_moment_are_all_counted():
     for thread in threads:
         thread.join()
     assert OutcomeCount.objects.get(service=service, day=day).count == 6
+
+
+@pytest.mark.django_db
+def test_a_checkers_journeys_left_unfinished_are_deleted_when_the_next_one_starts():
+    service = make_service()
+    service.kind = service.Kind.ELIGIBILITY
+    service.save()
+    form_version_publish(slug=service.form.slug, name="x", definition=CHECKER)
+    left = form_session_start(service=service)
+    recent = form_session_start(service=service)
+    FormSession.objects.filter(pk=left.pk).update(
+        answers={"house": "yes"}, updated_at=timezone.now() - timedelta(hours=3)
+    )
+    started = form_session_start(service=service)
+    assert set(FormSession.objects.values_list("pk", flat=True)) == {recent.pk, started.pk}
