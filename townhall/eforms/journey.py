@@ -135,9 +135,9 @@ def journey_page(
             outcome = form_page_submit(session=session, page_id=page_id, data=data, files=files)
         except ValidationError as error:
             raise Http404 from error
-        if action == ACTION_SAVE and _can_save(door, session):
+        if action == ACTION_SAVE and door.saved_url is not None and session.user_id:
             form_session_save_for_later(session=session)
-            return JourneyStep(redirect=door.saved_url(session), saved=True)  # type: ignore[misc]
+            return JourneyStep(redirect=door.saved_url(session), saved=True)
         if outcome.ok and action not in ACTIONS_STAY:
             target = outcome.next_page_id
             if target == OUTCOME_REACHED:
