@@ -30,6 +30,7 @@ from townhall.builder.models import ServiceVersion
 from townhall.builder.selectors import service_file_data
 from townhall.catalogue.models import ChannelCost, Service
 from townhall.core.audit import audit_record
+from townhall.eforms.definition import definition_errors, eligibility_errors
 from townhall.eforms.models import FormVersion
 from townhall.eforms.services import form_version_publish
 from townhall.workflow.definitions import ProcessInvalid
@@ -194,6 +195,34 @@ def _offered_on_open311(existing: Service | None, data: dict[str, Any]) -> dict 
     return live.definition if live is not None else None
 
 
+def _kind_reasons(data: dict[str, Any], *, form_sound: bool) -> list[str]:
+    """What the service's kind forbids: an information service is an advice page (no form,
+    no process); an eligibility checker's form ends on outcomes and keeps nothing personal,
+    and it makes no case (no process); an internal service is for staff only. A form is
+    read for its kind only once it is sound (`form_sound`)."""
+    kind, form, process = data["kind"], data["form"], data["process"]
+    reasons = []
+    if kind == Service.Kind.INFORMATION:
+        if form is not None:
+            reasons.append("/form: an information service is an advice page: it has no form")
+        if process is not None:
+            reasons.append("/process: an information service makes no case: it has no process")
+        if data["published"] and not data["description"]["en"].strip():
+            reasons.append("/description/en: an information service's advice is its description")
+    elif kind == Service.Kind.ELIGIBILITY:
+        if form is not None and form_sound:
+            reasons += [
+                f"/form/definition{reason}" for reason in eligibility_errors(form["definition"])
+            ]
+        if process is not None:
+            reasons.append("/process: an eligibility checker makes no case: it has no process")
+    elif kind == Service.Kind.INTERNAL and data["audience"] != Service.Audience.STAFF:
+        reasons.append("/audience: an internal service is for staff only (audience: staff)")
+    if kind in (Service.Kind.INFORMATION, Service.Kind.ELIGIBILITY) and data["open311_code"]:
+        reasons.append(f"/open311_code: an {kind} service makes no case to report through Open311")
+    return reasons
+
+
 def _snapshot(service: Service) -> dict[str, Any]:
     return {f.attname: getattr(service, f.attname) for f in Service._meta.concrete_fields}
 
@@ -272,10 +301,12 @@ def service_data_import(
                 "declare it under /organisation/teams"
             )
         form, process = data["form"], data["process"]
-        if form is None and data["published"]:
+        form_sound = form is None or not definition_errors(form["definition"])
+        if form is None and data["published"] and data["kind"] != Service.Kind.INFORMATION:
             reasons.append("/form: a published service needs a form (or set published: false)")
         if process is not None:
             reasons += _process_reasons(process)
+        reasons += _kind_reasons(data, form_sound=form_sound)
 
         existing = Service.objects.select_for_update().filter(slug=data["slug"]).first()
         reasons += service_data_problems(data, offered=_offered_on_open311(existing, data))

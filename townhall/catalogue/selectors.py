@@ -11,10 +11,19 @@ CACHE_KEYS = ("catalogue:popular", "catalogue:public", "catalogue:start:")
 
 
 def services_public() -> QuerySet[Service]:
-    """Published services residents can use, A to Z."""
-    return Service.objects.filter(
-        is_published=True, audience=Service.Audience.PUBLIC, form__isnull=False
-    ).order_by("name")
+    """Published services residents can use, A to Z: requests and eligibility checkers with
+    a form, information services (an advice page, no form). Internal services are staff's."""
+    return (
+        Service.objects.filter(is_published=True, audience=Service.Audience.PUBLIC)
+        .filter(Q(form__isnull=False) | Q(kind=Service.Kind.INFORMATION))
+        .exclude(kind=Service.Kind.INTERNAL)
+        .order_by("name")
+    )
+
+
+def services_for_staff() -> QuerySet[Service]:
+    """Published services of every kind and audience, A to Z: what the desk can find."""
+    return Service.objects.filter(is_published=True).order_by("name")
 
 
 def services_public_list() -> list[Service]:
@@ -53,14 +62,36 @@ def catalogue_cache_clear(service_ids: list[int] | None = None) -> None:
     cache.delete_many(keys)
 
 
-def services_search(query: str) -> list[Service]:
+def _words_match(query: str) -> Q | None:
+    """Every word (a plural's stem) in the name, summary or keywords; None: no words."""
     words = [w for w in query.lower().split() if len(w) > 1][:8]
     if not words:
-        return services_public_list()
+        return None
     condition = Q()
     for word in words:
         stem = word.rstrip("s") if len(word) > 4 else word
         condition &= (
             Q(name__icontains=stem) | Q(summary__icontains=stem) | Q(keywords__icontains=stem)
         )
+    return condition
+
+
+def services_search(query: str) -> list[Service]:
+    condition = _words_match(query)
+    if condition is None:
+        return services_public_list()
     return list(services_public().filter(condition))
+
+
+def services_staff_search(query: str) -> list[Service]:
+    """The desk's service search: every published service, of all four kinds."""
+    condition = _words_match(query)
+    services = services_for_staff().select_related("department")
+    return list(services if condition is None else services.filter(condition))
+
+
+def service_paragraphs(service: Service, language: str) -> list[str]:
+    """The service's description as paragraphs (an information service's advice), in Welsh
+    when the page is and it is written; one paragraph a line."""
+    text = service.description_cy if language == "cy" and service.description_cy else ""
+    return [line.strip() for line in (text or service.description).splitlines() if line.strip()]

@@ -157,16 +157,17 @@ def demo_answers_make(
             value = _answer(field, rng, address, today)
             if value is not None:
                 answers[field["name"]] = value
-        target = next(
+        branch = next(
             (
-                branch["goto"]
+                branch
                 for branch in page.get("next", [])
                 if "when" not in branch or condition_holds(branch["when"], answers, today)
             ),
             None,
         )
-        if target == "check":
-            break
+        target = branch.get("goto") if branch else None
+        if target == "check" or (branch and "outcome" in branch):
+            break  # sent, or ended on an outcome
         index = page_ids.index(target) if target else index + 1
     return answers
 

@@ -89,6 +89,9 @@ DEMO_CASES_PER_SIX_MONTHS = {
     "request-a-call-back": 25,
     "sheltered-housing-check": 20,
     "internal-insurance-claim": 6,
+    # No cases, ever: an advice page, and a checker that ends on an outcome page.
+    "what-goes-in-which-bin": 0,
+    "check-if-you-can-get-an-assisted-bin-collection": 0,
 }
 
 

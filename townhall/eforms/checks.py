@@ -11,10 +11,15 @@ from townhall.eforms.models import FormVersion
 @register("townhall")
 def published_services_have_live_forms(app_configs, **kwargs):
     """A published service whose form has no published version would show residents a start
-    page leading nowhere (townhall.E001)."""
+    page leading nowhere (townhall.E001). An information service has no form: its start page
+    is its advice."""
     errors = []
     try:
-        services = list(Service.objects.filter(is_published=True).select_related("form"))
+        services = list(
+            Service.objects.filter(is_published=True)
+            .exclude(kind=Service.Kind.INFORMATION)
+            .select_related("form")
+        )
         live = set(
             FormVersion.objects.filter(status=FormVersion.Status.PUBLISHED).values_list(
                 "form_id", flat=True

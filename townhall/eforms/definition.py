@@ -55,6 +55,15 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
             problems.append(
                 (f"/pages/{index}/id", f"'{CHECK_ANSWERS}' is kept for the check-answers page.")
             )
+    outcome_ids = [outcome["id"] for outcome in definition.get("outcomes", [])]
+    for index, outcome_id in enumerate(outcome_ids):
+        if outcome_id in outcome_ids[:index]:
+            problems.append(
+                (
+                    f"/outcomes/{index}/id",
+                    f"An earlier outcome already has the id '{outcome_id}': each needs its own id.",
+                )
+            )
     asked: set[str] = set()
     for index, page in enumerate(pages):
         where = f"/pages/{index}"
@@ -93,6 +102,14 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
                         f"{place}/goto",
                         f"Page '{page['id']}' goes to page '{branch['goto']}', which is not in "
                         "the form (removed or renamed?).",
+                    )
+                )
+            if "outcome" in branch and branch["outcome"] not in outcome_ids:
+                problems.append(
+                    (
+                        f"{place}/outcome",
+                        f"Page '{page['id']}' ends on the outcome '{branch['outcome']}', which "
+                        "is not in the form (removed or renamed?).",
                     )
                 )
             for name in condition_fields(branch["when"]) if "when" in branch else []:
@@ -155,3 +172,37 @@ def pages_unreachable(pages: list[dict]) -> list[int]:
                 seen.add(found)
                 stack.append(found)
     return [i for i in range(len(pages)) if i not in seen]
+
+
+def eligibility_errors(definition: dict) -> list[str]:
+    """Why a sound definition cannot be an eligibility checker's: every route must end on an
+    outcome (nothing is ever sent, so no check-answers page), and nothing personal is asked
+    for (no contact details, no files). Each reason starts with its place in the
+    definition, as a JSON pointer."""
+    errors = []
+    if not definition.get("outcomes"):
+        errors.append("/outcomes: an eligibility checker needs at least one outcome")
+    if definition.get("contact"):
+        errors.append("/contact: an eligibility checker keeps no personal data: no contact details")
+    pages = definition["pages"]
+    for index, page in enumerate(pages):
+        for number, field in enumerate(page["fields"]):
+            if field["type"] == "file":
+                errors.append(
+                    f"/pages/{index}/fields/{number}/type: an eligibility checker keeps no files"
+                )
+        for number, branch in enumerate(page.get("next", [])):
+            if branch.get("goto") == CHECK_ANSWERS:
+                errors.append(
+                    f"/pages/{index}/next/{number}/goto: an eligibility checker ends on an "
+                    "outcome, never on check answers"
+                )
+    last = pages[-1]
+    if last.get("show_if") or not any(
+        "outcome" in branch and "when" not in branch for branch in last.get("next", [])
+    ):
+        errors.append(
+            f"/pages/{len(pages) - 1}/next: the last page of an eligibility checker must always "
+            "end on an outcome (a branch with `outcome` and no `when`), and always be shown"
+        )
+    return errors

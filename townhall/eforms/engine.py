@@ -7,6 +7,9 @@ from townhall.eforms.conditions import condition_holds
 from townhall.eforms.definition import CHECK_ANSWERS
 
 CONTACT_PAGE = "your-details"
+# What next_page_id says when the answers end the journey on one of the form's outcomes (not
+# a page id: page ids cannot start with "@"). `FormFlow.outcome` says which.
+OUTCOME_REACHED = "@outcome"
 CONTACT_FIELDS: list[dict[str, Any]] = [
     {
         "name": "contact_name",
@@ -85,6 +88,7 @@ class FormFlow:
             )
         self._index = {page.id: i for i, page in enumerate(self.pages)}
         self.fields = {f["name"]: f for page in self.pages for f in page.fields}
+        self.outcomes = {o["id"]: o for o in definition.get("outcomes", [])}
 
     def page(self, page_id: str) -> Page | None:
         index = self._index.get(page_id)
@@ -99,27 +103,49 @@ class FormFlow:
                 return page.id
         return CHECK_ANSWERS
 
-    def next_page_id(self, page_id: str, answers: dict) -> str:
-        page = self.pages[self._index[page_id]]
+    def _branch(self, page: Page, answers: dict) -> dict | None:
+        """The first of the page's branches whose condition holds, if any."""
         for branch in page.next:
             if "when" not in branch or condition_holds(branch["when"], answers):
-                target = branch["goto"]
-                # Guests still give contact details before checking answers.
-                if (
-                    target == CHECK_ANSWERS
-                    and self.pages[-1].id == CONTACT_PAGE
-                    and page_id != CONTACT_PAGE
-                ):
-                    return CONTACT_PAGE
-                return target
-        return self._following(self._index[page_id], answers)
+                return branch
+        return None
+
+    def next_page_id(self, page_id: str, answers: dict) -> str:
+        """The page after `page_id`, CHECK_ANSWERS, or OUTCOME_REACHED."""
+        page = self.pages[self._index[page_id]]
+        branch = self._branch(page, answers)
+        if branch is None:
+            return self._following(self._index[page_id], answers)
+        if "outcome" in branch:
+            return OUTCOME_REACHED
+        target = branch["goto"]
+        # Guests still give contact details before checking answers.
+        if (
+            target == CHECK_ANSWERS
+            and self.pages[-1].id == CONTACT_PAGE
+            and page_id != CONTACT_PAGE
+        ):
+            return CONTACT_PAGE
+        return target
+
+    def outcome(self, answers: dict) -> dict | None:
+        """The outcome the answers end the journey on (every page on the route answered and
+        the last one's branch an outcome); None while the journey goes on to a page or to
+        check answers."""
+        route = self.route(answers)
+        if not route or not self.page_answered(route[-1], answers):
+            return None
+        branch = self._branch(route[-1], answers)
+        if branch is None or "outcome" not in branch:
+            return None
+        return self.outcomes.get(branch["outcome"])
 
     def route(self, answers: dict) -> list[Page]:
         """Pages on the person's path given their answers, up to the first unanswered one."""
         visited: list[Page] = []
         page_id = self.first_page_id(answers)
         guard = 0
-        while page_id != CHECK_ANSWERS and guard <= len(self.pages):
+        while page_id not in (CHECK_ANSWERS, OUTCOME_REACHED) and guard <= len(self.pages):
             page = self.pages[self._index[page_id]]
             visited.append(page)
             if not self.page_answered(page, answers):
@@ -140,8 +166,13 @@ class FormFlow:
         )
 
     def next_unanswered_page_id(self, answers: dict) -> str:
+        """The first page still to answer; CHECK_ANSWERS once all are. A route ending on an
+        outcome gives its last page, whose answer leads there (never a check-answers page
+        that would send the person back)."""
         route = self.route(answers)
         if route and not self.page_answered(route[-1], answers):
+            return route[-1].id
+        if route and self.next_page_id(route[-1].id, answers) == OUTCOME_REACHED:
             return route[-1].id
         return CHECK_ANSWERS
 

@@ -20,12 +20,13 @@ from townhall.accounts.models import User
 from townhall.cases.models import Case
 from townhall.catalogue.models import Channel, Service
 from townhall.eforms.definition import CHECK_ANSWERS
-from townhall.eforms.engine import FormFlow, Page
+from townhall.eforms.engine import OUTCOME_REACHED, FormFlow, Page
 from townhall.eforms.fields import FieldResult, answer_display
 from townhall.eforms.models import FormSession, UploadedFile
 from townhall.eforms.services import (
     form_file_remove,
     form_flow,
+    form_outcome_reach,
     form_page_submit,
     form_session_save_for_later,
     form_session_start,
@@ -54,6 +55,9 @@ class JourneyDoor:
     start_url: Callable[[FormSession], str]
     # Where a resident goes once their answers are saved; None: this door cannot save.
     saved_url: Callable[[FormSession], str] | None = None
+    # The page of an outcome the answers ended on (the session is gone by then: only its
+    # service is read); None: the start page.
+    outcome_url: Callable[[FormSession, str], str] | None = None
 
 
 @dataclass
@@ -90,6 +94,8 @@ def journey_start(
 ) -> tuple[FormSession, str]:
     """Start the service's form (raises FormUnavailable when it has no published version) and
     return the new session with the URL of its first page."""
+    if service.kind == Service.Kind.ELIGIBILITY:
+        user = None  # its answers are nobody's: an eligibility checker keeps nothing personal
     session = form_session_start(service=service, user=user, channel=channel, raised_by=raised_by)
     flow = form_flow(session)
     return session, door.page_url(session, flow.first_page_id(session.answers))
@@ -136,6 +142,8 @@ def journey_page(
             return JourneyStep(redirect=door.saved_url(session), saved=True)
         if outcome.ok and action not in ACTIONS_STAY:
             target = outcome.next_page_id
+            if target == OUTCOME_REACHED:
+                return _outcome_step(session, door)
             if change and flow.is_complete(session.answers):
                 target = CHECK_ANSWERS
             if target == CHECK_ANSWERS:
@@ -152,9 +160,25 @@ def journey_page(
             "errors": errors,
             "form_has_errors": bool(errors),
             "back_url": _back_url(door, session, flow, page_id),
-            "can_save": door.saved_url is not None and session.user_id is not None,
+            "can_save": _can_save(door, session),
         }
     )
+
+
+def _can_save(door: JourneyDoor, session: FormSession) -> bool:
+    return door.saved_url is not None and session.user_id is not None
+
+
+def _outcome_step(session: FormSession, door: JourneyDoor) -> JourneyStep:
+    """The answers end the journey on an outcome: counted, the session deleted with its
+    answers (form_outcome_reach), and on to the outcome's page."""
+    try:
+        reached = form_outcome_reach(session=session)
+    except ValidationError as error:
+        raise Http404 from error
+    if door.outcome_url is None:
+        return JourneyStep(redirect=door.start_url(session))
+    return JourneyStep(redirect=door.outcome_url(session, reached["id"]))
 
 
 def _back_url(door: JourneyDoor, session: FormSession, flow: FormFlow, page_id: str) -> str:
@@ -167,7 +191,10 @@ def _back_url(door: JourneyDoor, session: FormSession, flow: FormFlow, page_id: 
 
 def journey_check(*, session: FormSession, door: JourneyDoor, method: str) -> JourneyStep:
     """The check-answers page (GET), or send the form (POST). Sending twice gives the same
-    case (submission_submit is idempotent); an incomplete form goes back to its next page."""
+    case (submission_submit is idempotent); an incomplete form goes back to its next page.
+    An eligibility checker has no such page: it ends on an outcome and never sends."""
+    if session.service.kind == Service.Kind.ELIGIBILITY:
+        raise Http404
     flow = form_flow(session)
     if method == "POST":
         try:

@@ -145,3 +145,27 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.service.slug})"
+
+
+class OutcomeCount(models.Model):
+    """How many journeys ended on one outcome of a service's form on one day: all that is
+    kept of an eligibility checker's use (its answers are deleted when the outcome shows),
+    counted for managers' figures."""
+
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.CASCADE, related_name="outcome_counts"
+    )
+    outcome = models.CharField(max_length=60)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "outcome", "day"], name="one_outcome_count_a_day"
+            )
+        ]
+        ordering = ["-day", "service", "outcome"]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.outcome} {self.day}: {self.count}"

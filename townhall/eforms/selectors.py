@@ -3,10 +3,10 @@ forms whose case did not open, My Account's lists (a resident's requests and sav
 a case's submitted answers. The last two read cases too: eforms sits above cases."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.db import connection
-from django.db.models import Count, Min
+from django.db.models import Count, Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -16,7 +16,7 @@ from townhall.catalogue.models import Service
 from townhall.core.tasks import Backlog
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fields import answer_display
-from townhall.eforms.models import FormSession, Submission
+from townhall.eforms.models import FormSession, FormVersion, OutcomeCount, Submission
 
 
 def submissions_unopened() -> Backlog:
@@ -92,3 +92,60 @@ def answers_for_display(case: Case) -> list[dict]:
             {"label": field["label"], "value": answer_display(field, submission.answers[name])}
         )
     return rows
+
+
+def _in_language(item: dict, key: str, language: str):
+    """A designer's text in the person's language: its Welsh `_cy` sibling when the page is
+    in Welsh and one is written, the English otherwise."""
+    if language == "cy" and item.get(f"{key}_cy"):
+        return item[f"{key}_cy"]
+    return item.get(key)
+
+
+def outcome_for_display(service: Service, outcome_id: str, language: str) -> dict | None:
+    """The outcome `outcome_id` of the service's live form, its texts in `language`; None
+    when the live form has no such outcome."""
+    version = service.form.live_version() if service.form_id and service.form else None
+    outcomes = version.definition.get("outcomes", []) if version else []
+    outcome = next((o for o in outcomes if o["id"] == outcome_id), None)
+    if outcome is None:
+        return None
+    return {
+        "id": outcome["id"],
+        "title": _in_language(outcome, "title", language),
+        "panel": outcome.get("panel", False),
+        "body": _in_language(outcome, "body", language) or [],
+        "next_steps": [
+            {"text": _in_language(step, "text", language), "href": step["href"]}
+            for step in outcome.get("next_steps", [])
+        ],
+    }
+
+
+def outcome_counts(services: QuerySet[Service], since: date) -> list[dict]:
+    """How many journeys ended on each outcome of `services` since `since` (inclusive),
+    with the outcome's title in the service's live form: one row per service and outcome,
+    by service name then the most used first."""
+    rows = list(
+        OutcomeCount.objects.filter(service__in=services, day__gte=since)
+        .values("service_id", "service__name", "outcome")
+        .annotate(total=Sum("count"))
+        .order_by("service__name", "-total", "outcome")
+    )
+    live = FormVersion.objects.filter(
+        status=FormVersion.Status.PUBLISHED,
+        form__services__in={row["service_id"] for row in rows},
+    ).values_list("form__services", "definition")
+    titles = {
+        (service_id, outcome["id"]): outcome["title"]
+        for service_id, definition in live
+        for outcome in definition.get("outcomes", [])
+    }
+    return [
+        {
+            "service": row["service__name"],
+            "outcome": titles.get((row["service_id"], row["outcome"]), row["outcome"]),
+            "count": row["total"],
+        }
+        for row in rows
+    ]

@@ -4,11 +4,12 @@
 import logging
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from townhall.accounts.models import User
@@ -21,9 +22,19 @@ from townhall.eforms.definition import definition_errors
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fees import FeeQuote, fee_rules_problems, fee_work_out
 from townhall.eforms.fields import FieldResult, answer_display, field_parse
-from townhall.eforms.models import Form, FormSession, FormVersion, Submission, UploadedFile
+from townhall.eforms.models import (
+    Form,
+    FormSession,
+    FormVersion,
+    OutcomeCount,
+    Submission,
+    UploadedFile,
+)
 
 log = logging.getLogger(__name__)
+
+# How long an eligibility checker's journey may be left before its answers are deleted.
+CHECKER_ABANDONED_AFTER = timedelta(hours=2)
 
 
 class FormUnavailable(Exception):
@@ -62,9 +73,29 @@ def form_session_start(
     )
     if version is None:
         raise FormUnavailable(service.slug)
+    if service.kind == Service.Kind.ELIGIBILITY:
+        _checker_sessions_abandoned_delete(service)
     return FormSession.objects.create(
         form_version=version, service=service, user=user, channel=channel, raised_by=raised_by
     )
+
+
+def _checker_sessions_abandoned_delete(service: Service) -> None:
+    """An eligibility checker keeps answers only until its outcome shows; a journey left
+    before that leaves them behind, so starting one deletes the service's journeys left for
+    CHECKER_ABANDONED_AFTER (their answers and files, as reaching an outcome does)."""
+    abandoned = FormSession.objects.filter(
+        service=service,
+        submission__isnull=True,
+        updated_at__lt=timezone.now() - CHECKER_ABANDONED_AFTER,
+    )
+    files = [upload.file for upload in UploadedFile.objects.filter(form_session__in=abandoned)]
+    with transaction.atomic():
+        deleted, _ = abandoned.delete()
+        if files:
+            transaction.on_commit(lambda: _files_delete(files))
+    if deleted:
+        log.info("%s: deleted %s abandoned eligibility journey(s)", service.slug, deleted)
 
 
 def _save_files(session: FormSession, field: dict, files) -> FieldResult:
@@ -155,6 +186,59 @@ def form_session_save_for_later(*, session: FormSession) -> None:
     """Keep an unsent form for the signed-in resident to finish from My Account."""
     FormSession.objects.filter(pk=session.pk, submission__isnull=True).update(saved_for_later=True)
     my_account_forget(session.user_id)
+
+
+def outcome_count_add(*, service: Service, outcome: str, day: date | None = None) -> None:
+    """Add one to the count of journeys of `service` that ended on `outcome` on `day`
+    (today by default). Safe when many end at once: an UPDATE adding one in the database,
+    and when the day's row is not there yet, a create that falls back to that UPDATE if
+    another request created it first."""
+    day = day or timezone.localdate()
+    rows = OutcomeCount.objects.filter(service=service, outcome=outcome, day=day)
+    if rows.update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            OutcomeCount.objects.create(service=service, outcome=outcome, day=day, count=1)
+    except IntegrityError:
+        rows.update(count=F("count") + 1)
+
+
+def _files_delete(files: list) -> None:
+    for stored in files:
+        stored.storage.delete(stored.name)
+
+
+def form_outcome_reach(*, session: FormSession) -> dict:
+    """End the session's journey on the outcome its answers lead to, and return that
+    outcome (its id, title, body, next steps) for the door to show. No case is made: the
+    outcome is counted (OutcomeCount) and the session is deleted with its answers and
+    files, so nothing the person answered is kept. Raises ValidationError when the answers
+    lead to no outcome (a page still to answer, or the form goes on to be sent)."""
+    with transaction.atomic():
+        locked = FormSession.objects.select_for_update().filter(pk=session.pk).first()
+        if locked is None or hasattr(locked, "submission"):
+            raise ValidationError("This journey has already ended.")
+        outcome = FormFlow(locked.form_version.definition, ask_contact=False).outcome(
+            locked.answers
+        )
+        if outcome is None:
+            raise ValidationError("These answers do not end on an outcome.")
+        outcome_count_add(service=session.service, outcome=outcome["id"])
+        uploads = [upload.file for upload in UploadedFile.objects.filter(form_session=locked)]
+        if uploads:
+            # The files go once the rows are gone for good (a rollback keeps both).
+            transaction.on_commit(lambda: _files_delete(uploads))
+        locked.delete()  # My Account forgets it on delete (eforms.apps)
+        audit_record(
+            actor=session.raised_by,
+            action="delete",
+            object_type="form_session",
+            object_id=str(session.pk),
+            reason="the journey ended on an outcome; its answers are not kept",
+            detail={"service": session.service.slug, "outcome": outcome["id"]},
+        )
+    return outcome
 
 
 def _case_location(flow: FormFlow, answers: dict) -> dict[str, Any]:

@@ -18,6 +18,9 @@ PORTAL_DOOR = JourneyDoor(
     done_url=lambda s: reverse("portal:form_done", args=[s.service.slug, s.pk]),
     start_url=lambda s: reverse("portal:service_start", args=[s.service.slug]),
     saved_url=lambda s: reverse("portal:my_account"),
+    outcome_url=lambda s, outcome_id: reverse(
+        "portal:service_outcome", args=[s.service.slug, outcome_id]
+    ),
 )
 
 

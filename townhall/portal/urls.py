@@ -8,6 +8,11 @@ urlpatterns = [
     path("services/", views.service_list, name="services"),
     path("services/<slug:slug>/", views.service_start, name="service_start"),
     path("services/<slug:slug>/begin/", views.form_begin, name="form_begin"),
+    path(
+        "services/<slug:slug>/outcomes/<slug:outcome_id>/",
+        views.service_outcome,
+        name="service_outcome",
+    ),
     path("services/<slug:slug>/<uuid:session_id>/check/", views.form_check, name="form_check"),
     path("services/<slug:slug>/<uuid:session_id>/done/", views.form_done, name="form_done"),
     path("services/<slug:slug>/<uuid:session_id>/pay/", payment_views.pay_start, name="pay_start"),

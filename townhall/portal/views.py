@@ -22,6 +22,7 @@ from townhall.cases import selectors as case_selectors
 from townhall.cases.models import Case
 from townhall.cases.services import case_add_resident_comment
 from townhall.catalogue import selectors as catalogue
+from townhall.catalogue.models import Service
 from townhall.core.middleware import mark_personal
 from townhall.core.uploads import upload_check
 from townhall.eforms import selectors as eforms_selectors
@@ -62,14 +63,46 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def service_start(request: HttpRequest, slug: str) -> HttpResponse:
+def _public_service(slug: str) -> Service:
     service = next((s for s in catalogue.services_public_list() if s.slug == slug), None)
     if service is None:
         raise Http404
+    return service
+
+
+def service_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """The start page; an information service's is its advice, and all there is."""
+    service = _public_service(slug)
+    if service.kind == Service.Kind.INFORMATION:
+        return render(
+            request,
+            "portal/service_information.html",
+            {
+                "service": service,
+                "paragraphs": catalogue.service_paragraphs(service, get_language() or ""),
+            },
+        )
     return render(
         request,
         "portal/service_start.html",
         {"service": service, "start": catalogue.service_start_content(service)},
+    )
+
+
+def service_outcome(request: HttpRequest, slug: str, outcome_id: str) -> HttpResponse:
+    """Where a journey ended without sending anything: the outcome and what to do next."""
+    service = _public_service(slug)
+    outcome = eforms_selectors.outcome_for_display(service, outcome_id, get_language() or "")
+    if outcome is None:
+        raise Http404
+    return render(
+        request,
+        "eforms/outcome.html",
+        {
+            "service": service,
+            "outcome": outcome,
+            "start_url": reverse("portal:service_start", args=[slug]),
+        },
     )
 
 
@@ -83,7 +116,7 @@ def form_begin(request: HttpRequest, slug: str) -> HttpResponse:
         session, first_page_url = journey_start(service=service, door=PORTAL_DOOR, user=user)
     except FormUnavailable as error:
         raise Http404 from error
-    if user is None:
+    if session.user_id is None:  # a guest's, or any eligibility checker's
         guest_session_remember(request, session)
     return redirect(first_page_url)
 

@@ -35,7 +35,7 @@ def test_the_actor_of_an_import_must_be_a_designer_or_administrator(demo, tmp_pa
 def test_export_all_then_import_all_into_an_empty_council_gives_the_same_files(demo, tmp_path):
     out = StringIO()
     call_command("service_export", "--all", "--output", str(tmp_path / "a"), stdout=out)
-    assert "15 service file(s) written" in out.getvalue()
+    assert "17 service file(s) written" in out.getvalue()
     files = sorted((tmp_path / "a").glob("*.yaml"))
     assert [f.name for f in files][:2] == [
         "apply-to-rent-a-garage.yaml",

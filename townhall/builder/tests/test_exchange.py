@@ -49,7 +49,7 @@ def _refused(text: str) -> list[str]:
 
 def test_every_demo_service_exports_imports_into_an_empty_council_and_exports_the_same(demo):
     before = {slug: service_export(service) for slug, service in sorted(demo.items())}
-    assert len(before) == 15
+    assert len(before) == 17
     empty_council()
     assert not Team.objects.exists()
 

@@ -11,7 +11,8 @@ from townhall.demo.council import demo_services_data
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = [s for s in demo_services_data() if s["audience"] == "public"]
+# Public services that make a case (information services and eligibility checkers make none).
+PUBLIC = [s for s in demo_services_data() if s["audience"] == "public" and s["kind"] == "request"]
 
 
 def make_service(demo) -> Service:

@@ -16,7 +16,9 @@ from townhall.demo.council import (
 from townhall.eforms.definition import condition_fields
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "eforms" / "form_schema.json"
-FORM_FILES = sorted(DEMO_SERVICES_DIR.glob("*.yaml"))
+SERVICE_FILES = sorted(DEMO_SERVICES_DIR.glob("*.yaml"))
+# An information service (an advice page) has no form.
+FORM_FILES = [path for path in SERVICE_FILES if demo_service_data(path.stem)["form"] is not None]
 
 
 def _definition(path: Path) -> dict:
@@ -36,11 +38,12 @@ def _leaf_conditions(condition: dict) -> list[dict]:
 
 
 def test_each_demo_service_file_is_named_by_its_slug_and_has_a_case_history_share():
-    assert len(FORM_FILES) == 15
-    assert [demo_service_data(path.stem)["slug"] for path in FORM_FILES] == [
-        path.stem for path in FORM_FILES
+    assert len(SERVICE_FILES) == 17
+    assert len(FORM_FILES) == 16
+    assert [demo_service_data(path.stem)["slug"] for path in SERVICE_FILES] == [
+        path.stem for path in SERVICE_FILES
     ]
-    assert {path.stem for path in FORM_FILES} == set(DEMO_CASES_PER_SIX_MONTHS)
+    assert {path.stem for path in SERVICE_FILES} == set(DEMO_CASES_PER_SIX_MONTHS)
 
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda path: path.stem)
@@ -69,7 +72,7 @@ def test_demo_form_pages_and_fields_are_consistent(path):
         for name in condition_fields(page.get("show_if", {"all": []})):
             assert name in earlier, f"{page['id']}: show_if on {name}, not an earlier page"
         for branch in page.get("next", []):
-            goto = branch["goto"]
+            goto = branch.get("goto", "check")  # an outcome ends the journey like sending
             assert goto == "check" or goto in page_ids, f"{page['id']}: goto {goto}"
             if goto != "check":
                 assert page_ids.index(goto) > index, f"{page['id']}: goto {goto} goes back"

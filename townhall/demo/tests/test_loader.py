@@ -56,7 +56,7 @@ def test_load_demo_twice_gives_identical_counts():
 
 def test_load_demo_prints_a_summary():
     output = _load_demo("--cases", "40")
-    assert "Demo council loaded: 2306 addresses, 15 services, 40 cases" in output
+    assert "Demo council loaded: 2306 addresses, 17 services, 40 cases" in output
 
 
 def test_load_demo_does_not_reset_a_changed_password():
@@ -129,8 +129,12 @@ def test_thirteen_departments_with_one_to_three_teams():
 
 def test_every_public_service_has_a_published_form_of_its_file():
     _load_demo()
-    assert Service.objects.count() == 15
-    for service in Service.objects.all():
+    assert Service.objects.count() == 17
+    # An information service is an advice page: no form.
+    assert list(Service.objects.filter(form=None).values_list("kind", flat=True)) == [
+        Service.Kind.INFORMATION
+    ]
+    for service in Service.objects.exclude(form=None):
         version = service.form.live_version()
         assert version is not None, service.name
         assert version.status == FormVersion.Status.PUBLISHED
@@ -195,20 +199,23 @@ def test_the_service_files_import_into_an_empty_database_and_export_back_byte_fo
     demo_services_load()
     exported = {f"{s.slug}.yaml": service_export(s) for s in services_for_export()}
     committed = {p.name: p.read_text(encoding="utf-8") for p in DEMO_SERVICES_DIR.glob("*.yaml")}
-    assert len(committed) == 15
+    assert len(committed) == 17
     assert exported == committed
 
 
 def test_the_service_files_import_into_a_database_without_departments():
     services = demo_services_load()
-    assert len(services) == 15
+    assert len(services) == 17
     assert Department.objects.filter(slug="waste-and-street-scene").exists()
 
 
 def test_each_demo_service_runs_its_library_process_named_by_its_key():
     _load_demo()
     library = {key: bpmn for key, bpmn, _ in library_files()}
-    for service in Service.objects.all():
+    # Information services and eligibility checkers make no case: no process.
+    without = Service.objects.filter(kind__in=[Service.Kind.INFORMATION, Service.Kind.ELIGIBILITY])
+    assert set(without.values_list("process_key", flat=True)) == {""}
+    for service in Service.objects.exclude(pk__in=without):
         live = ProcessVersion.objects.get(key=service.process_key, is_live=True)
         assert live.bpmn_xml == library[service.slug], service.slug
     for path in DEMO_SERVICES_DIR.glob("*.yaml"):

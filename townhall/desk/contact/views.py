@@ -246,8 +246,14 @@ def contact_log(request: StaffRequest, person_id: int | None = None) -> HttpResp
 
 
 def _raisable_services():
-    # Agents raise what residents can ask for, plus staff-only services of the catalogue.
-    return Service.objects.filter(is_published=True, form__isnull=False).order_by("name")
+    # Agents raise what residents can ask for, plus staff-only services of the catalogue
+    # (internal ones), and walk eligibility checkers with callers; an information service
+    # has no form (its advice is in the service finder).
+    return Service.objects.filter(
+        is_published=True,
+        form__isnull=False,
+        kind__in=[Service.Kind.REQUEST, Service.Kind.INTERNAL, Service.Kind.ELIGIBILITY],
+    ).order_by("name")
 
 
 @staff_required
@@ -258,7 +264,8 @@ def raise_start(request: StaffRequest, person_id: int | None = None) -> HttpResp
     services = _raisable_services()
     errors: dict[str, str] = {}
     values = {
-        "service": request.POST.get("service", ""),
+        # The service finder links here with its service chosen.
+        "service": request.POST.get("service", request.GET.get("service", "")),
         "channel": request.POST.get("channel", ""),
     }
     if request.method == "POST":
@@ -320,6 +327,9 @@ CONTACT_DOOR = JourneyDoor(
     check_url=lambda s: reverse("desk:contact:form_check", args=[s.service.slug, s.pk]),
     done_url=lambda s: reverse("desk:contact:form_done", args=[s.service.slug, s.pk]),
     start_url=_raise_url,
+    outcome_url=lambda s, outcome_id: reverse(
+        "desk:contact:form_outcome", args=[s.service.slug, outcome_id]
+    ),
 )
 
 

@@ -29,6 +29,19 @@ def test_a_published_service_without_a_published_form_fails_the_check():
     assert _live_form_errors() == []
 
 
+def test_a_published_information_service_needs_no_form():
+    service = make_service()
+    service.form = None
+    service.kind = service.Kind.INFORMATION
+    service.save()
+    assert _live_form_errors() == []
+    service.kind = service.Kind.REQUEST
+    service.save()
+    assert _live_form_errors() == [
+        "Service 'Report fly-tipping' is published but has no published form."
+    ]
+
+
 def test_a_new_form_version_clears_the_catalogue_cache(django_capture_on_commit_callbacks):
     service = make_service()
     cache.clear()

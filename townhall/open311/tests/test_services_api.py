@@ -167,7 +167,10 @@ def test_other_methods_get_a_spec_shaped_405(client, world):
     assert client.head(BASE + "services.json").status_code == 200
 
 
-DEMO_FORMS = sorted(DEMO_SERVICES_DIR.glob("*.yaml"))
+# Every demo service with a form (an information service has none).
+DEMO_FORMS = sorted(
+    path for path in DEMO_SERVICES_DIR.glob("*.yaml") if "\nform: null\n" not in path.read_text()
+)
 
 
 @pytest.mark.parametrize("path", DEMO_FORMS, ids=lambda p: p.stem)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from townhall.catalogue.models import Service
 from townhall.catalogue.selectors import services_public
 from townhall.core.tests.browser import DESKTOP, PHONE, new_page
 from townhall.portal.tests.fixtures import photo_bytes
@@ -70,12 +71,17 @@ def answer_page(page) -> None:
 
 
 def walk_service(checked, base_url, service) -> None:
+    """Walk the service's form to its confirmation; an eligibility checker's ends on an
+    outcome page, and an information service is its advice page alone."""
     page = checked.page
     page.goto(f"{base_url}/services/{service.slug}/")
     checked.check(f"{service.slug} start")
+    if service.kind == Service.Kind.INFORMATION:
+        assert page.get_by_role("button", name="Start now").count() == 0
+        return
     page.get_by_role("button", name="Start now").click()
     for _ in range(15):
-        if "/check/" in page.url:
+        if "/check/" in page.url or "/outcomes/" in page.url:
             break
         checked.check(f"{service.slug} page")
         page.get_by_role("button", name="Continue").click()
@@ -84,6 +90,10 @@ def walk_service(checked, base_url, service) -> None:
             answer_page(page)
             page.get_by_role("button", name="Continue").click()
         assert page.locator(".govuk-error-summary").count() == 0, page.url
+    if "/outcomes/" in page.url:
+        checked.check(f"{service.slug} outcome")
+        assert page.locator("[data-outcome]").count() == 1
+        return
     checked.check(f"{service.slug} check answers")
     page.get_by_role("button", name="Accept and send").click()
     checked.check(f"{service.slug} confirmation")
@@ -146,3 +156,24 @@ def test_fly_tipping_form_passes_axe_on_desktop(live_server, browser, demo):
     checked = new_page(browser, viewport=DESKTOP)
     service = services_public().get(slug="report-fly-tipping")
     walk_service(checked, live_server.url, service)
+
+
+def test_information_page_and_every_outcome_of_a_checker_pass_axe(live_server, browser, demo):
+    checked = new_page(browser, viewport=PHONE)
+    page = checked.page
+    page.goto(f"{live_server.url}/services/what-goes-in-which-bin/")
+    checked.check("information page")
+    assert page.locator("[data-information]").count() == 1
+    checker = f"{live_server.url}/services/check-if-you-can-get-an-assisted-bin-collection/"
+    for answers, outcome in [(["No", "No"], "can-apply"), (["Yes"], "not-eligible")]:
+        page.goto(checker)
+        page.get_by_role("button", name="Start now").click()
+        for answer in answers:
+            page.get_by_label(answer, exact=True).check()
+            page.get_by_role("button", name="Continue").click()
+        if outcome == "can-apply":
+            page.get_by_label("A disability or long-term health condition").check()
+            page.get_by_role("button", name="Continue").click()
+        assert page.url.endswith(f"/outcomes/{outcome}/")
+        checked.check(f"outcome {outcome}")
+    page.context.close()
