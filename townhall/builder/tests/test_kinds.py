@@ -82,7 +82,8 @@ def test_an_eligibility_checker_branching_to_an_unknown_outcome_is_refused():
     data = demo_service_data(CHECKER)
     data["form"]["definition"]["pages"][0]["next"][0]["outcome"] = "perhaps"
     assert _refused(data) == [
-        "/form/definition: Page 'move-bins' ends on unknown outcome 'perhaps'."
+        "/form/definition/pages/0/next/0/outcome: Page 'move-bins' ends on the outcome "
+        "'perhaps', which is not in the form (removed or renamed?)."
     ]
 
 

@@ -60,13 +60,17 @@ def test_a_definition_with_outcomes_is_sound_and_unused_outcomes_are_fine():
 def test_a_branch_to_an_unknown_outcome_is_refused():
     definition = copy.deepcopy(CHECKER)
     definition["pages"][0]["next"][0]["outcome"] = "maybe"
-    assert definition_errors(definition) == ["Page 'house' ends on unknown outcome 'maybe'."]
+    assert definition_errors(definition) == [
+        "Page 'house' ends on the outcome 'maybe', which is not in the form (removed or renamed?)."
+    ]
 
 
 def test_outcome_ids_are_unique():
     definition = copy.deepcopy(CHECKER)
     definition["outcomes"].append({"id": "yes", "title": "Again"})
-    assert "Outcome ids must be unique." in definition_errors(definition)
+    assert definition_errors(definition) == [
+        "An earlier outcome already has the id 'yes': each needs its own id."
+    ]
 
 
 @pytest.mark.parametrize(
