@@ -48,8 +48,8 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
 
 
-def text_set(target: dict, key: str, value: str | list[str]) -> None:
-    """Set a text (or list of paragraphs); an empty one is left out, as the schema allows."""
+def text_set(target: dict, key: str, value: Any) -> None:
+    """Set a text (or a list, or an object); an empty one is left out, as the schema allows."""
     if value:
         target[key] = value
     else:
