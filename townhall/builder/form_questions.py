@@ -13,7 +13,7 @@ from townhall.eforms.definition import CHOICE_TYPES
 # "photo" and "file" are both the engine's `file` type: a photo accepts images only.
 ANSWER_TYPES = [
     ("text", "Text"),
-    ("textarea", "Long text"),
+    ("textarea", "Long answer"),
     ("number", "Number"),
     ("date", "Date"),
     ("email", "Email address"),
@@ -25,7 +25,7 @@ ANSWER_TYPES = [
     ("address", "Address (found by postcode, with its UPRN)"),
     ("location", "Location"),
     ("photo", "Photo"),
-    ("file", "File (photo or PDF)"),
+    ("file", "File upload (image or PDF)"),
 ]
 ANSWER_TYPE_LABELS = dict(ANSWER_TYPES)
 PATTERN_MAX = 200
