@@ -24,9 +24,12 @@ function focusAfterSwap(list) {
   const { focusKind, focusId, focusDirection } = list.dataset;
   if (!focusId) return;
   const item = list.querySelector(`[data-id="${CSS.escape(focusId)}"]`);
+  // A page's own controls are in its title bar (its questions have theirs below).
+  const own = item && (item.querySelector(".govuk-summary-card__title-wrapper") || item);
   const target =
-    (item && item.querySelector(`button[value="${CSS.escape(focusDirection || "")}"]`)) ||
-    (item && item.querySelector("a")) ||
+    (own && own.querySelector(`button[value="${CSS.escape(focusDirection || "")}"]`)) ||
+    (own && own.querySelector("button[name=direction]")) ||
+    (own && own.querySelector("a")) ||
     document.querySelector("h1");
   if (target) {
     if (target.tagName === "H1") target.setAttribute("tabindex", "-1");
