@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from townhall.eforms.definition import CHOICE_TYPES
+from townhall.eforms.definition import CHOICE_TYPES, pattern_problem
 
 # The answer types the builder offers, in its order, with the labels designers see.
 # "photo" and "file" are both the engine's `file` type: a photo accepts images only.
@@ -130,10 +130,9 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
     if kind == "text":
         pattern = (answer.get("pattern") or "").strip()
         if pattern:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                errors["pattern"] = f"The pattern is not a valid regular expression: {error}"
+            problem = pattern_problem(pattern)
+            if problem:
+                errors["pattern"] = f"The pattern is {problem}"
             if len(pattern) > PATTERN_MAX:
                 errors["pattern"] = f"The pattern must be {PATTERN_MAX} characters or fewer"
             if not (answer.get("pattern_error") or "").strip():

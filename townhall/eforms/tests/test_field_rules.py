@@ -1,9 +1,10 @@
 """Validation a designer sets in the form builder: shortest answer, a pattern with its own
 error message; and the Welsh sibling of every text, which the schema accepts."""
 
+import pytest
 from django.http import QueryDict
 
-from townhall.eforms.definition import definition_errors
+from townhall.eforms.definition import definition_errors, pattern_problem
 from townhall.eforms.fields import field_parse
 
 POSTCODE_LIKE = {
@@ -84,3 +85,24 @@ def test_schema_wants_the_message_of_a_pattern():
     }
     definition["pages"][0]["fields"][0].pop("pattern_error")
     assert any("pattern_error" in error for error in definition_errors(definition))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "refused"),
+    [
+        ("[A-Z]{2}[0-9]+", False),
+        (r"(\d{3})+", False),
+        ("(ab|cd)*", False),
+        ("(", True),
+        ("(a+)+$", True),
+        (r"([a-z]+\s?)+", True),
+        (r"(\d{2,})*", True),
+    ],
+)
+def test_patterns_that_do_not_compile_or_can_be_too_slow_are_refused(pattern, refused):
+    assert bool(pattern_problem(pattern)) is refused
+    definition = {
+        "title": "T",
+        "pages": [{"id": "a", "fields": [{**POSTCODE_LIKE, "pattern": pattern}]}],
+    }
+    assert bool(definition_errors(definition)) is refused
