@@ -26,6 +26,7 @@ ANSWER_TYPES = [
     ("location", "Location"),
     ("photo", "Photo"),
     ("file", "File upload (image or PDF)"),
+    ("declaration", "Declaration (a box to tick to confirm)"),
 ]
 ANSWER_TYPE_LABELS = dict(ANSWER_TYPES)
 PATTERN_MAX = 200

@@ -32,22 +32,24 @@ from townhall.builder.form_editing import (
     wording_set,
 )
 from townhall.builder.form_questions import (
-    ANSWER_TYPE_LABELS,
     FormEditRefused,
-    question_answer_type,
 )
 from townhall.catalogue.models import Service
 from townhall.desk.access import StaffRequest, designer_required
+from townhall.desk.form_builder_context import (
+    branches_form,
+    list_context,
+    page_name,
+    question_initial,
+    questions_shown,
+)
 from townhall.desk.form_builder_forms import (
-    EMPTY_BRANCH_ROWS,
-    BranchesForm,
     DraftForm,
     PageForm,
     QuestionForm,
     WordingForm,
 )
 from townhall.desk.form_preview import preview_step
-from townhall.eforms.definition import CHECK_ANSWERS, definition_errors
 
 TEMPLATES = "desk/builder/form/"
 
@@ -61,10 +63,6 @@ def _page_or_404(definition: dict, page_id: str) -> dict:
     if page is None:
         raise Http404
     return page
-
-
-def _page_name(number: int, page: dict) -> str:
-    return f"Page {number}: {page.get('title') or (page['fields'] or [{}])[0].get('label', '')}"
 
 
 def _save(request: StaffRequest, form: DraftForm, service: Service, change: str, edit: FormEdit):
@@ -94,29 +92,12 @@ def _render(request: StaffRequest, template: str, context: dict[str, Any]) -> Ht
     return render(request, TEMPLATES + template, context, status=400 if failed else 200)
 
 
-def _list_context(service: Service, draft: Any, definition: dict) -> dict[str, Any]:
-    pages = []
-    for number, page in enumerate(definition["pages"], start=1):
-        questions = [
-            {"field": f, "type": ANSWER_TYPE_LABELS.get(question_answer_type(f), f["type"])}
-            for f in page["fields"]
-        ]
-        pages.append({"page": page, "name": _page_name(number, page), "questions": questions})
-    return {
-        "service": service,
-        "revision": draft.revision,
-        "definition": definition,
-        "pages": pages,
-        "problems": definition_errors(definition) if definition["pages"] else [],
-    }
-
-
 @designer_required
 @require_GET
 def form_pages(request: StaffRequest, slug: str) -> HttpResponse:
     service = _service(slug)
     draft = service_draft(service, actor=request.user)
-    context = _list_context(service, draft, draft_definition(draft))
+    context = list_context(service, draft, draft_definition(draft))
     return render(request, TEMPLATES + "pages.html", context)
 
 
@@ -198,7 +179,7 @@ def _list_change(
     back = request.POST.get("back", "")
     if request.headers.get("HX-Request"):
         draft = service_draft(service, actor=request.user)
-        context = _list_context(service, draft, draft_definition(draft))
+        context = list_context(service, draft, draft_definition(draft))
         context.update({"notice": notice, "focus": focus})
         return render(request, TEMPLATES + "_pages_list.html", context)
     if notice:
@@ -226,30 +207,6 @@ def form_page_add(request: StaffRequest, slug: str) -> HttpResponse:
     return _render(request, "page_add.html", {"service": service, "form": form})
 
 
-def _branches_form(definition: dict, page_id: str, data: Any, revision: int) -> BranchesForm:
-    index = [p["id"] for p in definition["pages"]].index(page_id)
-    questions = [
-        (f["name"], f["label"]) for p in definition["pages"][: index + 1] for f in p["fields"]
-    ]
-    targets = [
-        (p["id"], _page_name(n, p))
-        for n, p in enumerate(definition["pages"], start=1)
-        if p["id"] != page_id
-    ] + [(CHECK_ANSWERS, "Check answers")]
-    rules, otherwise, _ = branch_rows(definition, page_id)
-    initial: dict[str, Any] = {"revision": revision, "otherwise": otherwise}
-    for n, rule in enumerate(rules, start=1):
-        initial.update({f"rule-{n}-{key}": value for key, value in rule.items()})
-    return BranchesForm(
-        data,
-        initial=initial,
-        questions=questions,
-        targets=targets,
-        rows=len(rules) + EMPTY_BRANCH_ROWS,
-        prefix=None,
-    )
-
-
 @designer_required
 @require_http_methods(["GET", "POST"])
 def form_page_edit(request: StaffRequest, slug: str, page_id: str) -> HttpResponse:
@@ -270,7 +227,7 @@ def form_page_edit(request: StaffRequest, slug: str, page_id: str) -> HttpRespon
             "intro_cy": "\n\n".join(page.get("intro_cy", [])),
         },
     )
-    branches = _branches_form(
+    branches = branches_form(
         definition, page_id, posted if action == "branches" else None, draft.revision
     )
     if action == "page" and page_form.is_valid():
@@ -289,11 +246,8 @@ def form_page_edit(request: StaffRequest, slug: str, page_id: str) -> HttpRespon
     context = {
         "service": service,
         "page": page,
-        "name": _page_name(number, page),
-        "questions": [
-            {"field": f, "type": ANSWER_TYPE_LABELS.get(question_answer_type(f), f["type"])}
-            for f in page["fields"]
-        ],
+        "name": page_name(number, page),
+        "questions": questions_shown(page),
         "revision": draft.revision,
         "page_form": page_form,
         "branches": branches,
@@ -329,16 +283,6 @@ def form_question_add(request: StaffRequest, slug: str, page_id: str) -> HttpRes
     return _question_page(request, service, form, page, None)
 
 
-def _question_initial(field: dict) -> dict[str, Any]:
-    initial = {k: v for k, v in field.items() if not isinstance(v, list | dict)}
-    initial["answer_type"] = question_answer_type(field)
-    initial["date_range"] = field.get("date_range", "any")
-    options = field.get("options", [])
-    initial["options"] = "\n".join(o["label"] for o in options)
-    initial["options_cy"] = "\n".join(o.get("label_cy", "") for o in options).rstrip("\n")
-    return initial
-
-
 @designer_required
 @require_http_methods(["GET", "POST"])
 def form_question_edit(request: StaffRequest, slug: str, name: str) -> HttpResponse:
@@ -351,7 +295,7 @@ def form_question_edit(request: StaffRequest, slug: str, name: str) -> HttpRespo
         raise Http404 from None
     page, field = definition["pages"][p], definition["pages"][p]["fields"][q]
     form = QuestionForm(
-        request.POST or None, initial={**_question_initial(field), "revision": draft.revision}
+        request.POST or None, initial={**question_initial(field), "revision": draft.revision}
     )
     if request.method == "POST" and form.is_valid():
         answer = form.answer()
