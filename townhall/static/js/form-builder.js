@@ -43,10 +43,16 @@ function csrfToken(scope) {
   return input ? input.value : "";
 }
 
+// A question may be dropped among another page's questions too (it moves to that page).
+let dragged = null;
+
+function accepts(container) {
+  return dragged && dragged.parentElement.dataset.sortable === container.dataset.sortable;
+}
+
 function makeSortable(list) {
   for (const container of list.querySelectorAll("[data-sortable]")) {
     const kind = container.dataset.sortable === "pages" ? "page" : "question";
-    let dragged = null;
     for (const item of container.children) {
       item.setAttribute("draggable", "true");
       item.addEventListener("dragstart", (event) => {
@@ -61,13 +67,14 @@ function makeSortable(list) {
         dragged = null;
       });
       item.addEventListener("dragover", (event) => {
-        if (!dragged || dragged === item || dragged.parentElement !== container) return;
+        if (!accepts(container) || dragged === item) return;
         event.preventDefault();
+        event.stopPropagation();
         item.classList.add("th-drop-target");
       });
       item.addEventListener("dragleave", () => item.classList.remove("th-drop-target"));
       item.addEventListener("drop", (event) => {
-        if (!dragged || dragged.parentElement !== container) return;
+        if (!accepts(container)) return;
         event.preventDefault();
         event.stopPropagation();
         item.classList.remove("th-drop-target");
