@@ -322,3 +322,44 @@ def test_every_demo_form_opens_in_the_builder_and_saves_back_unchanged(designer)
         assert after == before, service.slug
         frame = client.get(_url(service, "preview/frame/"), follow=True)
         assert frame.status_code == 200, service.slug
+
+
+def test_questions_move_on_their_page_and_one_read_by_a_branch_stays(client, service):
+    first = _built(client, service)
+    client.post(
+        _url(service, f"pages/{first}/questions/new/"),
+        _question(label="How tall is it?", answer_type="number", revision=_revision(service)),
+    )
+    moved = client.post(
+        _url(service, "move/"),
+        {
+            "kind": "question",
+            "id": "how_tall_is_it",
+            "direction": "up",
+            "back": first,
+            "revision": _revision(service),
+        },
+    )
+    assert moved["Location"] == _url(service, f"pages/{first}/")
+    fields = draft_definition(service_draft(service))["pages"][0]["fields"]
+    assert [f["name"] for f in fields] == ["how_tall_is_it", "is_it_blocking_a_path"]
+    client.post(
+        _url(service, f"pages/{first}/"),
+        {
+            "action": "branches",
+            "revision": _revision(service),
+            "rule-1-question": "how_tall_is_it",
+            "rule-1-op": "ne",
+            "rule-1-value": "2",
+            "rule-1-goto": "check",
+        },
+    )
+    refused = client.post(
+        _url(service, "remove/"),
+        {"kind": "question", "id": "how_tall_is_it", "back": first, "revision": _revision(service)},
+        follow=True,
+    )
+    assert "branches on its answer. Change that branch first" in refused.content.decode()
+    assert len(draft_definition(service_draft(service))["pages"][0]["fields"]) == 2
+    listed = client.get(_url(service)).content.decode()
+    assert "If ‘How tall is it?’ is not 2, go to Check answers" in listed
