@@ -6,6 +6,7 @@ Everything works with plain forms; with JavaScript, moves and removals on the li
 it in place (htmx) and pages and questions can be dragged (the same move endpoint)."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from csp.decorators import csp_replace
 from django.contrib import messages
@@ -49,7 +50,7 @@ from townhall.desk.form_builder_forms import (
     QuestionForm,
     WordingForm,
 )
-from townhall.desk.form_preview import preview_step
+from townhall.desk.form_preview import preview_answers_read, preview_answers_sign, preview_step
 
 TEMPLATES = "desk/builder/form/"
 
@@ -355,10 +356,12 @@ def form_preview_frame(request: StaffRequest, slug: str) -> HttpResponse:
     service = _service(slug)
     draft = service_draft(service, actor=request.user)
     definition = draft_definition(draft)
-    step = preview_step(definition, request.GET.get("page", ""), request.GET)
+    earlier = preview_answers_read(request.GET.get("answers", ""))
+    step = preview_step(definition, request.GET.get("page", ""), request.GET, earlier)
     if step.goto:
         url = reverse("builder:form_preview_frame", args=[service.slug])
-        return redirect(f"{url}?page={step.goto}")
+        query = urlencode({"page": step.goto, "answers": preview_answers_sign(step.answers)})
+        return redirect(f"{url}?{query}")
     context = {
         "service": service,
         "definition": definition,
@@ -368,5 +371,6 @@ def form_preview_frame(request: StaffRequest, slug: str) -> HttpResponse:
         "errors": step.errors,
         "form_has_errors": bool(step.errors),
         "check": definition.get("check_answers", {}),
+        "answers": preview_answers_sign(step.answers) if step.answers else "",
     }
     return render(request, TEMPLATES + "preview_frame.html", context)

@@ -1,21 +1,26 @@
 """The form builder's preview: a draft form as a resident sees it, one page at a time, with
 the portal's own field templates and the engine's own validation and branching. Nothing is
-stored: each page is a plain GET form, and only the answers of the page just sent are known,
-so a branch on an earlier page's answer is not followed here."""
+stored: each page is a plain GET form, and the answers so far travel with it, signed (so
+they are the server's own, never read from what a browser made up), for the branches and
+the check-answers page."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core import signing
 from django.http import QueryDict
 
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import FormFlow, Page
-from townhall.eforms.fields import FieldResult, field_parse
+from townhall.eforms.fields import FieldResult, answer_display, field_parse
 
 START = "start"
 DONE = "done"
 # Pressed to look an address or a place up: the page is shown again with what was found.
 STAY_ACTIONS = ("find", "upload")
+ANSWERS_SALT = "townhall.desk.form-preview"
+# Past this size (a URL), earlier answers are dropped: the preview still steps on.
+ANSWERS_MAX = 4000
 
 
 @dataclass
@@ -28,6 +33,8 @@ class PreviewStep:
     fields: list[dict] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     goto: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    rows: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def heading(self) -> str:
@@ -54,9 +61,36 @@ def _field_context(page: Page, results: dict[str, FieldResult]) -> list[dict[str
     return fields
 
 
-def preview_step(definition: dict[str, Any], step: str, data: QueryDict) -> PreviewStep:
+def preview_answers_sign(answers: dict[str, Any]) -> str:
+    token = signing.dumps(answers, salt=ANSWERS_SALT, compress=True)
+    return token if len(token) <= ANSWERS_MAX else ""
+
+
+def preview_answers_read(token: str) -> dict[str, Any]:
+    """The answers a preview step signed ({} when missing, altered or too old)."""
+    try:
+        answers = signing.loads(token[:ANSWERS_MAX], salt=ANSWERS_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return {}
+    return answers if isinstance(answers, dict) else {}
+
+
+def _rows(flow: FormFlow, answers: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        {
+            "label": question["label"],
+            "value": answer_display(question, answers.get(question["name"])),
+        }
+        for page in flow.route(answers)
+        for question in page.fields
+    ]
+
+
+def preview_step(
+    definition: dict[str, Any], step: str, data: QueryDict, earlier: dict[str, Any]
+) -> PreviewStep:
     """The preview at `step` (a page id, 'start', 'check' or 'done'), given the answers
-    the previous page sent in `data` (empty when it is just shown)."""
+    the page sent in `data` (none when it is just shown) and those of `earlier` pages."""
     if not definition.get("pages"):
         return PreviewStep(kind="empty")
     flow = FormFlow(definition, ask_contact=False)
@@ -64,13 +98,15 @@ def preview_step(definition: dict[str, Any], step: str, data: QueryDict) -> Prev
         if definition.get("start", {}).get("body"):
             return PreviewStep(kind=START)
         return PreviewStep(kind="goto", goto=flow.first_page_id({}))
-    if step in (CHECK_ANSWERS, DONE):
+    if step == CHECK_ANSWERS:
+        return PreviewStep(kind=step, rows=_rows(flow, earlier))
+    if step == DONE:
         return PreviewStep(kind=step)
     page = flow.page(step)
     if page is None:
         return PreviewStep(kind="goto", goto=flow.first_page_id({}))
     if "action" not in data:
-        return PreviewStep(kind="page", page=page, fields=_field_context(page, {}))
+        return PreviewStep(kind="page", page=page, fields=_field_context(page, {}), answers=earlier)
     # Files are not sent by a GET form: the preview takes a file question as answered.
     results = {
         question["name"]: field_parse(question, data)
@@ -80,7 +116,12 @@ def preview_step(definition: dict[str, Any], step: str, data: QueryDict) -> Prev
     errors = {name: result.error for name, result in results.items() if result.error}
     if errors or data.get("action") in STAY_ACTIONS:
         return PreviewStep(
-            kind="page", page=page, fields=_field_context(page, results), errors=errors
+            kind="page",
+            page=page,
+            fields=_field_context(page, results),
+            errors=errors,
+            answers=earlier,
         )
-    answers = {name: result.value for name, result in results.items()}
-    return PreviewStep(kind="goto", goto=flow.next_page_id(page.id, answers))
+    answers = {**earlier, **{q["name"]: None for q in page.fields}}
+    answers.update({name: result.value for name, result in results.items()})
+    return PreviewStep(kind="goto", goto=flow.next_page_id(page.id, answers), answers=answers)

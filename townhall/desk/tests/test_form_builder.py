@@ -265,12 +265,29 @@ def test_the_preview_steps_through_the_draft_and_follows_branches(client, servic
         _url(service, "preview/frame/"),
         {"page": first, "action": "continue", "is_it_blocking_a_path": "yes"},
     )
-    assert yes["Location"].endswith("?page=where")
+    assert "?page=where&answers=" in yes["Location"]
+    where = client.get(yes["Location"])
+    assert 'name="answers"' in where.content.decode()
+    answered = client.get(
+        _url(service, "preview/frame/"),
+        {
+            "page": "where",
+            "action": "continue",
+            "where_is_it": "Elm Road",
+            "answers": where.context["answers"],
+        },
+    )
+    assert "?page=check&answers=" in answered["Location"]
+    check = client.get(answered["Location"]).content.decode()
+    assert "Elm Road" in check and "Yes" in check
+    # Answers a browser made up are not read.
+    forged = client.get(_url(service, "preview/frame/"), {"page": "check", "answers": "e30:x:y"})
+    assert "Elm Road" not in forged.content.decode()
     no = client.get(
         _url(service, "preview/frame/"),
         {"page": first, "action": "continue", "is_it_blocking_a_path": "no"},
     )
-    assert no["Location"].endswith("?page=check")
+    assert "?page=check&" in no["Location"]
     assert "Check your answers" in client.get(no["Location"]).content.decode()
 
 

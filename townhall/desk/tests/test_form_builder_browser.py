@@ -132,6 +132,8 @@ def test_every_form_builder_page_passes_axe(live_server, browser, designer, view
         ("wording/", "wording"),
         ("preview/", "preview"),
         ("preview/frame/?page=page-1", "preview frame"),
+        ("preview/frame/?page=check", "preview check answers"),
+        ("preview/frame/?page=done", "preview confirmation"),
     ]:
         page.goto(base + rest)
         desk.check(label)
