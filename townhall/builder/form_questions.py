@@ -151,9 +151,16 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
     if kind == "date" and answer.get("date_range") in ("past", "future"):
         field["date_range"] = answer["date_range"]
     if kind in CHOICE_TYPES:
-        labels = [line for line in _lines(answer.get("options", "")) if line]
+        # Line n of the Welsh is the Welsh of line n of the English (blank lines and all).
+        welsh = _lines(answer.get("options_cy", ""))
+        pairs = [
+            (line, welsh[n] if n < len(welsh) else "")
+            for n, line in enumerate(_lines(answer.get("options", "")))
+            if line
+        ]
+        labels = [english for english, _ in pairs]
         options, problem = _options(
-            labels, _lines(answer.get("options_cy", "")), (existing or {}).get("options", [])
+            labels, [cy for _, cy in pairs], (existing or {}).get("options", [])
         )
         if not labels:
             errors["options"] = "Enter the options, one on each line"

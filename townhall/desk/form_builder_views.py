@@ -5,6 +5,7 @@ colleague saved first, the page comes back with what the designer typed and says
 Everything works with plain forms; with JavaScript, moves and removals on the list update
 it in place (htmx) and pages and questions can be dragged (the same move endpoint)."""
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -53,6 +54,7 @@ from townhall.desk.form_builder_forms import (
 from townhall.desk.form_preview import preview_answers_read, preview_answers_sign, preview_step
 
 TEMPLATES = "desk/builder/form/"
+PAGE_ID = re.compile(r"[a-z][a-z0-9-]{0,40}")
 
 
 def _service(slug: str) -> Service:
@@ -178,6 +180,7 @@ def _list_change(
     except DraftConflict as conflict:
         notice = f"{conflict} Nothing was changed: this is the form as it is now."
     back = request.POST.get("back", "")
+    back = back if PAGE_ID.fullmatch(back) else ""
     if request.headers.get("HX-Request"):
         draft = service_draft(service, actor=request.user)
         context = list_context(service, draft, draft_definition(draft))

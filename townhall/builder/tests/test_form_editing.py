@@ -292,3 +292,13 @@ def test_wording_in_both_languages(hedge):
     with pytest.raises(FormEditRefused) as refused:
         wording_set(hedge, texts={"title": "", "confirmation": "x" * 1001})
     assert set(refused.value.errors) == {"title", "confirmation"}
+
+
+def test_welsh_options_pair_with_english_lines_blank_lines_and_all():
+    field = question_field(
+        _ask("Size?", "select", options="Small\n\nLarge\n", options_cy="Bach\n\nMawr")
+    )
+    assert [(o["label"], o.get("label_cy")) for o in field["options"]] == [
+        ("Small", "Bach"),
+        ("Large", "Mawr"),
+    ]
