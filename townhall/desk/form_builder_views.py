@@ -68,7 +68,9 @@ def _page_or_404(definition: dict, page_id: str) -> dict:
     return page
 
 
-def _save(request: StaffRequest, form: DraftForm, service: Service, change: str, edit: FormEdit):
+def _save(
+    request: StaffRequest, form: DraftForm, service: Service, change: str, edit: FormEdit
+) -> str | None:
     """Save one edit; on refusal or conflict put the reasons on `form` and return None,
     else the id the edit made ("" if none)."""
     try:
