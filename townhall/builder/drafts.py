@@ -131,7 +131,7 @@ def service_draft_save(
     Raises DraftConflict, writing nothing, when the draft moved on since then."""
     with transaction.atomic():
         draft = (
-            ServiceDraft.objects.select_for_update()
+            ServiceDraft.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .get(service=service)
         )
@@ -230,7 +230,7 @@ def service_publish(
         raise ServiceRefused(["Say what changed, for the version history"])
     with transaction.atomic():
         draft = (
-            ServiceDraft.objects.select_for_update()
+            ServiceDraft.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .get(service=service)
         )

@@ -1,6 +1,7 @@
 """Form definitions are data: validated against a JSON Schema, then checked for meaning."""
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from jsonschema.exceptions import ValidationError as SchemaError
 SCHEMA_PATH = Path(__file__).with_name("form_schema.json")
 CHOICE_TYPES = {"radios", "checkboxes", "select"}
 CHECK_ANSWERS = "check"
+# A quantified group holding a quantifier, like (a+)+: it can take exponential time to fail
+# on a long answer (catastrophic backtracking), so a designer's pattern may not have one.
+NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)[+*{]")
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +37,17 @@ def condition_fields(condition: dict) -> list[str]:
         for part in condition.get("all", condition.get("any", []))
         for name in condition_fields(part)
     ]
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why a designer's answer pattern cannot be used ("" when it can)."""
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return f"not a valid regular expression: {error}"
+    if NESTED_QUANTIFIER.search(pattern):
+        return "a repeated group that itself repeats, like (a+)+, can be too slow: simplify it"
+    return ""
 
 
 def definition_problems(definition: dict) -> list[tuple[str, str]]:
@@ -86,6 +101,11 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
                     )
                 )
             asked.add(name)
+            problem = pattern_problem(field["pattern"]) if field.get("pattern") else ""
+            if problem:
+                problems.append(
+                    (f"{place}/pattern", f"The question '{name}' has a pattern that is {problem}.")
+                )
             if field["type"] in CHOICE_TYPES:
                 values = [option["value"] for option in field.get("options", [])]
                 if not values:

@@ -58,7 +58,24 @@ def _text(field: dict, data, _lookup) -> FieldResult:
             result.error = f"Enter {_name_for_errors(field)}"
     elif len(value) > limit:
         result.error = f"{_label_for_errors(field)} must be {limit:,} characters or fewer"
+    elif len(value) < field.get("min_length", 0):
+        result.error = (
+            f"{_label_for_errors(field)} must be {field['min_length']:,} characters or more"
+        )
+    elif field.get("pattern") and not _pattern_matches(field["pattern"], value):
+        result.error = field.get("pattern_error") or (
+            f"Enter {_name_for_errors(field)} in the right format"
+        )
     return result
+
+
+def _pattern_matches(pattern: str, value: str) -> bool:
+    """The whole answer matches the designer's pattern (a pattern that does not compile,
+    which the builder refuses, matches nothing rather than failing the page)."""
+    try:
+        return re.fullmatch(pattern, value) is not None
+    except re.error:
+        return False
 
 
 def _email(field: dict, data, _lookup) -> FieldResult:

@@ -217,6 +217,8 @@ def journey_check(*, session: FormSession, door: JourneyDoor, method: str) -> Jo
             "session": session,
             "rows": check_answers_rows(flow, session),
             "fee": check_answers_fee(flow, session),
+            # The designer's own heading and words for the page, when the form has them.
+            "wording": flow.definition.get("check_answers", {}),
             "back_url": door.page_url(session, route[-1].id),
         }
     )

@@ -181,3 +181,13 @@ def test_find_shows_the_page_again_even_when_the_answers_are_good(started):
     assert not step.redirect
     assert step.context["errors"] == {}
     assert step.context["fields"][0]["raw"] == {"value": "Ada"}
+
+
+def test_check_answers_carries_the_designers_own_wording():
+    worded = {**TWO_PAGES, "check_answers": {"heading": "Check your colour", "intro": ["Nearly"]}}
+    service = make_service(definition=worded, slug="worded", name="Worded")
+    session, _ = journey_start(service=service, door=DOOR, user=make_resident())
+    _page(session, "name", name="Ada")
+    _page(session, "colour", colour="red")
+    check = journey_check(session=session, door=DOOR, method="GET")
+    assert check.context["wording"] == {"heading": "Check your colour", "intro": ["Nearly"]}

@@ -1,0 +1,94 @@
+"""What the form builder's pages show, read from a draft's form definition: the list of
+pages with their questions and branches in words, a page's branch rows, a question's values."""
+
+from typing import Any
+
+from townhall.builder.form_editing import BRANCH_OPS, branch_rows
+from townhall.builder.form_questions import ANSWER_TYPE_LABELS, question_answer_type
+from townhall.catalogue.models import Service
+from townhall.desk.form_builder_forms import EMPTY_BRANCH_ROWS, BranchesForm
+from townhall.eforms.definition import CHECK_ANSWERS, definition_errors
+
+
+def page_name(number: int, page: dict) -> str:
+    return f"Page {number}: {page.get('title') or (page['fields'] or [{}])[0].get('label', '')}"
+
+
+def questions_shown(page: dict) -> list[dict[str, Any]]:
+    return [
+        {"field": f, "type": ANSWER_TYPE_LABELS.get(question_answer_type(f), f["type"])}
+        for f in page["fields"]
+    ]
+
+
+def branches_in_words(definition: dict, page: dict) -> list[str]:
+    """A page's branches as sentences: If ‘Is it blocking a path?’ is No, go to Check answers."""
+    names = {p["id"]: page_name(n, p) for n, p in enumerate(definition["pages"], start=1)}
+    names[CHECK_ANSWERS] = "Check answers"
+    rules, otherwise, kept = branch_rows(definition, page["id"])
+    labels = {f["name"]: f["label"] for p in definition["pages"] for f in p["fields"]}
+    words = [
+        f"If ‘{labels.get(r['question'], r['question'])}’ {BRANCH_OPS[r['op']]} {r['value']}, "
+        f"go to {names.get(r['goto'], r['goto'])}"
+        for r in rules
+    ]
+    words += [
+        f"On a condition kept as written, go to {names.get(b['goto'], b['goto'])}" for b in kept
+    ]
+    if otherwise:
+        words.append(f"Otherwise go to {names.get(otherwise, otherwise)}")
+    return words
+
+
+def list_context(service: Service, draft: Any, definition: dict) -> dict[str, Any]:
+    pages = []
+    for number, page in enumerate(definition["pages"], start=1):
+        pages.append(
+            {
+                "page": page,
+                "name": page_name(number, page),
+                "questions": questions_shown(page),
+                "branches": branches_in_words(definition, page),
+            }
+        )
+    return {
+        "service": service,
+        "revision": draft.revision,
+        "definition": definition,
+        "pages": pages,
+        "problems": definition_errors(definition) if definition["pages"] else [],
+    }
+
+
+def branches_form(definition: dict, page_id: str, data: Any, revision: int) -> BranchesForm:
+    index = [p["id"] for p in definition["pages"]].index(page_id)
+    questions = [
+        (f["name"], f["label"]) for p in definition["pages"][: index + 1] for f in p["fields"]
+    ]
+    targets = [
+        (p["id"], page_name(n, p))
+        for n, p in enumerate(definition["pages"], start=1)
+        if p["id"] != page_id
+    ] + [(CHECK_ANSWERS, "Check answers")]
+    rules, otherwise, _ = branch_rows(definition, page_id)
+    initial: dict[str, Any] = {"revision": revision, "otherwise": otherwise}
+    for n, rule in enumerate(rules, start=1):
+        initial.update({f"rule-{n}-{key}": value for key, value in rule.items()})
+    return BranchesForm(
+        data,
+        initial=initial,
+        questions=questions,
+        targets=targets,
+        rows=len(rules) + EMPTY_BRANCH_ROWS,
+        prefix=None,
+    )
+
+
+def question_initial(field: dict) -> dict[str, Any]:
+    initial = {k: v for k, v in field.items() if not isinstance(v, list | dict)}
+    initial["answer_type"] = question_answer_type(field)
+    initial["date_range"] = field.get("date_range", "any")
+    options = field.get("options", [])
+    initial["options"] = "\n".join(o["label"] for o in options)
+    initial["options_cy"] = "\n".join(o.get("label_cy", "") for o in options).rstrip("\n")
+    return initial

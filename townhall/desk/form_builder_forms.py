@@ -1,0 +1,212 @@
+"""The form builder's Django forms: they read what a designer typed (numbers as numbers, a
+choice from the list); whether the question, page or branch makes sense is form_editing's
+rule, whose reasons are put back on the fields they name. Every text has its Welsh beside it,
+labelled in Welsh (`<name>_cy`). Each carries the draft revision the page was read at."""
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from townhall.builder.form_editing import BRANCH_OPS
+from townhall.builder.form_questions import ANSWER_TYPES, FormEditRefused
+from townhall.desk.forms import DeskForm
+
+# The Welsh label beside each English one: Welsh words, so that a label asked for by its
+# English name ("Question") names one input only.
+WELSH = " (Cymraeg)"
+WELSH_HINT = "Welsh may be left empty for now."
+EMPTY_BRANCH_ROWS = 2
+
+
+def _text(label: str, *, textarea: bool = False, hint: str = "", limit: int = 0) -> forms.Field:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=False,
+        strip=True,
+        widget=forms.Textarea if textarea else forms.TextInput,
+        max_length=limit or None,
+        error_messages={"max_length": f"{label} must be {limit:,} characters or fewer"},
+    )
+
+
+def _welsh(label: str, *, textarea: bool = False, limit: int = 0) -> forms.Field:
+    return _text(label + WELSH, textarea=textarea, hint=WELSH_HINT, limit=limit)
+
+
+class DraftForm(DeskForm):
+    """A change to the draft, carrying the revision of the draft the designer was shown."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def draft_revision(self) -> int:
+        # A missing or mangled revision can only be treated as out of date.
+        revision = self.cleaned_data.get("revision")
+        return -1 if revision is None else revision
+
+    def refused(self, error: FormEditRefused) -> None:
+        """Put the edit's reasons on the fields they name (others on the form)."""
+        for key, message in error.errors.items():
+            self.add_error(key if key in self.fields else None, message)
+
+    def conflicted(self, message: str, revision: int) -> None:
+        """Someone saved first: say so, and carry their revision so saving again applies
+        what this designer typed (kept in the bound form) on top of theirs."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data["revision"] = str(revision)
+        self.data = data
+        self.add_error(None, f"{message} Nothing you typed is lost: check it and save again.")
+
+
+class PageForm(DraftForm):
+    title = _text("Page title (optional)", limit=200, hint="With one question, leave it empty: "
+                  "the question is the page's heading.")  # fmt: skip
+    title_cy = _welsh("Teitl y dudalen", limit=200)
+    intro = _text("Introduction (optional)", textarea=True,
+                  hint="Shown above the questions. Separate paragraphs with a blank line.")  # fmt: skip
+    intro_cy = _welsh("Cyflwyniad", textarea=True)
+
+    def __init__(self, *args: Any, with_intro: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_intro:
+            del self.fields["intro"], self.fields["intro_cy"]
+
+
+class BranchesForm(DraftForm):
+    """Where the page goes next: rows of "if <answer to> <is> <this> go to <page>", then
+    "otherwise". Labels avoid the word 'question', which names the question page's input."""
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[tuple[str, str]],
+        targets: list[tuple[str, str]],
+        rows: int,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for n in range(1, rows + 1):
+            self.fields[f"rule-{n}-question"] = forms.ChoiceField(
+                label="If the answer to", choices=[("", "Choose")] + questions, required=False
+            )
+            self.fields[f"rule-{n}-op"] = forms.ChoiceField(
+                label="Is, is not or contains", choices=list(BRANCH_OPS.items()), required=False
+            )
+            self.fields[f"rule-{n}-value"] = forms.CharField(
+                label="This answer", required=False, max_length=200
+            )
+            self.fields[f"rule-{n}-goto"] = forms.ChoiceField(
+                label="Go to", choices=[("", "Choose")] + targets, required=False
+            )
+        # The outcomes of an eligibility checker join these targets at merge (issue 16 point 2).
+        self.fields["otherwise"] = forms.ChoiceField(
+            label="Otherwise go to",
+            choices=[("", "The next page in order")] + targets,
+            required=False,
+        )
+
+    def row_fields(self) -> list[tuple[int, list[forms.BoundField]]]:
+        parts = ("question", "op", "value", "goto")
+        return [(n, [self[f"rule-{n}-{part}"] for part in parts]) for n in range(1, self.rows + 1)]
+
+    def rules(self) -> list[dict[str, str]]:
+        data = self.cleaned_data
+        rules = [
+            {part: data.get(f"rule-{n}-{part}") or "" for part in ("question", "value", "goto")}
+            for n in range(1, self.rows + 1)
+        ]
+        # "is" when the comparison was left as it was.
+        for n, rule in enumerate(rules, start=1):
+            rule["op"] = data.get(f"rule-{n}-op") or "eq"
+        return rules
+
+    def refused(self, error: FormEditRefused) -> None:
+        for key, message in error.errors.items():
+            target = f"{key}-question" if key.startswith("rule-") else key
+            self.add_error(target if target in self.fields else None, message)
+
+
+def _whole(number: float | None) -> float | int | None:
+    return int(number) if number is not None and number.is_integer() else number
+
+
+class QuestionForm(DraftForm):
+    label = _text("Question", limit=300)
+    label_cy = _welsh("Cwestiwn", limit=300)
+    answer_type = forms.ChoiceField(
+        label="Answer type",
+        choices=ANSWER_TYPES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    hint = _text("Hint (optional)", limit=500, hint="Help to answer, shown under the question.")
+    hint_cy = _welsh("Awgrym", limit=500)
+    required = forms.BooleanField(label="Required", required=False)
+    min_length = forms.IntegerField(
+        label="Shortest answer, in characters (optional)",
+        required=False,
+        min_value=1,
+        max_value=10000,
+        error_messages={"invalid": "Enter the shortest answer as a whole number, like 5"},
+    )
+    max_length = forms.IntegerField(
+        label="Longest answer, in characters (optional)",
+        required=False,
+        min_value=1,
+        max_value=10000,
+        error_messages={"invalid": "Enter the longest answer as a whole number, like 500"},
+    )
+    pattern = _text("Pattern the answer must match (optional)", limit=200,
+                    hint="A regular expression for the whole answer, like [A-Z]{2}[0-9]{4}")  # fmt: skip
+    pattern_error = _text("Error message when the answer does not match", limit=200,
+                          hint="Say what to enter, like: Enter the permit number, like GW1234")  # fmt: skip
+    pattern_error_cy = _welsh("Neges gwall", limit=200)
+    min = forms.FloatField(
+        label="Smallest number (optional)",
+        required=False,
+        error_messages={"invalid": "Enter the smallest number as a number, like 1"},
+    )
+    max = forms.FloatField(
+        label="Largest number (optional)",
+        required=False,
+        error_messages={"invalid": "Enter the largest number as a number, like 20"},
+    )
+    integer = forms.BooleanField(label="Whole numbers only", required=False)
+    date_range = forms.ChoiceField(
+        label="The date must be",
+        choices=[
+            ("any", "Any date"),
+            ("past", "Today or in the past"),
+            ("future", "Today or in the future"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    options = _text("Options, one on each line", textarea=True)
+    options_cy = _welsh("Dewisiadau, un ar bob llinell", textarea=True)
+
+    def answer(self) -> dict[str, Any]:
+        """What form_editing.question_field reads."""
+        data = dict(self.cleaned_data)
+        data["min"], data["max"] = _whole(data.get("min")), _whole(data.get("max"))
+        return data
+
+
+class WordingForm(DraftForm):
+    title = _text("Form title", limit=120)
+    title_cy = _welsh("Teitl y ffurflen", limit=120)
+    start_body = _text("Start page (optional)", textarea=True,
+                       hint="What the service is for and what people need before they start. "
+                       "Separate paragraphs with a blank line.")  # fmt: skip
+    start_body_cy = _welsh("Tudalen gychwyn", textarea=True)
+    check_heading = _text("Check answers heading (optional)", limit=200,
+                          hint="Without one: Check your answers before sending your request")  # fmt: skip
+    check_heading_cy = _welsh("Pennawd gwirio atebion", limit=200)
+    check_intro = _text("Check answers text (optional)", textarea=True)
+    check_intro_cy = _welsh("Testun gwirio atebion", textarea=True)
+    confirmation = _text("Confirmation (optional)", textarea=True,
+                         hint="Shown once the form is sent: what happens next.")  # fmt: skip
+    confirmation_cy = _welsh("Cadarnhad", textarea=True)
