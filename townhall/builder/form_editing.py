@@ -274,11 +274,10 @@ def branches_set(
     'check' for check answers); then `otherwise` ('' is the next page in order).
     Conditions the builder cannot show are kept as they were, after the rules.
     Errors are keyed `rule-<n>` (n from 1) and `otherwise`."""
-    # Where the outcomes of an eligibility checker will join the targets (another helper
-    # adds `outcome` to the schema): a target is a page id or 'check' here.
     changed = _copy(definition)
     page = changed["pages"][_page_index(changed, page_id)]
     targets = {p["id"] for p in changed["pages"]} | {CHECK_ANSWERS}
+    targets |= {OUTCOME_TARGET + o["id"] for o in changed.get("outcomes", [])}
     asked = _asked_by(changed, page_id)
     errors: dict[str, str] = {}
     branches: list[dict[str, Any]] = []
@@ -297,16 +296,34 @@ def branches_set(
             value, problem = _branch_value(asked[name], op, rule.get("value", ""))
             if problem:
                 errors[key] = f"Branch {n}: {problem}"
-            branches.append({"when": {"field": name, "op": op, "value": value}, "goto": goto})
+            branches.append({"when": {"field": name, "op": op, "value": value}, **_to(goto)})
     branches += [b for b in page.get("next", []) if not branch_is_simple(b)]
     if otherwise:
         if otherwise not in targets or otherwise == page_id:
             errors["otherwise"] = "Choose another page to go to otherwise"
-        branches.append({"goto": otherwise})
+        branches.append(_to(otherwise))
     if errors:
         raise FormEditRefused(errors)
     text_set(page, "next", branches)
     return changed
+
+
+# A branch's target as the builder's choices name it: a page id, 'check', or an outcome
+# (`outcome:<id>`: the journey ends there, issue 16 point 2).
+OUTCOME_TARGET = "outcome:"
+
+
+def _to(target: str) -> dict[str, str]:
+    if target.startswith(OUTCOME_TARGET):
+        return {"outcome": target.removeprefix(OUTCOME_TARGET)}
+    return {"goto": target}
+
+
+def branch_target(branch: dict) -> str:
+    """Where a branch leads, as the builder's choices name it."""
+    if "outcome" in branch:
+        return OUTCOME_TARGET + branch["outcome"]
+    return branch["goto"]
 
 
 def branch_rows(definition: Definition, page_id: str) -> tuple[list[dict], str, list[dict]]:
@@ -318,7 +335,7 @@ def branch_rows(definition: Definition, page_id: str) -> tuple[list[dict], str, 
     for branch in page.get("next", []):
         when = branch.get("when")
         if when is None:
-            otherwise = branch["goto"]
+            otherwise = branch_target(branch)
         elif branch_is_simple(branch):
             value = when.get("value")
             labels = {
@@ -329,7 +346,7 @@ def branch_rows(definition: Definition, page_id: str) -> tuple[list[dict], str, 
                     "question": when["field"],
                     "op": when["op"],
                     "value": labels.get(value, "" if value is None else str(value)),
-                    "goto": branch["goto"],
+                    "goto": branch_target(branch),
                 }
             )
         else:

@@ -3,7 +3,12 @@ pages with their questions and branches in words, a page's branch rows, a questi
 
 from typing import Any
 
-from townhall.builder.form_editing import BRANCH_OPS, branch_rows
+from townhall.builder.form_editing import (
+    BRANCH_OPS,
+    OUTCOME_TARGET,
+    branch_rows,
+    branch_target,
+)
 from townhall.builder.form_questions import ANSWER_TYPE_LABELS, question_answer_type
 from townhall.catalogue.models import Service
 from townhall.desk.form_builder_forms import EMPTY_BRANCH_ROWS, BranchesForm
@@ -21,10 +26,19 @@ def questions_shown(page: dict) -> list[dict[str, Any]]:
     ]
 
 
+def branch_targets(definition: dict) -> list[tuple[str, str]]:
+    """Where a branch may lead, by the builder's choice value: each page, check answers, and
+    each outcome (the journey ends there)."""
+    return (
+        [(p["id"], page_name(n, p)) for n, p in enumerate(definition["pages"], start=1)]
+        + [(CHECK_ANSWERS, "Check answers")]
+        + [(OUTCOME_TARGET + o["id"], f"End: {o['title']}") for o in definition.get("outcomes", [])]
+    )
+
+
 def branches_in_words(definition: dict, page: dict) -> list[str]:
     """A page's branches as sentences: If ‘Is it blocking a path?’ is No, go to Check answers."""
-    names = {p["id"]: page_name(n, p) for n, p in enumerate(definition["pages"], start=1)}
-    names[CHECK_ANSWERS] = "Check answers"
+    names = dict(branch_targets(definition))
     rules, otherwise, kept = branch_rows(definition, page["id"])
     labels = {f["name"]: f["label"] for p in definition["pages"] for f in p["fields"]}
     words = [
@@ -33,7 +47,8 @@ def branches_in_words(definition: dict, page: dict) -> list[str]:
         for r in rules
     ]
     words += [
-        f"On a condition kept as written, go to {names.get(b['goto'], b['goto'])}" for b in kept
+        f"On a condition kept as written, go to {names.get(branch_target(b), branch_target(b))}"
+        for b in kept
     ]
     if otherwise:
         words.append(f"Otherwise go to {names.get(otherwise, otherwise)}")
@@ -65,11 +80,7 @@ def branches_form(definition: dict, page_id: str, data: Any, revision: int) -> B
     questions = [
         (f["name"], f["label"]) for p in definition["pages"][: index + 1] for f in p["fields"]
     ]
-    targets = [
-        (p["id"], page_name(n, p))
-        for n, p in enumerate(definition["pages"], start=1)
-        if p["id"] != page_id
-    ] + [(CHECK_ANSWERS, "Check answers")]
+    targets = [(key, name) for key, name in branch_targets(definition) if key != page_id]
     rules, otherwise, _ = branch_rows(definition, page_id)
     initial: dict[str, Any] = {"revision": revision, "otherwise": otherwise}
     for n, rule in enumerate(rules, start=1):

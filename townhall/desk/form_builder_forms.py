@@ -101,7 +101,6 @@ class BranchesForm(DraftForm):
             self.fields[f"rule-{n}-goto"] = forms.ChoiceField(
                 label="Go to", choices=[("", "Choose")] + targets, required=False
             )
-        # The outcomes of an eligibility checker join these targets at merge (issue 16 point 2).
         self.fields["otherwise"] = forms.ChoiceField(
             label="Otherwise go to",
             choices=[("", "The next page in order")] + targets,

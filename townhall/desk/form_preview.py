@@ -11,7 +11,7 @@ from django.core import signing
 from django.http import QueryDict
 
 from townhall.eforms.definition import CHECK_ANSWERS
-from townhall.eforms.engine import FormFlow, Page
+from townhall.eforms.engine import OUTCOME_REACHED, FormFlow, Page
 from townhall.eforms.fields import FieldResult, answer_display, field_parse
 
 START = "start"
@@ -35,6 +35,7 @@ class PreviewStep:
     goto: str = ""
     answers: dict[str, Any] = field(default_factory=dict)
     rows: list[dict[str, str]] = field(default_factory=list)
+    outcome: dict[str, Any] | None = None
 
     @property
     def heading(self) -> str:
@@ -102,6 +103,9 @@ def preview_step(
         return PreviewStep(kind=step, rows=_rows(flow, earlier))
     if step == DONE:
         return PreviewStep(kind=step)
+    if step == OUTCOME_REACHED:
+        # The answers end the journey on one of the form's outcomes: no case would be made.
+        return PreviewStep(kind="outcome", outcome=flow.outcome(earlier), answers=earlier)
     page = flow.page(step)
     if page is None:
         return PreviewStep(kind="goto", goto=flow.first_page_id({}))

@@ -39,7 +39,8 @@ def test_a_malformed_question_is_refused_naming_each_field_and_changes_nothing(d
     assert _refused(data) == [
         "/form/definition/pages/1/fields/0/colour: is not a field here (allowed: name, type, "
         "label, hint, required, max_length, min, max, integer, suffix, date_range, options, "
-        "max_files, accept, prefill, autocomplete, open311_description, error_name)",
+        "max_files, accept, prefill, autocomplete, open311_description, error_name, label_cy, "
+        "hint_cy, min_length, pattern, pattern_error, pattern_error_cy, suffix_cy, error_name_cy)",
         "/form/definition/pages/1/fields/0/options/0/label: 7 is not of type 'string'",
         "/form/definition/pages/1/fields/0/required: 'yes' is not of type 'boolean'",
         "/form/definition/pages/1/next/0/when/op: 'sounds_like' is not one of ['eq', 'ne', "

@@ -201,6 +201,34 @@ def test_branches_on_a_yes_no_answer(hedge):
     assert "next" not in cleared["pages"][0]
 
 
+def test_a_branch_can_end_the_journey_on_an_outcome(hedge):
+    hedge = {**hedge, "outcomes": [{"id": "not-ours", "title": "The county deals with this"}]}
+    changed = branches_set(
+        hedge,
+        "page-1",
+        rules=[
+            {
+                "question": "is_it_blocking_a_path",
+                "op": "eq",
+                "value": "No",
+                "goto": "outcome:not-ours",
+            }
+        ],
+        otherwise="",
+    )
+    assert changed["pages"][0]["next"] == [
+        {
+            "when": {"field": "is_it_blocking_a_path", "op": "eq", "value": "no"},
+            "outcome": "not-ours",
+        }
+    ]
+    assert definition_errors(changed) == []
+    rules, _, _ = branch_rows(changed, "page-1")
+    assert rules[0]["goto"] == "outcome:not-ours"
+    with pytest.raises(FormEditRefused):
+        branches_set(hedge, "page-1", rules=[], otherwise="outcome:gone")
+
+
 def test_branches_take_option_labels_and_keep_conditions_they_cannot_show():
     definition = definition_start("F")
     definition, page = page_add(definition, title="P")
