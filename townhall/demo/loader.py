@@ -150,12 +150,14 @@ def _home_address(postcode: str, index: int) -> dict[str, str]:
     }
 
 
-def demo_services_load(*, actor: User | None = None) -> list[Service]:
-    """Import the demo's service files (`demo/services/*.yaml`), then the starter catalogue's
-    (`catalogue/starter/*.yaml`), through the builder's import as one change, all or nothing;
-    a file identical to its service changes nothing, so this is idempotent. Each file declares
-    the departments and teams it names, so none need loading first."""
-    return service_files_import(files=demo_service_files() + starter_service_files(), actor=actor)
+def demo_services_load(*, actor: User | None = None, starter: bool = True) -> list[Service]:
+    """Import the demo's service files (`demo/services/*.yaml`), then, unless `starter` is
+    false, the starter catalogue's (`catalogue/starter/*.yaml`), through the builder's import
+    as one change, all or nothing; a file identical to its service changes nothing, so this is
+    idempotent. Each file declares the departments and teams it names, so none need loading
+    first."""
+    files = demo_service_files() + (starter_service_files() if starter else [])
+    return service_files_import(files=files, actor=actor)
 
 
 # ----------------------------------------------------------------------------------------
