@@ -31,6 +31,5 @@ STARTER_DIR = Path(__file__).resolve().parent
 def starter_service_files() -> list[tuple[str, str]]:
     """(file name, text) of every starter service file, by slug."""
     return [
-        (path.name, path.read_text(encoding="utf-8"))
-        for path in sorted(STARTER_DIR.glob("*.yaml"))
+        (path.name, path.read_text(encoding="utf-8")) for path in sorted(STARTER_DIR.glob("*.yaml"))
     ]
