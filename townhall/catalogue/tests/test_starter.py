@@ -2,19 +2,26 @@
 exports back the same, each department of the demo council offers at least two services, and
 a case of a starter service lands in its team's queue on the generic library process."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from townhall.accounts.models import Department, Team
 from townhall.builder.exchange import service_file_load
 from townhall.builder.selectors import service_export
 from townhall.builder.services import service_files_import
 from townhall.builder.tests.conftest import empty_council
+from townhall.cases.models import Case
+from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.catalogue.selectors import services_public
 from townhall.catalogue.starter import starter_service_files
+from townhall.core.calendars import LONDON
 from townhall.demo.council import DEMO_DEPARTMENTS, demo_service_files, team_slug
 from townhall.demo.loader import demo_services_load
-from townhall.workflow.models import ProcessVersion
+from townhall.workflow.models import ProcessInstance, ProcessVersion
+from townhall.workflow.services import work_item_complete
 from townhall.workflow.tests.helpers import case_open, only_open_item
 
 pytestmark = pytest.mark.django_db
@@ -99,22 +106,51 @@ def test_internal_starter_services_are_not_offered_to_residents():
     assert Service.objects.get(slug="internal-leaver").state == "internal only"
 
 
-def test_a_penalty_charge_notice_challenge_runs_28_calendar_days():
-    demo_services_load()
-    pcn = Service.objects.get(slug="challenge-a-penalty-charge-notice")
-    assert (pcn.sla_days, pcn.sla_kind, pcn.clock_kind) == (28, "calendar_days", "sla")
-    assert Service.objects.get(slug="give-a-temporary-event-notice").fee_pence == 2100
-
-
-def test_a_starter_case_is_triaged_by_the_services_own_team(settings):
+@pytest.fixture
+def starter(settings) -> dict[str, Service]:
     settings.NOTIFY_CHANNEL = "django"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     demo_services_load()
-    noise = Service.objects.get(slug="report-a-noise-problem")
-    assert noise.process_key == "triage-and-resolve"
+    slugs = [name.removesuffix(".yaml") for name, _ in STARTER]
+    return {s.slug: s for s in Service.objects.filter(slug__in=slugs)}
 
+
+def test_a_penalty_charge_notice_challenge_is_due_28_calendar_days_after_it_arrives(starter):
+    pcn = starter["challenge-a-penalty-charge-notice"]
+    assert (pcn.sla_days, pcn.sla_kind, pcn.clock_kind) == (28, "calendar_days", "sla")
+    received = timezone.now()
+
+    case = case_open(pcn, received_at=received)
+
+    due = timezone.localtime(case.due_at, LONDON).date()
+    assert due == timezone.localtime(received, LONDON).date() + timedelta(days=28)
+    assert starter["give-a-temporary-event-notice"].fee_pence == 2100
+
+
+def test_every_starter_case_lands_in_its_teams_queue_with_its_sla(starter):
+    assert len(starter) == len(STARTER)
+    for service in starter.values():
+        received = timezone.now()
+
+        case = case_open(service, received_at=received)
+
+        assert case.team == service.default_team, service.slug
+        assert case.due_at == service_due_at(service=service, received=received), service.slug
+        item = only_open_item(case)
+        assert (item.title, item.team) == ("Assess the request", service.default_team)
+
+
+def test_a_starter_case_is_triaged_then_resolved_by_the_services_own_team(starter):
+    noise = starter["report-a-noise-problem"]
+    assert noise.process_key == "triage-and-resolve"
+    environmental_health = Team.objects.get(slug="environmental-services-environmental-health")
     case = case_open(noise)
 
-    item = only_open_item(case)
-    assert item.title == "Assess the request"
-    assert item.team == Team.objects.get(slug="environmental-services-environmental-health")
+    work_item_complete(work_item=only_open_item(case), actor=None, outcome="action_needed")
+    resolve = only_open_item(case)
+    assert (resolve.title, resolve.team) == ("Resolve the request", environmental_health)
+    work_item_complete(work_item=resolve, actor=None, outcome="done")
+
+    case.refresh_from_db()
+    assert (case.status, case.resolution) == (Case.Status.CLOSED, "completed")
+    assert ProcessInstance.objects.get(case=case).status == ProcessInstance.Status.COMPLETED
