@@ -15,7 +15,7 @@ from townhall.builder.tests.conftest import empty_council
 from townhall.cases.models import Case
 from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
-from townhall.catalogue.selectors import services_public
+from townhall.catalogue.selectors import services_public, services_search
 from townhall.catalogue.starter import starter_service_files
 from townhall.core.calendars import LONDON
 from townhall.demo.council import DEMO_DEPARTMENTS, demo_service_files, team_slug
@@ -154,3 +154,31 @@ def test_a_starter_case_is_triaged_then_resolved_by_the_services_own_team(starte
     case.refresh_from_db()
     assert (case.status, case.resolution) == (Case.Status.CLOSED, "completed")
     assert ProcessInstance.objects.get(case=case).status == ProcessInstance.Status.COMPLETED
+
+
+# What residents type, and the starter services it must find (among others).
+SEARCHES = {
+    "council tax": {
+        "council-tax-tell-us-you-are-moving",
+        "apply-for-a-single-person-discount",
+        "report-a-change-to-your-council-tax",
+        "pay-your-council-tax-by-direct-debit",
+    },
+    "parking fine": {"challenge-a-penalty-charge-notice"},
+    "pcn": {"challenge-a-penalty-charge-notice"},
+    "parking": {"apply-for-a-resident-parking-permit", "challenge-a-penalty-charge-notice"},
+    "taxi license": {"apply-for-a-taxi-or-private-hire-driver-licence"},
+    "bed bugs": {"book-pest-control"},
+    "homless": {"get-help-if-you-are-homeless"},
+    "noisy neighbours": {"report-a-noise-problem"},
+    "housing benefit": {"benefits-report-a-change-in-circumstances"},
+    "mould": {"report-a-repair-in-your-council-home"},
+    "extension": {"get-pre-application-planning-advice", "report-a-planning-breach"},
+}
+
+
+def test_residents_find_starter_services_in_their_own_words(starter):
+    for query, expected in SEARCHES.items():
+        found = {service.slug for service in services_search(query)}
+        assert expected <= found, query
+    assert services_search("expenses") == []  # internal services are for staff only
