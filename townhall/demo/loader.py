@@ -19,6 +19,7 @@ from townhall.builder.services import service_files_import
 from townhall.cases import services as case_services
 from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import Service
+from townhall.catalogue.starter import starter_service_files
 from townhall.demo.answers import demo_answers_make, demo_summary
 from townhall.demo.contractors import demo_contractors_load
 from townhall.demo.council import (
@@ -149,11 +150,14 @@ def _home_address(postcode: str, index: int) -> dict[str, str]:
     }
 
 
-def demo_services_load(*, actor: User | None = None) -> list[Service]:
-    """Import the demo's service files (`demo/services/*.yaml`) through the builder's import,
-    all or nothing; a file identical to its service changes nothing, so this is idempotent.
-    The departments and teams they name must be loaded first (the demo's own, by slug)."""
-    return service_files_import(files=demo_service_files(), actor=actor)
+def demo_services_load(*, actor: User | None = None, starter: bool = True) -> list[Service]:
+    """Import the demo's service files (`demo/services/*.yaml`), then, unless `starter` is
+    false, the starter catalogue's (`catalogue/starter/*.yaml`), through the builder's import
+    as one change, all or nothing; a file identical to its service changes nothing, so this is
+    idempotent. Each file declares the departments and teams it names, so none need loading
+    first."""
+    files = demo_service_files() + (starter_service_files() if starter else [])
+    return service_files_import(files=files, actor=actor)
 
 
 # ----------------------------------------------------------------------------------------

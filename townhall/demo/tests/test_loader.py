@@ -8,6 +8,7 @@ from townhall.accounts.models import Department, Team, User
 from townhall.builder.selectors import service_export, services_for_export
 from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import ChannelCost, Service
+from townhall.catalogue.starter import STARTER_DIR
 from townhall.core.models import AuditEvent
 from townhall.demo.council import DEMO_SERVICES_DIR, demo_form_definition
 from townhall.demo.loader import demo_departments_load, demo_services_load
@@ -17,6 +18,10 @@ from townhall.workflow.library import library_files
 from townhall.workflow.models import ProcessVersion
 
 pytestmark = pytest.mark.django_db
+
+# The demo's own services, then the starter catalogue's (catalogue/starter).
+DEMO_SERVICES = 17
+SERVICE_FILES = DEMO_SERVICES + len(list(STARTER_DIR.glob("*.yaml")))
 
 ACCEPTANCE_ACCOUNTS = {
     "resident@example.com": ("Resident-demo-1", "resident"),
@@ -56,7 +61,7 @@ def test_load_demo_twice_gives_identical_counts():
 
 def test_load_demo_prints_a_summary():
     output = _load_demo("--cases", "40")
-    assert "Demo council loaded: 2306 addresses, 17 services, 40 cases" in output
+    assert f"Demo council loaded: 2306 addresses, {SERVICE_FILES} services, 40 cases" in output
 
 
 def test_load_demo_does_not_reset_a_changed_password():
@@ -129,7 +134,7 @@ def test_thirteen_departments_with_one_to_three_teams():
 
 def test_every_public_service_has_a_published_form_of_its_file():
     _load_demo()
-    assert Service.objects.count() == 17
+    assert Service.objects.count() == SERVICE_FILES
     # An information service is an advice page: no form.
     assert list(Service.objects.filter(form=None).values_list("kind", flat=True)) == [
         Service.Kind.INFORMATION
@@ -198,14 +203,18 @@ def test_the_service_files_import_into_an_empty_database_and_export_back_byte_fo
     demo_departments_load()
     demo_services_load()
     exported = {f"{s.slug}.yaml": service_export(s) for s in services_for_export()}
-    committed = {p.name: p.read_text(encoding="utf-8") for p in DEMO_SERVICES_DIR.glob("*.yaml")}
-    assert len(committed) == 17
+    committed = {
+        p.name: p.read_text(encoding="utf-8")
+        for directory in (DEMO_SERVICES_DIR, STARTER_DIR)
+        for p in directory.glob("*.yaml")
+    }
+    assert len(committed) == SERVICE_FILES
     assert exported == committed
 
 
 def test_the_service_files_import_into_a_database_without_departments():
     services = demo_services_load()
-    assert len(services) == 17
+    assert len(services) == SERVICE_FILES
     assert Department.objects.filter(slug="waste-and-street-scene").exists()
 
 
@@ -217,8 +226,8 @@ def test_each_demo_service_runs_its_library_process_named_by_its_key():
     assert set(without.values_list("process_key", flat=True)) == {""}
     for service in Service.objects.exclude(pk__in=without):
         live = ProcessVersion.objects.get(key=service.process_key, is_live=True)
-        assert live.bpmn_xml == library[service.slug], service.slug
-    for path in DEMO_SERVICES_DIR.glob("*.yaml"):
+        assert live.bpmn_xml == library[service.process_key], service.slug
+    for path in [*DEMO_SERVICES_DIR.glob("*.yaml"), *STARTER_DIR.glob("*.yaml")]:
         assert "<bpmn:" not in path.read_text(encoding="utf-8"), "a second copy of a BPMN"
 
 
