@@ -10,7 +10,7 @@ from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import ChannelCost, Service
 from townhall.catalogue.starter import STARTER_DIR
 from townhall.core.models import AuditEvent
-from townhall.demo.council import DEMO_SERVICES_DIR, demo_form_definition
+from townhall.demo.council import DEMO_SERVICES_DIR, demo_form_definition, demo_service_files
 from townhall.demo.loader import demo_departments_load, demo_services_load
 from townhall.eforms.models import Form, FormVersion
 from townhall.places.models import Address, Street, Ward
@@ -139,7 +139,8 @@ def test_every_public_service_has_a_published_form_of_its_file():
     assert list(Service.objects.filter(form=None).values_list("kind", flat=True)) == [
         Service.Kind.INFORMATION
     ]
-    for service in Service.objects.exclude(form=None):
+    demo_slugs = {name.removesuffix(".yaml") for name, _ in demo_service_files()}
+    for service in Service.objects.exclude(form=None).filter(slug__in=demo_slugs):
         version = service.form.live_version()
         assert version is not None, service.name
         assert version.status == FormVersion.Status.PUBLISHED
