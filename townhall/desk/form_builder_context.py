@@ -9,10 +9,16 @@ from townhall.builder.form_editing import (
     branch_rows,
     branch_target,
 )
+from townhall.builder.form_outcomes import outcome_uses
 from townhall.builder.form_questions import ANSWER_TYPE_LABELS, question_answer_type
 from townhall.catalogue.models import Service
 from townhall.desk.form_builder_forms import EMPTY_BRANCH_ROWS, BranchesForm
-from townhall.eforms.definition import CHECK_ANSWERS, definition_errors
+from townhall.eforms.definition import (
+    CHECK_ANSWERS,
+    definition_errors,
+    definition_schema_errors,
+    eligibility_errors,
+)
 
 
 def page_name(number: int, page: dict) -> str:
@@ -66,13 +72,45 @@ def list_context(service: Service, draft: Any, definition: dict) -> dict[str, An
                 "branches": branches_in_words(definition, page),
             }
         )
+    eligibility = (draft.data.get("kind") or service.kind) == Service.Kind.ELIGIBILITY
+    problems = definition_errors(definition) if definition["pages"] else []
+    if eligibility and definition["pages"] and not definition_schema_errors(definition):
+        problems += [_in_words(reason) for reason in eligibility_errors(definition)]
     return {
         "service": service,
         "revision": draft.revision,
         "definition": definition,
         "pages": pages,
-        "problems": definition_errors(definition) if definition["pages"] else [],
+        "outcomes": outcomes_shown(definition),
+        "eligibility": eligibility,
+        "problems": problems,
     }
+
+
+def outcomes_shown(definition: dict) -> list[dict[str, Any]]:
+    """The form's outcomes, each with the pages whose branches end on it."""
+    return [
+        {
+            "outcome": outcome,
+            "uses": [page_name(n, page) for n, page in outcome_uses(definition, outcome["id"])],
+        }
+        for outcome in definition.get("outcomes", [])
+    ]
+
+
+def _in_words(reason: str) -> str:
+    """An eligibility reason ("/pages/2/next: the last page...") with its place in words
+    ("Page 3: the last page...")."""
+    where, _, message = reason.partition(": ")
+    parts = where.strip("/").split("/")
+    if parts[0] == "pages" and len(parts) > 1 and parts[1].isdigit():
+        place = f"Page {int(parts[1]) + 1}"
+    else:
+        place = {"outcomes": "Outcomes", "contact": "Contact details"}.get(parts[0], "The form")
+    message = message.replace(
+        "(a branch with `outcome` and no `when`)", "(set its ‘Otherwise go to’ to an outcome)"
+    )
+    return f"{place}: {message}"
 
 
 def branches_form(definition: dict, page_id: str, data: Any, revision: int) -> BranchesForm:

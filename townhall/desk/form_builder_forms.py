@@ -209,3 +209,54 @@ class WordingForm(DraftForm):
     confirmation = _text("Confirmation (optional)", textarea=True,
                          hint="Shown once the form is sent: what happens next.")  # fmt: skip
     confirmation_cy = _welsh("Cadarnhad", textarea=True)
+
+
+class LinesField(forms.CharField):
+    """A text box whose lines are read by their place: kept as typed, and a first empty line
+    survives being shown again (a browser drops one newline right after <textarea>)."""
+
+    def __init__(self, *, label: str, hint: str, limit: int) -> None:
+        super().__init__(
+            label=label,
+            help_text=hint,
+            required=False,
+            strip=False,
+            max_length=limit,
+            widget=forms.Textarea,
+            error_messages={"max_length": f"{label} must be {limit:,} characters or fewer"},
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, str) and value[:1] in ("\n", "\r"):
+            return "\n" + value
+        return value
+
+
+class OutcomeForm(DraftForm):
+    """An outcome: where a journey ends, with what it means and what to do next. The link
+    boxes keep their lines as typed (not stripped): a Welsh line matches its English line."""
+
+    title = _text("Outcome title", limit=200,
+                  hint="The heading people see, like: You can get a garden waste bin")  # fmt: skip
+    title_cy = _welsh("Teitl y canlyniad", limit=200)
+    panel = forms.BooleanField(label="Show the title in a green panel", required=False,
+                               help_text="For a result to celebrate, like: You are eligible")  # fmt: skip
+    body = _text("What it means (optional)", textarea=True, limit=10000,
+                 hint="Separate paragraphs with a blank line.")  # fmt: skip
+    body_cy = _welsh("Beth mae'n ei olygu", textarea=True, limit=10000)
+    next_steps = LinesField(
+        label="What to do next (optional)",
+        hint="One link a line: its text, a | and the link, like: Apply for a garden waste bin "
+        "| /services/garden-waste/. A link is a path on this site, starting with /, or an "
+        "address starting with https://",
+        limit=8000,
+    )
+    next_steps_cy = LinesField(
+        label="Beth i'w wneud nesaf" + WELSH,
+        hint="The Welsh of each link's text, on the same line as its English. " + WELSH_HINT,
+        limit=4000,
+    )
+
+    def texts(self) -> dict[str, Any]:
+        """What form_outcomes reads."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "revision"}

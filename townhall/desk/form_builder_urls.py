@@ -3,6 +3,7 @@
 from django.urls import path
 
 from townhall.desk import form_builder_views as views
+from townhall.desk import form_outcome_views
 
 urlpatterns = [
     path("", views.form_pages, name="form"),
@@ -14,6 +15,12 @@ urlpatterns = [
         name="form_question_add",
     ),
     path("questions/<slug:name>/", views.form_question_edit, name="form_question"),
+    path("outcomes/new/", form_outcome_views.form_outcome_add, name="form_outcome_add"),
+    path(
+        "outcomes/<slug:outcome_id>/",
+        form_outcome_views.form_outcome_edit,
+        name="form_outcome",
+    ),
     path("move/", views.form_move, name="form_move"),
     path("remove/", views.form_remove, name="form_remove"),
     path("wording/", views.form_wording, name="form_wording"),

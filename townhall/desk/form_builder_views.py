@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from townhall.builder.drafts import DraftConflict, service_draft
 from townhall.builder.form_drafts import FormEdit, draft_definition, form_draft_edit
 from townhall.builder.form_editing import (
+    OUTCOME_TARGET,
     branch_rows,
     branches_set,
     page_add,
@@ -33,9 +34,8 @@ from townhall.builder.form_editing import (
     question_remove,
     wording_set,
 )
-from townhall.builder.form_questions import (
-    FormEditRefused,
-)
+from townhall.builder.form_outcomes import outcome_index, outcome_move, outcome_remove
+from townhall.builder.form_questions import FormEditRefused
 from townhall.catalogue.models import Service
 from townhall.desk.access import StaffRequest, designer_required
 from townhall.desk.form_builder_context import (
@@ -109,7 +109,7 @@ def form_pages(request: StaffRequest, slug: str) -> HttpResponse:
 @designer_required
 @require_POST
 def form_move(request: StaffRequest, slug: str) -> HttpResponse:
-    """Move a page or a question: up or down one place (buttons), or to a position and
+    """Move a page, a question or an outcome: up or down one place (buttons), or to a position and
     page (dragging). With htmx the list is sent back, else the designer goes back to it."""
     service = _service(slug)
     kind, item = request.POST.get("kind", ""), request.POST.get("id", "")
@@ -117,20 +117,25 @@ def form_move(request: StaffRequest, slug: str) -> HttpResponse:
     target_page = request.POST.get("page") or None
 
     def edit(definition: dict) -> dict:
+        by = {"up": -1, "down": 1}.get(direction)
+        if kind == "outcome":
+            index = outcome_index(definition, item)
+            position = index + by if by else _position(request)
+            return outcome_move(definition, item, position=position)
         if kind == "page":
             index = [p["id"] for p in definition["pages"]].index(item)
-            by = {"up": -1, "down": 1}.get(direction)
             position = index + by if by else _position(request)
             return page_move(definition, item, position=position)
         _, q = question_find(definition, item)
-        by = {"up": -1, "down": 1}.get(direction)
         position = q + by if by else _position(request)
         return question_move(definition, item, position=position, page_id=target_page)
 
-    if kind not in ("page", "question"):
+    if kind not in ("page", "question", "outcome"):
         raise Http404
+    # An outcome's item on the list is `outcome:<id>`: its id may also be a page's.
+    shown = OUTCOME_TARGET + item if kind == "outcome" else item
     return _list_change(
-        request, service, f"moved {kind} {item}", edit, focus=(kind, item, direction)
+        request, service, f"moved {kind} {item}", edit, focus=(kind, shown, direction)
     )
 
 
@@ -153,6 +158,10 @@ def form_remove(request: StaffRequest, slug: str) -> HttpResponse:
     if kind == "question":
         return _list_change(
             request, service, f"removed question {item}", lambda d: question_remove(d, item)
+        )
+    if kind == "outcome":
+        return _list_change(
+            request, service, f"removed outcome {item}", lambda d: outcome_remove(d, item)
         )
     raise Http404
 
