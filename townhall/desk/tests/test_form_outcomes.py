@@ -4,14 +4,17 @@ save is never overwritten and what was typed is kept; an eligibility checker's p
 says every route must end on an outcome and lists what is missing."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
-from townhall.accounts.models import User
+from townhall.accounts.models import Team, User
 from townhall.builder.drafts import service_draft
 from townhall.builder.form_drafts import draft_definition
 from townhall.catalogue.models import Service
 from townhall.core.models import AuditEvent
-from townhall.desk.tests.factories import service_make, user_make
+from townhall.desk.tests.factories import department_make, service_make, user_make
+from townhall.eforms.models import OutcomeCount
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +220,40 @@ def test_an_eligibility_checkers_list_says_every_route_ends_on_an_outcome(client
     assert "Before this form can be published" not in listed
     plain = service_make(name="Report a hedge")
     assert "This is an eligibility checker" not in client.get(_url(plain)).content.decode()
+
+
+def test_an_eligibility_checker_is_built_and_published_wholly_in_the_browser(client):
+    team = Team.objects.create(department=department_make(), name="Waste", slug="waste")
+    created = client.post(
+        "/staff/services/new/",
+        {"name": "Can I get a garden waste bin?", "summary": "Find out in a minute.",
+         "team": team.slug, "kind": "eligibility"},
+    )  # fmt: skip
+    assert created.status_code == 302
+    service = Service.objects.get(name="Can I get a garden waste bin?")
+    _question_page(client, service)
+    _add(client, service, "You can get a bin", panel="on",
+         next_steps="Apply for a bin | /services/garden-waste/")  # fmt: skip
+    _add(client, service, "You cannot get a bin", body="We collect only in the borough.")
+    client.post(
+        _url(service, "pages/page-1/"),
+        {"action": "branches", "revision": _revision(service),
+         "rule-1-question": "do_you_live_in_the_borough", "rule-1-value": "No",
+         "rule-1-goto": "outcome:you-cannot-get-a-bin",
+         "otherwise": "outcome:you-can-get-a-bin"},
+    )  # fmt: skip
+    assert "Before this form can be published" not in client.get(_url(service)).content.decode()
+    published = client.post(
+        f"/staff/services/{service.slug}/publish/",
+        {"revision": _revision(service), "note": "First version"},
+    )
+    assert published.status_code == 302, published.content.decode()[-3000:]
+    cache.clear()  # the catalogue's cached lists
+
+    resident = Client()
+    begun = resident.post(reverse("portal:form_begin", args=[service.slug]))
+    ended = resident.post(begun["Location"], {"do_you_live_in_the_borough": "no"})
+    outcome_url = reverse("portal:service_outcome", args=[service.slug, "you-cannot-get-a-bin"])
+    assert ended["Location"] == outcome_url
+    assert "We collect only in the borough." in resident.get(outcome_url).content.decode()
+    assert OutcomeCount.objects.get().outcome == "you-cannot-get-a-bin"
