@@ -35,17 +35,23 @@ def _staff(browser, live_server, user: User):
     return desk
 
 
-def _add_page_with_question(desk, question: str, answer_type: str, *, required: bool) -> str:
-    """From the form's page: "Add a page", then "Add a question" on it; the page's URL."""
+def _add_page_with_question(
+    desk, question: str, answer_type: str, *, required: bool, check: bool = False
+) -> None:
+    """From the form's page: "Add a page", then "Add a question" on it, and back.
+    With `check`, axe runs on each page on the way (once is enough: the others are alike)."""
     page = desk.page
     page.get_by_role("link", name="Add a page").click()
-    desk.check("add a page")
+    if check:
+        desk.check("add a page")
     page.get_by_role("button", name="Add a page").click()
     page.wait_for_url(re.compile(r".*/pages/[\w-]+/$"))
     page_url = page.url
-    desk.check("a new page")
+    if check:
+        desk.check("a new page")
     page.get_by_role("link", name="Add a question").click()
-    desk.check("add a question")
+    if check:
+        desk.check("add a question")
     page.get_by_label("Question", exact=True).fill(question)
     page.get_by_role("group", name="Answer type").get_by_label(answer_type, exact=True).check()
     page.get_by_label("Required", exact=True).set_checked(required)
@@ -53,7 +59,6 @@ def _add_page_with_question(desk, question: str, answer_type: str, *, required: 
     page.wait_for_url(page_url)
     assert page.locator("strong", has_text=question).is_visible()
     page.get_by_role("link", name="Back to the form").click()
-    return page_url
 
 
 def _build_and_publish(desk, team) -> None:
@@ -70,13 +75,14 @@ def _build_and_publish(desk, team) -> None:
 
     page.get_by_role("link", name="Edit the form").click()
     desk.check("the empty form")
-    first = _add_page_with_question(desk, BLOCKING, "Yes or no", required=True)
+    _add_page_with_question(desk, BLOCKING, "Yes or no", required=True, check=True)
     _add_page_with_question(desk, "Add a photo of the hedge", "Photo", required=False)
     _add_page_with_question(desk, "Where is the hedge?", "Location", required=True)
     desk.check("the form, three pages")
 
     # The branch: a hedge that blocks nothing needs no photo.
-    page.goto(first)
+    page.get_by_role("link", name=f"Change Page 1: {BLOCKING}").click()
+    first = page.url
     page.get_by_label("If the answer to").first.select_option(label=BLOCKING)
     page.get_by_label("This answer").first.fill("no")
     page.get_by_label("Go to", exact=True).first.select_option(label="Page 3: Where is the hedge?")
@@ -90,6 +96,10 @@ def _build_and_publish(desk, team) -> None:
     desk.check("preview")
     frame = page.frame_locator("iframe.th-preview-frame")
     assert frame.get_by_text(BLOCKING).first.is_visible()
+    # The branch, tried in the preview: No skips the photo.
+    frame.get_by_label("No", exact=True).check()
+    frame.get_by_role("button", name="Continue").click()
+    frame.get_by_role("heading", name="Where is the hedge?").wait_for()
 
     page.get_by_role("link", name="Back to the form").click()
     page.get_by_role("link", name=f"Back to {NAME}").click()
@@ -139,8 +149,10 @@ def test_a_designer_builds_a_service_a_resident_sends_it_and_the_team_sees_it(
     demo = demo_catalogue_with_processes()
     make_street()  # the gazetteer that says the map's centre is in the borough
     team = demo["report-fly-tipping"].default_team
+    assert team is not None
     designer = user_make(role=User.Role.DESIGNER, full_name="Dee Signer")
     officer = user_make(departments=[team.department], full_name="Olive Officer")
+    officer.teams.add(team)
     for user in (designer, officer):
         user.set_password(PASSWORD)
         user.save()
@@ -159,6 +171,7 @@ def test_a_designer_builds_a_service_a_resident_sends_it_and_the_team_sees_it(
     assert case.attachments.count() == 1
     assert case.lat is not None and case.lon is not None
     # What the designer built is what the resident was asked: three pages, the branch.
+    assert case.submission is not None
     pages = case.submission.form_version.definition["pages"]
     assert [[f["label"] for f in p["fields"]] for p in pages] == [
         [BLOCKING],
@@ -168,5 +181,10 @@ def test_a_designer_builds_a_service_a_resident_sends_it_and_the_team_sees_it(
     assert [f.get("required", False) for p in pages for f in p["fields"]] == [True, False, True]
     assert [(b["when"]["value"], b["goto"]) for b in pages[0]["next"]] == [("no", pages[2]["id"])]
 
+    # The team's officer finds it in their queue, and in their teams' queue.
     queue = _staff(browser, live_server, officer)
+    assert queue.page.get_by_role("link", name=reference).is_visible()
+    queue.page.get_by_label("Team", exact=True).select_option(label="My teams")
+    queue.page.get_by_role("button", name="Apply filters").click()
+    queue.page.wait_for_url("**/staff/?*team=mine*")
     assert queue.page.get_by_role("link", name=reference).is_visible()
