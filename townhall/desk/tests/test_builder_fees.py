@@ -172,7 +172,9 @@ def test_a_rule_that_does_not_fit_is_refused_with_its_reasons(bulky, designer):
     assert response.status_code == 400
     assert "&#x27;huge&#x27; is not an option of &#x27;bin&#x27;" in response.content.decode()
     response = designer.get(f"/staff/services/{bulky.slug}/fees/add/?kind=nonsense")
-    assert response.status_code == 400 and "Choose what the rule charges" in response.content.decode()
+    assert (
+        response.status_code == 400 and "Choose what the rule charges" in response.content.decode()
+    )
     assert _rules(bulky) == []
 
 
@@ -185,7 +187,9 @@ def test_rules_the_form_has_broken_are_listed_with_links(bulky, designer):
     ]
     service_draft_save(service=bulky, data=data, revision=draft.revision, actor=None, change="x")
     html = designer.get(f"/staff/services/{bulky.slug}/fees/").content.decode()
-    assert '<a href="#rule-2">/fee_rules/1/field: the form asks no question &#x27;gone&#x27;' in html
+    assert (
+        '<a href="#rule-2">/fee_rules/1/field: the form asks no question &#x27;gone&#x27;' in html
+    )
     assert 'id="rule-2"' in html
     # The broken rule does not block other edits, and can be removed.
     assert _add(designer, bulky, "fixed", label="More", amount="1").status_code == 302
