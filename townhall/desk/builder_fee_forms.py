@@ -3,7 +3,7 @@ builder.fee_editing's rule, whose reasons are put back on the fields they name. 
 has its Welsh beside it; option prices are one input per option of each question with
 options (only those of the question chosen are read), so the page works without JavaScript."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -73,12 +73,14 @@ class FeeRuleForm(DraftForm):
         if kind == PER_ITEM:
             self.fields["amount"].label = "Amount for each item, in pounds"
         questions = fee_questions(definition, kind)
-        field = self.fields["field"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose a question"), *questions]
-        when = self.fields["when_field"]
-        assert isinstance(when, forms.ChoiceField)
-        when.choices = [("", "Always (no condition)"), *fee_questions(definition, "")]
+        cast(forms.ChoiceField, self.fields["field"]).choices = [
+            ("", "Choose a question"),
+            *questions,
+        ]
+        cast(forms.ChoiceField, self.fields["when_field"]).choices = [
+            ("", "Always (no condition)"),
+            *fee_questions(definition, ""),
+        ]
         self.price_groups: list[tuple[str, str, list[str]]] = []
         if kind == PER_OPTION:
             for name, label in questions:

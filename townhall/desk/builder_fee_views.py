@@ -158,7 +158,8 @@ def service_fee_add(request: StaffRequest, slug: str) -> HttpResponse:
     service, draft, definition = _draft(request, slug)
     kind = request.POST.get("kind") or request.GET.get("kind", "")
     if kind not in KINDS:
-        chosen = FeeKindForm(request.GET if "kind" in request.GET else None)
+        asked = "kind" in request.GET or "choose" in request.GET
+        chosen = FeeKindForm(request.GET if asked else None)
         chosen.is_valid()
         failed = chosen.is_bound and bool(chosen.errors)
         context = {

@@ -171,6 +171,10 @@ def test_a_rule_that_does_not_fit_is_refused_with_its_reasons(bulky, designer):
                     when_value="huge")  # fmt: skip
     assert response.status_code == 400
     assert "&#x27;huge&#x27; is not an option of &#x27;bin&#x27;" in response.content.decode()
+    response = designer.get(f"/staff/services/{bulky.slug}/fees/add/?choose=1")
+    assert (
+        response.status_code == 400 and "Choose what the rule charges" in response.content.decode()
+    )
     response = designer.get(f"/staff/services/{bulky.slug}/fees/add/?kind=nonsense")
     assert (
         response.status_code == 400 and "Choose what the rule charges" in response.content.decode()
