@@ -222,3 +222,18 @@ def test_a_colleagues_save_is_reported_and_what_was_typed_is_kept(bulky, designe
     )
     assert response.status_code == 302
     assert [r["label"] for r in _rules(bulky)] == ["Theirs"]
+
+
+def test_a_rule_with_option_prices_reads_back_and_is_changed(bulky, designer):
+    _add(designer, bulky, "per_option", label="Bin", field="bin", **{"price-bin-1": "4"})
+    base = f"/staff/services/{bulky.slug}/fees/1/"
+    html = designer.get(base).content.decode()
+    assert 'id="price-bin-1" name="price-bin-1" type="text" value="4.00"' in html
+    assert 'id="price-benefits-1"' in html  # every question with options has its prices
+    response = designer.post(
+        base,
+        {"revision": _revision(bulky), "label": "Bin", "field": "bin", "price-bin-1": "4",
+         "price-bin-2": "£6.50", "price-benefits-1": "99"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert _rules(bulky)[0]["prices"] == {"small": 400, "large": 650}
