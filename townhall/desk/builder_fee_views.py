@@ -4,6 +4,8 @@ server for answers typed in. Each change is one call to builder.drafts.service_f
 with the draft revision the page was read at: when a colleague saved first, the page comes
 back with what the designer typed and says who."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -34,6 +36,7 @@ from townhall.builder.fee_editing import (
     try_answers,
 )
 from townhall.builder.models import ServiceDraft
+from townhall.builder.selectors import ServiceNotExportable
 from townhall.catalogue.models import Service
 from townhall.desk.access import StaffRequest, designer_required
 from townhall.desk.builder_fee_forms import FeeKindForm, FeeRuleForm, FeeTryForm
@@ -47,6 +50,21 @@ def _draft(request: StaffRequest, slug: str) -> tuple[Service, ServiceDraft, dic
     service = get_object_or_404(Service, slug=slug)
     draft = service_draft(service, actor=request.user)
     return service, draft, (draft.data.get("form") or {}).get("definition")
+
+
+def _editable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A service whose live form or process cannot start a draft is sent back to its page,
+    told why (as the settings page does)."""
+
+    @wraps(view)
+    def wrapped(request: StaffRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, slug, *args, **kwargs)
+        except ServiceNotExportable as error:
+            messages.error(request, f"The service cannot be edited here: {error}")
+            return redirect("builder:service", slug)
+
+    return wrapped
 
 
 def _rules(draft: ServiceDraft) -> list[dict[str, Any]]:
@@ -77,6 +95,7 @@ def _quote_rows(quote: FeeQuote) -> dict[str, Any]:
 
 @designer_required
 @require_GET
+@_editable
 def service_fees(request: StaffRequest, slug: str) -> HttpResponse:
     service, draft, definition = _draft(request, slug)
     rules = _rules(draft)
@@ -153,6 +172,7 @@ def _rule_page(
 
 @designer_required
 @require_http_methods(["GET", "POST"])
+@_editable
 def service_fee_add(request: StaffRequest, slug: str) -> HttpResponse:
     """Add a rule: first what it charges (radios, a GET form), then its fields."""
     service, draft, definition = _draft(request, slug)
@@ -189,6 +209,7 @@ def service_fee_add(request: StaffRequest, slug: str) -> HttpResponse:
 
 @designer_required
 @require_http_methods(["GET", "POST"])
+@_editable
 def service_fee_edit(request: StaffRequest, slug: str, number: int) -> HttpResponse:
     service, draft, definition = _draft(request, slug)
     rules = _rules(draft)
@@ -219,6 +240,7 @@ def service_fee_edit(request: StaffRequest, slug: str, number: int) -> HttpRespo
 
 @designer_required
 @require_POST
+@_editable
 def service_fee_change(request: StaffRequest, slug: str) -> HttpResponse:
     """Move a rule up or down, or remove it; then back to the table."""
     service, draft, _ = _draft(request, slug)

@@ -15,6 +15,7 @@ from townhall.builder.models import ServiceDraft
 from townhall.catalogue.models import Service
 from townhall.core.models import AuditEvent
 from townhall.desk.tests.factories import user_make
+from townhall.workflow.models import ProcessVersion
 from townhall.workflow.tests.helpers import demo_catalogue_with_processes
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +238,11 @@ def test_a_rule_with_option_prices_reads_back_and_is_changed(bulky, designer):
     )  # fmt: skip
     assert response.status_code == 302
     assert _rules(bulky)[0]["prices"] == {"small": 400, "large": 650}
+
+
+def test_a_service_that_cannot_start_a_draft_is_sent_back_told_why(bulky, designer):
+    fly_tipping = Service.objects.get(slug="report-fly-tipping")
+    ProcessVersion.objects.filter(key=fly_tipping.process_key).update(is_live=False)
+    response = designer.get("/staff/services/report-fly-tipping/fees/", follow=True)
+    assert response.redirect_chain[-1][0] == "/staff/services/report-fly-tipping/"
+    assert "has no live version" in response.content.decode()
