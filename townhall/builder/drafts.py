@@ -22,6 +22,9 @@ from townhall.builder.selectors import service_file_data
 from townhall.builder.services import service_data_import
 from townhall.catalogue.models import Service
 from townhall.core.audit import audit_record
+from townhall.eforms.fees import fee_rules_problems
+
+MAX_FEE_RULES = 50
 
 
 class DraftConflict(Exception):
@@ -180,6 +183,39 @@ def service_draft_settings_save(
         "The draft you were editing was published or thrown away meanwhile: a new draft "
         "has started from the live service.",
     )
+
+
+def service_fee_rules_set(
+    *, service: Service, rules: list[dict[str, Any]], revision: int, actor: User | None, change: str
+) -> ServiceDraft:
+    """Save `rules` as the fee rules of the draft read at `revision` (`change` says what, for
+    the audit). Every rule the designer added or changed must fit the draft's form
+    (`fee_rules_problems`): ServiceRefused lists the reasons, nothing saved. A rule the form
+    has broken since (its question removed) does not block other edits; the fees page and
+    publishing still list it. Raises DraftConflict when the draft moved on."""
+    with transaction.atomic():
+        draft = service_draft(service, actor=actor)
+        definition = (draft.data.get("form") or {}).get("definition")
+        before = draft.data.get("fee_rules") or []
+        reasons = []
+        if len(rules) > MAX_FEE_RULES:
+            reasons.append(f"/fee_rules: a service has at most {MAX_FEE_RULES} fee rules")
+        for index, rule in enumerate(rules):
+            if rule not in before:
+                where = f"/fee_rules/{index}"
+                reasons += [
+                    problem.replace(f"{where}/0", where, 1)
+                    for problem in fee_rules_problems([rule], definition, base=where)
+                ]
+        if reasons:
+            raise ServiceRefused(reasons)
+        return service_draft_save(
+            service=service,
+            data={**draft.data, "fee_rules": rules},
+            revision=revision,
+            actor=actor,
+            change=f"fee rules: {change}",
+        )
 
 
 def service_draft_discard(*, service: Service, actor: User | None) -> None:

@@ -11,8 +11,9 @@ from townhall.builder.models import ServiceDraft
 from townhall.catalogue.models import Service
 from townhall.eforms.models import FormVersion
 from townhall.workflow.definitions import process_definition_teams
-from townhall.workflow.library import library_process
+from townhall.workflow.library import library_files, library_process, library_process_name
 from townhall.workflow.models import ProcessVersion
+from townhall.workflow.selectors import processes_live
 
 
 class ServiceNotExportable(Exception):
@@ -65,6 +66,31 @@ def _process_data(process: ProcessVersion) -> dict[str, Any]:
         "bpmn": process.bpmn_xml,
         "dmn": list(process.dmn_xmls),
     }
+
+
+def process_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(key, name) of the processes a service may run: those live (by name), then those of
+    the default library not published yet (by key)."""
+    live = list(processes_live().values_list("key", "name"))
+    published = {key for key, _ in live}
+    library = [
+        (key, library_process_name(key, bpmn))
+        for key, bpmn, _ in library_files()
+        if key not in published
+    ]
+    return live, library
+
+
+def process_file_data(key: str) -> dict[str, Any] | None:
+    """The service file's `process` for the process `key`: its live version (named by its
+    library key when it is the library's, else written out), or the library's by key when
+    it is not published yet. None when there is no such process."""
+    live = ProcessVersion.objects.filter(key=key, is_live=True).first()
+    if live is not None:
+        return _process_data(live)
+    if library_process(key) is not None:
+        return {"library": key}
+    return None
 
 
 def service_file_data(service: Service) -> dict[str, Any]:

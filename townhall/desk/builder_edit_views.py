@@ -73,7 +73,7 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
         return redirect("builder:service", service.slug)
     conflict, differences = "", []
     if request.method == "POST":
-        form = ServiceSettingsForm(request.POST)
+        form = ServiceSettingsForm(request.POST, process_now=data.get("process"))
         if form.is_valid():
             try:
                 service_draft_settings_save(
@@ -88,14 +88,17 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
                 conflict = str(error)
                 posted = request.POST.copy()
                 posted["revision"] = str(error.draft.revision)
-                form = ServiceSettingsForm(posted)
+                form = ServiceSettingsForm(posted, process_now=error.draft.data.get("process"))
                 form.is_valid()
                 differences = _differences(form, error.draft.data)
             else:
                 messages.success(request, "Settings saved in the draft. Publish to make them live")
                 return redirect("builder:service", service.slug)
     else:
-        form = ServiceSettingsForm(initial=ServiceSettingsForm.initial_from(data, revision))
+        form = ServiceSettingsForm(
+            initial=ServiceSettingsForm.initial_from(data, revision),
+            process_now=data.get("process"),
+        )
     return render(
         request,
         "desk/builder/settings.html",
@@ -107,6 +110,7 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
             ],
             "costs": [form[f"cost_{channel}"] for channel, _ in Channel.choices],
             "options": [form[name] for name in ("needs_location", "sensitive", "popular")],
+            "notify_groups": form.notify_groups(),
             "kind_hints": KIND_HINTS,
             "conflict": conflict,
             "differences": differences,

@@ -14,6 +14,7 @@ from townhall.accounts.models import Team
 from townhall.builder.exchange import MAX_FILE_BYTES
 from townhall.catalogue.models import Channel, Service
 from townhall.core.clocks import ClockKind
+from townhall.desk.builder_process_forms import ProcessNotifyFields
 from townhall.desk.forms import DeskForm, MultipleFileField, MultipleFileInput
 
 MAX_IMPORT_FILES = 20
@@ -139,9 +140,10 @@ class ServiceCreateForm(_TeamChoicesMixin, DeskForm):
         self._team_choices_set()
 
 
-class ServiceSettingsForm(_TeamChoicesMixin, DeskForm):
+class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, DeskForm):
     """Every setting of the service file a designer may change, read from and written into
-    the draft's data (`from_data`, `changes`). `revision`: the draft's, as it was read."""
+    the draft's data (`from_data`, `changes`). `revision`: the draft's, as it was read;
+    `process_now`: the draft's process, offered even when it is neither live nor the library's."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     team = TeamField()
@@ -207,7 +209,9 @@ class ServiceSettingsForm(_TeamChoicesMixin, DeskForm):
     )
     popular = forms.BooleanField(label="Show among the popular services", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, process_now: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for key, label, limit, _ in TEXTS:
             for language, suffix in (("en", ""), ("cy", "_cy")):
@@ -225,6 +229,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, DeskForm):
         for channel, label in Channel.choices:
             self.fields[f"cost_{channel}"] = forms.CharField(label=label, required=False)
         self._team_choices_set()
+        self._process_notify_add(process_now)
 
     @staticmethod
     def initial_from(data: dict[str, Any], revision: int) -> dict[str, Any]:
@@ -248,6 +253,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, DeskForm):
         )
         for channel, pence in data.get("channel_costs", {}).items():
             initial[f"cost_{channel}"] = pounds(pence)
+        initial.update(ProcessNotifyFields.process_notify_initial(data))
         return initial
 
     def clean_fee(self) -> int | None:
@@ -295,6 +301,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, DeskForm):
                 for channel, _ in Channel.choices
                 if cleaned.get(f"cost_{channel}") is not None
             },
+            **self.process_notify_changes(data),
             # The file declares the team it names, so it imports into another council too.
             "organisation": {
                 "departments": [

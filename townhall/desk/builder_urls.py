@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from townhall.desk import builder_edit_views, builder_views
+from townhall.desk import builder_edit_views, builder_fee_views, builder_views
 
 app_name = "builder"
 urlpatterns = [
@@ -11,6 +11,12 @@ urlpatterns = [
     path("import/", builder_edit_views.service_import_upload, name="service_import"),
     path("<slug:slug>/", builder_views.service_detail, name="service"),
     path("<slug:slug>/settings/", builder_edit_views.service_settings, name="service_settings"),
+    path("<slug:slug>/fees/", builder_fee_views.service_fees, name="service_fees"),
+    path("<slug:slug>/fees/add/", builder_fee_views.service_fee_add, name="service_fee_add"),
+    path(
+        "<slug:slug>/fees/change/", builder_fee_views.service_fee_change, name="service_fee_change"
+    ),
+    path("<slug:slug>/fees/<int:number>/", builder_fee_views.service_fee_edit, name="service_fee"),
     path("<slug:slug>/publish/", builder_edit_views.service_publish_page, name="service_publish"),
     path("<slug:slug>/discard/", builder_edit_views.service_discard, name="service_discard"),
     path("<slug:slug>/retire/", builder_edit_views.service_retire_page, name="service_retire"),

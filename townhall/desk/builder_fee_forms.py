@@ -1,0 +1,162 @@
+"""The fees page's Django forms: they carry what a designer typed; whether it makes a rule is
+builder.fee_editing's rule, whose reasons are put back on the fields they name. The label
+has its Welsh beside it; option prices are one input per option of each question with
+options (only those of the question chosen are read), so the page works without JavaScript."""
+
+from typing import Any, cast
+
+from django import forms
+
+from townhall.builder.fee_editing import (
+    KINDS,
+    FeeEditRefused,
+    fee_questions,
+    question_options,
+)
+from townhall.desk.form_builder_forms import DraftForm
+from townhall.desk.forms import DeskForm
+from townhall.eforms.fees import DISCOUNT, FIXED, PER_ITEM, PER_OPTION
+
+# The fields each kind of rule shows, after the label and its Welsh.
+KIND_FIELDS = {
+    FIXED: ["amount", "when_field", "when_value"],
+    PER_ITEM: ["field", "amount", "included", "cap", "when_field", "when_value"],
+    PER_OPTION: ["field", "prices", "when_field", "when_value"],
+    DISCOUNT: ["percent", "when_field", "when_value"],
+}
+
+
+def _text(label: str, hint: str = "", limit: int = 100) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=False,
+        max_length=limit,
+        error_messages={"max_length": f"{label} must be {limit} characters or fewer"},
+    )
+
+
+class FeeKindForm(DeskForm):
+    """The first step of adding a rule: what it charges (a GET form: nothing is written)."""
+
+    kind = forms.ChoiceField(
+        label="What does the rule charge?",
+        choices=list(KINDS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the rule charges",
+                        "invalid_choice": "Choose what the rule charges"},
+    )  # fmt: skip
+
+
+class FeeRuleForm(DraftForm):
+    """One rule's fields, for the kind chosen; `definition`: the draft's form."""
+
+    label = _text(
+        "Label", "What residents see on check answers, like ‘Collection of up to 3 items’."
+    )
+    label_cy = _text("Label (Cymraeg)", "Welsh may be left empty for now.")
+    amount = _text("Amount, in pounds", limit=20)
+    field = forms.ChoiceField(label="The question it reads", required=False)
+    included = _text("Items included, not charged by this rule (optional)", limit=6)
+    cap = _text("The most it charges, in pounds (optional)", limit=20)
+    percent = _text("Discount, in percent", "50 halves the fee.", limit=4)
+    when_field = forms.ChoiceField(label="When the answer to (optional)", required=False)
+    when_value = _text("is", "An option's value (yes or no for a yes/no question), or a number.",
+                       limit=200)  # fmt: skip
+
+    def __init__(
+        self, *args: Any, kind: str, definition: dict[str, Any] | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.definition = definition
+        if kind == PER_ITEM:
+            self.fields["amount"].label = "Amount for each item, in pounds"
+        questions = fee_questions(definition, kind)
+        cast(forms.ChoiceField, self.fields["field"]).choices = [
+            ("", "Choose a question"),
+            *questions,
+        ]
+        cast(forms.ChoiceField, self.fields["when_field"]).choices = [
+            ("", "Always (no condition)"),
+            *fee_questions(definition, ""),
+        ]
+        self.price_groups: list[tuple[str, str, list[str]]] = []
+        if kind == PER_OPTION:
+            for name, label in questions:
+                names = []
+                for number, (value, option) in enumerate(question_options(definition, name), 1):
+                    key = f"price-{name}-{number}"
+                    self.fields[key] = _text(f"{option} ({value}), in pounds", limit=20)
+                    self.fields[key].option_value = value  # type: ignore[attr-defined]
+                    names.append(key)
+                self.price_groups.append((name, label, names))
+        shown = {"label", "label_cy", "revision", *KIND_FIELDS.get(kind, [])}
+        for name in list(self.fields):
+            if not name.startswith("price-") and name not in shown:
+                del self.fields[name]
+
+    @staticmethod
+    def initial_from(values: dict[str, Any], definition: dict[str, Any] | None) -> dict[str, Any]:
+        """The form's values from `fee_editing.fee_rule_values`."""
+        initial = {k: v for k, v in values.items() if k != "prices"}
+        for number, (value, _) in enumerate(question_options(definition, values["field"]), 1):
+            if value in values["prices"]:
+                initial[f"price-{values['field']}-{number}"] = values["prices"][value]
+        return initial
+
+    def values(self) -> dict[str, Any]:
+        """What fee_editing.fee_rule_make reads: prices of the question chosen only."""
+        data = dict(self.cleaned_data)
+        chosen = data.get("field", "")
+        prefix = f"price-{chosen}-"
+        data["prices"] = {
+            self.fields[name].option_value: data[name]  # type: ignore[attr-defined]
+            for name in self.fields
+            if name.startswith(prefix) and data.get(name, "").strip()
+        }
+        return data
+
+    def price_fields(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        return [
+            (name, label, [self[key] for key in keys]) for name, label, keys in self.price_groups
+        ]
+
+    def refused(self, error: FeeEditRefused) -> None:  # type: ignore[override]
+        """Put fee_editing's reasons on the fields they name (prices on the chosen
+        question's first price), the rest on the form."""
+        for key, message in error.errors.items():
+            if key == "prices":
+                chosen = self.cleaned_data.get("field", "")
+                key = next((k for k in self.fields if k.startswith(f"price-{chosen}-")), "field")
+            self.add_error(key if key in self.fields else None, message)
+
+
+class FeeTryForm(DeskForm):
+    """The "Try it" box: an answer to each question the rules read (a GET form)."""
+
+    def __init__(self, *args: Any, questions: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            name, label = f"try-{question['name']}", question.get("label") or question["name"]
+            options = question_options({"pages": [{"fields": [question]}]}, question["name"])
+            if question["type"] == "checkboxes":
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=label, choices=options, required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )  # fmt: skip
+            elif options:
+                self.fields[name] = forms.ChoiceField(
+                    label=label, choices=[("", "Not answered"), *options], required=False
+                )
+            else:
+                self.fields[name] = forms.CharField(label=label, required=False, max_length=200)
+
+    def typed(self) -> dict[str, list[str]]:
+        """Each question's values as typed, for fee_editing.try_answers."""
+        found: dict[str, list[str]] = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"try-{question['name']}")
+            found[question["name"]] = value if isinstance(value, list) else [str(value or "")]
+        return found
