@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from townhall.catalogue.models import Service
+from townhall.catalogue.search import services_ranked
 
 CACHE_SECONDS = 60
 CACHE_KEYS = ("catalogue:popular", "catalogue:public", "catalogue:start:")
@@ -12,9 +13,12 @@ CACHE_KEYS = ("catalogue:popular", "catalogue:public", "catalogue:start:")
 
 def services_public() -> QuerySet[Service]:
     """Published services residents can use, A to Z: requests and eligibility checkers with
-    a form, information services (an advice page, no form). Internal services are staff's."""
+    a form, information services (an advice page, no form). Internal services are staff's;
+    retired ones nobody's."""
     return (
-        Service.objects.filter(is_published=True, audience=Service.Audience.PUBLIC)
+        Service.objects.filter(
+            is_published=True, retired_at__isnull=True, audience=Service.Audience.PUBLIC
+        )
         .filter(Q(form__isnull=False) | Q(kind=Service.Kind.INFORMATION))
         .exclude(kind=Service.Kind.INTERNAL)
         .order_by("name")
@@ -77,10 +81,11 @@ def _words_match(query: str) -> Q | None:
 
 
 def services_search(query: str) -> list[Service]:
-    condition = _words_match(query)
-    if condition is None:
-        return services_public_list()
-    return list(services_public().filter(condition))
+    """The A to Z's search: public services matching the resident's words, their synonyms
+    and near misspellings, best first (catalogue.search); every one when the query names
+    nothing."""
+    found = services_ranked(services_public(), query)
+    return services_public_list() if found is None else found
 
 
 def services_staff_search(query: str) -> list[Service]:
