@@ -66,20 +66,6 @@ def catalogue_cache_clear(service_ids: list[int] | None = None) -> None:
     cache.delete_many(keys)
 
 
-def _words_match(query: str) -> Q | None:
-    """Every word (a plural's stem) in the name, summary or keywords; None: no words."""
-    words = [w for w in query.lower().split() if len(w) > 1][:8]
-    if not words:
-        return None
-    condition = Q()
-    for word in words:
-        stem = word.rstrip("s") if len(word) > 4 else word
-        condition &= (
-            Q(name__icontains=stem) | Q(summary__icontains=stem) | Q(keywords__icontains=stem)
-        )
-    return condition
-
-
 def services_search(query: str) -> list[Service]:
     """The A to Z's search: public services matching the resident's words, their synonyms
     and near misspellings, best first (catalogue.search); every one when the query names
@@ -89,10 +75,11 @@ def services_search(query: str) -> list[Service]:
 
 
 def services_staff_search(query: str) -> list[Service]:
-    """The desk's service search: every published service, of all four kinds."""
-    condition = _words_match(query)
+    """The desk's service search: every published service, of all four kinds, found by the
+    caller's words as the A to Z finds them (catalogue.search), best first."""
     services = services_for_staff().select_related("department")
-    return list(services if condition is None else services.filter(condition))
+    found = services_ranked(services, query)
+    return list(services) if found is None else found
 
 
 def service_paragraphs(service: Service, language: str) -> list[str]:

@@ -13,7 +13,11 @@ from townhall.accounts.models import Department
 from townhall.builder.exchange import service_file_load
 from townhall.catalogue.models import Service
 from townhall.catalogue.search import query_concepts
-from townhall.catalogue.selectors import services_public, services_search
+from townhall.catalogue.selectors import (
+    services_public,
+    services_search,
+    services_staff_search,
+)
 from townhall.catalogue.starter import starter_service_files
 from townhall.demo.council import demo_service_files
 from townhall.eforms.models import Form
@@ -135,6 +139,12 @@ def test_only_public_live_services_are_found(catalogue):
     assert FLY_TIPPING not in _found("fly tipping")
     Service.objects.filter(slug="report-graffiti").update(is_published=False)
     assert "report-graffiti" not in _found("graffiti")
+
+
+def test_the_desk_finds_internal_services_too_in_a_callers_words(catalogue):
+    found = [service.slug for service in services_staff_search("expenses")]
+    assert found[0] == "internal-expenses-claim"
+    assert FLY_TIPPING in [service.slug for service in services_staff_search("flytipping")]
 
 
 def test_a_query_of_no_service_words_lists_the_whole_a_to_z(catalogue):
