@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from townhall.catalogue.models import Service
+from townhall.catalogue.search import services_ranked
 
 CACHE_SECONDS = 60
 CACHE_KEYS = ("catalogue:popular", "catalogue:public", "catalogue:start:")
@@ -12,9 +13,12 @@ CACHE_KEYS = ("catalogue:popular", "catalogue:public", "catalogue:start:")
 
 def services_public() -> QuerySet[Service]:
     """Published services residents can use, A to Z: requests and eligibility checkers with
-    a form, information services (an advice page, no form). Internal services are staff's."""
+    a form, information services (an advice page, no form). Internal services are staff's;
+    retired ones nobody's."""
     return (
-        Service.objects.filter(is_published=True, audience=Service.Audience.PUBLIC)
+        Service.objects.filter(
+            is_published=True, retired_at__isnull=True, audience=Service.Audience.PUBLIC
+        )
         .filter(Q(form__isnull=False) | Q(kind=Service.Kind.INFORMATION))
         .exclude(kind=Service.Kind.INTERNAL)
         .order_by("name")
@@ -62,32 +66,20 @@ def catalogue_cache_clear(service_ids: list[int] | None = None) -> None:
     cache.delete_many(keys)
 
 
-def _words_match(query: str) -> Q | None:
-    """Every word (a plural's stem) in the name, summary or keywords; None: no words."""
-    words = [w for w in query.lower().split() if len(w) > 1][:8]
-    if not words:
-        return None
-    condition = Q()
-    for word in words:
-        stem = word.rstrip("s") if len(word) > 4 else word
-        condition &= (
-            Q(name__icontains=stem) | Q(summary__icontains=stem) | Q(keywords__icontains=stem)
-        )
-    return condition
-
-
 def services_search(query: str) -> list[Service]:
-    condition = _words_match(query)
-    if condition is None:
-        return services_public_list()
-    return list(services_public().filter(condition))
+    """The A to Z's search: public services matching the resident's words, their synonyms
+    and near misspellings, best first (catalogue.search); every one when the query names
+    nothing."""
+    found = services_ranked(services_public(), query)
+    return services_public_list() if found is None else found
 
 
 def services_staff_search(query: str) -> list[Service]:
-    """The desk's service search: every published service, of all four kinds."""
-    condition = _words_match(query)
+    """The desk's service search: every published service, of all four kinds, found by the
+    caller's words as the A to Z finds them (catalogue.search), best first."""
     services = services_for_staff().select_related("department")
-    return list(services if condition is None else services.filter(condition))
+    found = services_ranked(services, query)
+    return list(services) if found is None else found
 
 
 def service_paragraphs(service: Service, language: str) -> list[str]:
