@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from townhall.catalogue.models import Service
 from townhall.catalogue.selectors import services_public
-from townhall.demo.council import demo_service_files
 from townhall.core.tests.browser import DESKTOP, PHONE, new_page
+from townhall.demo.council import demo_service_files
 from townhall.portal.tests.fixtures import photo_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
