@@ -21,6 +21,25 @@ Why some values are what they are (an export cannot keep comments):
   control) are typical figures for a council to change; street trading's fee depends on the
   pitch and is set after the decision, so the service itself is free to apply for.
 - Channel costs follow the demo's Socitm orders of magnitude (see demo/council.py).
+- Blue Badge and free school meals each come as a pair: an eligibility checker (no case,
+  nothing kept) whose "You can apply" outcomes link to the application. A Blue Badge is
+  decided within 12 weeks (60 working days, the Department for Transport's guidance) and
+  its £10 is paid only when it is approved, so the application itself is free. Where the
+  county issues Blue Badges, change the checker's links to the county's. Free school meals
+  follow England's rules from September 2026 (any household on Universal Credit).
+- Most street lights on roads are the county's (the highway authority): the street light
+  form asks where the light is first and ends on an outcome sending the resident to the
+  county (through GOV.UK's postcode finder) for those, without a case; only the council's
+  own lights (car parks, estates, parks) become a request.
+- A new or replacement bin is £30 a wheelie bin (a typical figure to change), food caddies
+  are free, and a bin our crew damaged or lost is free (a 100% discount rule).
+- A complaint review (stage 2) runs on the complaint_stage_2 clock (20 working days, the
+  Ombudsman's complaint handling code); an EIR request on the eir clock (20 working days,
+  40 when extended).
+- Paying a parking fine or Council Tax is an information page, not a request: the amount
+  due (discounts, instalments) and the payment live in the parking enforcement and
+  revenues systems, which take the payment against the notice or account at once; a case
+  per payment would duplicate them and need posting by hand.
 """
 
 from pathlib import Path

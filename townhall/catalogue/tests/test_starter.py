@@ -41,7 +41,13 @@ def test_every_starter_file_imports_into_an_empty_council_with_nothing_refused()
 
     assert len(services) == len(STARTER) >= 25
     for service in services:
+        if service.kind == Service.Kind.INFORMATION:
+            assert service.form is None and not service.process_key, service.slug
+            continue
         assert service.form is not None and service.form.live_version() is not None, service.slug
+        if service.kind == Service.Kind.ELIGIBILITY:
+            assert service.default_team is None and not service.process_key, service.slug
+            continue
         assert ProcessVersion.objects.filter(key=service.process_key, is_live=True).exists()
         assert service.default_team is not None, service.slug
         assert service.default_team.department == service.department
@@ -69,10 +75,10 @@ def test_reference_prefixes_slugs_and_names_are_unique_across_the_demo_and_the_s
     assert len(set(names)) == len(names)
 
 
-def test_starter_files_use_only_what_the_format_allows_today():
+def test_starter_files_are_of_every_kind_and_internal_ones_are_for_staff():
+    kinds = {data["kind"] for data in _data(STARTER)}
+    assert kinds == {"request", "internal", "information", "eligibility"}
     for data in _data(STARTER):
-        assert data["kind"] in {"request", "internal"}, data["slug"]
-        assert data["fee_rules"] == []
         if data["kind"] == "internal":
             assert data["audience"] == "staff", data["slug"]
 
@@ -83,8 +89,13 @@ def test_starter_files_name_the_demo_councils_departments_and_teams():
         for department in DEMO_DEPARTMENTS
         for team in department.teams
     }
+    departments = {department.slug for department in DEMO_DEPARTMENTS}
     for data in _data(STARTER):
-        assert teams[data["team"]] == data["department"], data["slug"]
+        assert data["department"] in departments, data["slug"]
+        if data["kind"] in {"information", "eligibility"}:
+            assert data["team"] is None, data["slug"]  # nothing to work on: no case
+        else:
+            assert teams[data["team"]] == data["department"], data["slug"]
 
 
 def test_every_department_of_the_demo_council_has_at_least_two_services():
@@ -115,6 +126,12 @@ def starter(settings) -> dict[str, Service]:
     return {s.slug: s for s in Service.objects.filter(slug__in=slugs)}
 
 
+def _casework(starter: dict[str, Service]) -> list[Service]:
+    """The starter services that open a case (requests and internal ones)."""
+    kinds = {Service.Kind.REQUEST, Service.Kind.INTERNAL}
+    return [service for service in starter.values() if service.kind in kinds]
+
+
 def test_a_penalty_charge_notice_challenge_is_due_28_calendar_days_after_it_arrives(starter):
     pcn = starter["challenge-a-penalty-charge-notice"]
     assert (pcn.sla_days, pcn.sla_kind, pcn.clock_kind) == (28, "calendar_days", "sla")
@@ -129,7 +146,7 @@ def test_a_penalty_charge_notice_challenge_is_due_28_calendar_days_after_it_arri
 
 def test_every_starter_case_lands_in_its_teams_queue_with_its_sla(starter):
     assert len(starter) == len(STARTER)
-    for service in starter.values():
+    for service in _casework(starter):
         received = timezone.now()
 
         case = case_open(service, received_at=received)
@@ -174,6 +191,20 @@ SEARCHES = {
     "housing benefit": {"benefits-report-a-change-in-circumstances"},
     "mould": {"report-a-repair-in-your-council-home"},
     "extension": {"get-pre-application-planning-advice", "report-a-planning-breach"},
+    "blue badge": {"check-if-you-can-get-a-blue-badge", "apply-for-a-blue-badge"},
+    "free school meals": {
+        "check-if-your-child-can-get-free-school-meals",
+        "apply-for-free-school-meals",
+    },
+    "streetlight": {"report-a-street-light-fault"},
+    "lamp post": {"report-a-street-light-fault"},
+    "dog poo": {"report-dog-fouling"},
+    "broken bin": {"order-a-new-or-replacement-bin"},
+    "pay council tax": {"pay-your-council-tax"},
+    "pay parking fine": {"pay-a-parking-fine"},
+    "complaint": {"ask-for-a-review-of-your-complaint"},
+    "thank you": {"give-a-compliment"},
+    "contaminated land": {"make-an-environmental-information-request"},
 }
 
 
@@ -182,3 +213,4 @@ def test_residents_find_starter_services_in_their_own_words(starter):
         found = {service.slug for service in services_search(query)}
         assert expected <= found, query
     assert services_search("expenses") == []  # internal services are for staff only
+    assert services_search("payslip") == []

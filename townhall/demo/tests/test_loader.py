@@ -136,9 +136,9 @@ def test_every_public_service_has_a_published_form_of_its_file():
     _load_demo()
     assert Service.objects.count() == SERVICE_FILES
     # An information service is an advice page: no form.
-    assert list(Service.objects.filter(form=None).values_list("kind", flat=True)) == [
+    assert set(Service.objects.filter(form=None).values_list("kind", flat=True)) == {
         Service.Kind.INFORMATION
-    ]
+    }
     demo_slugs = {name.removesuffix(".yaml") for name, _ in demo_service_files()}
     for service in Service.objects.exclude(form=None).filter(slug__in=demo_slugs):
         version = service.form.live_version()
