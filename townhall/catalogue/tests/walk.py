@@ -216,6 +216,7 @@ def form_routes(definition: dict, *, ask_contact: bool, place: Place) -> list[Ro
         for name, spec in flow.fields.items()
     }
     routes: list[Route] = []
+    leaves = _conditions(definition)
 
     def visit(page_id: str, answers: dict, route: Route) -> None:
         if len(routes) >= ROUTES_MAX:
@@ -231,6 +232,10 @@ def form_routes(definition: dict, *, ask_contact: bool, place: Place) -> list[Ro
         assert page is not None, page_id
         assert page_id not in [p for p, _ in route.steps], f"the form loops at {page_id}"
         ways: dict[tuple, tuple[dict, dict, str, int]] = {}
+        # Answers that lead on alike here may still differ for a later page's condition
+        # (a year group read again with a later answer): keep one per outcome of every
+        # condition on this page's questions.
+        read_here = [c for c in leaves if c["field"] in {f["name"] for f in page.fields}]
         for given in _page_answers(page.fields, candidates):
             after = {**answers, **given}
             following = flow.next_page_id(page_id, after)
@@ -238,7 +243,8 @@ def form_routes(definition: dict, *, ask_contact: bool, place: Place) -> list[Ro
             shown = tuple(
                 p.show_if is None or condition_holds(p.show_if, after) for p in flow.pages
             )
-            ways.setdefault((branch, following, shown), (given, after, following, branch))
+            later = tuple(condition_holds(c, after) for c in read_here)
+            ways.setdefault((branch, following, shown, later), (given, after, following, branch))
         for given, after, following, branch in ways.values():
             visit(
                 following,
