@@ -3,6 +3,8 @@ pages with their questions and branches in words, a page's branch rows, a questi
 
 from typing import Any
 
+from townhall.builder.drafts import DraftConflict
+from townhall.builder.form_drafts import FormEdit, form_draft_edit
 from townhall.builder.form_editing import (
     BRANCH_OPS,
     OUTCOME_TARGET,
@@ -10,9 +12,14 @@ from townhall.builder.form_editing import (
     branch_target,
 )
 from townhall.builder.form_outcomes import outcome_uses
-from townhall.builder.form_questions import ANSWER_TYPE_LABELS, question_answer_type
+from townhall.builder.form_questions import (
+    ANSWER_TYPE_LABELS,
+    FormEditRefused,
+    question_answer_type,
+)
 from townhall.catalogue.models import Service
-from townhall.desk.form_builder_forms import EMPTY_BRANCH_ROWS, BranchesForm
+from townhall.desk.access import StaffRequest
+from townhall.desk.form_builder_forms import EMPTY_BRANCH_ROWS, BranchesForm, DraftForm
 from townhall.eforms.definition import (
     CHECK_ANSWERS,
     definition_errors,
@@ -141,3 +148,26 @@ def question_initial(field: dict) -> dict[str, Any]:
     initial["options"] = "\n".join(o["label"] for o in options)
     initial["options_cy"] = "\n".join(o.get("label_cy", "") for o in options).rstrip("\n")
     return initial
+
+
+def form_edit_save(
+    request: StaffRequest, form: DraftForm, service: Service, change: str, edit: FormEdit
+) -> str | None:
+    """Save one form-builder edit through `form_draft_edit`; on refusal or conflict put the
+    reasons on `form` (the designer's typed values stay) and return None, else the id the
+    edit made ("" if none). Every form-builder page saves this way."""
+    try:
+        _, made = form_draft_edit(
+            service=service,
+            revision=form.draft_revision(),
+            actor=request.user,
+            change=change,
+            edit=edit,
+        )
+    except FormEditRefused as refused:
+        form.refused(refused)
+        return None
+    except DraftConflict as conflict:
+        form.conflicted(str(conflict), conflict.draft.revision)
+        return None
+    return made

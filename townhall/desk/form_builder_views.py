@@ -40,6 +40,7 @@ from townhall.catalogue.models import Service
 from townhall.desk.access import StaffRequest, designer_required
 from townhall.desk.form_builder_context import (
     branches_form,
+    form_edit_save,
     list_context,
     page_name,
     question_initial,
@@ -66,28 +67,6 @@ def _page_or_404(definition: dict, page_id: str) -> dict:
     if page is None:
         raise Http404
     return page
-
-
-def _save(
-    request: StaffRequest, form: DraftForm, service: Service, change: str, edit: FormEdit
-) -> str | None:
-    """Save one edit; on refusal or conflict put the reasons on `form` and return None,
-    else the id the edit made ("" if none)."""
-    try:
-        _, made = form_draft_edit(
-            service=service,
-            revision=form.draft_revision(),
-            actor=request.user,
-            change=change,
-            edit=edit,
-        )
-    except FormEditRefused as refused:
-        form.refused(refused)
-        return None
-    except DraftConflict as conflict:
-        form.conflicted(str(conflict), conflict.draft.revision)
-        return None
-    return made
 
 
 def _render(request: StaffRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -212,7 +191,7 @@ def form_page_add(request: StaffRequest, slug: str) -> HttpResponse:
     form = PageForm(request.POST or None, initial={"revision": draft.revision}, with_intro=False)
     if request.method == "POST" and form.is_valid():
         title, title_cy = form.cleaned_data["title"], form.cleaned_data["title_cy"]
-        made = _save(
+        made = form_edit_save(
             request, form, service, f"added page {title}",
             lambda d: page_add(d, title=title, title_cy=title_cy),
         )  # fmt: skip
@@ -247,13 +226,13 @@ def form_page_edit(request: StaffRequest, slug: str, page_id: str) -> HttpRespon
     )
     if action == "page" and page_form.is_valid():
         texts = {k: page_form.cleaned_data[k] for k in ("title", "title_cy", "intro", "intro_cy")}
-        if _save(request, page_form, service, f"changed page {page_id}",
+        if form_edit_save(request, page_form, service, f"changed page {page_id}",
                  lambda d: page_edit(d, page_id, **texts)) is not None:  # fmt: skip
             messages.success(request, "Page saved")
             return redirect("builder:form_page", service.slug, page_id)
     if action == "branches" and branches.is_valid():
         rules, otherwise = branches.rules(), branches.cleaned_data["otherwise"]
-        if _save(request, branches, service, f"changed branches of page {page_id}",
+        if form_edit_save(request, branches, service, f"changed branches of page {page_id}",
                  lambda d: branches_set(d, page_id, rules=rules, otherwise=otherwise)) is not None:  # fmt: skip
             messages.success(request, "Where the page goes next is saved")
             return redirect("builder:form_page", service.slug, page_id)
@@ -290,7 +269,7 @@ def form_question_add(request: StaffRequest, slug: str, page_id: str) -> HttpRes
     )
     if request.method == "POST" and form.is_valid():
         answer = form.answer()
-        made = _save(request, form, service, f"added a question to page {page_id}",
+        made = form_edit_save(request, form, service, f"added a question to page {page_id}",
                      lambda d: question_add(d, page_id, answer=answer))  # fmt: skip
         if made is not None:
             messages.success(request, f"Question added: {answer['label']}")
@@ -314,7 +293,7 @@ def form_question_edit(request: StaffRequest, slug: str, name: str) -> HttpRespo
     )
     if request.method == "POST" and form.is_valid():
         answer = form.answer()
-        if _save(request, form, service, f"changed question {name}",
+        if form_edit_save(request, form, service, f"changed question {name}",
                  lambda d: question_edit(d, name, answer=answer)) is not None:  # fmt: skip
             messages.success(request, f"Question saved: {answer['label']}")
             return redirect("builder:form_page", service.slug, page["id"])
@@ -346,7 +325,7 @@ def form_wording(request: StaffRequest, slug: str) -> HttpResponse:
     form = WordingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         texts = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        if _save(request, form, service, "changed the form's wording",
+        if form_edit_save(request, form, service, "changed the form's wording",
                  lambda d: wording_set(d, texts=texts)) is not None:  # fmt: skip
             messages.success(request, "Wording saved")
             return redirect("builder:form", service.slug)

@@ -10,41 +10,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from townhall.builder.drafts import DraftConflict, service_draft
-from townhall.builder.form_drafts import FormEdit, draft_definition, form_draft_edit
+from townhall.builder.drafts import service_draft
+from townhall.builder.form_drafts import draft_definition
 from townhall.builder.form_outcomes import (
     next_steps_texts,
     outcome_add,
     outcome_edit,
     outcome_uses,
 )
-from townhall.builder.form_questions import FormEditRefused
 from townhall.catalogue.models import Service
 from townhall.desk.access import StaffRequest, designer_required
-from townhall.desk.form_builder_context import page_name
+from townhall.desk.form_builder_context import form_edit_save, page_name
 from townhall.desk.form_builder_forms import OutcomeForm
 
 TEMPLATE = "desk/builder/form/outcome.html"
-
-
-def _saved(request: StaffRequest, form: OutcomeForm, service: Service, change: str,
-           edit: FormEdit) -> str | None:  # fmt: skip
-    """Save one edit; on refusal or conflict put the reasons on `form` and return None."""
-    try:
-        _, made = form_draft_edit(
-            service=service,
-            revision=form.draft_revision(),
-            actor=request.user,
-            change=change,
-            edit=edit,
-        )
-    except FormEditRefused as refused:
-        form.refused(refused)
-        return None
-    except DraftConflict as conflict:
-        form.conflicted(str(conflict), conflict.draft.revision)
-        return None
-    return made
 
 
 def _page(
@@ -69,7 +48,7 @@ def form_outcome_add(request: StaffRequest, slug: str) -> HttpResponse:
     form = OutcomeForm(request.POST or None, initial={"revision": draft.revision})
     if request.method == "POST" and form.is_valid():
         texts = form.texts()
-        made = _saved(request, form, service, f"added outcome {texts['title'][:60]}",
+        made = form_edit_save(request, form, service, f"added outcome {texts['title'][:60]}",
                       lambda d: outcome_add(d, texts=texts))  # fmt: skip
         if made is not None:
             messages.success(
@@ -103,7 +82,7 @@ def form_outcome_edit(request: StaffRequest, slug: str, outcome_id: str) -> Http
     form = OutcomeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         texts = form.texts()
-        if _saved(request, form, service, f"changed outcome {outcome_id}",
+        if form_edit_save(request, form, service, f"changed outcome {outcome_id}",
                   lambda d: outcome_edit(d, outcome_id, texts=texts)) is not None:  # fmt: skip
             messages.success(request, f"Outcome saved: {texts['title']}")
             return redirect("builder:form", service.slug)
