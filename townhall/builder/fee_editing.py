@@ -141,9 +141,17 @@ def _money(text: str, name: str, what: str, errors: dict[str, str]) -> int | Non
 def _problem_field(problem: str) -> str:
     """The page's field a `fee_rules_problems` reason is about ("/0/prices/x: ..." : price)."""
     place = problem.split(":", 1)[0]
-    for part, name in (("/prices/", "prices"), ("/when", "when_field"), ("/field", "field"),
-                       ("/pence", "amount"), ("/percent", "percent"), ("/cap_pence", "cap"),
-                       ("/included", "included"), ("/label_cy", "label_cy"), ("/label", "label")):  # fmt: skip
+    for part, name in (
+        ("/prices/", "prices"),
+        ("/when", "when_field"),
+        ("/field", "field"),
+        ("/pence", "amount"),
+        ("/percent", "percent"),
+        ("/cap_pence", "cap"),
+        ("/included", "included"),
+        ("/label_cy", "label_cy"),
+        ("/label", "label"),
+    ):
         if part in place:
             return name
     return ""

@@ -43,9 +43,11 @@ class FeeKindForm(DeskForm):
         label="What does the rule charge?",
         choices=list(KINDS.items()),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what the rule charges",
-                        "invalid_choice": "Choose what the rule charges"},
-    )  # fmt: skip
+        error_messages={
+            "required": "Choose what the rule charges",
+            "invalid_choice": "Choose what the rule charges",
+        },
+    )
 
 
 class FeeRuleForm(DraftForm):
@@ -61,8 +63,9 @@ class FeeRuleForm(DraftForm):
     cap = _text("The most it charges, in pounds (optional)", limit=20)
     percent = _text("Discount, in percent", "50 halves the fee.", limit=4)
     when_field = forms.ChoiceField(label="When the answer to (optional)", required=False)
-    when_value = _text("is", "An option's value (yes or no for a yes/no question), or a number.",
-                       limit=200)  # fmt: skip
+    when_value = _text(
+        "is", "An option's value (yes or no for a yes/no question), or a number.", limit=200
+    )
 
     def __init__(
         self, *args: Any, kind: str, definition: dict[str, Any] | None, **kwargs: Any
@@ -143,9 +146,11 @@ class FeeTryForm(DeskForm):
             options = question_options({"pages": [{"fields": [question]}]}, question["name"])
             if question["type"] == "checkboxes":
                 self.fields[name] = forms.MultipleChoiceField(
-                    label=label, choices=options, required=False,
+                    label=label,
+                    choices=options,
+                    required=False,
                     widget=forms.CheckboxSelectMultiple,
-                )  # fmt: skip
+                )
             elif options:
                 self.fields[name] = forms.ChoiceField(
                     label=label, choices=[("", "Not answered"), *options], required=False

@@ -151,9 +151,11 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, DeskForm):
         label="Kind of service",
         choices=Service.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what kind of service it is",
-                        "invalid_choice": "Choose what kind of service it is"},
-    )  # fmt: skip
+        error_messages={
+            "required": "Choose what kind of service it is",
+            "invalid_choice": "Choose what kind of service it is",
+        },
+    )
     sla_days = forms.IntegerField(
         label="Target, in days",
         min_value=0,
@@ -169,22 +171,28 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, DeskForm):
         label="Counted in",
         choices=Service.SlaKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the days are counted",
-                        "invalid_choice": "Choose how the days are counted"},
-    )  # fmt: skip
+        error_messages={
+            "required": "Choose how the days are counted",
+            "invalid_choice": "Choose how the days are counted",
+        },
+    )
     clock = forms.ChoiceField(
         label="What sets the due date",
         choices=list(CLOCK_LABELS.items()),
-        error_messages={"required": "Choose what sets the due date",
-                        "invalid_choice": "Choose what sets the due date"},
-    )  # fmt: skip
+        error_messages={
+            "required": "Choose what sets the due date",
+            "invalid_choice": "Choose what sets the due date",
+        },
+    )
     audience = forms.ChoiceField(
         label="Who can use it",
         choices=Service.Audience.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose who can use it",
-                        "invalid_choice": "Choose who can use it"},
-    )  # fmt: skip
+        error_messages={
+            "required": "Choose who can use it",
+            "invalid_choice": "Choose who can use it",
+        },
+    )
     open311_code = forms.CharField(
         label="Open311 service code (optional)",
         help_text="Leave empty for a service not offered to apps like FixMyStreet.",

@@ -61,11 +61,17 @@ class DraftForm(DeskForm):
 
 
 class PageForm(DraftForm):
-    title = _text("Page title (optional)", limit=200, hint="With one question, leave it empty: "
-                  "the question is the page's heading.")  # fmt: skip
+    title = _text(
+        "Page title (optional)",
+        limit=200,
+        hint="With one question, leave it empty: the question is the page's heading.",
+    )
     title_cy = _welsh("Teitl y dudalen", limit=200)
-    intro = _text("Introduction (optional)", textarea=True,
-                  hint="Shown above the questions. Separate paragraphs with a blank line.")  # fmt: skip
+    intro = _text(
+        "Introduction (optional)",
+        textarea=True,
+        hint="Shown above the questions. Separate paragraphs with a blank line.",
+    )
     intro_cy = _welsh("Cyflwyniad", textarea=True)
 
     def __init__(self, *args: Any, with_intro: bool = True, **kwargs: Any) -> None:
@@ -158,10 +164,16 @@ class QuestionForm(DraftForm):
         max_value=10000,
         error_messages={"invalid": "Enter the longest answer as a whole number, like 500"},
     )
-    pattern = _text("Pattern the answer must match (optional)", limit=200,
-                    hint="A regular expression for the whole answer, like [A-Z]{2}[0-9]{4}")  # fmt: skip
-    pattern_error = _text("Error message when the answer does not match", limit=200,
-                          hint="Say what to enter, like: Enter the permit number, like GW1234")  # fmt: skip
+    pattern = _text(
+        "Pattern the answer must match (optional)",
+        limit=200,
+        hint="A regular expression for the whole answer, like [A-Z]{2}[0-9]{4}",
+    )
+    pattern_error = _text(
+        "Error message when the answer does not match",
+        limit=200,
+        hint="Say what to enter, like: Enter the permit number, like GW1234",
+    )
     pattern_error_cy = _welsh("Neges gwall", limit=200)
     min = forms.FloatField(
         label="Smallest number (optional)",
@@ -197,17 +209,26 @@ class QuestionForm(DraftForm):
 class WordingForm(DraftForm):
     title = _text("Form title", limit=120)
     title_cy = _welsh("Teitl y ffurflen", limit=120)
-    start_body = _text("Start page (optional)", textarea=True,
-                       hint="What the service is for and what people need before they start. "
-                       "Separate paragraphs with a blank line.")  # fmt: skip
+    start_body = _text(
+        "Start page (optional)",
+        textarea=True,
+        hint="What the service is for and what people need before they start. "
+        "Separate paragraphs with a blank line.",
+    )
     start_body_cy = _welsh("Tudalen gychwyn", textarea=True)
-    check_heading = _text("Check answers heading (optional)", limit=200,
-                          hint="Without one: Check your answers before sending your request")  # fmt: skip
+    check_heading = _text(
+        "Check answers heading (optional)",
+        limit=200,
+        hint="Without one: Check your answers before sending your request",
+    )
     check_heading_cy = _welsh("Pennawd gwirio atebion", limit=200)
     check_intro = _text("Check answers text (optional)", textarea=True)
     check_intro_cy = _welsh("Testun gwirio atebion", textarea=True)
-    confirmation = _text("Confirmation (optional)", textarea=True,
-                         hint="Shown once the form is sent: what happens next.")  # fmt: skip
+    confirmation = _text(
+        "Confirmation (optional)",
+        textarea=True,
+        hint="Shown once the form is sent: what happens next.",
+    )
     confirmation_cy = _welsh("Cadarnhad", textarea=True)
 
 
@@ -236,13 +257,23 @@ class OutcomeForm(DraftForm):
     """An outcome: where a journey ends, with what it means and what to do next. The link
     boxes keep their lines as typed (not stripped): a Welsh line matches its English line."""
 
-    title = _text("Outcome title", limit=200,
-                  hint="The heading people see, like: You can get a garden waste bin")  # fmt: skip
+    title = _text(
+        "Outcome title",
+        limit=200,
+        hint="The heading people see, like: You can get a garden waste bin",
+    )
     title_cy = _welsh("Teitl y canlyniad", limit=200)
-    panel = forms.BooleanField(label="Show the title in a green panel", required=False,
-                               help_text="For a result to celebrate, like: You are eligible")  # fmt: skip
-    body = _text("What it means (optional)", textarea=True, limit=10000,
-                 hint="Separate paragraphs with a blank line.")  # fmt: skip
+    panel = forms.BooleanField(
+        label="Show the title in a green panel",
+        required=False,
+        help_text="For a result to celebrate, like: You are eligible",
+    )
+    body = _text(
+        "What it means (optional)",
+        textarea=True,
+        limit=10000,
+        hint="Separate paragraphs with a blank line.",
+    )
     body_cy = _welsh("Beth mae'n ei olygu", textarea=True, limit=10000)
     next_steps = LinesField(
         label="What to do next (optional)",

@@ -192,9 +192,12 @@ def form_page_add(request: StaffRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         title, title_cy = form.cleaned_data["title"], form.cleaned_data["title_cy"]
         made = form_edit_save(
-            request, form, service, f"added page {title}",
+            request,
+            form,
+            service,
+            f"added page {title}",
             lambda d: page_add(d, title=title, title_cy=title_cy),
-        )  # fmt: skip
+        )
         if made is not None:
             messages.success(request, "Page added. Now add its question.")
             return redirect("builder:form_page", service.slug, made)
@@ -226,14 +229,30 @@ def form_page_edit(request: StaffRequest, slug: str, page_id: str) -> HttpRespon
     )
     if action == "page" and page_form.is_valid():
         texts = {k: page_form.cleaned_data[k] for k in ("title", "title_cy", "intro", "intro_cy")}
-        if form_edit_save(request, page_form, service, f"changed page {page_id}",
-                 lambda d: page_edit(d, page_id, **texts)) is not None:  # fmt: skip
+        if (
+            form_edit_save(
+                request,
+                page_form,
+                service,
+                f"changed page {page_id}",
+                lambda d: page_edit(d, page_id, **texts),
+            )
+            is not None
+        ):
             messages.success(request, "Page saved")
             return redirect("builder:form_page", service.slug, page_id)
     if action == "branches" and branches.is_valid():
         rules, otherwise = branches.rules(), branches.cleaned_data["otherwise"]
-        if form_edit_save(request, branches, service, f"changed branches of page {page_id}",
-                 lambda d: branches_set(d, page_id, rules=rules, otherwise=otherwise)) is not None:  # fmt: skip
+        if (
+            form_edit_save(
+                request,
+                branches,
+                service,
+                f"changed branches of page {page_id}",
+                lambda d: branches_set(d, page_id, rules=rules, otherwise=otherwise),
+            )
+            is not None
+        ):
             messages.success(request, "Where the page goes next is saved")
             return redirect("builder:form_page", service.slug, page_id)
     number = [p["id"] for p in definition["pages"]].index(page_id) + 1
@@ -269,8 +288,13 @@ def form_question_add(request: StaffRequest, slug: str, page_id: str) -> HttpRes
     )
     if request.method == "POST" and form.is_valid():
         answer = form.answer()
-        made = form_edit_save(request, form, service, f"added a question to page {page_id}",
-                     lambda d: question_add(d, page_id, answer=answer))  # fmt: skip
+        made = form_edit_save(
+            request,
+            form,
+            service,
+            f"added a question to page {page_id}",
+            lambda d: question_add(d, page_id, answer=answer),
+        )
         if made is not None:
             messages.success(request, f"Question added: {answer['label']}")
             return redirect("builder:form_page", service.slug, page_id)
@@ -293,8 +317,16 @@ def form_question_edit(request: StaffRequest, slug: str, name: str) -> HttpRespo
     )
     if request.method == "POST" and form.is_valid():
         answer = form.answer()
-        if form_edit_save(request, form, service, f"changed question {name}",
-                 lambda d: question_edit(d, name, answer=answer)) is not None:  # fmt: skip
+        if (
+            form_edit_save(
+                request,
+                form,
+                service,
+                f"changed question {name}",
+                lambda d: question_edit(d, name, answer=answer),
+            )
+            is not None
+        ):
             messages.success(request, f"Question saved: {answer['label']}")
             return redirect("builder:form_page", service.slug, page["id"])
     return _question_page(request, service, form, page, field)
@@ -325,8 +357,16 @@ def form_wording(request: StaffRequest, slug: str) -> HttpResponse:
     form = WordingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         texts = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        if form_edit_save(request, form, service, "changed the form's wording",
-                 lambda d: wording_set(d, texts=texts)) is not None:  # fmt: skip
+        if (
+            form_edit_save(
+                request,
+                form,
+                service,
+                "changed the form's wording",
+                lambda d: wording_set(d, texts=texts),
+            )
+            is not None
+        ):
             messages.success(request, "Wording saved")
             return redirect("builder:form", service.slug)
     return _render(request, "wording.html", {"service": service, "form": form})

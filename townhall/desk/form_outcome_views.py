@@ -48,8 +48,13 @@ def form_outcome_add(request: StaffRequest, slug: str) -> HttpResponse:
     form = OutcomeForm(request.POST or None, initial={"revision": draft.revision})
     if request.method == "POST" and form.is_valid():
         texts = form.texts()
-        made = form_edit_save(request, form, service, f"added outcome {texts['title'][:60]}",
-                      lambda d: outcome_add(d, texts=texts))  # fmt: skip
+        made = form_edit_save(
+            request,
+            form,
+            service,
+            f"added outcome {texts['title'][:60]}",
+            lambda d: outcome_add(d, texts=texts),
+        )
         if made is not None:
             messages.success(
                 request,
@@ -82,8 +87,16 @@ def form_outcome_edit(request: StaffRequest, slug: str, outcome_id: str) -> Http
     form = OutcomeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         texts = form.texts()
-        if form_edit_save(request, form, service, f"changed outcome {outcome_id}",
-                  lambda d: outcome_edit(d, outcome_id, texts=texts)) is not None:  # fmt: skip
+        if (
+            form_edit_save(
+                request,
+                form,
+                service,
+                f"changed outcome {outcome_id}",
+                lambda d: outcome_edit(d, outcome_id, texts=texts),
+            )
+            is not None
+        ):
             messages.success(request, f"Outcome saved: {texts['title']}")
             return redirect("builder:form", service.slug)
     return _page(request, service, form, outcome, outcome_uses(definition, outcome_id))
