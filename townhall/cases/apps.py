@@ -11,6 +11,14 @@ class CasesConfig(AppConfig):
 
         delivery_listener_register(delivery_receipt_recorded)
 
+        from townhall.cases.hand_on import case_hand_on_start, hand_on_listeners_register
+        from townhall.cases.hooks import CASE_CREATED, case_hook_register
+
+        # A case of another council's service is handed on as it is created (catalogue's
+        # hand_on setting); the outbox tells us what the county said.
+        case_hook_register(CASE_CREATED, case_hand_on_start)
+        hand_on_listeners_register()
+
         from django.db.models.signals import post_delete, post_save
 
         from townhall.cases.models import Case

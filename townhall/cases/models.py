@@ -187,3 +187,34 @@ class ReferenceSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="one_sequence_per_year")
         ]
+
+
+class CaseHandOn(models.Model):
+    """A case handed on to the council responsible for it ("not ours", issue 17 point 3):
+    how, to whom, where the hand-on stands and the reference they gave it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Not yet passed on"
+        PASSED = "passed", "Passed on"
+        FAILED = "failed", "Could not be passed on"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="hand_on")
+    responsible = models.CharField(max_length=120)
+    method = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The outbox message (Open311) or sent email's idempotency key, to see how delivery goes.
+    message_key = models.CharField(max_length=160, unique=True)
+    # Their reference (GeoReport v2 service_request_id), when one comes back; or the token
+    # to ask for it with.
+    reference = models.CharField(max_length=100, blank=True)
+    token = models.CharField(max_length=100, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.case_id} -> {self.responsible}"
+
+    @property
+    def method_label(self) -> str:
+        return "Open311" if self.method == "open311" else self.method

@@ -91,6 +91,9 @@ class Service(models.Model):
     # GOV.UK Notify template ids of this service's own messages, by event and channel, e.g.
     # {"created": {"email": "<uuid>", "sms": "<uuid>"}}; the generic template otherwise.
     notify_templates = models.JSONField(default=dict, blank=True)
+    # "Not ours": the council responsible and how a report is handed on to them
+    # (catalogue.hand_on); empty for the council's own services.
+    hand_on = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -13,3 +13,7 @@ class IntegrationsConfig(AppConfig):
         # Accounts' emails go out by the notifications worker: accounts, below integrations,
         # offers the hook and never imports us.
         account_email_sender_register(email_deliver.enqueue)
+
+        from townhall.integrations.county.client import county_senders_register
+
+        county_senders_register()

@@ -10,7 +10,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -54,6 +54,43 @@ class Attempt:
     outcome: Outcome
     error: str = ""
     response: dict[str, Any] = field(default_factory=dict)
+
+
+Sender = Callable[[OutboxMessage, PartnerEndpoint, httpx.Client], Attempt]
+Listener = Callable[[OutboxMessage], None]
+# Partners that speak their own protocol (a county's Open311 endpoint) rather than our signed
+# webhook: their client registers a sender for its operations. Listeners hear of each message
+# of an operation that was delivered or dead-lettered, after its outcome is stored (cases
+# takes the county's reference from it), so the outbox never imports the domain.
+SENDERS: dict[str, Sender] = {}
+LISTENERS: dict[str, list[Listener]] = {}
+
+
+def outbox_sender_register(operation: str, sender: Sender) -> None:
+    """Send messages of `operation` with `sender` instead of the signed webhook."""
+    SENDERS[operation] = sender
+
+
+def outbox_listener_register(operation: str, listener: Listener) -> None:
+    """Call `listener` with each message of `operation` once it is delivered or dead."""
+    listeners = LISTENERS.setdefault(operation, [])
+    names = [f"{f.__module__}.{f.__qualname__}" for f in listeners]
+    name = f"{listener.__module__}.{listener.__qualname__}"
+    if name in names:
+        listeners[names.index(name)] = listener
+    else:
+        listeners.append(listener)
+
+
+def _listeners_tell(message_ids: list[int]) -> None:
+    if not message_ids or not LISTENERS:
+        return
+    for message in OutboxMessage.objects.filter(pk__in=message_ids, operation__in=list(LISTENERS)):
+        for listener in LISTENERS.get(message.operation, []):
+            try:
+                listener(message)
+            except Exception:  # a listener's failure must not lose the outcomes stored
+                log.exception("outbox listener failed for message %s", message.pk)
 
 
 def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
@@ -138,6 +175,9 @@ def message_body(message: OutboxMessage) -> bytes:
 
 def outbox_send(message: OutboxMessage, endpoint: PartnerEndpoint, client: httpx.Client) -> Attempt:
     """One HTTP attempt. Never raises: every failure becomes an Attempt saying what happened."""
+    sender = SENDERS.get(message.operation)
+    if sender is not None:
+        return sender(message, endpoint, client)
     body = message_body(message)
     headers = {
         "Content-Type": "application/json",
@@ -203,6 +243,7 @@ def outbox_record(
         )
     )
     recovered: set[str] = set()
+    ended: list[int] = []
     with transaction.atomic():
         for attempt in attempts:
             mine = OutboxMessage.objects.filter(
@@ -240,6 +281,8 @@ def outbox_record(
                     claimed_by="",
                 )
             counts[outcome if changed else "lost_claim"] += 1
+            if changed and outcome in ("delivered", "dead"):
+                ended.append(attempt.message_id)
             if outcome == "dead" and changed:
                 log.warning(
                     "outbox message %s dead-lettered: %s", attempt.message_id, attempt.error
@@ -254,6 +297,7 @@ def outbox_record(
             ).update(next_attempt_at=now)
             if released:
                 log.info("partner %s is back: %s waiting messages released", partner, released)
+    _listeners_tell(ended)
     return counts
 
 
