@@ -332,12 +332,19 @@ OUTBOX_BACKOFF_CAP_SECONDS = float(env("OUTBOX_BACKOFF_CAP_SECONDS", "3600"))
 OUTBOX_CLAIM_MARGIN_SECONDS = float(env("OUTBOX_CLAIM_MARGIN_SECONDS", "30"))
 # Where the demo's contractors are reached: the local fake contractor (scripts/fake_contractor.py).
 FAKE_CONTRACTOR_URL = env("FAKE_CONTRACTOR_URL", "http://127.0.0.1:8010")
+# Where the demo's county takes reports handed on to it (scripts/fake_county.py; the demo
+# pothole service's hand_on endpoint names this address).
+FAKE_COUNTY_URL = env("FAKE_COUNTY_URL", "http://127.0.0.1:8030")
 # Hosts (`host` or `host:port`) a partner address may name although they are local: the
 # operator's own receivers. The demo's fake contractor and Pay sandbox, the test suite's local
 # servers; empty in production, where every partner address must be public and https.
 OUTBOUND_ALLOW_HOSTS = env_list(
     "OUTBOUND_ALLOW_HOSTS",
-    [urlsplit(FAKE_CONTRACTOR_URL).netloc, urlsplit(PAY_BASE_URL).netloc]
+    [
+        urlsplit(FAKE_CONTRACTOR_URL).netloc,
+        urlsplit(PAY_BASE_URL).netloc,
+        urlsplit(FAKE_COUNTY_URL).netloc,
+    ]
     if DEMO
     else ["127.0.0.1"]
     if TESTING

@@ -15,6 +15,11 @@ PORT="${PORT:-8000}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"  # links in emails point at this server
 FAKE_CONTRACTOR_PORT="${FAKE_CONTRACTOR_PORT:-8010}"
 PAY_SANDBOX_PORT="${PAY_SANDBOX_PORT:-8020}"
+FAKE_COUNTY_PORT="${FAKE_COUNTY_PORT:-8030}"
+export FAKE_COUNTY_URL="${FAKE_COUNTY_URL:-http://127.0.0.1:${FAKE_COUNTY_PORT}}"
+# The demo county's Open311 API key, held as a secret the pothole service's hand_on names
+# (KENT_OPEN311_API_KEY), never in its service file.
+export KENT_OPEN311_API_KEY="${KENT_OPEN311_API_KEY:-demo-county-key}"
 export FAKE_CONTRACTOR_URL="${FAKE_CONTRACTOR_URL:-http://127.0.0.1:${FAKE_CONTRACTOR_PORT}}"
 export PAY_BASE_URL="${PAY_BASE_URL:-http://127.0.0.1:${PAY_SANDBOX_PORT}}"
 PY="$ROOT/.venv/bin/python"
@@ -93,6 +98,14 @@ $common
 [program:fake_contractor]
 command=$PY scripts/fake_contractor.py --port ${FAKE_CONTRACTOR_PORT} --townhall ${SITE_URL} --auto 60 --reject-every 5
 stdout_logfile=$ROOT/var/log/fake_contractor.log
+priority=50
+$common
+
+; The county's Open311 endpoint: potholes are handed on to it (issue 17 point 3); it answers
+; with its own reference.
+[program:fake_county]
+command=$PY scripts/fake_county.py --port ${FAKE_COUNTY_PORT} --api-key %(ENV_KENT_OPEN311_API_KEY)s
+stdout_logfile=$ROOT/var/log/fake_county.log
 priority=50
 $common
 

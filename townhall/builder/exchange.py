@@ -64,6 +64,7 @@ KEY_ORDER = [
     "published",
     "channel_costs",
     "notify_templates",
+    "hand_on",
     "organisation",
     "form",
     "process",
@@ -76,6 +77,16 @@ ORDERED_KEYS = {
     "department": ["slug", "name"],
     "team": ["slug", "name", "department"],
     "process": ["key", "name", "bpmn", "dmn"],
+    "hand_on": [
+        "responsible",
+        "method",
+        "endpoint",
+        "service_code",
+        "jurisdiction_id",
+        "api_key_secret",
+        "address",
+        "url",
+    ],
 }
 
 
@@ -387,6 +398,8 @@ def _canonical(data: dict[str, Any]) -> dict[str, Any]:
     for key in ("channel_costs", "notify_templates"):
         if isinstance(out.get(key), dict):
             out[key] = _sorted(out[key])
+    if isinstance(out.get("hand_on"), dict):
+        out["hand_on"] = _ordered(out["hand_on"], ORDERED_KEYS["hand_on"])
     organisation = out.get("organisation")
     if isinstance(organisation, dict):
         out["organisation"] = _ordered(

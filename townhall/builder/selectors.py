@@ -130,6 +130,9 @@ def service_file_data(service: Service) -> dict[str, Any]:
         "published": service.is_published,
         "channel_costs": {cost.channel: cost.cost_pence for cost in service.channel_costs.all()},
         "notify_templates": service.notify_templates or {},
+        # Written only for another council's service, so the council's own files stay as
+        # they were before the setting existed.
+        **({"hand_on": dict(service.hand_on)} if service.hand_on else {}),
         "organisation": {
             "departments": [
                 {"slug": department.slug, "name": department.name} for department in departments

@@ -28,11 +28,13 @@ from townhall.builder.exchange import (
 )
 from townhall.builder.models import ServiceVersion
 from townhall.builder.selectors import service_file_data
+from townhall.catalogue.hand_on import hand_on_clean, hand_on_problems, hand_on_read
 from townhall.catalogue.models import ChannelCost, Service
 from townhall.core.audit import audit_record
 from townhall.eforms.definition import definition_errors, eligibility_errors
 from townhall.eforms.models import FormVersion
 from townhall.eforms.services import form_version_publish
+from townhall.integrations.county.client import county_partner_ensure
 from townhall.workflow.definitions import ProcessInvalid
 from townhall.workflow.engine import ProcessDefinitionError
 from townhall.workflow.library import library_files, library_process
@@ -68,6 +70,7 @@ FIELD_POINTERS = {
     "needs_location": "/needs_location",
     "is_sensitive": "/sensitive",
     "notify_templates": "/notify_templates",
+    "hand_on": "/hand_on",
     NON_FIELD_ERRORS: "/",
 }
 
@@ -220,6 +223,13 @@ def _kind_reasons(data: dict[str, Any], *, form_sound: bool) -> list[str]:
         reasons.append("/audience: an internal service is for staff only (audience: staff)")
     if kind in (Service.Kind.INFORMATION, Service.Kind.ELIGIBILITY) and data["open311_code"]:
         reasons.append(f"/open311_code: an {kind} service makes no case to report through Open311")
+    hand_on = data["hand_on"]
+    if (
+        kind in (Service.Kind.INFORMATION, Service.Kind.ELIGIBILITY)
+        and isinstance(hand_on, dict)
+        and hand_on.get("method") in ("open311", "email")
+    ):
+        reasons.append(f"/hand_on/method: an {kind} service makes no case to hand on; use link")
     return reasons
 
 
@@ -258,6 +268,7 @@ def _service_settings_set(
     service.needs_location = data["needs_location"]
     service.is_sensitive = data["sensitive"]
     service.notify_templates = data["notify_templates"]
+    service.hand_on = hand_on_clean(data["hand_on"])
 
 
 def service_import(*, text: str, actor: User | None = None) -> Service:
@@ -307,6 +318,7 @@ def service_data_import(
         if process is not None:
             reasons += _process_reasons(process)
         reasons += _kind_reasons(data, form_sound=form_sound)
+        reasons += hand_on_problems(data["hand_on"])
 
         existing = Service.objects.select_for_update().filter(slug=data["slug"]).first()
         reasons += service_data_problems(data, offered=_offered_on_open311(existing, data))
@@ -348,6 +360,10 @@ def service_data_import(
         changed = sorted(k for k, v in _snapshot(service).items() if before.get(k, v) != v)
         if existing is None or changed:
             service.save()
+        hand_on = hand_on_read(service.hand_on)
+        if hand_on is not None and hand_on.method == "open311":
+            # The county's endpoint becomes an outbox partner now, checked like any other.
+            county_partner_ensure(endpoint=hand_on.endpoint, title=hand_on.responsible)
         costs = _channel_costs_set(service, data["channel_costs"])
         if existing is None or changed or costs or published or organisation.created:
             audit_record(

@@ -42,12 +42,16 @@ def _open311_fields(case: Case) -> dict[str, object]:
     }
 
 
-def case_hand_on_start(*, case: Case, answers: dict | None = None, **_: object) -> None:
+def case_hand_on_start(
+    *, case: Case, answers: dict | None = None, notify: bool = True, **_: object
+) -> None:
     """Hand a new case on when its service is another council's (a CASE_CREATED hook, in the
     case's transaction). A case is never lost for a hand-on that cannot start: the record
     then says why and the desk sees it "not yet passed on"."""
     setting = hand_on_read(case.service.hand_on)
-    if setting is None or not setting.makes_case:
+    # Not for history loaded in bulk (notify False, as the process runs quiet then): the
+    # county is not sent old reports.
+    if setting is None or not setting.makes_case or not notify:
         return
     key = f"hand-on-{case.reference}"
     with transaction.atomic():

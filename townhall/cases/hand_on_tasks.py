@@ -39,7 +39,8 @@ def hand_on_email_text(hand_on: CaseHandOn) -> tuple[str, str]:
         lines += ["", "Photos:"]
         for photo in photos:
             path = reverse("portal:attachment", args=[case.reference, photo.pk])
-            lines.append(f"  {photo.original_name}: {settings.SITE_URL}{path}")
+            link = f"{settings.SITE_URL}{path}?t={case.tracking_token}"
+            lines.append(f"  {photo.original_name}: {link}")
     if case.contact_name or case.contact_email or case.contact_phone:
         lines += ["", "The resident, if you need to ask them more:"]
         for value in (case.contact_name, case.contact_email, case.contact_phone):

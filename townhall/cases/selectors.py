@@ -1,13 +1,15 @@
 """Reads of cases that more than one view needs. Residents only ever reach their own."""
 
 import mimetypes
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 
 from townhall.accounts.models import User
-from townhall.cases.models import Case, CaseAttachment, CaseEvent
+from townhall.cases.models import Case, CaseAttachment, CaseEvent, CaseHandOn
 from townhall.core.downloads import download_file_response
+from townhall.integrations.models import OutboxMessage, SentMessage
 
 PUBLIC_KINDS = [
     CaseEvent.Kind.CREATED,
@@ -140,3 +142,26 @@ def cases_of_same_resident(case: Case, visible: QuerySet[Case]) -> list[Case]:
         .select_related("service")
         .order_by("-created_at")[:OTHER_CASES_LIMIT]
     )
+
+
+def case_hand_on(case: Case) -> CaseHandOn | None:
+    """The case's hand-on to the council responsible for it, if it was handed on."""
+    return CaseHandOn.objects.filter(case=case).first()
+
+
+def case_hand_on_delivery(hand_on: CaseHandOn | None) -> dict[str, str]:
+    """How sending the hand-on goes, for the desk: the outbox message's (Open311) or the
+    email's status and its last error."""
+    if hand_on is None:
+        return {}
+    if hand_on.method == "open311":
+        found: Any = OutboxMessage.objects.filter(idempotency_key=hand_on.message_key).first()
+    else:
+        found = SentMessage.objects.filter(idempotency_key=hand_on.message_key).first()
+    if found is None:
+        return {"status": "Not queued", "error": hand_on.last_error}
+    return {
+        "status": found.get_status_display(),
+        "attempts": str(getattr(found, "attempts", "")),
+        "error": found.last_error or hand_on.last_error,
+    }

@@ -20,6 +20,8 @@ from townhall.cases.models import Case
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.selectors import (
     attachment_response,
+    case_hand_on,
+    case_hand_on_delivery,
     cases_linked,
     cases_nearby,
     cases_of_same_resident,
@@ -268,6 +270,8 @@ def _case_page(
             "case": case,
             "answers": answers_for_display(case),
             "photos": case.attachments.all(),
+            "hand_on": (hand_on := case_hand_on(case)),
+            "hand_on_delivery": case_hand_on_delivery(hand_on),
             "events": case.events.select_related("actor").order_by("-at", "-id"),
             "linked_cases": cases_linked(case, visible),
             "nearby_cases": cases_nearby(case, visible),

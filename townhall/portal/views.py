@@ -164,6 +164,7 @@ def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
             "service": session.service,
             "case": case,
             "paid": case.payments.filter(status="success").first(),
+            "hand_on": case_selectors.case_hand_on(case),
             "confirmation": session.form_version.definition.get("confirmation", []),
         },
     )
@@ -248,6 +249,7 @@ def _request_page(request: HttpRequest, case: Case, post_url: str) -> HttpRespon
             "case": case,
             "events": case_selectors.public_timeline(case),
             "photos": case_selectors.public_attachments(case),
+            "hand_on": case_selectors.case_hand_on(case),
             "answers": eforms_selectors.answers_for_display(case),
             "errors": errors,
             "form_has_errors": bool(errors),

@@ -25,7 +25,10 @@ Why some values are what they are (an export cannot keep comments):
   nothing kept) whose "You can apply" outcomes link to the application. A Blue Badge is
   decided within 12 weeks (60 working days, the Department for Transport's guidance) and
   its £10 is paid only when it is approved, so the application itself is free. Where the
-  county issues Blue Badges, change the checker's links to the county's. Free school meals
+  county issues Blue Badges, change the checker's links to the county's, and give the
+  application the county's page instead of a case (issue 17 point 3): `hand_on:
+  {responsible: Kent County Council, method: link, url: https://www.kent.gov.uk/blue-badge}`
+  (the portal then sends residents there; `open311` or `email` would hand each case on). Free school meals
   follow England's rules from September 2026 (any household on Universal Credit).
 - Most street lights on roads are the county's (the highway authority): the street light
   form asks where the light is first and ends on an outcome sending the resident to the

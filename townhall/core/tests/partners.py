@@ -147,3 +147,48 @@ def pay_sandbox(_pay_sandbox_process: PaySandbox, settings) -> PaySandbox:
     settings.PAY_WEBHOOK_SECRET = "demo-pay-webhook-secret"
     _pay_sandbox_process.configure(webhook_url="", expiry_seconds=90 * 60)
     return _pay_sandbox_process
+
+
+@dataclass
+class FakeCounty:
+    """scripts/fake_county.py: a county's Open311 GeoReport v2 endpoint."""
+
+    url: str
+    api_key: str = "test-county-key"
+
+    @property
+    def endpoint(self) -> str:
+        return self.url + "/open311/v2"
+
+    def _call(self, path: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = None if data is None else json.dumps(data).encode()
+        request = urllib.request.Request(  # noqa: S310 (local test server)
+            self.url + path, data=body, method="GET" if data is None else "POST"
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.loads(response.read())
+
+    def control(self, mode: str) -> dict[str, Any]:
+        return self._call("/_control", {"mode": mode})
+
+    def stats(self) -> dict[str, Any]:
+        return self._call("/_stats")
+
+    def reset(self) -> None:
+        self._call("/_reset", {})
+
+
+@pytest.fixture(scope="session")
+def _fake_county_process() -> Iterator[FakeCounty]:
+    port = free_port()
+    county = FakeCounty(f"http://127.0.0.1:{port}")
+    process = script_start("fake_county.py", port, "--api-key", county.api_key)
+    yield county
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def fake_county(_fake_county_process: FakeCounty) -> FakeCounty:
+    _fake_county_process.reset()
+    return _fake_county_process
