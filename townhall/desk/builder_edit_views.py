@@ -111,6 +111,7 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
             "costs": [form[f"cost_{channel}"] for channel, _ in Channel.choices],
             "options": [form[name] for name in ("needs_location", "sensitive", "popular")],
             "notify_groups": form.notify_groups(),
+            "hand_on_fields": form.hand_on_fields(),
             "kind_hints": KIND_HINTS,
             "conflict": conflict,
             "differences": differences,

@@ -14,6 +14,7 @@ from townhall.accounts.models import Team
 from townhall.builder.exchange import MAX_FILE_BYTES
 from townhall.catalogue.models import Channel, Service
 from townhall.core.clocks import ClockKind
+from townhall.desk.builder_hand_on_forms import HandOnFields
 from townhall.desk.builder_process_forms import ProcessNotifyFields
 from townhall.desk.forms import DeskForm, MultipleFileField, MultipleFileInput
 
@@ -140,7 +141,7 @@ class ServiceCreateForm(_TeamChoicesMixin, DeskForm):
         self._team_choices_set()
 
 
-class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, DeskForm):
+class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, HandOnFields, DeskForm):
     """Every setting of the service file a designer may change, read from and written into
     the draft's data (`from_data`, `changes`). `revision`: the draft's, as it was read;
     `process_now`: the draft's process, offered even when it is neither live nor the library's."""
@@ -238,6 +239,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, DeskForm):
             self.fields[f"cost_{channel}"] = forms.CharField(label=label, required=False)
         self._team_choices_set()
         self._process_notify_add(process_now)
+        self._hand_on_add()
 
     @staticmethod
     def initial_from(data: dict[str, Any], revision: int) -> dict[str, Any]:
@@ -262,6 +264,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, DeskForm):
         for channel, pence in data.get("channel_costs", {}).items():
             initial[f"cost_{channel}"] = pounds(pence)
         initial.update(ProcessNotifyFields.process_notify_initial(data))
+        initial.update(HandOnFields.hand_on_initial(data))
         return initial
 
     def clean_fee(self) -> int | None:
@@ -276,6 +279,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, DeskForm):
                     data[name] = _pence(data[name], f"the cost of the {label.lower()} channel")
                 except ValidationError as error:
                     self.add_error(name, error)
+        self.hand_on_clean()
         return data
 
     def changes(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -310,6 +314,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, DeskForm):
                 if cleaned.get(f"cost_{channel}") is not None
             },
             **self.process_notify_changes(data),
+            **self.hand_on_changes(data),
             # The file declares the team it names, so it imports into another council too.
             "organisation": {
                 "departments": [
