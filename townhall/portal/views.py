@@ -22,6 +22,7 @@ from townhall.cases import selectors as case_selectors
 from townhall.cases.models import Case
 from townhall.cases.services import case_add_resident_comment
 from townhall.catalogue import selectors as catalogue
+from townhall.catalogue.hand_on import hand_on_read
 from townhall.catalogue.models import Service
 from townhall.core.middleware import mark_personal
 from townhall.core.uploads import upload_check
@@ -85,7 +86,12 @@ def service_start(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "portal/service_start.html",
-        {"service": service, "start": catalogue.service_start_content(service)},
+        {
+            "service": service,
+            "start": catalogue.service_start_content(service),
+            "hand_on": hand_on_read(service.hand_on),
+            "council_name": settings.COUNCIL_NAME,
+        },
     )
 
 
@@ -109,6 +115,10 @@ def service_outcome(request: HttpRequest, slug: str, outcome_id: str) -> HttpRes
 @require_POST
 def form_begin(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(catalogue.services_public(), slug=slug)
+    hand_on = hand_on_read(service.hand_on)
+    if hand_on is not None and hand_on.method == "link":
+        # Another council's, reported on their own site: no form and no case here.
+        return redirect("portal:service_start", slug=slug)
     user = request.user if request.user.is_authenticated else None
     if user is not None and user.is_council_staff:
         return redirect("desk:home")  # staff raise requests for callers from the desk

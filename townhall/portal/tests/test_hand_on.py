@@ -126,3 +126,28 @@ def test_a_double_submission_hands_on_once(client, county_service, fake_county):
     outbox_work(worker="t", threads=2, until_idle=True)
     assert Case.objects.count() == 1 and CaseHandOn.objects.count() == 1
     assert fake_county.stats()["posts"] == 1
+
+
+def test_a_link_hand_on_sends_the_resident_to_the_county_and_makes_no_case(
+    client,
+    service,  # noqa: F811
+):
+    service.hand_on = {
+        "responsible": "Kent County Council",
+        "method": "link",
+        "url": "https://www.kent.gov.uk/blue-badge",
+    }
+    service.save(update_fields=["hand_on"])
+    page = client.get(reverse("portal:service_start", args=[service.slug]))
+    assert "Kent County Council is responsible for this" in text(page)
+    assert 'href="https://www.kent.gov.uk/blue-badge"' in page.content.decode()
+    assert "Start now" not in text(page)
+    begun = client.post(reverse("portal:form_begin", args=[service.slug]))
+    assert begun["Location"] == reverse("portal:service_start", args=[service.slug])
+    assert not Case.objects.exists()
+
+
+def test_the_start_page_of_a_handed_on_service_says_who_is_responsible(client, county_service):
+    page = client.get(reverse("portal:service_start", args=[county_service.slug]))
+    assert "Kent County Council is responsible for this" in text(page)
+    assert "Start now" in text(page)
