@@ -6,4 +6,4 @@ class CatalogueConfig(AppConfig):
     label = "catalogue"
 
     def ready(self) -> None:
-        from townhall.catalogue import signals  # noqa: F401  (registers them)
+        from townhall.catalogue import checks, signals  # noqa: F401  (registers them)
