@@ -122,10 +122,11 @@ def hand_on_message_ended(message: OutboxMessage) -> None:
             return
         case = hand_on.case
         if message.status == OutboxMessage.Status.DEAD:
-            hand_on.status = CaseHandOn.Status.FAILED
+            asking = message.operation == OPERATION_ASK
+            if not asking:  # a reference that never came does not undo the hand-on
+                hand_on.status = CaseHandOn.Status.FAILED
             hand_on.last_error = message.last_error[:300]
             hand_on.save(update_fields=["status", "last_error"])
-            asking = message.operation == OPERATION_ASK
             case_add_note(
                 case=case,
                 actor=None,
