@@ -103,7 +103,7 @@ def test_a_county_down_is_retried_until_it_answers(pothole, county):
     hand_on = CaseHandOn.objects.get(case=case)
     assert hand_on.status == CaseHandOn.Status.QUEUED
     county.control("ok")
-    OutboxMessage.objects.filter(correlation=case.reference).update(next_attempt_at=None)
+    # Its backoff is over: due now.
     OutboxMessage.objects.filter(correlation=case.reference).update(
         next_attempt_at=hand_on.created_at
     )
