@@ -2,6 +2,7 @@
 the right kind, with the property the issue gives it: a fee, a statutory clock, a notice
 period the form enforces, an urgent case, an evidence upload, an Open311 code."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -248,3 +249,22 @@ def test_a_call_back_an_agent_asks_for_goes_to_the_chosen_departments_team():
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
     assert not WorkItem.objects.filter(case=case, status=WorkItem.Status.OPEN).exists()
+
+
+HOW_LONG = re.compile(
+    r"\b(\d+|one|two|three|a few)\s+(minutes?|hours?|(working |calendar )?days?|weeks?|months?)\b"
+    r"|\bsame day\b|\bnext working day\b",
+    re.IGNORECASE,
+)
+
+
+def test_every_start_page_says_what_you_need_how_long_it_takes_and_what_happens_next():
+    for slug, data in CATALOGUE.items():
+        if data["kind"] not in (REQUEST, INTERNAL):
+            continue
+        definition = data["form"]["definition"]
+        start = definition.get("start") or {}
+        assert start.get("body"), f"{slug}: no start page"
+        assert start.get("before_you_start"), f"{slug}: what you need"
+        assert HOW_LONG.search(" ".join(start["body"])), f"{slug}: how long"
+        assert definition.get("confirmation"), f"{slug}: what happens next"
