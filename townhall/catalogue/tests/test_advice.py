@@ -34,7 +34,7 @@ def test_html_scripts_and_unsafe_links_are_shown_as_typed():
         "> quoted"
     )
 
-    assert "<script" not in html and "<a href=\"https://x.example\">" not in html
+    assert "<script" not in html and '<a href="https://x.example">' not in html
     assert "&lt;script&gt;" in html
     assert "javascript:" not in html.split("[click]")[0]
     assert html.count("<a ") == 1  # the image's link text only: no <img>, no unsafe href
