@@ -94,17 +94,20 @@ def open311_problems(
     ]
 
 
-def service_data_problems(data: dict[str, Any], *, offered: dict | None = None) -> list[str]:
+def service_data_problems(
+    data: dict[str, Any], *, offered: dict | None = None, form_reasons: list[str] | None = None
+) -> list[str]:
     """Every reason the service file's data (checked against the file's schema, defaults
     set) cannot be published, from its form, its process and its Open311 attributes; empty
-    when none. Fee rules are checked against the form (`eforms.fees`). `offered`: the form definition its Open311 clients answer now (see
-    `open311_problems`)."""
+    when none. Fee rules are checked against the form (`eforms.fees`). `offered`: the form
+    definition its Open311 clients answer now (see `open311_problems`). `form_reasons`: the
+    form's own problems when the caller has already worked them out (`form_problems`)."""
     form = data.get("form")
     if form is None:
         # A published service without a form is refused by its own reason (/form).
         return fee_rules_problems(data.get("fee_rules", []), None)
     definition = form["definition"]
-    reasons = form_problems(definition)
+    reasons = form_problems(definition) if form_reasons is None else list(form_reasons)
     if definition_schema_errors(definition):
         return reasons  # the other checks read the form's shape, which this one has not got
     if not reasons:

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from townhall.accounts.models import Department, Team, User
-from townhall.builder.checks import service_data_problems
+from townhall.builder.checks import form_problems, service_data_problems
 from townhall.builder.exchange import (
     ServiceFileInvalid,
     service_file_check,
@@ -31,7 +31,7 @@ from townhall.builder.selectors import service_file_data
 from townhall.catalogue.hand_on import hand_on_clean, hand_on_problems, hand_on_read
 from townhall.catalogue.models import ChannelCost, Service
 from townhall.core.audit import audit_record
-from townhall.eforms.definition import definition_errors, eligibility_errors
+from townhall.eforms.definition import eligibility_errors
 from townhall.eforms.models import FormVersion
 from townhall.eforms.services import form_version_publish
 from townhall.integrations.county.client import county_partner_ensure
@@ -312,7 +312,9 @@ def service_data_import(
                 "declare it under /organisation/teams"
             )
         form, process = data["form"], data["process"]
-        form_sound = form is None or not definition_errors(form["definition"])
+        # The form's own problems, worked out once: the kind's rules read only a sound form.
+        form_reasons = form_problems(form["definition"]) if form is not None else []
+        form_sound = not form_reasons
         if form is None and data["published"] and data["kind"] != Service.Kind.INFORMATION:
             reasons.append("/form: a published service needs a form (or set published: false)")
         if process is not None:
@@ -321,7 +323,9 @@ def service_data_import(
         reasons += hand_on_problems(data["hand_on"])
 
         existing = Service.objects.select_for_update().filter(slug=data["slug"]).first()
-        reasons += service_data_problems(data, offered=_offered_on_open311(existing, data))
+        reasons += service_data_problems(
+            data, offered=_offered_on_open311(existing, data), form_reasons=form_reasons
+        )
         service = existing or Service(slug=data["slug"])
         before = _snapshot(service) if existing else {}
         _service_settings_set(service, data, department=department, team=team)

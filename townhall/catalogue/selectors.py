@@ -3,7 +3,9 @@ briefly: services change a few times a week, and each save clears the cache."""
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils.safestring import SafeString
 
+from townhall.catalogue.advice import advice_html
 from townhall.catalogue.models import Service
 from townhall.catalogue.search import services_ranked
 
@@ -82,8 +84,9 @@ def services_staff_search(query: str) -> list[Service]:
     return list(services) if found is None else found
 
 
-def service_paragraphs(service: Service, language: str) -> list[str]:
-    """The service's description as paragraphs (an information service's advice), in Welsh
-    when the page is and it is written; one paragraph a line."""
+def service_advice(service: Service, language: str) -> SafeString:
+    """An information service's advice (its description) as HTML, in Welsh when the page is
+    and it is written: one paragraph a line, with headings, bullet lists and links
+    (`catalogue.advice`)."""
     text = service.description_cy if language == "cy" and service.description_cy else ""
-    return [line.strip() for line in (text or service.description).splitlines() if line.strip()]
+    return advice_html(text or service.description)

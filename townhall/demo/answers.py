@@ -12,9 +12,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from townhall.eforms import conditions
 from townhall.places.models import Address
-
-_RELATIVE_DATE = re.compile(r"^today(?:([+-])(\d+)d)?$")
 
 TEXT_ANSWERS = {
     "vehicle_make": [
@@ -91,13 +90,8 @@ DATE_ANSWERS_DAYS_AGO = {
 
 
 def relative_date(value: str, today: date) -> date:
-    """ "today", "today-2d", "today+14d" or an ISO date, as a date."""
-    match = _RELATIVE_DATE.match(value)
-    if not match:
-        return date.fromisoformat(value)
-    sign, days = match.groups()
-    offset = int(days or 0) * (-1 if sign == "-" else 1)
-    return today + timedelta(days=offset)
+    """ "today", "today-2d", "today+14d", "today+10wd" or an ISO date, as a date."""
+    return conditions.relative_date(value, today) or date.fromisoformat(value)
 
 
 def condition_holds(condition: dict, answers: dict, today: date) -> bool:

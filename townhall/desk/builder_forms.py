@@ -38,6 +38,11 @@ CLOCK_LABELS = {
     "complaint_stage_1": "Complaint, stage 1",
     "complaint_stage_2": "Complaint, stage 2",
 }
+# How an information page's advice is written (`catalogue.advice` renders it).
+DESCRIPTION_HELP = (
+    "One paragraph a line. An information page also shows headings (a line starting ## ), "
+    "bullet lists (lines starting - ) and links written [link text](https://...)."
+)
 # The service's texts, with English and Welsh side by side: (file key, label, limit, rows).
 TEXTS = [
     ("name", "Service name", 120, 0),
@@ -228,6 +233,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, HandOnFields, 
                     label="English" if language == "en" else "Welsh (Cymraeg)",
                     required=key in ("name", "summary") and language == "en",
                     max_length=limit,
+                    help_text=DESCRIPTION_HELP if key == "description" else "",
                     error_messages={
                         "required": f"Enter the {label.lower()} in English",
                         "max_length": f"The {label.lower()} "

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from townhall.core.calendars import add_working_days
+
 
 def _is_answered(value: Any) -> bool:
     return value not in (None, "", [], {})
@@ -18,22 +20,32 @@ def _as_number(value: Any) -> float | None:
         return None
 
 
-RELATIVE_DAY = re.compile(r"^today(?:([+-])(\d{1,4})d)?$")
+# "today", "today-2d", "today+14d" (calendar days) or "today+10wd" (working days in England
+# and Wales: statutory notice periods such as a temporary event notice's count those).
+RELATIVE_DAY = re.compile(r"^today(?:([+-])(\d{1,4})(wd|d))?$")
+
+
+def relative_date(value: Any, today: date) -> date | None:
+    """An ISO date, or a day relative to `today` ("today", "today-2d", "today+14d",
+    "today+10wd"), as a date; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    relative = RELATIVE_DAY.match(value)
+    if relative:
+        sign, days, unit = relative.groups()
+        count = int(days or 0)
+        if unit == "wd":
+            # Notice periods count forwards; nothing needs working days back from today.
+            return add_working_days(today, count) if sign == "+" else None
+        return today + timedelta(days=count * (-1 if sign == "-" else 1))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _as_date(value: Any) -> date | None:
-    """An ISO date, or a day relative to today: "today", "today-2d", "today+14d"."""
-    if isinstance(value, str):
-        relative = RELATIVE_DAY.match(value)
-        if relative:
-            sign, days = relative.groups()
-            offset = int(days or 0) * (-1 if sign == "-" else 1)
-            return timezone.localdate() + timedelta(days=offset)
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    return relative_date(value, timezone.localdate())
 
 
 def _ordered(op: str, a: Any, b: Any) -> bool:

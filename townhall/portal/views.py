@@ -80,7 +80,7 @@ def service_start(request: HttpRequest, slug: str) -> HttpResponse:
             "portal/service_information.html",
             {
                 "service": service,
-                "paragraphs": catalogue.service_paragraphs(service, get_language() or ""),
+                "advice": catalogue.service_advice(service, get_language() or ""),
             },
         )
     return render(

@@ -117,6 +117,20 @@ def raise_priority(ctx: OperationContext, reason: str = "") -> dict[str, Any]:
     return {"priority": str(priority)}
 
 
+@operation("set_priority")
+def set_priority(ctx: OperationContext, priority: str, reason: str = "") -> dict[str, Any]:
+    """Give the case a priority from the start (homelessness help is urgent whatever is asked)."""
+    if _field(ctx, "priority") == priority:
+        return {"priority": priority}  # a retried step: already done
+    try:
+        case_services.case_route(
+            case=ctx.case, actor=None, priority=priority, reason=reason or "Set by the process."
+        )
+    except ValidationError as error:
+        raise OperationError("; ".join(error.messages)) from error
+    return {"priority": priority}
+
+
 @operation("notify_team_lead")
 def notify_team_lead(ctx: OperationContext, text: str) -> dict[str, Any]:
     """Email the team leads of the case's team, and note it on the case (internal)."""

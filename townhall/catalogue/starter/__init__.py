@@ -16,7 +16,11 @@ Why some values are what they are (an export cannot keep comments):
   have 3 working days to object, which is its SLA.
 - A claim against the council is acknowledged within 21 calendar days, as the pre-action
   protocols expect.
-- Homelessness help is due the next working day: someone may have nowhere to sleep tonight.
+- Homelessness help is due the next working day: someone may have nowhere to sleep tonight,
+  so its cases run `urgent-triage-and-resolve`, which marks each one urgent before triage.
+- A temporary event notice is refused on its date page when the event is 5 working days
+  away or fewer (a late notice needs 5 clear working days) and marked late within 10; the
+  day it is given and the day of the event do not count (Licensing Act 2003, s.100A).
 - Fees that vary by council (parking permit, taxi licence, pre-application advice, pest
   control) are typical figures for a council to change; street trading's fee depends on the
   pitch and is set after the decision, so the service itself is free to apply for.

@@ -5,9 +5,11 @@ a case of a starter service lands in its team's queue on the generic library pro
 from datetime import timedelta
 
 import pytest
+from django.core.checks import run_checks
 from django.utils import timezone
 
 from townhall.accounts.models import Department, Team
+from townhall.builder.checks import service_data_problems
 from townhall.builder.exchange import service_file_load
 from townhall.builder.selectors import service_export
 from townhall.builder.services import service_files_import
@@ -51,6 +53,22 @@ def test_every_starter_file_imports_into_an_empty_council_with_nothing_refused()
         assert ProcessVersion.objects.filter(key=service.process_key, is_live=True).exists()
         assert service.default_team is not None, service.slug
         assert service.default_team.department == service.department
+
+
+def test_the_whole_catalogue_imports_into_an_empty_database_and_passes_the_publish_checks():
+    """The demo's services and the starter's together, as a council would take them all."""
+    empty_council()
+    every = demo_service_files() + STARTER
+
+    services = service_files_import(files=every)
+
+    assert len(services) == len(every) and all(s.is_published for s in services)
+    for service in services:
+        data = service_file_load(service_export(service))
+        assert service_data_problems(data) == [], service.slug
+        if service.process_key:
+            assert ProcessVersion.objects.filter(key=service.process_key, is_live=True).exists()
+    assert [m.id for m in run_checks(tags=["townhall"])] == []
 
 
 def test_the_starter_files_export_back_byte_for_byte():
@@ -144,17 +162,24 @@ def test_a_penalty_charge_notice_challenge_is_due_28_calendar_days_after_it_arri
     assert starter["give-a-temporary-event-notice"].fee_pence == 2100
 
 
+# Starter services with a process of their own: what routing needs, and the first task.
+OWN_PROCESS = {
+    "internal-request-a-call-back": ({"department": "customer-services"}, "Call them back"),
+}
+
+
 def test_every_starter_case_lands_in_its_teams_queue_with_its_sla(starter):
     assert len(starter) == len(STARTER)
     for service in _casework(starter):
         received = timezone.now()
+        answers, first_task = OWN_PROCESS.get(service.slug, ({}, "Assess the request"))
 
-        case = case_open(service, received_at=received)
+        case = case_open(service, answers=answers, received_at=received)
 
         assert case.team == service.default_team, service.slug
         assert case.due_at == service_due_at(service=service, received=received), service.slug
         item = only_open_item(case)
-        assert (item.title, item.team) == ("Assess the request", service.default_team)
+        assert (item.title, item.team) == (first_task, service.default_team), service.slug
 
 
 def test_a_starter_case_is_triaged_then_resolved_by_the_services_own_team(starter):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from PIL import Image
 
-from townhall.eforms.conditions import condition_holds
+from townhall.eforms.conditions import condition_holds, relative_date
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import OUTCOME_REACHED, FormFlow
 
@@ -30,7 +30,6 @@ from townhall.eforms.engine import OUTCOME_REACHED, FormFlow
 COMBINATIONS_MAX = 256
 # More routes than this through one form means a planning bug, not a bigger form.
 ROUTES_MAX = 500
-_RELATIVE = re.compile(r"^today(?:([+-])(\d{1,4})d)?$")
 TEXT_ANSWER = "Answered by the catalogue walk"
 PATTERN_ANSWERS = ["AB12 CDE", "AB12CDE", "12345678", "A1234567", "AB123456C", "TN23 1AA"]
 # What a page posts when its answers are picked; stands for a stored upload's id.
@@ -61,16 +60,7 @@ class Route:
 
 
 def _day(value: Any, today: date) -> date | None:
-    if not isinstance(value, str):
-        return None
-    relative = _RELATIVE.match(value)
-    if relative:
-        sign, days = relative.groups()
-        return today + timedelta(days=int(days or 0) * (-1 if sign == "-" else 1))
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
+    return relative_date(value, today)
 
 
 def _conditions(definition: dict) -> list[dict]:

@@ -46,7 +46,7 @@ def service_information(request: StaffRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "desk/contact/information.html",
-        {"service": service, "paragraphs": catalogue.service_paragraphs(service, "en")},
+        {"service": service, "advice": catalogue.service_advice(service, "en")},
     )
 
 

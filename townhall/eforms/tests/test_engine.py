@@ -283,3 +283,17 @@ def test_date_conditions_relative_to_today():
     rule = {"field": "collected", "op": "before", "value": "today-2d"}
     assert condition_holds(rule, {"collected": three_days_ago})
     assert not condition_holds(rule, {"collected": yesterday})
+
+
+@pytest.mark.django_db  # councils add their own closure days to the calendar
+def test_working_days_from_today_skip_weekends_and_bank_holidays():
+    from datetime import date
+
+    from townhall.eforms.conditions import relative_date
+
+    friday_before_easter = date(2027, 3, 19)  # Good Friday is 26 March, Easter Monday 29 March
+    assert relative_date("today+5wd", friday_before_easter) == date(2027, 3, 30)
+    assert relative_date("today+1wd", date(2027, 3, 20)) == date(2027, 3, 22)  # Saturday
+    assert relative_date("today+10d", friday_before_easter) == date(2027, 3, 29)
+    assert relative_date("today-1wd", friday_before_easter) is None
+    assert relative_date("today+5weeks", friday_before_easter) is None

@@ -60,6 +60,30 @@ def test_an_information_service_start_page_is_its_advice_with_no_form(client):
     assert not FormSession.objects.exists() and not Case.objects.exists()
 
 
+def test_an_information_pages_links_and_lists_are_govuk_markup_and_html_is_shown_as_typed(
+    client,
+):
+    service = _import(INFORMATION)
+    service.description = (
+        "## Before you put it out\n- rinse tins\n- flatten boxes\n"
+        "See [recycling on GOV.UK](https://www.gov.uk/recycling-collections).\n"
+        '<script>alert("x")</script>'
+    )
+    service.save()
+    cache.clear()
+
+    text = client.get(reverse("portal:service_start", args=[service.slug])).content.decode()
+
+    main = text.split("<main")[1].split("</main>")[0]
+    assert '<h2 class="govuk-heading-m">Before you put it out</h2>' in main
+    assert '<ul class="govuk-list govuk-list--bullet">\n<li>rinse tins</li>' in main
+    assert (
+        '<a href="https://www.gov.uk/recycling-collections" class="govuk-link">'
+        "recycling on GOV.UK</a>" in main
+    )
+    assert "<script>alert" not in main and "&lt;script&gt;" in main
+
+
 def test_the_a_to_z_and_search_list_information_and_eligibility_but_never_internal(client):
     for slug in (INFORMATION, CHECKER, INTERNAL):
         _import(slug)
