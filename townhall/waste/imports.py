@@ -57,7 +57,7 @@ class RoundPlan:
             if getattr(self, name) != getattr(other, name) and not (
                 name == "crew_finish_time" and other.crew_finish_time is None
             ):
-                return name.replace("crew_finish_time", "finish time")
+                return {"weekday": "day", "crew_finish_time": "finish time"}.get(name, name)
         return ""
 
 
