@@ -56,6 +56,10 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_written():
     assert Round.objects.count() == 0 and RoundAddress.objects.count() == 0
 
 
+MAPPING = ("round=Round", "stream=Bin", "day=Day", "frequency=Freq", "week=Week", "crew=Crew")
+MAPPING += ("uprn=UPRN_NO",)
+
+
 def test_columns_can_be_mapped_and_a_missing_column_is_named(tmp_path):
     a = address_make()
     path = tmp_path / "rounds.csv"
@@ -70,7 +74,6 @@ def test_columns_can_be_mapped_and_a_missing_column_is_named(tmp_path):
     call_command(
         "waste_rounds_import",
         str(path),
-        *("--map round=Round --map stream=Bin --map day=Day --map frequency=Freq".split()),
-        *("--map week=Week --map crew=Crew --map uprn=UPRN_NO".split()),
+        *[f"--map={pair}" for pair in MAPPING],
     )
     assert Round.objects.get(code="REF-1").addresses.get() == a
