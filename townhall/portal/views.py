@@ -35,6 +35,7 @@ from townhall.eforms.journey import (
 )
 from townhall.eforms.services import FormUnavailable
 from townhall.places import selectors as places
+from townhall.portal import bin_day_views
 from townhall.portal.journey import (
     PORTAL_DOOR,
     form_session_for_request,
@@ -47,7 +48,14 @@ COMMENT_MAX_FILES = 3
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"popular": catalogue.services_popular()})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "popular": catalogue.services_popular(),
+            "my_bin_day": bin_day_views.bin_day_for_resident(request.user),
+        },
+    )
 
 
 def service_list(request: HttpRequest) -> HttpResponse:
@@ -184,7 +192,8 @@ def my_account(request: HttpRequest) -> HttpResponse:
         if seconds:
             cache.set(key, lists, seconds)
     # Our own template's output, kept as text in the cache.
-    return render(request, "portal/my_account.html", {"lists": mark_safe(lists)})  # noqa: S308 (our own template output, cached as text)
+    context = {"lists": mark_safe(lists), "my_bin_day": bin_day_views.bin_day_for_resident(user)}  # noqa: S308 (our own template output, cached as text)
+    return render(request, "portal/my_account.html", context)
 
 
 def _comment(request: HttpRequest, case: Case) -> dict[str, str]:

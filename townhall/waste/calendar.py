@@ -42,7 +42,8 @@ class Collection:
     crew_finish_time: time
     cancelled: bool = False
     reason: str = ""
-    changed_at: datetime | None = None
+    changed_at: datetime | None = None  # when its round or one-off change last changed
+    revision: int = 0  # one for a bank-holiday move, one for a one-off change (ICS SEQUENCE)
 
     @property
     def moved(self) -> bool:
@@ -118,10 +119,12 @@ def schedule(
     for round_ in rounds:
         for scheduled in _round_days(round_, start - margin, end + margin):
             day, reason = holiday_shift(scheduled, holidays)
-            crew, cancelled, changed_at = round_.crew, False, None
+            revision = int(day != scheduled)
+            crew, cancelled, changed_at = round_.crew, False, round_.updated_at
             change = by_day.get((round_.pk, day))
             if change is not None:
-                changed_at = change.updated_at
+                changed_at = max(change.updated_at, round_.updated_at)
+                revision += 1
                 reason = change.reason
                 if change.kind == RoundChange.Kind.CANCELLED:
                     cancelled = True
@@ -141,6 +144,7 @@ def schedule(
                         cancelled=cancelled,
                         reason=reason,
                         changed_at=changed_at,
+                        revision=revision,
                     )
                 )
     found.sort(key=lambda c: (c.date, STREAM_ORDER.get(c.stream, 99), c.round_code))

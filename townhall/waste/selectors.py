@@ -27,6 +27,15 @@ class BinNext:
     then: Collection | None
 
 
+# How a resident is told what the crew found ("Your refuse bin was not put out on ...").
+OUTCOME_PHRASES = {
+    CrewResult.Outcome.COLLECTED: "was emptied",
+    CrewResult.Outcome.NOT_PUT_OUT: "was not put out",
+    CrewResult.Outcome.CONTAMINATED: "was not emptied because it had the wrong things in it",
+    CrewResult.Outcome.BLOCKED: "could not be emptied because the crew could not reach it",
+}
+
+
 @dataclass(frozen=True)
 class CrewReport:
     stream: str
@@ -35,6 +44,10 @@ class CrewReport:
     outcome_label: str
     occurred_at: datetime
     note: str
+
+    @property
+    def phrase(self) -> str:
+        return OUTCOME_PHRASES.get(self.outcome, self.outcome_label.lower())
 
 
 @dataclass(frozen=True)
