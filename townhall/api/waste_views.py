@@ -2,8 +2,9 @@
 anyone (no key), rate limited per client IP address. The same data as the bin-day page and
 its ICS feed, read from waste.selectors (cached per address)."""
 
+import datetime as dt
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -38,10 +39,10 @@ class AddressList(Schema):
 
 
 class CollectionOut(Schema):
-    date: date
+    date: dt.date
     stream: str
     stream_name: str
-    usual_date: date
+    usual_date: dt.date
     moved: bool
     cancelled: bool
     reason: str

@@ -3,6 +3,8 @@ moved day explained, and what crews reported; "Add to your calendar" is an ICS f
 address. Reads only: nothing here writes, so every form is a GET and works without
 JavaScript. The collections come from waste.selectors, cached per address."""
 
+from typing import cast
+
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,7 +49,8 @@ class AddressForm(forms.Form):
         super().__init__(*args, **kwargs)
         count = len(addresses)
         choices = [("", f"{count} address{'es' if count != 1 else ''} found")]
-        self.fields["uprn"].choices = choices + [(a.uprn, a.single_line) for a in addresses]
+        field = cast(forms.ChoiceField, self.fields["uprn"])
+        field.choices = choices + [(a.uprn, a.single_line) for a in addresses]
 
 
 def _addresses(postcode: str) -> list[Address]:

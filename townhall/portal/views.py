@@ -192,8 +192,9 @@ def my_account(request: HttpRequest) -> HttpResponse:
         if seconds:
             cache.set(key, lists, seconds)
     # Our own template's output, kept as text in the cache.
-    context = {"lists": mark_safe(lists), "my_bin_day": bin_day_views.bin_day_for_resident(user)}  # noqa: S308 (our own template output, cached as text)
-    return render(request, "portal/my_account.html", context)
+    safe_lists = mark_safe(lists)  # noqa: S308 (our own template output, cached as text)
+    page = {"lists": safe_lists, "my_bin_day": bin_day_views.bin_day_for_resident(user)}
+    return render(request, "portal/my_account.html", page)
 
 
 def _comment(request: HttpRequest, case: Case) -> dict[str, str]:

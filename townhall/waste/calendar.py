@@ -13,6 +13,7 @@ Rules, as the council publishes them:
 `collections_for()` reads what one address needs (two queries) and calls it.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -34,10 +35,10 @@ class Collection:
     """One stream's collection at an address. `scheduled` is the round's usual day (what the
     ICS UID is made of, so a moved collection updates rather than duplicates)."""
 
-    date: date
+    date: dt.date
     stream: str
     round_code: str
-    scheduled: date
+    scheduled: dt.date
     crew: str
     crew_finish_time: time
     cancelled: bool = False

@@ -10,7 +10,7 @@ GENERATION_KEY = "waste:generation"
 def waste_generation() -> int:
     """The current generation (1 on a fresh cache)."""
     try:
-        return int(cache.get_or_set(GENERATION_KEY, 1, None))
+        return int(cache.get_or_set(GENERATION_KEY, 1, None) or 1)
     except (TypeError, ValueError):
         return 1
 

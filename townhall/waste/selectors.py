@@ -28,7 +28,7 @@ class BinNext:
 
 
 # How a resident is told what the crew found ("Your refuse bin was not put out on ...").
-OUTCOME_PHRASES = {
+OUTCOME_PHRASES: dict[str, str] = {
     CrewResult.Outcome.COLLECTED: "was emptied",
     CrewResult.Outcome.NOT_PUT_OUT: "was not put out",
     CrewResult.Outcome.CONTAMINATED: "was not emptied because it had the wrong things in it",

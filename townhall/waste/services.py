@@ -276,7 +276,7 @@ def crew_result_record(*, partner: PartnerEndpoint, data: Any) -> ResultRecorded
                 note=note.strip(),
             )
             if photo is not None:
-                result.photo.save(photo.name, photo, save=False)
+                result.photo.save(photo.name or "result.jpg", photo, save=False)
             result.save()
             audit_record(
                 action="create",
