@@ -41,7 +41,11 @@ class PostcodeForm(forms.Form):
 
 class AddressForm(forms.Form):
     uprn = forms.ChoiceField(
-        label="Select your address", error_messages={"required": "Select your address"}
+        label="Select your address",
+        error_messages={
+            "required": "Select your address",
+            "invalid_choice": "Select your address from the list",
+        },
     )
 
     def __init__(self, *args, addresses: list[Address], **kwargs):

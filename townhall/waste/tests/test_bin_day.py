@@ -120,3 +120,12 @@ def test_a_resident_sees_their_next_bin_days_on_home_and_my_account(client, home
     client.force_login(user)
     assert "Your next bin days" in client.get("/").content.decode()
     assert "Your next bin days" in client.get("/my-account/").content.decode()
+
+
+def test_the_open_api_is_cheap_once_cached(client, home, django_assert_max_num_queries):
+    url = f"/api/v1/waste/collections/{home.uprn}"
+    client.get(url)
+    with django_assert_max_num_queries(1):  # the address; the collections come from the cache
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(1):
+        client.get("/api/v1/waste/addresses", {"postcode": "TN23 9ZY"})
