@@ -2,6 +2,8 @@
 reported at an address. Staff of the waste department (WASTE_DEPARTMENT_SLUG) and
 administrators only; each form is checked here and then passed to one waste service."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -32,13 +34,12 @@ def waste_officer_required(view):
     """Staff of the waste department (and administrators); others get the 403 page."""
 
     @staff_required
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _waste_officer(request.user):
             return render(request, "desk/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
