@@ -123,3 +123,14 @@ def test_last_collection_is_the_last_one_whose_crew_has_finished():
     assert last_collection(home, "food", during).date == date(2026, 12, 1)
     assert last_collection(home, "food", after).date == date(2026, 12, 8)
     assert last_collection(home, "refuse", after) is None
+
+
+def test_garden_waste_appears_once_a_permit_check_says_the_address_subscribes(monkeypatch):
+    from townhall.waste import hooks
+
+    home, neighbour = address_make(), address_make()
+    round_make(stream="garden", weekday=2, week="A", addresses=(home, neighbour))
+    monkeypatch.setattr(hooks, "_garden_checks", [])
+    hooks.garden_subscription_register(lambda address, on: address.pk == home.pk)
+    assert {c.stream for c in collections_for(home, START, END)} == {"garden"}
+    assert collections_for(neighbour, START, END) == []
