@@ -11,8 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
+from townhall.api.schemas import InvalidRequest
 from townhall.core.client_address import client_ip
 from townhall.core.ratelimit import rate_wait
 from townhall.places import selectors as places
@@ -21,6 +22,8 @@ from townhall.waste.selectors import bin_day
 
 router = Router(auth=None, tags=["Waste collections (open data)"])
 MAX_ADDRESSES = 300
+# The shape of a UK postcode, any case, spaces around and inside; anything else is a 422.
+POSTCODE_SHAPE = r"^ *[A-Za-z]{1,2}[0-9][A-Za-z0-9]? *[0-9][A-Za-z]{2} *$"
 
 
 class Problem(Schema):
@@ -86,16 +89,23 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 @router.get(
     "/addresses",
-    response={200: AddressList, 400: Problem, 429: Problem},
+    response={200: AddressList, 422: InvalidRequest, 429: Problem},
     summary="Addresses at a postcode",
     url_name="waste_addresses",
 )
 @_rate_limited
-def waste_addresses(request: HttpRequest, response: HttpResponse, postcode: str):
-    """The addresses with this postcode (any spacing or case), each with its UPRN."""
+def waste_addresses(
+    request: HttpRequest,
+    response: HttpResponse,
+    postcode: str = Query(..., pattern=POSTCODE_SHAPE, description="For example, TN23 1AA"),
+):
+    """The addresses with this postcode (any spacing or case), each with its UPRN. A postcode
+    of the right shape that cannot exist (QQ1 1AA) simply has no addresses."""
     normalised = postcode_normalise(postcode)
     if normalised is None:
-        return Status(400, {"detail": "Enter a full UK postcode, like TN23 1AA."})
+        compact = "".join(postcode.split()).upper()
+        _public(response)
+        return {"postcode": f"{compact[:-3]} {compact[-3:]}", "addresses": []}
     _public(response)
     return {
         "postcode": normalised,
@@ -112,7 +122,7 @@ def waste_addresses(request: HttpRequest, response: HttpResponse, postcode: str)
 
 @router.get(
     "/collections/{uprn}",
-    response={200: CollectionList, 404: Problem, 429: Problem},
+    response={200: CollectionList, 404: Problem, 422: InvalidRequest, 429: Problem},
     summary="Collections at an address",
     url_name="waste_collections",
 )

@@ -92,7 +92,8 @@ def test_the_ics_feed_covers_eight_weeks_and_a_moved_collection_keeps_its_uid(
 def test_the_open_api_lists_addresses_and_collections_without_a_key(client, home):
     found = client.get("/api/v1/waste/addresses", {"postcode": "tn239zy"}).json()
     assert found["addresses"][0]["uprn"] == home.uprn
-    assert client.get("/api/v1/waste/addresses", {"postcode": "nope"}).status_code == 400
+    assert client.get("/api/v1/waste/addresses", {"postcode": "nope"}).status_code == 422
+    assert client.get("/api/v1/waste/addresses", {"postcode": "QQ1 1AA"}).json()["addresses"] == []
     data = client.get(found["addresses"][0]["collections_url"]).json()
     assert {c["stream"] for c in data["collections"]} == {"refuse", "recycling", "food"}
     assert client.get("/api/v1/waste/collections/999999999999").status_code == 404
