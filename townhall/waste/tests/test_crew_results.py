@@ -10,8 +10,10 @@ import pytest
 from django.core.cache import cache
 from PIL import Image
 
+from townhall.accounts.models import Department
 from townhall.contractors.checks import DEMO_SECRET
 from townhall.demo.contractors import demo_contractors_load
+from townhall.desk.tests.factories import user_make
 from townhall.integrations.models import InboundRefusal
 from townhall.integrations.signing import signature_make
 from townhall.waste.models import CrewResult
@@ -72,6 +74,10 @@ def test_a_crew_result_is_recorded_once_and_shown_to_the_resident(
     local = when.astimezone(ZoneInfo("Europe/London"))
     assert f"Your refuse bin was not put out on {local:%A} {local.day} {local:%B}" in page
     assert "crew note: No bin at the kerb at 07:40." in page
+    waste = Department.objects.create(slug="waste-and-street-scene", name="Waste")
+    client.force_login(user_make(departments=[waste]))
+    desk = client.get(f"/staff/waste/addresses/{home.uprn}/").content.decode()
+    assert "Not put out (photo taken)" in desk and "No bin at the kerb at 07:40." in desk
 
 
 def test_bad_crew_results_are_refused_logged_and_change_nothing(client, home):
