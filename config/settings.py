@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "townhall.contractors",
     "townhall.payments",
     "townhall.records",
+    "townhall.waste",
     "townhall.builder",
     "townhall.portal",
     "townhall.desk",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("account/", include("townhall.accounts.urls")),
     path("staff/records/", include("townhall.desk.records_urls")),
+    path("staff/waste/", include("townhall.desk.waste_urls")),
     path("staff/services/", include("townhall.desk.builder_urls")),
     path("staff/", include("townhall.desk.urls")),
     path("open311/v2/", include("townhall.open311.urls")),

@@ -31,6 +31,7 @@ from townhall.integrations.outbox.services import (
     outbox_acknowledge,
     outbox_pull,
 )
+from townhall.waste.services import ResultRefused, crew_result_record
 
 View = Callable[..., HttpResponse]
 
@@ -108,3 +109,30 @@ def message_ack(request: HttpRequest, endpoint: PartnerEndpoint, key: str) -> Ht
     except OutboxActionError as error:
         return _refuse(request, endpoint.name, str(error), 404)
     return JsonResponse({"id": message.idempotency_key, "status": message.status})
+
+
+@_partner_view
+@require_http_methods(["POST"])
+def crew_result(request: HttpRequest, endpoint: PartnerEndpoint) -> HttpResponse:
+    """POST /api/contractor/v1/waste/results: what a crew found at one address (collected,
+    not put out, contaminated, blocked access), recorded once per result_id."""
+    if not Contractor.objects.filter(partner=endpoint).exists():
+        return _refuse(request, endpoint.name, f"{endpoint} is not a contractor.", 403)
+    try:
+        data = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError) as error:
+        return _refuse(request, endpoint.name, f"The body is not valid JSON: {error}.", 400)
+    try:
+        recorded = crew_result_record(partner=endpoint, data=data)
+    except ResultRefused as error:
+        return _refuse(request, endpoint.name, str(error), 400)
+    result = recorded.result
+    return JsonResponse(
+        {
+            "result_id": result.result_id,
+            "uprn": result.address.uprn,
+            "round": result.round.code if result.round else None,
+            "duplicate": recorded.duplicate,
+        },
+        status=200 if recorded.duplicate else 201,
+    )

@@ -16,6 +16,9 @@ urlpatterns = [
         contractor_views.message_ack,
         name="contractor_message_ack",
     ),
+    path(
+        "contractor/v1/waste/results", contractor_views.crew_result, name="contractor_crew_result"
+    ),
     path("notify/callbacks", notify_views.delivery_callback, name="notify_callback"),
     path("pay/webhook", pay_views.pay_webhook, name="pay_webhook"),
     path("", api.urls),

@@ -28,6 +28,7 @@ from townhall.api.schemas import (
     WorkItemDone,
     WorkItemOut,
 )
+from townhall.api.waste_views import router as waste_router
 from townhall.cases.models import Case, CaseEvent
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.services import (
@@ -351,3 +352,7 @@ def work_item_done(request: HttpRequest, item_id: int, done: WorkItemDone):
         raise _refused(error) from error
     done_item.refresh_from_db()
     return _work_item(done_item)
+
+
+# The open waste API (no token): its own router, added last so its paths sit under /api/v1/.
+api.add_router("/v1/waste/", waste_router)

@@ -31,6 +31,7 @@ from townhall.demo.council import (
 )
 from townhall.demo.gazetteer import gazetteer_generate
 from townhall.demo.open311 import demo_open311_client_load
+from townhall.demo.waste import demo_waste_load
 from townhall.places.models import Address, Street
 from townhall.places.selectors import addresses_for_postcode
 from townhall.places.services import gazetteer_load
@@ -69,6 +70,7 @@ def demo_council_load(*, cases: int = 300) -> DemoSummary:
     demo_services_load(actor=accounts["admin@example.gov.uk"])
     demo_contractors_load()
     demo_open311_client_load()
+    demo_waste_load()  # after the contractors: the waste contractor reports a crew's result
     note = demo_cases_create(count=cases).note if cases else "Demo cases: not asked for."
     return DemoSummary(
         addresses=Address.objects.count(),

@@ -36,6 +36,7 @@ from townhall.eforms.journey import (
 )
 from townhall.eforms.services import FormUnavailable
 from townhall.places import selectors as places
+from townhall.portal import bin_day_views
 from townhall.portal.journey import (
     PORTAL_DOOR,
     form_session_for_request,
@@ -48,7 +49,14 @@ COMMENT_MAX_FILES = 3
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"popular": catalogue.services_popular()})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "popular": catalogue.services_popular(),
+            "my_bin_day": bin_day_views.bin_day_for_resident(request.user),
+        },
+    )
 
 
 def service_list(request: HttpRequest) -> HttpResponse:
@@ -195,7 +203,9 @@ def my_account(request: HttpRequest) -> HttpResponse:
         if seconds:
             cache.set(key, lists, seconds)
     # Our own template's output, kept as text in the cache.
-    return render(request, "portal/my_account.html", {"lists": mark_safe(lists)})  # noqa: S308 (our own template output, cached as text)
+    safe_lists = mark_safe(lists)  # noqa: S308 (our own template output, cached as text)
+    page = {"lists": safe_lists, "my_bin_day": bin_day_views.bin_day_for_resident(user)}
+    return render(request, "portal/my_account.html", page)
 
 
 def _comment(request: HttpRequest, case: Case) -> dict[str, str]:
