@@ -2,17 +2,18 @@
 
 A page the council shows the same to every anonymous visitor (home, the A to Z and its search,
 start pages, accessibility, privacy, Open311's public reads) is rendered once per language and
-kept in Redis under the current GENERATIONS of what it shows: a service saved bumps the
-"catalogue" generation, a request accepted or a case changed the "open311" one, a migration
-(a deploy) the "site" one that every page includes. A bumped generation makes every page kept
-under the old one unreachable at once; the timeout is only a backstop for memory.
+kept in Redis with the GENERATIONS of what it shows, as read before it was rendered: a service
+saved bumps the "catalogue" generation, a request accepted or a case changed the "open311"
+one, a migration (a deploy) the "site" one that every page includes. A kept page whose
+generations are no longer current is a miss, at once; the timeout only bounds memory.
 
 `PageCacheMiddleware` sits above sessions, authentication, CSRF and messages, so a hit costs
-two cache reads and none of those. It serves only visitors who carry no session and no
-messages cookie: a signed-in person always has a session cookie, and never gets the kept page.
-A page is kept only when rendering it set no cookie (a CSRF token, a session, a message) and
-showed nobody's personal data, so nobody's token or page is ever served to someone else.
-Every kept page carries an ETag and Last-Modified, and a conditional GET that matches gets 304.
+one cache round trip (the page and the generations together) and none of those. It serves
+only visitors who carry no session and no messages cookie: a signed-in person always has a
+session cookie, and never gets the kept page. A page is kept only when rendering it set no
+cookie (a CSRF token, a session, a message) and showed nobody's personal data, so nobody's
+token or page is ever served to someone else. Every kept page carries an ETag and
+Last-Modified, and a conditional GET that matches gets 304.
 """
 
 import gzip
@@ -120,12 +121,28 @@ def _anonymous_without_state(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, policy: PageCachePolicy) -> str:
-    generations = generations_current(policy.scopes)
+def _key(request: HttpRequest) -> str:
     params = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
     language = translation.get_language_from_request(request)
-    raw = f"{generations}:{language}:{request.path}?{urlencode(params)}"
+    # Scheme and host too: some answers carry absolute links (Open311's discovery).
+    where = f"{request.scheme}://{request.get_host()}{request.path}"
+    raw = f"{language}:{where}?{urlencode(params)}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _lookup(key: str, scopes: tuple[str, ...]) -> tuple[tuple[int, ...], dict[str, Any] | None]:
+    """The scopes' generations now, and the page kept under `key` if it was rendered under
+    those same generations. One cache round trip for both: a page is kept with the
+    generations it was rendered under, so a bump makes it a miss without a key of its own."""
+    keys = [generation_key(scope) for scope in scopes]
+    found = cache.get_many([*keys, key])
+    if any(found.get(k) is None for k in keys):
+        return generations_current(scopes), None
+    generations = tuple(int(found[k]) for k in keys)
+    kept = found.get(key)
+    if kept is None or tuple(kept["generations"]) != generations:
+        return generations, None
+    return generations, kept
 
 
 def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -143,7 +160,7 @@ def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _kept(response: HttpResponse) -> dict[str, Any]:
+def _kept(response: HttpResponse, generations: tuple[int, ...]) -> dict[str, Any]:
     body = response.content
     if response.get("Content-Encoding") == "gzip":
         zipped = body
@@ -151,6 +168,7 @@ def _kept(response: HttpResponse) -> dict[str, Any]:
         zipped = gzip.compress(body, compresslevel=6, mtime=0)
     headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_KEPT]
     return {
+        "generations": generations,
         "headers": headers,
         "zipped": zipped,
         "etag": hashlib.sha256(zipped).hexdigest()[:32],
@@ -214,12 +232,14 @@ class PageCacheMiddleware:
             if refused is not None:
                 return refused
             request.page_cache_guarded = True  # type: ignore[attr-defined]  # not twice
-        key = _key(request, policy)
-        kept = cache.get(key)
+        key = _key(request)
+        # Generations read before rendering: a write committed meanwhile leaves this page
+        # kept under the older generations, so the next visitor gets a fresh render.
+        generations, kept = _lookup(key, policy.scopes)
         if kept is None:
             response = self.get_response(request)
             if request.method != "GET" or not _keepable(request, response):
                 return response
-            kept = _kept(response)
+            kept = _kept(response, generations)
             cache.set(key, kept, seconds)
         return _answer(request, kept)
