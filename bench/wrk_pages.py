@@ -170,7 +170,7 @@ def sweep(base_port: int, configs: str, seconds: float, connections: int, env: d
             )
             base = f"http://127.0.0.1:{port}"
             try:
-                wait_up(base, 60)
+                wait_up(base, 240)
                 rows = measure(base, pages, seconds, connections)
                 rss = worker_rss_mb(server.pid)
             finally:
