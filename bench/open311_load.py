@@ -210,7 +210,6 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--task-workers", type=int, default=1)
     parser.add_argument(
         "--rates",
@@ -259,13 +258,16 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
+            # The one server line (docs/adr/0012-server-line.md), as `make demo` runs it.
+            "-c",
+            str(ROOT / "config" / "gunicorn.conf.py"),
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
             "--log-level",
             "warning",
+            "--access-logfile",
+            "/dev/null",
         ],
         cwd=ROOT,
         env=env,

@@ -204,7 +204,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=3)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and loaded).")
@@ -252,13 +251,16 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
+            # The one server line (docs/adr/0012-server-line.md), as `make demo` runs it.
+            "-c",
+            str(ROOT / "config" / "gunicorn.conf.py"),
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
             "--log-level",
             "warning",
+            "--access-logfile",
+            "/dev/null",
         ],
         cwd=ROOT,
         env=env,

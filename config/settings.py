@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "townhall.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions, auth and CSRF: a kept public page costs none of them (issue 18).
+    "townhall.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +154,10 @@ USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # A resident's My Account lists, rendered, are kept in the shared cache until their cases or
 # saved forms change (every process and worker must share the cache, so Redis only).
 MY_ACCOUNT_KEEP_SECONDS = env_int("MY_ACCOUNT_KEEP_SECONDS", 600 if REDIS_URL else 0)
+# Public pages kept whole for anonymous visitors (core/pagecache.py) until what they show
+# changes (generation keys); the seconds only bound memory. Redis only, as above: a
+# per-process cache would keep serving a page another process's save has made stale.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600 if REDIS_URL and not TESTING else 0)
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "portal:my_account"
 PASSWORD_HASHERS = env_list(
@@ -311,9 +317,10 @@ SMS_BACKEND = env(
 )
 SMS_FILE_PATH = str(VAR_DIR / "sms")
 
-# Open311 rate limits a minute: posts per API key, requests per IP address.
-OPEN311_RATE_PER_KEY = env_int("OPEN311_RATE_PER_KEY", 120)
-OPEN311_RATE_PER_IP = env_int("OPEN311_RATE_PER_IP", 600)
+# Open311 rate limits a minute: a keyed client's requests by its key, others' by IP address;
+# set from a FixMyStreet instance's peak with headroom (README, "Open311"; open311/throttle.py).
+OPEN311_RATE_PER_KEY = env_int("OPEN311_RATE_PER_KEY", 1200)
+OPEN311_RATE_PER_IP = env_int("OPEN311_RATE_PER_IP", 1200)
 # Public Open311 reads are shared by every client for this long (0: not kept).
 OPEN311_CACHE_SECONDS = env_int("OPEN311_CACHE_SECONDS", 0 if TESTING else 30)
 # A client found by its API key is kept per process this long: a revoked key stops working in

@@ -63,7 +63,9 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 serverurl=unix://$ROOT/var/supervisor.sock
 
 [program:web]
-command=$ROOT/.venv/bin/gunicorn config.wsgi:application --bind 127.0.0.1:${PORT} --workers 3 --threads 4 --access-logfile -
+; Workers, threads and worker class: config/gunicorn.conf.py, the one line production and
+; the benchmarks (bench/wrk_pages.py) also run (docs/adr/0012-server-line.md).
+command=$ROOT/.venv/bin/gunicorn -c $ROOT/config/gunicorn.conf.py config.wsgi:application --bind 127.0.0.1:${PORT}
 stdout_logfile=$ROOT/var/log/web.log
 priority=100
 $common

@@ -8,6 +8,10 @@ from django.utils.safestring import SafeString
 from townhall.catalogue.advice import advice_html
 from townhall.catalogue.models import Service
 from townhall.catalogue.search import services_ranked
+from townhall.core.pagecache import generation_bump
+
+# The generation of the kept public pages that show the catalogue (core/pagecache.py).
+PAGES = "catalogue"
 
 CACHE_SECONDS = 60
 CACHE_KEYS = ("catalogue:popular", "catalogue:public", "catalogue:start:")
@@ -66,6 +70,7 @@ def catalogue_cache_clear(service_ids: list[int] | None = None) -> None:
     ids = service_ids if service_ids is not None else Service.objects.values_list("pk", flat=True)
     keys += [f"catalogue:start:{pk}" for pk in ids]
     cache.delete_many(keys)
+    generation_bump(PAGES)
 
 
 def services_search(query: str) -> list[Service]:

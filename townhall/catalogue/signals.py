@@ -12,3 +12,10 @@ from townhall.catalogue.selectors import catalogue_cache_clear
 @receiver([post_save, post_delete], sender=Service)
 def _catalogue_changed(sender, **kwargs) -> None:
     transaction.on_commit(catalogue_cache_clear)
+
+
+@receiver([post_save, post_delete])
+def _catalogue_detail_changed(sender, **kwargs) -> None:
+    # Any other catalogue row (fees, translations, synonyms...) may show on a kept page.
+    if sender is not Service and sender._meta.app_label == "catalogue":
+        transaction.on_commit(catalogue_cache_clear)

@@ -18,6 +18,12 @@ def rate_wait(scope: str, ident: str, limit: int) -> int:
     now = int(time.time())
     window = now - now % WINDOW_SECONDS
     key = f"rate:{scope}:{ident}:{window}"
+    count_hit = getattr(cache, "count_hit", None)
+    if count_hit is not None:  # Redis: one round trip a hit
+        count = count_hit(key, WINDOW_SECONDS + 5)
+        if count is None:  # unreachable (fail open)
+            return 0
+        return window + WINDOW_SECONDS - now if count > limit else 0
     try:
         count = cache.incr(key)  # one round trip once the window's counter exists
     except ValueError:  # the window's first hit

@@ -24,8 +24,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from townhall.core.client_address import client_ip
 from townhall.core.downloads import download_response
+from townhall.core.pagecache import page_cached
 from townhall.open311 import clients, formats, request_checks, selectors, services, throttle
-from townhall.open311.generation import generation_current
+from townhall.open311.generation import SCOPE, generation_current
 from townhall.open311.models import ApiClient, Open311RequestLog
 from townhall.open311.openapi import openapi_document
 
@@ -145,6 +146,19 @@ def _shared_cache(view: View) -> View:
     return cached
 
 
+def _rate_wait(request: HttpRequest) -> int:
+    """Seconds to wait before the next request, or 0. A keyed client is counted by its key,
+    never by its address (a partner's one server may send for many councils, or share a NAT);
+    a read without a key by its address. A POST's key is in its body: `_requests_post` counts
+    it once the key is read."""
+    if request.method == "POST" or getattr(request, "page_cache_guarded", False):
+        return 0
+    client = clients.api_client_for_key(request.GET.get("api_key"))
+    if client is not None:
+        return throttle.client_wait(client.pk)
+    return throttle.ip_wait(client_ip(request))
+
+
 def _methods(*allowed: str) -> Callable[[View], View]:
     """Refuse other HTTP methods with a spec-shaped 405 error list, slow down addresses
     over their rate limit, and log every request."""
@@ -159,7 +173,7 @@ def _methods(*allowed: str) -> Callable[[View], View]:
                     [(405, f"{request.method} is not allowed here; use {' or '.join(allowed)}.")],
                 )
                 response["Allow"] = ", ".join(allowed)
-            elif wait := throttle.ip_wait(client_ip(request)):
+            elif wait := _rate_wait(request):
                 response = _too_many(_fmt(kwargs.get("fmt")), wait)
             else:
                 response = view(request, *args, **kwargs)
@@ -184,8 +198,25 @@ def _methods(*allowed: str) -> Callable[[View], View]:
 READ = ("GET", "HEAD")
 
 
+def _rate_guard(request: HttpRequest) -> HttpResponse | None:
+    """The per-address limit, checked before a kept answer is served (core/pagecache.py)."""
+    if wait := throttle.ip_wait(client_ip(request)):
+        return _too_many(_fmt("xml" if request.path.endswith(".xml") else None), wait)
+    return None
+
+
+def _keyed_read(request: HttpRequest) -> bool:
+    # A read with a key is logged against its client (the desk shows it): it goes to the view.
+    return "api_key" in request.GET
+
+
+# Public reads kept whole for callers without a key, until the next Open311 generation.
+_kept_whole = page_cached(SCOPE, guard=_rate_guard, bypass=_keyed_read)
+
+
 @_methods(*READ)
 @_shared_cache
+@_kept_whole
 def discovery(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     data = formats.discovery_data(
         base_url=request.build_absolute_uri(reverse("open311:discovery").removesuffix("discovery")),
@@ -196,6 +227,7 @@ def discovery(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 
 @_methods(*READ)
 @_shared_cache
+@_kept_whole
 def service_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     data = [
         formats.service_data(service, bool(selectors.service_attributes(service)))
@@ -206,6 +238,7 @@ def service_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 
 @_methods(*READ)
 @_shared_cache
+@_kept_whole
 def service_definition(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
     service = selectors.service_by_code(code, retired_too=True)
     if service is None:
@@ -240,6 +273,9 @@ def _keyed(request: HttpRequest, fmt: str) -> tuple[QueryDict, ApiClient] | Http
 def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
     keyed = _keyed(request, fmt)
     if isinstance(keyed, HttpResponse):
+        # No client to count by (no key, a wrong one, an unreadable body): the address is.
+        if wait := throttle.ip_wait(client_ip(request)):
+            return _too_many(fmt, wait)
         return keyed
     merged, client = keyed
     if wait := throttle.client_wait(client.pk):
@@ -262,6 +298,7 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
 @csrf_exempt
 @_methods(*READ, "POST")
 @_shared_cache
+@_kept_whole
 def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     if request.method == "POST":
         return _requests_post(request, _fmt(fmt))
@@ -281,6 +318,7 @@ def request_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 
 @_methods(*READ)
 @_shared_cache
+@_kept_whole
 def request_detail(request: HttpRequest, reference: str, fmt: str | None = None) -> HttpResponse:
     service_request = selectors.request_find(reference)
     if service_request is None:

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.accounts.models import User
@@ -25,6 +26,7 @@ from townhall.catalogue import selectors as catalogue
 from townhall.catalogue.hand_on import hand_on_read
 from townhall.catalogue.models import Service
 from townhall.core.middleware import mark_personal
+from townhall.core.pagecache import page_cached
 from townhall.core.uploads import upload_check
 from townhall.eforms import selectors as eforms_selectors
 from townhall.eforms.journey import (
@@ -48,6 +50,7 @@ from townhall.workflow import services as workflow_services
 COMMENT_MAX_FILES = 3
 
 
+@page_cached(catalogue.PAGES)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -59,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_cached(catalogue.PAGES)
 def service_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     services = catalogue.services_search(query) if query else catalogue.services_public_list()
@@ -79,6 +83,7 @@ def _public_service(slug: str) -> Service:
     return service
 
 
+@page_cached(catalogue.PAGES)
 def service_start(request: HttpRequest, slug: str) -> HttpResponse:
     """The start page; an information service's is its advice, and all there is."""
     service = _public_service(slug)
@@ -120,8 +125,16 @@ def service_outcome(request: HttpRequest, slug: str, outcome_id: str) -> HttpRes
     )
 
 
+# Exempt from CSRF so that start pages carry no token and can be kept whole for everyone
+# (core/pagecache.py). Starting a form only makes an empty form session: forged from another
+# site it reaches us without the visitor's session (SameSite=Lax), so it starts a guest's
+# empty form and nothing else. A browser's Origin naming another site is still refused.
+@csrf_exempt
 @require_POST
 def form_begin(request: HttpRequest, slug: str) -> HttpResponse:
+    origin = request.headers.get("Origin")
+    if origin and origin != f"{request.scheme}://{request.get_host()}":
+        raise PermissionDenied("This form can only be started from this site.")
     service = get_object_or_404(catalogue.services_public(), slug=slug)
     hand_on = hand_on_read(service.hand_on)
     if hand_on is not None and hand_on.method == "link":
@@ -322,9 +335,11 @@ def streets_geojson(request: HttpRequest) -> JsonResponse:
     return response
 
 
+@page_cached()
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html")
 
 
+@page_cached()
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/privacy.html")
