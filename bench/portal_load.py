@@ -251,7 +251,7 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            # The one server line (docs/adr/0012-server-line.md), as `make demo` runs it.
+            # The one server line (docs/adr/0014-server-line.md), as `make demo` runs it.
             "-c",
             str(ROOT / "config" / "gunicorn.conf.py"),
             "config.wsgi:application",

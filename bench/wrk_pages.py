@@ -12,7 +12,7 @@ also given as a ratio to /healthz in the same run, so machine speed cancels out.
 
 `--sweep gthread:2:4,sync:3:1,...` instead stops the demo's web program and measures each
 worker class:workers:threads on a few pages with the same config file (WEB_WORKERS and
-WEB_THREADS override its figures), the background workers still running: ADR 0012's table.
+WEB_THREADS override its figures), the background workers still running: ADR 0014's table.
 Needs wrk (`apt-get install wrk`).
 """
 

@@ -1,4 +1,4 @@
-"""The one web-server line (docs/adr/0012-server-line.md): `make demo` (scripts/demo.sh), the
+"""The one web-server line (docs/adr/0014-server-line.md): `make demo` (scripts/demo.sh), the
 production units (docs/deploy/) and the benchmarks (bench/wrk_pages.py) all start
 
     gunicorn -c config/gunicorn.conf.py config.wsgi:application
@@ -15,7 +15,7 @@ import os
 bind = os.environ.get("WEB_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 
 # Threads, not more processes: a request mostly waits on PostgreSQL and Redis, and one Python
-# process per core leaves the cores to the task workers that share them (ADR 0012).
+# process per core leaves the cores to the task workers that share them (ADR 0014).
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))

@@ -64,7 +64,7 @@ serverurl=unix://$ROOT/var/supervisor.sock
 
 [program:web]
 ; Workers, threads and worker class: config/gunicorn.conf.py, the one line production and
-; the benchmarks (bench/wrk_pages.py) also run (docs/adr/0012-server-line.md).
+; the benchmarks (bench/wrk_pages.py) also run (docs/adr/0014-server-line.md).
 command=$ROOT/.venv/bin/gunicorn -c $ROOT/config/gunicorn.conf.py config.wsgi:application --bind 127.0.0.1:${PORT}
 stdout_logfile=$ROOT/var/log/web.log
 priority=100
