@@ -148,7 +148,9 @@ class Generator:
         else:
             man = self.person(sex="m", surname=surname, dob=self.dob(25, 80), home=home)
             woman = self.person(sex="f", surname=surname, dob=self.dob(25, 80), home=home)
-            if r.random() < (0.7 if self.hard else 0.5):  # married: her older records carry her birth surname
+            if r.random() < (
+                0.7 if self.hard else 0.5
+            ):  # married: her older records carry her birth surname
                 woman.birth_surname = r.choice(SURNAMES)
                 woman.tags.add("married")
             people += [man, woman]
@@ -179,7 +181,9 @@ class Generator:
             for _ in range(r.choice([1, 1, 2])):
                 people.append(
                     self.person(
-                        sex=r.choice("mf"), surname=r.choice(SURNAMES), dob=self.dob(19, 60),
+                        sex=r.choice("mf"),
+                        surname=r.choice(SURNAMES),
+                        dob=self.dob(19, 60),
                         home=home,
                     )
                 )

@@ -22,7 +22,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from townhall.records import cleaning
-from townhall.records.clustering import Profile, cluster_records, profile_of, profiles_compatible
+from townhall.records.clustering import (
+    CLUSTER,
+    Profile,
+    cluster_records,
+    profile_of,
+    profiles_compatible,
+)
 from townhall.records.linkage_model import (
     MIN_RECORDS_TO_TRAIN,
     default_model,
@@ -39,7 +45,6 @@ logger = logging.getLogger(__name__)
 # Pairs at or above STORE are kept as links; CLUSTER and above join records into one person;
 # pairs between REVIEW_LOW and AUTO are offered to officers.
 STORE = 0.5
-CLUSTER = 0.7
 AUTO = 0.99
 REVIEW_LOW = 0.5
 # Systems that list each person once at an address (the electoral register lists each elector
@@ -61,6 +66,7 @@ COLUMNS = (
     "phone",
     "ni_number",
     "address",
+    "title",
 )
 
 Progress = Callable[[str], None]
@@ -82,7 +88,7 @@ def records_export(path: Path, source_ids: list[int] | None = None) -> int:
         params = list(source_ids)
     sql = (
         "SELECT r.id, s.slug, r.record_id, r.first_name, r.middle_names, r.surname, "  # noqa: S608 (fixed columns; ids are bound parameters)
-        "r.date_of_birth, r.postcode, r.uprn, r.email, r.phone, r.ni_number, r.address "
+        "r.date_of_birth, r.postcode, r.uprn, r.email, r.phone, r.ni_number, r.address, r.title "
         "FROM records_sourcerecord r JOIN records_source s ON s.id = r.source_id "
         f"WHERE {where}"
     )
@@ -138,7 +144,8 @@ WITH src AS (
         nullif(phone, '') AS phone,
         nullif(ni_number, '') AS ni_number,
         nullif(regexp_extract(lower(coalesce(address, '')), '(^|[^0-9])([0-9]+[a-z]?)([^0-9a-z]|$)', 2), '') AS house,
-        nullif(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9]', '', 'g'), '') AS address_key
+        nullif(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9]', '', 'g'), '') AS address_key,
+        nullif(lower(title), '') AS title
     FROM raw_records
 )
 SELECT src.*,
@@ -211,6 +218,24 @@ def register_neighbours(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]
     ).fetchall()
 
 
+VAGUE_SQL = (
+    "(length(coalesce({t}.first_name, '')) < 2 AND {t}.dob IS NULL AND {t}.ni_number IS NULL)"
+)
+
+
+def housemates(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+    """Pairs of a vague record (no date of birth, NI number or full first name) and another
+    record with its surname at its address (same UPRN or same address): the people it could
+    be, so clustering can tell one candidate from several."""
+    joins = [
+        f"SELECT v.unique_id, o.unique_id FROM people v JOIN people o "  # noqa: S608 (fixed SQL)
+        f"ON v.surname = o.surname AND v.{column} = o.{column} AND v.unique_id <> o.unique_id "
+        f"WHERE {VAGUE_SQL.format(t='v')}"
+        for column in ("uprn", "address_key")
+    ]
+    return con.execute(" UNION ".join(joins)).fetchall()
+
+
 def records_link(
     *,
     progress: Progress = _quiet,
@@ -238,12 +263,13 @@ def records_link(
         duckdb_prepare(con, csv_path)
         progress(f"{total:,} records prepared; training the model…")
         rows = con.execute(
-            "SELECT unique_id, source, record_id, first_name, middle_names, dob, ni_number "
+            "SELECT unique_id, source, record_id, first_name, middle_names, dob, ni_number, title "
             "FROM people"
         ).fetchall()
         key_to_id = {f"{source}:{record_id}": uid for uid, source, record_id, *_ in rows}
         profiles = {
-            uid: profile_of(first, middle, dob, ni) for uid, _, _, first, middle, dob, ni in rows
+            uid: profile_of(first, middle, dob, ni, title)
+            for uid, _, _, first, middle, dob, ni, title in rows
         }
         ids = [r[0] for r in rows]
         del rows
@@ -277,16 +303,21 @@ def records_link(
         progress(f"{len(pair_rows):,} candidate links; clustering…")
         t = time.monotonic()
         for a, b, _, probability, *_ in pair_rows:
-            if probability >= CLUSTER and profiles_compatible(profiles[a], profiles[b]):
+            pa, pb = profiles[a], profiles[b]
+            if (probability >= CLUSTER or pa.vague or pb.vague) and profiles_compatible(pa, pb):
                 edges.append((probability, a, b))
-        clusters = cluster_records(ids, profiles, edges, same, apart)
+        clusters = cluster_records(
+            ids, profiles, edges, same, apart, housemates=housemates(con), vague_threshold=STORE
+        )
         timings["cluster"] = time.monotonic() - t
         con.close()
     timings["linkage"] = time.monotonic() - start
     timings["peak_rss_mb_after_linkage"] = _peak_rss_mb()
     t = time.monotonic()
     progress(f"Storing {len(set(clusters.values())):,} persons and their links…")
-    record_person = _store(run, model, pair_rows, clusters, profiles, same, different, key_to_id)
+    record_person = _store(
+        run, model, pair_rows, clusters, profiles, same, different, key_to_id, apart
+    )
     timings["store"] = time.monotonic() - t
     timings["total"] = time.monotonic() - start
     timings["peak_rss_mb"] = _peak_rss_mb()
@@ -313,6 +344,52 @@ def _pair_status(a: int, b: int, probability: float, decided: Mapping[tuple[int,
     return Link.Status.LINKED if probability >= AUTO else Link.Status.REVIEW
 
 
+class _SettledPairs:
+    """Links between AUTO and review whose answer the other evidence already gives, so that
+    officers see only open questions: two records of one person already joined by a chain of
+    near-certain (AUTO) links, and two records of different persons whose other records
+    clash (another date of birth, first name or NI number) or that one register lists twice
+    at one address."""
+
+    def __init__(self, pair_rows, clusters, profiles, apart) -> None:
+        self.clusters, self.profiles = clusters, profiles
+        self.apart_pairs = {frozenset(pair) for pair in apart or []}
+        self.parent: dict[int, int] = {}
+        for a, b, _, probability, *_ in pair_rows:
+            if probability >= AUTO and clusters[a] == clusters[b]:
+                self.parent[self._find(a)] = self._find(b)
+        self.members: dict[int, list[int]] = defaultdict(list)
+        for record, root in clusters.items():
+            self.members[root].append(record)
+        self._clash: dict[tuple[int, int], bool] = {}
+
+    def _find(self, x: int) -> int:
+        while self.parent.get(x, x) != x:
+            self.parent[x] = self.parent.get(self.parent[x], self.parent[x])
+            x = self.parent[x]
+        return x
+
+    def joined(self, a: int, b: int) -> bool:
+        return self._find(a) == self._find(b)
+
+    def apart(self, a: int, b: int) -> bool:
+        if frozenset((a, b)) in self.apart_pairs:
+            return True
+        key = (self.clusters[a], self.clusters[b])
+        if key not in self._clash:
+            pa, pb = (
+                {
+                    (p.first, p.middles, p.dob, p.ni): p
+                    for p in map(self.profiles.get, self.members[k])
+                }
+                for k in key
+            )
+            self._clash[key] = not all(
+                profiles_compatible(x, y) for x in pa.values() for y in pb.values()
+            )
+        return self._clash[key]
+
+
 @transaction.atomic
 def _store(
     run: LinkageRun,
@@ -323,6 +400,7 @@ def _store(
     same: list[tuple[int, int]],
     different: list[tuple[int, int]],
     key_to_id: dict[str, int],
+    apart: list[tuple[int, int]] | None = None,
 ) -> dict[int, int]:
     names = [c["output_column_name"] for c in model.get("comparisons", [])]
     decided = dict.fromkeys(same, ReviewDecision.Decision.SAME)
@@ -330,6 +408,7 @@ def _store(
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM records_link")
     links: list[tuple] = []
+    settled = _SettledPairs(pair_rows, clusters, profiles, apart)
     for a, b, weight, probability, *gammas in pair_rows:
         together = clusters[a] == clusters[b]
         status = _pair_status(a, b, probability, decided)
@@ -339,6 +418,11 @@ def _store(
             status = Link.Status.REVIEW
         if status == Link.Status.REVIEW and not profiles_compatible(profiles[a], profiles[b]):
             continue
+        if status == Link.Status.REVIEW:
+            if together and settled.joined(a, b):
+                status = Link.Status.LINKED
+            elif not together and settled.apart(a, b):
+                continue
         links.append(
             (run.pk, a, b, weight, probability, dict(zip(names, gammas, strict=True)), status)
         )

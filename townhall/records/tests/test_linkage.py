@@ -50,6 +50,56 @@ def test_record_without_first_name_does_not_chain_a_household_together():
         3: profile_of("brian", "", None, ""),
     }
     clusters = cluster_records([1, 2, 3], profiles, [(0.99, 1, 2), (0.98, 2, 3)], [], [])
+    # Anne and Brian both fit a nameless entry at their address: it stays alone, for review.
+    assert len({clusters[1], clusters[2], clusters[3]}) == 3
+
+
+def test_vague_record_joins_the_one_person_at_its_address_it_fits():
+    profiles = {
+        1: profile_of("james", "", _d(1970, 1, 2), ""),
+        2: profile_of("j", "", None, ""),  # J Smith on the register: no date of birth
+        3: profile_of("mary", "", _d(1972, 3, 4), ""),
+    }
+    # Only a weak link (no date of birth, an initial): enough with surname and address
+    # agreeing (housemates) and one fitting person, since Mary's initial disagrees.
+    clusters = cluster_records(
+        [1, 2, 3], profiles, [(0.6, 1, 2)], [], [], housemates=[(2, 1), (2, 3)]
+    )
+    assert clusters[1] == clusters[2] != clusters[3]
+    # Without surname and address agreeing, a weak link is not enough.
+    clusters = cluster_records([1, 2, 3], profiles, [(0.6, 1, 2)], [], [])
+    assert clusters[1] != clusters[2]
+
+
+def test_vague_record_with_two_fitting_housemates_stays_alone():
+    profiles = {
+        1: profile_of("james", "", _d(1970, 1, 2), ""),
+        2: profile_of("j", "", None, ""),
+        3: profile_of("john", "", _d(2001, 5, 6), ""),  # the son: J fits him too
+    }
+    housemates = [(2, 1), (2, 3)]
+    edges = [(0.95, 1, 2), (0.9, 2, 3)]
+    clusters = cluster_records([1, 2, 3], profiles, edges, [], [], housemates=housemates)
+    assert len({clusters[1], clusters[2], clusters[3]}) == 3
+    # Unless the son's middle initial rules him out.
+    profiles[2] = profile_of("j", "r", None, "")
+    profiles[3] = profile_of("john", "peter", _d(2001, 5, 6), "")
+    clusters = cluster_records([1, 2, 3], profiles, edges, [], [], housemates=housemates)
+    assert clusters[1] == clusters[2] != clusters[3]
+
+
+def test_title_tells_mr_from_mrs_j_smith():
+    mr_j = profile_of("j", "", None, "", "Mr")
+    assert not profiles_compatible(mr_j, profile_of("jane", "", None, "", "Mrs"))
+    assert profiles_compatible(mr_j, profile_of("james", "", None, "", ""))
+    profiles = {
+        1: profile_of("james", "", _d(1970, 1, 2), "", "Mr"),
+        2: mr_j,
+        3: profile_of("jane", "", _d(1972, 3, 4), "", "Mrs"),
+    }
+    clusters = cluster_records(
+        [1, 2, 3], profiles, [(0.8, 1, 2), (0.8, 2, 3)], [], [], housemates=[(2, 1), (2, 3)]
+    )
     assert clusters[1] == clusters[2] != clusters[3]
 
 
