@@ -148,9 +148,8 @@ class Generator:
         else:
             man = self.person(sex="m", surname=surname, dob=self.dob(25, 80), home=home)
             woman = self.person(sex="f", surname=surname, dob=self.dob(25, 80), home=home)
-            if r.random() < (
-                0.7 if self.hard else 0.5
-            ):  # married: her older records carry her birth surname
+            # Married: her older records carry her birth surname.
+            if r.random() < (0.7 if self.hard else 0.5):
                 woman.birth_surname = r.choice(SURNAMES)
                 woman.tags.add("married")
             people += [man, woman]
