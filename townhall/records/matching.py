@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from townhall.records.cleaning import name_key
-from townhall.records.clustering import profile_of, profiles_compatible
-from townhall.records.linkage import CLUSTER, COLUMNS, PREPARE_SQL, nicknames_load
+from townhall.records.clustering import CLUSTER, profile_of, profiles_compatible
+from townhall.records.linkage import COLUMNS, PREPARE_SQL, nicknames_load
 from townhall.records.linkage_model import ModelLevels
 from townhall.records.models import LinkageRun, Person, SourceRecord
 
@@ -68,6 +68,7 @@ def _raw(record: SourceRecord) -> tuple:
         record.phone,
         record.ni_number,
         record.address,
+        record.title,
     )
 
 
@@ -127,7 +128,7 @@ def record_match_and_assign(record: SourceRecord) -> Person:
 
     def profile(r: SourceRecord):
         middles = " ".join(name_key(m) for m in r.middle_names.split())
-        return profile_of(name_key(r.first_name), middles, r.date_of_birth, r.ni_number)
+        return profile_of(name_key(r.first_name), middles, r.date_of_birth, r.ni_number, r.title)
 
     mine = profile(record)
     for match in record_matches(record):

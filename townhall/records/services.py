@@ -17,9 +17,8 @@ from townhall.cases.models import Case
 from townhall.core.audit import audit_record
 from townhall.core.models import AuditEvent
 from townhall.records.cleaning import name_key
-from townhall.records.clustering import cluster_records, profile_of
+from townhall.records.clustering import CLUSTER, cluster_records, profile_of
 from townhall.records.importing import row_canonical, row_fingerprint
-from townhall.records.linkage import CLUSTER
 from townhall.records.mapping import mapping_validate
 from townhall.records.models import (
     ImportRun,
@@ -462,7 +461,7 @@ def person_recluster(*, person: Person) -> None:
     key_to_id = {r.key: r.pk for r in records}
     profiles = {
         r.pk: profile_of(name_key(r.first_name), " ".join(name_key(m) for m in r.middle_names.split()),
-                         r.date_of_birth, r.ni_number)
+                         r.date_of_birth, r.ni_number, r.title)
         for r in records
     }  # fmt: skip
     edges = [
