@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
@@ -45,7 +46,12 @@ PAGES = [
     ("privacy", "/privacy/"),
     ("Open311 services", "/open311/v2/services.json"),
     ("Open311 requests", "/open311/v2/requests.json"),
+    # Issue 19: the bin-day page and the open waste API for one demo address (found at start).
+    ("bin day", "/bin-day/{uprn}/"),
+    ("waste API collections", "/api/v1/waste/collections/{uprn}"),
 ]
+# A demo address on Kingsmead High Street (the demo gazetteer always has TN23 1AA).
+BIN_DAY_POSTCODE = "TN23 1AA"
 SWEEP_PAGES = ["/healthz", "/bench/plain", "/", "/services/?q=bin", "/open311/v2/requests.json"]
 RESULT = re.compile(r"RESULT ([\d.]+) ([\d.]+) (\d+)")
 
@@ -185,6 +191,15 @@ def sweep(base_port: int, configs: str, seconds: float, connections: int, env: d
         subprocess.run([*SUPERVISORCTL, "start", "web"], cwd=ROOT, capture_output=True)
 
 
+def pages_for(base: str) -> list[tuple[str, str]]:
+    """The pages with the bin-day address filled in, asked of the open waste API itself."""
+    query = urllib.parse.urlencode({"postcode": BIN_DAY_POSTCODE})
+    url = f"{base}/api/v1/waste/addresses?{query}"
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310  # our own server
+        uprn = json.load(response)["addresses"][0]["uprn"]
+    return [(name, path.format(uprn=uprn)) for name, path in PAGES]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -212,6 +227,7 @@ def main() -> None:
         "PAY_SANDBOX_PORT": str(args.port + 2),
         # One wrk client from one address would meet Open311's per-address limit at once.
         "OPEN311_RATE_PER_IP": "100000000",
+        "WASTE_API_RATE_PER_MINUTE": "100000000",
     }
     (ROOT / "var" / "log").mkdir(parents=True, exist_ok=True)
     log = (ROOT / "var" / "log" / "bench-demo.log").open("w")
@@ -227,9 +243,10 @@ def main() -> None:
     try:
         wait_up(base, 900)
         time.sleep(5)  # the task workers and clocks start after the web server
+        pages = pages_for(base)
         print(f"server: scripts/demo.sh (config/gunicorn.conf.py), {database.rsplit('/', 1)[-1]}")
         print(f"wrk: {args.connections} connections, {args.seconds:.0f} s a page after 2 s warm-up")
-        for _, path in PAGES[2:]:
+        for _, path in pages[2:]:
             print(f"{path}: {cookies_and_cache(base, path)}")
         print(static_check(base))
         if args.sweep:
@@ -238,7 +255,7 @@ def main() -> None:
         runs = []
         for run in range(1, args.runs + 1):
             before = loadavg()
-            rows = measure(base, PAGES, args.seconds, args.connections)
+            rows = measure(base, pages, args.seconds, args.connections)
             runs.append(rows)
             print(f"\nrun {run} (load average before {before}, after {loadavg()})")
             table(rows, rows["trivial /healthz"]["rps"])
@@ -250,7 +267,7 @@ def main() -> None:
             print(f"\nweb worker RSS MB: {', '.join(f'{m:.0f}' for m in rss)}")
         print(f"\nmedian of {args.runs} runs (each ratio is the median of the runs' ratios)")
         print(f"{'page':<20}{'req/s':>9}{'ratio':>7}{'p95 ms':>8}")
-        for name, _ in PAGES:
+        for name, _ in pages:
             rps = statistics.median(r[name]["rps"] for r in runs)
             ratio = statistics.median(r[name]["rps"] / r["trivial /healthz"]["rps"] for r in runs)
             p95 = statistics.median(r[name]["p95"] for r in runs)

@@ -321,6 +321,8 @@ SMS_FILE_PATH = str(VAR_DIR / "sms")
 # set from a FixMyStreet instance's peak with headroom (README, "Open311"; open311/throttle.py).
 OPEN311_RATE_PER_KEY = env_int("OPEN311_RATE_PER_KEY", 1200)
 OPEN311_RATE_PER_IP = env_int("OPEN311_RATE_PER_IP", 1200)
+# The open waste API (bin days for third-party apps): no key, so counted per address.
+WASTE_API_RATE_PER_MINUTE = env_int("WASTE_API_RATE_PER_MINUTE", 120)
 # Public Open311 reads are shared by every client for this long (0: not kept).
 OPEN311_CACHE_SECONDS = env_int("OPEN311_CACHE_SECONDS", 0 if TESTING else 30)
 # A client found by its API key is kept per process this long: a revoked key stops working in

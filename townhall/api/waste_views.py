@@ -71,7 +71,7 @@ def _rate_limited(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        limit = getattr(settings, "WASTE_API_RATE_PER_MINUTE", 120)
+        limit = settings.WASTE_API_RATE_PER_MINUTE
         if wait := rate_wait("waste-api", client_ip(request) or "unknown", limit):
             response = JsonResponse({"detail": f"Too many requests; wait {wait} s."}, status=429)
             response["Retry-After"] = str(wait)
