@@ -1,0 +1,68 @@
+"""Reads of permits that more than one door needs (My Account, the desk, waste rounds)."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from townhall.accounts.models import User
+from townhall.cases.models import Case
+from townhall.permits.models import Permit
+from townhall.places.models import Address
+
+State = Permit.State
+
+
+def address_has_active_permit(address: Address, service_slug: str, on_date: date) -> bool:
+    """Whether a paid permit of the service covers the address on the day (for waste rounds:
+    no permit, no garden waste collection). Cancelled and expired permits do not."""
+    return Permit.objects.filter(
+        Q(address=address) | Q(uprn=address.uprn),
+        scheme__service__slug=service_slug,
+        state=State.ACTIVE,
+        starts_on__lte=on_date,
+        ends_on__gte=on_date,
+    ).exists()
+
+
+def permits_of_resident(user: User) -> QuerySet[Permit]:
+    """A resident's permits, newest first, without those still waiting for payment."""
+    return (
+        Permit.objects.filter(holder=user)
+        .exclude(state=State.PENDING_PAYMENT)
+        .select_related("scheme__service")
+        .prefetch_related("renewals")
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def permit_of_resident(user: User, number: str) -> Permit | None:
+    return (
+        Permit.objects.filter(holder=user, number=number)
+        .select_related("scheme__service", "payment", "refund")
+        .first()
+    )
+
+
+def permit_for_case(case: Case) -> Permit | None:
+    return Permit.objects.filter(case=case).exclude(number=None).first()
+
+
+def permits_search(query: str, *, service_ids: list[int] | None = None) -> QuerySet[Permit]:
+    """The desk's list: by permit number, address (text, postcode or UPRN) or holder."""
+    permits = Permit.objects.exclude(number=None).select_related(
+        "scheme__service", "holder", "case"
+    )
+    if service_ids is not None:
+        permits = permits.filter(scheme__service_id__in=service_ids)
+    query = query.strip()
+    if query:
+        permits = permits.filter(
+            Q(number__icontains=query)
+            | Q(address_text__icontains=query)
+            | Q(uprn=query)
+            | Q(holder_name__icontains=query)
+            | Q(holder_email__icontains=query)
+            | Q(holder__email__icontains=query)
+            | Q(holder__full_name__icontains=query)
+        )
+    return permits.order_by("-issued_at", "-pk")
