@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from townhall.accounts.models import User
 from townhall.cases.models import Case
 from townhall.permits.models import Permit
+from townhall.permits.services import renewal_problem
 from townhall.places.models import Address
 
 State = Permit.State
@@ -35,6 +36,11 @@ def permits_of_resident(user: User) -> QuerySet[Permit]:
     )
 
 
+def permits_for_my_account(user: User) -> list[tuple[Permit, bool]]:
+    """A resident's permits, each with whether it can be renewed now (My Account's "Renew")."""
+    return [(p, not renewal_problem(p)) for p in permits_of_resident(user)]
+
+
 def permit_of_resident(user: User, number: str) -> Permit | None:
     return (
         Permit.objects.filter(holder=user, number=number)
@@ -47,19 +53,21 @@ def permit_for_case(case: Case) -> Permit | None:
     return Permit.objects.filter(case=case).exclude(number=None).first()
 
 
-def permits_search(query: str, *, service_ids: list[int] | None = None) -> QuerySet[Permit]:
-    """The desk's list: by permit number, address (text, postcode or UPRN) or holder."""
+def permits_search(query: str, *, department_ids: list[int] | None = None) -> QuerySet[Permit]:
+    """The desk's list: by permit number, address (text, postcode or UPRN) or holder; only
+    the services of `department_ids` when given (None: every department)."""
     permits = Permit.objects.exclude(number=None).select_related(
-        "scheme__service", "holder", "case"
+        "scheme__service", "holder", "case", "address"
     )
-    if service_ids is not None:
-        permits = permits.filter(scheme__service_id__in=service_ids)
+    if department_ids is not None:
+        permits = permits.filter(scheme__service__department_id__in=department_ids)
     query = query.strip()
     if query:
         permits = permits.filter(
             Q(number__icontains=query)
             | Q(address_text__icontains=query)
             | Q(uprn=query)
+            | Q(address__postcode__iexact=" ".join(query.upper().split()))
             | Q(holder_name__icontains=query)
             | Q(holder_email__icontains=query)
             | Q(holder__email__icontains=query)

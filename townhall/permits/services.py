@@ -158,7 +158,7 @@ def renewal_problem(permit: Permit, *, today: date | None = None) -> str:
     today = today or today_in_london()
     if permit.state not in (State.ACTIVE, State.EXPIRED) or permit.ends_on is None:
         return "Only an active or expired permit can be renewed."
-    if permit.renewals.filter(state=State.ACTIVE).exists():
+    if any(r.state == State.ACTIVE for r in permit.renewals.all()):  # prefetched on lists
         return f"Permit {permit.number} has been renewed already."
     opens = permit.ends_on - timedelta(days=permit.scheme.reminder_days_before)
     if today < opens:
@@ -172,7 +172,10 @@ def renewal_quote(permit: Permit, *, today: date | None = None) -> RenewalQuote:
     problem = renewal_problem(permit, today=today)
     if problem:
         raise ValidationError(problem)
-    from_day = permit.ends_on + timedelta(days=1) if permit.ends_on >= today else today
+    ends_on = permit.ends_on
+    if ends_on is None:  # renewal_problem refuses these; this tells mypy so
+        raise ValidationError("Only an active or expired permit can be renewed.")
+    from_day = ends_on + timedelta(days=1) if ends_on >= today else today
     starts, ends = period_for(permit.scheme, from_day=from_day)
     return RenewalQuote(permit, renewal_price_pence(permit), starts, ends)
 

@@ -34,6 +34,7 @@ from townhall.eforms.journey import (
     journey_start,
 )
 from townhall.eforms.services import FormUnavailable
+from townhall.permits import selectors as permits
 from townhall.places import selectors as places
 from townhall.portal.journey import (
     PORTAL_DOOR,
@@ -164,6 +165,7 @@ def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
             "service": session.service,
             "case": case,
             "paid": case.payments.filter(status="success").first(),
+            "permit": permits.permit_for_case(case),
             "confirmation": session.form_version.definition.get("confirmation", []),
         },
     )
@@ -184,7 +186,15 @@ def my_account(request: HttpRequest) -> HttpResponse:
         if seconds:
             cache.set(key, lists, seconds)
     # Our own template's output, kept as text in the cache.
-    return render(request, "portal/my_account.html", {"lists": mark_safe(lists)})  # noqa: S308 (our own template output, cached as text)
+    # Permits are read fresh (not cached with the lists): a renewal shows as soon as it is paid.
+    return render(
+        request,
+        "portal/my_account.html",
+        {
+            "lists": mark_safe(lists),  # noqa: S308 (our own template output, cached as text)
+            "permits": permits.permits_for_my_account(user),
+        },
+    )
 
 
 def _comment(request: HttpRequest, case: Case) -> dict[str, str]:
