@@ -26,10 +26,10 @@ def address_has_active_permit(address: Address, service_slug: str, on_date: date
 
 
 def permits_of_resident(user: User) -> QuerySet[Permit]:
-    """A resident's permits, newest first, without those still waiting for payment."""
+    """A resident's permits, newest first, without renewals that were never paid."""
     return (
         Permit.objects.filter(holder=user)
-        .exclude(state=State.PENDING_PAYMENT)
+        .exclude(number=None)  # never paid: a renewal waiting for payment, or given up
         .select_related("scheme__service")
         .prefetch_related("renewals")
         .order_by("-starts_on", "-pk")

@@ -191,8 +191,11 @@ def permit_renew(*, permit: Permit, actor: User | None) -> Permit:
             .get(pk=permit.pk)
         )
         waiting = locked.renewals.filter(state=State.PENDING_PAYMENT).first()
-        if waiting is not None and waiting.case.is_open:
-            return waiting
+        if waiting is not None:
+            if waiting.case.is_open:
+                return waiting
+            # Its case was released unpaid (payments' sweep): that renewal is over.
+            Permit.objects.filter(pk=waiting.pk).update(state=State.CANCELLED)
         quote = renewal_quote(locked)
         service = locked.scheme.service
         case = case_create(
@@ -326,16 +329,23 @@ def permit_scheme_set(
     *, service: Any, number_prefix: str, actor: User | None = None, **rules: Any
 ) -> PermitScheme:
     """Make a service sell permits under these rules (PermitScheme's fields), or change its
-    rules. Permits already issued keep their period and price. Idempotent."""
+    rules. Permits already issued keep their period and price. Idempotent: the same rules
+    again write nothing."""
     if not PREFIX_PATTERN.match(number_prefix):
         raise ValidationError(
             f"The permit number prefix must be 2 to 4 capital letters or digits, not {number_prefix!r}."
         )
+    wanted = {"number_prefix": number_prefix, **rules}
     with transaction.atomic():
-        scheme, created = PermitScheme.objects.update_or_create(
-            service=service, defaults={"number_prefix": number_prefix, **rules}
-        )
+        scheme = PermitScheme.objects.select_for_update().filter(service=service).first()
+        created = scheme is None
+        if scheme is not None and all(getattr(scheme, k) == v for k, v in wanted.items()):
+            return scheme  # as it was: nothing written, nothing audited
+        scheme = scheme or PermitScheme(service=service)
+        for name, value in wanted.items():
+            setattr(scheme, name, value)
         scheme.full_clean()
+        scheme.save()
         audit_record(
             action="create" if created else "update",
             object_type="permit_scheme",

@@ -12,7 +12,7 @@ from townhall.permits.notices import permit_reminder_send
 MAX_ATTEMPTS = 5
 
 
-@task()
+@task(queue_name="notifications")
 def permit_reminder_send_task(permit_id: int, attempt: int = 1) -> str:
     try:
         return permit_reminder_send(permit_id)

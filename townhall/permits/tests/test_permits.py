@@ -10,18 +10,24 @@ from django.utils import timezone
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
+from townhall.core.models import AuditEvent
 from townhall.eforms.services import form_session_start, submission_submit
 from townhall.integrations.models import SentMessage
 from townhall.payments.models import Payment, Refund
 from townhall.payments.services import payment_refresh, payment_start
 from townhall.payments.tests.test_payments import _webhook
-from townhall.permits.models import Permit
+from townhall.permits.models import Permit, PermitScheme
 from townhall.permits.notices import permit_reminder_send
-from townhall.permits.selectors import address_has_active_permit, permit_for_case
+from townhall.permits.selectors import (
+    address_has_active_permit,
+    permit_for_case,
+    permits_of_resident,
+)
 from townhall.permits.services import (
     cancellation_quote,
     permit_cancel,
     permit_renew,
+    permit_scheme_set,
     permits_expire,
     renewal_quote,
     today_in_london,
@@ -198,3 +204,32 @@ def _end_soon(permit: Permit, *, days: int) -> None:
         starts_on=today - timedelta(days=365 - days), ends_on=today + timedelta(days=days)
     )
     permit.refresh_from_db()
+
+
+def test_a_scheme_with_a_bad_prefix_is_refused_and_the_same_rules_write_nothing(scheme):
+    with pytest.raises(ValidationError, match="2 to 4 capital letters"):
+        permit_scheme_set(service=scheme.service, number_prefix="gw-1")
+    events = AuditEvent.objects.filter(object_type="permit_scheme").count()
+    again = permit_scheme_set(
+        service=scheme.service,
+        number_prefix="GWP",
+        period_start="paid",
+        period_months=12,
+        reminder_days_before=28,
+        refund_none_last_months=2,
+        refund_admin_fee_pence=1000,
+    )
+    assert again.pk == scheme.pk
+    assert AuditEvent.objects.filter(object_type="permit_scheme").count() == events
+    assert PermitScheme.objects.get().number_prefix == "GWP"
+
+
+def test_a_renewal_left_unpaid_is_given_up_and_a_new_one_can_start(scheme, pay_sandbox):
+    first = Permit.objects.get(case=_paid_case(scheme, pay_sandbox))
+    _end_soon(first, days=5)
+    unpaid = permit_renew(permit=first, actor=first.holder)
+    Case.objects.filter(pk=unpaid.case_id).update(status=Case.Status.CLOSED)  # released
+    again = permit_renew(permit=first, actor=first.holder)
+    assert again.pk != unpaid.pk
+    assert Permit.objects.get(pk=unpaid.pk).state == Permit.State.CANCELLED
+    assert list(permits_of_resident(first.holder)) == [first]  # never paid: not listed
