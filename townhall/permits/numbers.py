@@ -13,7 +13,6 @@ from django.db import IntegrityError, ProgrammingError, connection, transaction
 from townhall.permits.models import Permit, PermitNumberSequence
 
 PREFIX_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{1,3}$")
-_sequences_known: set[str] = set()
 
 
 def _highest_issued(prefix: str, year: int) -> int:
@@ -30,16 +29,16 @@ def _highest_issued(prefix: str, year: int) -> int:
 def _postgres_next(prefix: str, year: int) -> int:
     name = f"permit_number_{prefix.lower()}_{year}"
     with connection.cursor() as cursor:
-        if name not in _sequences_known:
-            cursor.execute("SELECT to_regclass(%s)", [name])
-            if cursor.fetchone()[0] is None:
-                start = _highest_issued(prefix, year) + 1
-                try:
-                    with transaction.atomic():
-                        cursor.execute(f"CREATE SEQUENCE {name} START WITH {int(start)}")  # noqa: S608 (name from a checked prefix and an int year; start is an int)
-                except (IntegrityError, ProgrammingError):
-                    pass  # another process created it first
-            _sequences_known.add(name)
+        # Looked up every time, not remembered: a sequence created in a transaction that was
+        # then rolled back is gone, and permits are few enough for one more small query.
+        cursor.execute("SELECT to_regclass(%s)", [name])
+        if cursor.fetchone()[0] is None:
+            start = _highest_issued(prefix, year) + 1
+            try:
+                with transaction.atomic():
+                    cursor.execute(f"CREATE SEQUENCE {name} START WITH {int(start)}")  # noqa: S608 (name from a checked prefix and an int year; start is an int)
+            except (IntegrityError, ProgrammingError):
+                pass  # another process created it first
         cursor.execute("SELECT nextval(%s)", [name])
         return cursor.fetchone()[0]
 
@@ -71,8 +70,3 @@ def permit_number_next(*, prefix: str, year: int) -> str:
     else:
         number = _table_next(prefix, year)
     return f"{prefix}-{year}-{number:06d}"
-
-
-def permit_number_cache_clear() -> None:
-    """Forget which sequences exist (tests roll back the DDL that created them)."""
-    _sequences_known.clear()

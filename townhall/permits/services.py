@@ -262,7 +262,7 @@ def permit_cancel(*, permit: Permit, actor: User, today: date | None = None) -> 
     already), so the refund is asked for once."""
     with transaction.atomic():
         locked = (
-            Permit.objects.select_for_update()
+            Permit.objects.select_for_update(of=("self",))
             .select_related("scheme__service", "payment", "case")
             .get(pk=permit.pk)
         )

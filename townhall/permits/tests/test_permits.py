@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from townhall.accounts.models import User
@@ -233,3 +234,13 @@ def test_a_renewal_left_unpaid_is_given_up_and_a_new_one_can_start(scheme, pay_s
     assert again.pk != unpaid.pk
     assert Permit.objects.get(pk=unpaid.pk).state == Permit.State.CANCELLED
     assert list(permits_of_resident(first.holder)) == [first]  # never paid: not listed
+
+
+def test_the_permits_clock_queues_the_sweep(scheme, pay_sandbox):
+    permit = Permit.objects.get(case=_paid_case(scheme, pay_sandbox))
+    Permit.objects.filter(pk=permit.pk).update(
+        starts_on=permit.starts_on - timedelta(days=400),
+        ends_on=permit.ends_on - timedelta(days=400),
+    )
+    call_command("permits_clock", "--once")  # tests run tasks at once
+    assert Permit.objects.get(pk=permit.pk).state == Permit.State.EXPIRED
