@@ -36,6 +36,7 @@ from townhall.permits.services import (
 from townhall.permits.sweep import permits_remind, permits_sweep
 from townhall.permits.tests.conftest import GARDEN
 from townhall.places.models import Address, Street
+from townhall.workflow.tests.helpers import case_open
 
 pytestmark = pytest.mark.django_db
 SUCCESS = "4444333322221111"
@@ -244,3 +245,13 @@ def test_the_permits_clock_queues_the_sweep(scheme, pay_sandbox):
     )
     call_command("permits_clock", "--once")  # tests run tasks at once
     assert Permit.objects.get(pk=permit.pk).state == Permit.State.EXPIRED
+
+
+def test_a_caller_without_an_account_paying_by_phone_gets_a_permit_in_their_name(
+    scheme, pay_sandbox
+):
+    case = case_open(scheme.service, {}, contact_name="Ada Caller", contact_phone="07700900456")
+    _paid(case, pay_sandbox, channel=Payment.Channel.PHONE)
+    permit = Permit.objects.get(case=case)
+    assert permit.holder is None and permit.holder_name == "Ada Caller"
+    assert permit.state == Permit.State.ACTIVE and permit.number
