@@ -178,6 +178,7 @@ def demo_permit_schemes_load() -> None:
             reminder_days_before=28,
             refund_none_last_months=2,
             refund_admin_fee_pence=1000,
+            garden_waste=True,
         )
 
 

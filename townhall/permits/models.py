@@ -35,6 +35,8 @@ class PermitScheme(models.Model):
     # in the last `refund_none_last_months` months.
     refund_none_last_months = models.PositiveSmallIntegerField(default=2)
     refund_admin_fee_pence = models.PositiveIntegerField(default=1000)
+    # Its permits are what garden waste rounds collect from (address_has_garden_permit).
+    garden_waste = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.service} ({self.number_prefix})"

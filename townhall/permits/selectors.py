@@ -25,6 +25,18 @@ def address_has_active_permit(address: Address, service_slug: str, on_date: date
     ).exists()
 
 
+def address_has_garden_permit(address: Address, on: date) -> bool:
+    """Whether a live permit of a garden waste scheme covers the address on the day: the
+    check waste's garden rounds ask (`waste.hooks.garden_subscription_register`)."""
+    return Permit.objects.filter(
+        Q(address=address) | Q(uprn=address.uprn),
+        scheme__garden_waste=True,
+        state=State.ACTIVE,
+        starts_on__lte=on,
+        ends_on__gte=on,
+    ).exists()
+
+
 def permits_of_resident(user: User) -> QuerySet[Permit]:
     """A resident's permits, newest first, without renewals that were never paid."""
     return (

@@ -7,6 +7,7 @@ with its own payment, at today's price for the same bins and concession.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from townhall.cases.models import Case
 from townhall.cases.services import case_add_note, case_create
 from townhall.core.audit import audit_record
 from townhall.core.calendars import LONDON
+from townhall.core.hooks import ErrorPolicy, Hook
 from townhall.eforms.services import submission_fee
 from townhall.payments.models import Payment
 from townhall.payments.refunds import refund_request
@@ -31,6 +33,19 @@ from townhall.places.models import Address
 
 log = logging.getLogger(__name__)
 State = Permit.State
+# Run after the commit of a permit starting or ending (issued, cancelled, expired): waste
+# registers its collection cache bump here, as its rounds collect only from live permits.
+PERMIT_CHANGED: Hook[[]] = Hook("permit changed", errors=ErrorPolicy.LOG)
+
+
+def permit_change_listener_register(listener: Callable[[], object]) -> None:
+    """Called (no arguments) after the commit of any permit starting or ending. Registering
+    the same function again replaces it in its place."""
+    PERMIT_CHANGED.register(listener)
+
+
+def _changed_on_commit() -> None:
+    transaction.on_commit(PERMIT_CHANGED.run)
 
 
 def today_in_london() -> date:
@@ -108,6 +123,7 @@ def permit_issue(*, case: Case, payment: Payment) -> Permit:
         permit.payment = payment
         permit.issued_at = timezone.now()
         permit.save()
+        _changed_on_commit()
         audit_record(
             action="permit_issue",
             object_type="permit",
@@ -277,6 +293,7 @@ def permit_cancel(*, permit: Permit, actor: User, today: date | None = None) -> 
                 actor=actor,
             )
         locked.save(update_fields=["state", "cancelled_at", "refund"])
+        _changed_on_commit()
         audit_record(
             action="permit_cancel",
             object_type="permit",
@@ -314,6 +331,7 @@ def permits_expire(*, today: date | None = None) -> int:
                 continue
             permit.state = State.EXPIRED
             permit.save(update_fields=["state"])
+            _changed_on_commit()
             audit_record(
                 action="permit_expire",
                 object_type="permit",

@@ -30,4 +30,5 @@ def scheme(catalogue) -> PermitScheme:
         reminder_days_before=28,
         refund_none_last_months=2,
         refund_admin_fee_pence=1000,
+        garden_waste=True,
     )

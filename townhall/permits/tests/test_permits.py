@@ -21,12 +21,15 @@ from townhall.permits.models import Permit, PermitScheme
 from townhall.permits.notices import permit_reminder_send
 from townhall.permits.selectors import (
     address_has_active_permit,
+    address_has_garden_permit,
     permit_for_case,
     permits_of_resident,
 )
 from townhall.permits.services import (
+    PERMIT_CHANGED,
     cancellation_quote,
     permit_cancel,
+    permit_change_listener_register,
     permit_renew,
     permit_scheme_set,
     permits_expire,
@@ -99,6 +102,7 @@ def test_paying_issues_one_permit_with_a_number_and_a_year(scheme, pay_sandbox):
     payment_refresh(payment)  # the payer comes back again: nothing more
     assert Permit.objects.count() == 1
     assert address_has_active_permit(permit.address, GARDEN, today)
+    assert address_has_garden_permit(permit.address, today)
     assert not address_has_active_permit(permit.address, GARDEN, permit.ends_on + timedelta(1))
     assert not address_has_active_permit(permit.address, "report-fly-tipping", today)
 
@@ -172,6 +176,7 @@ def test_a_permit_that_ends_expires_and_collections_stop(scheme, pay_sandbox):
     permit.refresh_from_db()
     assert permit.state == Permit.State.EXPIRED
     assert not address_has_active_permit(permit.address, GARDEN, permit.ends_on)
+    assert not address_has_garden_permit(permit.address, permit.ends_on)
     assert permits_sweep() == {"expired": 0, "reminded": 0}
 
 
@@ -220,6 +225,7 @@ def test_a_scheme_with_a_bad_prefix_is_refused_and_the_same_rules_write_nothing(
         reminder_days_before=28,
         refund_none_last_months=2,
         refund_admin_fee_pence=1000,
+        garden_waste=True,
     )
     assert again.pk == scheme.pk
     assert AuditEvent.objects.filter(object_type="permit_scheme").count() == events
@@ -255,3 +261,23 @@ def test_a_caller_without_an_account_paying_by_phone_gets_a_permit_in_their_name
     permit = Permit.objects.get(case=case)
     assert permit.holder is None and permit.holder_name == "Ada Caller"
     assert permit.state == Permit.State.ACTIVE and permit.number
+
+
+def test_listeners_hear_of_permits_starting_and_ending_after_commit(
+    scheme, pay_sandbox, django_capture_on_commit_callbacks
+):
+    heard: list[str] = []
+
+    def listener() -> None:
+        heard.append("changed")
+
+    permit_change_listener_register(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            permit = Permit.objects.get(case=_paid_case(scheme, pay_sandbox))
+        assert heard == ["changed"]
+        with django_capture_on_commit_callbacks(execute=True):
+            permits_expire(today=permit.ends_on + timedelta(days=1))
+        assert heard == ["changed", "changed"]
+    finally:
+        PERMIT_CHANGED.unregister("townhall.permits.tests.test_permits." + listener.__qualname__)
