@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "townhall.workflow",
     "townhall.contractors",
     "townhall.payments",
+    "townhall.permits",
     "townhall.records",
     "townhall.waste",
     "townhall.builder",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Migrate, load the demo council, then run everything under supervisord (the `supervisor`
 # package, in .venv) in the foreground: the web server, two task workers, the workflow clock,
-# the outbox worker, the fake contractor, the GOV.UK Pay sandbox and the payments clock.
+# the outbox worker, the fake contractor, the GOV.UK Pay sandbox, the payments clock and the permits clock.
 # supervisord restarts whichever dies (with backoff when it keeps dying at start) and never
 # stops the web server because another program died. Ctrl-C stops them all.
 # Config: var/supervisord.conf (written here on each run); logs: var/log/<program>.log;
@@ -121,6 +121,12 @@ $common
 [program:payments_clock]
 command=$PY manage.py payments_clock --every 60
 stdout_logfile=$ROOT/var/log/payments_clock.log
+priority=300
+$common
+
+[program:permits_clock]
+command=$PY manage.py permits_clock --every 3600
+stdout_logfile=$ROOT/var/log/permits_clock.log
 priority=300
 $common
 CONF

@@ -79,12 +79,14 @@ def payment_start(
     channel: str = Payment.Channel.WEB,
     actor: Any = None,
     client: PayClient | None = None,
+    amount_pence: int | None = None,
 ) -> Payment:
     """The payment to send the payer to for this case's fee: the open one when there is
     (a double click or the back button never makes a second), else a new one at Pay.
     Refused when the case has no fee, is paid already, or is closed. The amount is the
-    case's fee (`case_fee_pence`)."""
-    fee = case_fee_pence(case)
+    case's fee (`case_fee_pence`), or `amount_pence` when the caller worked the fee out
+    itself (a permit renewal, charged at today's price for the same bins)."""
+    fee = case_fee_pence(case) if amount_pence is None else amount_pence
     if not fee:
         raise PaymentRefused(f"{case.service.name} has no fee to pay.")
     with transaction.atomic():

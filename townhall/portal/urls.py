@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal import bin_day_views, payment_views, views
+from townhall.portal import bin_day_views, payment_views, permit_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,6 +24,22 @@ urlpatterns = [
     ),
     path("my-account/", views.my_account, name="my_account"),
     path("my-account/requests/<str:reference>/", views.request_detail, name="request_detail"),
+    path("my-account/permits/<str:number>/", permit_views.permit_detail, name="permit_detail"),
+    path(
+        "my-account/permits/<str:number>/renew/",
+        permit_views.permit_renew_check,
+        name="permit_renew",
+    ),
+    path(
+        "my-account/permits/<str:number>/cancel/",
+        permit_views.permit_cancel_confirm,
+        name="permit_cancel",
+    ),
+    path(
+        "permits/return/<str:token>/",
+        permit_views.permit_renew_return,
+        name="permit_renew_return",
+    ),
     path("track/<str:token>/", views.track, name="track"),
     path(
         "requests/<str:reference>/files/<int:attachment_id>/",

@@ -37,6 +37,7 @@ from townhall.eforms.journey import (
     journey_start,
 )
 from townhall.eforms.services import FormUnavailable
+from townhall.permits import selectors as permits
 from townhall.places import selectors as places
 from townhall.portal import bin_day_views
 from townhall.portal.journey import (
@@ -196,6 +197,7 @@ def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
             "case": case,
             "paid": case.payments.filter(status="success").first(),
             "hand_on": case_selectors.case_hand_on(case),
+            "permit": permits.permit_for_case(case),
             "confirmation": session.form_version.definition.get("confirmation", []),
         },
     )
@@ -216,8 +218,12 @@ def my_account(request: HttpRequest) -> HttpResponse:
         if seconds:
             cache.set(key, lists, seconds)
     # Our own template's output, kept as text in the cache.
-    safe_lists = mark_safe(lists)  # noqa: S308 (our own template output, cached as text)
-    page = {"lists": safe_lists, "my_bin_day": bin_day_views.bin_day_for_resident(user)}
+    # Permits are read fresh (not cached with the lists): a renewal shows as soon as it is paid.
+    page = {
+        "lists": mark_safe(lists),  # noqa: S308 (our own template output, cached as text)
+        "my_bin_day": bin_day_views.bin_day_for_resident(user),
+        "permits": permits.permits_for_my_account(user),
+    }
     return render(request, "portal/my_account.html", page)
 
 

@@ -158,8 +158,13 @@ def collections_for(
     """The collections at `address` from `start` to `end` inclusive. Garden waste only when
     the address subscribes (`garden`, or else the registered check of waste.hooks)."""
     rounds = list(Round.objects.filter(stops__address=address))
+    # Without an answer given, ask the registered check on the first and the last day: a
+    # permit that starts or ends inside the window is then asked about each garden day, so an
+    # expired subscription stops the collections from the day it ends.
+    per_day = False
     if garden is None and any(r.stream == Stream.GARDEN for r in rounds):
-        garden = hooks.garden_subscribed(address, start)
+        first, last = hooks.garden_subscribed(address, start), hooks.garden_subscribed(address, end)
+        garden, per_day = first or last, first != last
     if not garden:
         rounds = [r for r in rounds if r.stream != Stream.GARDEN]
     if not rounds:
@@ -168,9 +173,16 @@ def collections_for(
     changes = RoundChange.objects.filter(
         round__in=rounds, date__range=(start - margin, end + margin)
     )
-    return schedule(
+    found = schedule(
         rounds, changes, start, end, festive_bank_holidays(start - margin, end + margin)
     )
+    if per_day:
+        found = [
+            c
+            for c in found
+            if c.stream != Stream.GARDEN or hooks.garden_subscribed(address, c.date)
+        ]
+    return found
 
 
 def last_collection(
