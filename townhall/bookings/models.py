@@ -3,6 +3,7 @@ the bookings that take places in them (bulky waste today, pest control visits ne
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from townhall.core.models import TimeStampedModel
 
@@ -80,6 +81,12 @@ class Booking(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} in {self.slot_id}: {self.units} ({self.state})"
+
+    @property
+    def cancel_by_text(self) -> str:
+        """The cut-off as residents read it: "11:59pm on Monday 7 December"."""
+        at = timezone.localtime(self.cancel_by)
+        return f"{at:%-I:%M}{at:%p}".lower() + f" on {at:%A} {at.day} {at:%B}"
 
     @property
     def is_active(self) -> bool:

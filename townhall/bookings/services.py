@@ -167,7 +167,7 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
         if now > locked.cancel_by:
             raise BookingRefused(
                 "It is too late to cancel online: bookings can be cancelled until "
-                f"{timezone.localtime(locked.cancel_by):%-I:%M%p on %A %-d %B}. "
+                f"{locked.cancel_by_text}. "
                 "Contact us if you cannot be there."
             )
         _release(locked, Booking.State.CANCELLED)

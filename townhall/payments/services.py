@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from townhall.accounts.models import User
+from townhall.bookings.services import booking_confirm
 from townhall.cases import services as case_services
 from townhall.cases.models import Case
 from townhall.core.audit import audit_record
@@ -180,6 +181,7 @@ def _paid(payment: Payment, source: str) -> None:
     process_message_deliver(
         case=case, name="payment_done", data={"outcome": "paid", "reference": payment.reference}
     )
+    booking_confirm(case=case)  # places held when the form was sent are now the payer's
     fee_due = FeeDue.objects.filter(case=case).first()
     if fee_due is not None:
         fee_due_mark_paid(fee_due=fee_due, payment=payment)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal import payment_views, views
+from townhall.portal import booking_views, payment_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("my-account/", views.my_account, name="my_account"),
     path("my-account/requests/<str:reference>/", views.request_detail, name="request_detail"),
+    path(
+        "my-account/requests/<str:reference>/cancel-booking/",
+        booking_views.booking_cancel,
+        name="booking_cancel",
+    ),
     path("track/<str:token>/", views.track, name="track"),
     path(
         "requests/<str:reference>/files/<int:attachment_id>/",
