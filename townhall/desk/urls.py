@@ -11,6 +11,7 @@ from townhall.desk import (
     payments_views,
     process_views,
     queue_views,
+    slot_views,
     views,
     work_views,
 )
@@ -32,6 +33,8 @@ urlpatterns = [
         name="process_diff",
     ),
     path("bulk/", bulk_views.bulk, name="bulk"),
+    path("slots/", slot_views.slots, name="slots"),
+    path("slots/make/", slot_views.slots_create, name="slots_create"),
     path("audit/", audit_views.audit_search, name="audit_search"),
     path("audit/people/<int:user_id>/", audit_views.audit_person, name="audit_person"),
     path("integrations/", integrations_views.integrations_home, name="integrations"),
