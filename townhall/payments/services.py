@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from townhall.accounts.models import User
+from townhall.bookings.models import Booking
 from townhall.bookings.services import booking_confirm
 from townhall.cases import services as case_services
 from townhall.cases.models import Case
@@ -286,7 +287,17 @@ def payments_sweep(*, now: datetime | None = None, client: PayClient | None = No
         .exclude(payments__created_at__gt=expiry)  # a payment started lately may still finish
         .distinct()
     )[:500]
-    for case in unpaid:
+    # Places held by a form sent online whose payer never went on to Pay at all.
+    held = (
+        Case.objects.filter(
+            booking__state=Booking.State.HELD,
+            booking__created_at__lte=expiry,
+            payments__isnull=True,
+        )
+        .exclude(status=Case.Status.CLOSED)
+        .exclude(fee_due__isnull=False)  # raised by phone: owed, and followed up at the desk
+    )[:500]
+    for case in [*unpaid, *held]:
         if booking_release(case):
             counts["released"] += 1
     return counts

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from townhall.accounts.models import User
 from townhall.bookings.models import Booking, Slot
@@ -17,7 +18,7 @@ from townhall.demo.bookings import BULKY, demo_booking_slots_load
 from townhall.demo.loader import demo_gazetteer_load
 from townhall.eforms.models import Submission
 from townhall.payments.models import Payment, Refund
-from townhall.payments.services import payment_refresh
+from townhall.payments.services import payment_refresh, payments_sweep
 from townhall.places.selectors import addresses_for_postcode
 from townhall.workflow.tests.helpers import demo_catalogue_with_processes
 
@@ -171,3 +172,21 @@ def test_a_date_of_another_area_or_a_made_up_one_is_refused_on_the_page(client, 
         assert r.status_code == 200 and "Select one of the dates shown" in r.content.decode()
     r = client.post(url, {})
     assert "Select a collection date" in r.content.decode()
+
+
+def test_places_held_by_a_form_never_paid_for_are_released_by_the_payments_sweep(
+    client, bulky, resident, settings
+):
+    slot = _slots(resident)[0]
+    client.post(_choose(client, _walk_to_slot_page(client, items=4), slot))
+    booking = Booking.objects.get()
+    now = timezone.now()
+    payments_sweep(now=now + timedelta(minutes=5))  # still within the time to pay
+    booking.refresh_from_db()
+    assert booking.state == "held"
+    counts = payments_sweep(now=now + timedelta(minutes=settings.PAY_EXPIRY_MINUTES + 1))
+    booking.refresh_from_db()
+    slot.refresh_from_db()
+    assert counts["released"] == 1
+    assert booking.state == "released" and slot.booked == 0
+    assert Case.objects.get().status == "closed"
