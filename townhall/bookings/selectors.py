@@ -1,6 +1,6 @@
 """Reads of slots and bookings that the form, My Account and the desk share."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -18,17 +18,24 @@ def area_for_uprn(uprn: str) -> BookingArea | None:
     return BookingArea.objects.filter(wards=address.street.ward_id).first()
 
 
+def first_bookable_day(now: datetime | None = None) -> date:
+    """The first day whose slots may still be booked (its cut-off not passed)."""
+    now = now or timezone.now()
+    day = timezone.localdate(now) + timedelta(days=1)
+    while slot_cut_off(day) < now:
+        day += timedelta(days=1)
+    return day
+
+
 def slots_bookable(
     *, service_id: int, area: BookingArea, now: datetime | None = None, limit: int = 40
 ) -> list[Slot]:
     """The service's slots in `area` that may still be booked (before their cut-off),
     soonest first, full ones included (shown as unavailable)."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    slots = Slot.objects.filter(service_id=service_id, area=area, day__gt=today).order_by("day")
-    return [s for s in slots.select_related("area")[: limit + 5] if slot_cut_off(s.day) >= now][
-        :limit
-    ]
+    slots = Slot.objects.filter(
+        service_id=service_id, area=area, day__gte=first_bookable_day(now)
+    ).select_related("area")
+    return list(slots.order_by("day")[:limit])
 
 
 def slot_by_id(slot_id: int) -> Slot | None:

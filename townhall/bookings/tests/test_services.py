@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from townhall.bookings.models import Booking, Slot
+from townhall.bookings.selectors import slots_bookable
 from townhall.bookings.services import (
     BOOKING_CANCELLED,
     BookingRefused,
@@ -174,3 +175,12 @@ def test_bulk_slots_with_bad_input_say_what_to_fix_and_make_nothing():
         )  # fmt: skip
     assert set(refused.value.message_dict) == {"areas", "end", "weekdays", "capacity"}
     assert not Slot.objects.exists()
+
+
+def test_only_slots_whose_cut_off_has_not_passed_are_offered():
+    service = bookable_service()
+    north = area()
+    s = slot(service, area=north)
+    assert slots_bookable(service_id=service.pk, area=north) == [s]
+    late = slot_cut_off(s.day) + timedelta(seconds=1)
+    assert slots_bookable(service_id=service.pk, area=north, now=late) == []
