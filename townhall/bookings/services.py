@@ -236,6 +236,8 @@ def slots_create_bulk(
                     )
                     made, existing = made + created, existing + (not created)
             day += timedelta(days=1)
+        if not made:
+            return made, existing  # nothing written, nothing to audit (a repeat, a reload)
         audit_record(
             action="create",
             object_type="slots",
