@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "townhall.catalogue",
     "townhall.eforms",
     "townhall.cases",
+    "townhall.bookings",
     "townhall.workflow",
     "townhall.contractors",
     "townhall.payments",

@@ -27,6 +27,8 @@ ANSWER_TYPES = [
     ("photo", "Photo"),
     ("file", "File upload (image or PDF)"),
     ("declaration", "Declaration (a box to tick to confirm)"),
+    # Dates from the service's bookable slots in the area of the address asked before it.
+    ("slot", "Slot (a date to book, from the service's slots for the address)"),
 ]
 ANSWER_TYPE_LABELS = dict(ANSWER_TYPES)
 PATTERN_MAX = 200
@@ -114,7 +116,16 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
         errors["label"] = "The question must be 300 characters or fewer"
     if len(answer.get("hint") or "") > 500 or len(answer.get("hint_cy") or "") > 500:
         errors["hint"] = "The hint must be 500 characters or fewer"
-    keep = ("name", "prefill", "autocomplete", "open311_description", "error_name", "suffix")
+    keep = (
+        "name",
+        "prefill",
+        "autocomplete",
+        "open311_description",
+        "error_name",
+        "suffix",
+        "address_field",
+        "units_field",
+    )
     field: dict[str, Any] = {k: v for k, v in (existing or {}).items() if k in keep}
     engine_type = "file" if kind == "photo" else kind
     if existing and existing.get("type") != engine_type:

@@ -45,7 +45,11 @@ def _postgres_next(prefix: str, year: int) -> int:
                         cursor.execute(f"CREATE SEQUENCE {name} START WITH {int(start)}")  # noqa: S608 (sequence name built from a service prefix and year we check; start is an int)
                 except (IntegrityError, ProgrammingError):
                     pass  # another process created it first
-            _sequences_known.add(name)
+                # Known once the creating transaction commits: rolled back (a case refused
+                # in its savepoint, a booking whose date was taken), the sequence goes too.
+                transaction.on_commit(lambda: _sequences_known.add(name))
+            else:
+                _sequences_known.add(name)
         cursor.execute("SELECT nextval(%s)", [name])
         return cursor.fetchone()[0]
 

@@ -21,6 +21,7 @@ from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import Service
 from townhall.catalogue.starter import starter_service_files
 from townhall.demo.answers import demo_answers_make, demo_summary
+from townhall.demo.bookings import demo_booking_slots_load
 from townhall.demo.contractors import demo_contractors_load
 from townhall.demo.council import (
     DEMO_ACCOUNTS,
@@ -73,6 +74,7 @@ def demo_council_load(*, cases: int = 300) -> DemoSummary:
     demo_contractors_load()
     demo_open311_client_load()
     demo_waste_load()  # after the contractors: the waste contractor reports a crew's result
+    demo_booking_slots_load()
     note = demo_cases_create(count=cases).note if cases else "Demo cases: not asked for."
     return DemoSummary(
         addresses=Address.objects.count(),

@@ -111,11 +111,12 @@ def preview_step(
         return PreviewStep(kind="goto", goto=flow.first_page_id({}))
     if "action" not in data:
         return PreviewStep(kind="page", page=page, fields=_field_context(page, {}), answers=earlier)
-    # Files are not sent by a GET form: the preview takes a file question as answered.
+    # Files are not sent by a GET form, and a slot's dates are those of a real address and
+    # service: the preview takes both as answered.
     results = {
         question["name"]: field_parse(question, data)
         for question in page.fields
-        if question["type"] != "file"
+        if question["type"] not in ("file", "slot")
     }
     errors = {name: result.error for name, result in results.items() if result.error}
     if errors or data.get("action") in STAY_ACTIONS:

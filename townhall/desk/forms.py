@@ -470,3 +470,79 @@ class ProcessEditForm(DeskForm):
     @property
     def publishing(self) -> bool:
         return self.cleaned_data.get("action") == "publish"
+
+
+WEEKDAYS = [
+    ("0", "Monday"),
+    ("1", "Tuesday"),
+    ("2", "Wednesday"),
+    ("3", "Thursday"),
+    ("4", "Friday"),
+    ("5", "Saturday"),
+    ("6", "Sunday"),
+]
+DAY_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
+
+
+class SlotsCreateForm(DeskForm):
+    """Slots in bulk: a service, areas, a date range, days of the week and a capacity."""
+
+    service = forms.TypedChoiceField(label="Service", coerce=int, empty_value=None)
+    areas = forms.TypedMultipleChoiceField(
+        label="Areas",
+        coerce=int,
+        error_messages={"required": "Select at least one area"},
+    )
+    start = forms.DateField(
+        label="First day",
+        input_formats=DAY_FORMATS,
+        help_text="For example, 12/01/2027",
+        error_messages={
+            "required": "Enter the first day",
+            "invalid": "Enter a real date, like 12/01/2027",
+        },
+    )
+    end = forms.DateField(
+        label="Last day",
+        input_formats=DAY_FORMATS,
+        help_text="For example, 26/02/2027",
+        error_messages={
+            "required": "Enter the last day",
+            "invalid": "Enter a real date, like 26/02/2027",
+        },
+    )
+    weekdays = forms.MultipleChoiceField(
+        label="Days of the week",
+        choices=WEEKDAYS,
+        error_messages={"required": "Select at least one day of the week"},
+    )
+    capacity = forms.IntegerField(
+        label="Capacity of each slot",
+        min_value=1,
+        max_value=10000,
+        error_messages={
+            "required": "Enter the capacity of each slot",
+            "invalid": "Capacity must be a whole number, like 30",
+            "min_value": "Capacity must be 1 or more",
+            "max_value": "Capacity must be 10,000 or less",
+        },
+    )
+    unit = forms.ChoiceField(
+        label="A slot counts",
+        choices=[("item", "Items (each item collected takes one place)"), ("visit", "Visits")],
+        initial="item",
+        error_messages={"required": "Select what a slot counts"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        services: list[tuple[int, str]],
+        areas: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        service_field = cast(forms.TypedChoiceField, self.fields["service"])
+        service_field.choices = [("", "Choose a service"), *services]
+        service_field.error_messages["required"] = "Select the service"
+        cast(forms.TypedMultipleChoiceField, self.fields["areas"]).choices = areas

@@ -12,6 +12,7 @@ from townhall.desk import (
     permits_views,
     process_views,
     queue_views,
+    slot_views,
     views,
     work_views,
 )
@@ -34,6 +35,8 @@ urlpatterns = [
     ),
     path("bulk/", bulk_views.bulk, name="bulk"),
     path("permits/", permits_views.permit_list, name="permits"),
+    path("slots/", slot_views.slots, name="slots"),
+    path("slots/make/", slot_views.slots_create, name="slots_create"),
     path("audit/", audit_views.audit_search, name="audit_search"),
     path("audit/people/<int:user_id>/", audit_views.audit_person, name="audit_person"),
     path("integrations/", integrations_views.integrations_home, name="integrations"),

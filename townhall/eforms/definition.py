@@ -80,6 +80,7 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
                 )
             )
     asked: set[str] = set()
+    kinds: dict[str, str] = {}  # the type of each question asked so far
     for index, page in enumerate(pages):
         where = f"/pages/{index}"
         for name in condition_fields(page["show_if"]) if page.get("show_if") else []:
@@ -101,6 +102,9 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
                     )
                 )
             asked.add(name)
+            kinds[name] = field["type"]
+            if field["type"] == "slot":
+                problems += _slot_problems(field, kinds, place)
             problem = pattern_problem(field["pattern"]) if field.get("pattern") else ""
             if problem:
                 problems.append(
@@ -145,6 +149,39 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
     if summary and summary not in asked:
         problems.append(
             ("/summary_field", f"The summary question '{summary}' is not a question of the form.")
+        )
+    return problems
+
+
+def _slot_problems(field: dict, kinds: dict[str, str], place: str) -> list[tuple[str, str]]:
+    """A slot question offers the dates of the area of an address asked before it, and
+    books as many places as a number asked before it says (or one)."""
+    name, problems = field["name"], []
+    address = field.get("address_field")
+    if address and kinds.get(address) != "address":
+        problems.append(
+            (
+                f"{place}/address_field",
+                f"The date question '{name}' reads the address '{address}', which is not an "
+                "address question before it.",
+            )
+        )
+    elif not address and "address" not in kinds.values():
+        problems.append(
+            (
+                place,
+                f"The date question '{name}' needs an address question before it: the dates "
+                "offered are those of the address's area.",
+            )
+        )
+    units = field.get("units_field")
+    if units and kinds.get(units) != "number":
+        problems.append(
+            (
+                f"{place}/units_field",
+                f"The date question '{name}' counts places by '{units}', which is not a "
+                "number question before it.",
+            )
         )
     return problems
 

@@ -14,6 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from townhall.bookings import selectors as bookings
+from townhall.bookings.models import BookingArea, Slot
+from townhall.bookings.services import day_text
 from townhall.places import selectors as places
 from townhall.places.services import postcode_normalise
 
@@ -29,6 +32,16 @@ class FieldResult:
     error: str = ""
     raw: dict[str, Any] = dc_field(default_factory=dict)
     choices: list[dict] = dc_field(default_factory=list)  # candidates to pick from, if any
+
+
+@dataclass
+class AnswersSoFar:
+    """What a question reading earlier answers needs (a slot reads the address and the
+    number of items): the service, the answers given, and every question of the form."""
+
+    service_id: int
+    answers: dict[str, Any]
+    fields: dict[str, dict]
 
 
 def _name_for_errors(field: dict) -> str:
@@ -348,6 +361,75 @@ def _location(field: dict, data, lookup) -> FieldResult:
     return result
 
 
+def slot_units(field: dict, answers: dict[str, Any]) -> int:
+    """How many places a slot question books: its `units_field` answer, else 1."""
+    value = answers.get(field.get("units_field") or "")
+    return int(value) if isinstance(value, int | float) and value >= 1 else 1
+
+
+def slot_area(field: dict, known: AnswersSoFar) -> BookingArea | None:
+    """The booking area of the address the slot question reads (its `address_field`, else
+    the first address answered)."""
+    names = [field["address_field"]] if field.get("address_field") else list(known.fields)
+    for name in names:
+        value = known.answers.get(name)
+        if known.fields.get(name, {}).get("type") == "address" and isinstance(value, dict):
+            return bookings.area_for_uprn(value.get("uprn", ""))
+    return None
+
+
+def slot_choices(field: dict, known: AnswersSoFar) -> tuple[BookingArea | None, list[dict]]:
+    """The dates to offer: the service's bookable slots in the address's area, each with
+    the room left, those without room for this booking shown but not selectable."""
+    area = slot_area(field, known)
+    if area is None:
+        return None, []
+    units = slot_units(field, known.answers)
+    choices = []
+    for slot in bookings.slots_bookable(service_id=known.service_id, area=area):
+        room = slot.remaining >= units
+        noun = "item" if slot.unit == Slot.Unit.ITEM else "visit"
+        choices.append(
+            {
+                "value": str(slot.pk),
+                "label": day_text(slot.day),
+                "hint": f"Room for {slot.remaining} more {noun}{'s' if slot.remaining != 1 else ''}"
+                if room
+                else "Fully booked",
+                "disabled": not room,
+            }
+        )
+    return area, choices
+
+
+def _slot(field: dict, data, known: AnswersSoFar | None) -> FieldResult:
+    raw = clean_text(data.get(field["name"], ""))[:12]
+    result = FieldResult(raw={"value": raw})
+    if known is None:
+        result.error = "Answer the earlier questions first"
+        return result
+    area, choices = slot_choices(field, known)
+    result.choices = choices
+    if area is None:
+        result.error = (
+            "We cannot book a date for that address online. Check the address, or contact us"
+        )
+        return result
+    if not raw:
+        if field.get("required", True):
+            result.error = f"Select {_name_for_errors(field)}"
+        return result
+    chosen = next((c for c in choices if c["value"] == raw), None)
+    slot = bookings.slot_by_id(int(raw)) if chosen is not None else None
+    if chosen is None or slot is None:
+        result.error = "Select one of the dates shown"
+    elif chosen["disabled"]:
+        result.error = f"{chosen['label']} is fully booked. Choose another date"
+    else:
+        result.value = {"slot": slot.pk, "day": slot.day.isoformat(), "area": area.name}
+    return result
+
+
 PARSERS = {
     "text": _text,
     "textarea": _text,
@@ -362,6 +444,7 @@ PARSERS = {
     "declaration": _declaration,
     "address": _address,
     "location": _location,
+    "slot": _slot,
 }
 
 
@@ -385,6 +468,8 @@ def answer_display(field: dict, value: Any) -> str:
         return date.fromisoformat(value).strftime("%-d %B %Y")
     if kind in ("address", "location"):
         return value.get("text", "")
+    if kind == "slot":
+        return f"{day_text(date.fromisoformat(value['day']))} ({value.get('area', '')})"
     if kind == "declaration":
         return "Confirmed"
     if kind == "file":

@@ -21,9 +21,10 @@ from townhall.cases.models import Case
 from townhall.catalogue.models import Channel, Service
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import OUTCOME_REACHED, FormFlow, Page
-from townhall.eforms.fields import FieldResult, answer_display
+from townhall.eforms.fields import AnswersSoFar, FieldResult, answer_display, slot_choices
 from townhall.eforms.models import FormSession, UploadedFile
 from townhall.eforms.services import (
+    AnswerNoLongerValid,
     form_file_remove,
     form_flow,
     form_outcome_reach,
@@ -151,12 +152,15 @@ def journey_page(
             return JourneyStep(redirect=door.page_url(session, target))
         # "Find address" or "Upload" pressed, or answers refused: the page again, with them.
         results, errors = outcome.results, outcome.errors
+    fields = page_fields_context(page, session, results)
+    # An answer given earlier that no longer stands (a date since fully booked) says so.
+    errors = errors or {f["field"]["name"]: f["error"] for f in fields if f["error"]}
     return JourneyStep(
         context={
             "service": session.service,
             "session": session,
             "page": page,
-            "fields": page_fields_context(page, session, results),
+            "fields": fields,
             "errors": errors,
             "form_has_errors": bool(errors),
             "back_url": _back_url(door, session, flow, page_id),
@@ -199,6 +203,9 @@ def journey_check(*, session: FormSession, door: JourneyDoor, method: str) -> Jo
     if method == "POST":
         try:
             submission_submit(session=session)
+        except AnswerNoLongerValid as refused:
+            # Its page shows the answer again with why it no longer stands.
+            return JourneyStep(redirect=door.page_url(session, refused.page_id))
         except ValidationError:
             return JourneyStep(
                 redirect=door.page_url(session, flow.next_unanswered_page_id(session.answers))
@@ -285,6 +292,8 @@ def _raw_from_answer(field: dict, value: Any) -> dict:
         }
     if kind == "declaration":
         return {"value": "yes"}
+    if kind == "slot":
+        return {"value": str(value.get("slot", ""))}
     return {"value": value}
 
 
@@ -317,6 +326,8 @@ def page_fields_context(
             address = places.address_by_uprn(raw["uprn"])
             if address is not None:
                 context["choices"] = [{"value": address.uprn, "label": address.single_line}]
+        if field_["type"] == "slot":
+            context.update(_slot_context(field_, session, raw, result))
         if field_["type"] == "location" and not raw.get("lat"):
             # Offer the position a photo was taken at, read from its EXIF before stripping.
             photo = (
@@ -333,6 +344,22 @@ def page_fields_context(
                 context["suggested"] = {"lat": photo.gps_lat, "lon": photo.gps_lon}
         fields.append(context)
     return fields
+
+
+def _slot_context(
+    field: dict, session: FormSession, raw: dict, result: FieldResult | None
+) -> dict[str, Any]:
+    """The dates a slot question offers; a date chosen earlier and fully booked since says
+    so."""
+    if result is not None:
+        return {"area": bool(result.choices)}
+    known = AnswersSoFar(session.service_id, session.answers, form_flow(session).fields)
+    area, choices = slot_choices(field, known)
+    context: dict[str, Any] = {"area": area, "choices": choices}
+    chosen = next((c for c in choices if c["value"] == raw.get("value")), None)
+    if chosen is not None and chosen["disabled"]:
+        context["error"] = f"{chosen['label']} is now fully booked. Choose another date"
+    return context
 
 
 def check_answers_rows(flow: FormFlow, session: FormSession) -> list[dict]:

@@ -13,6 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from townhall.accounts.models import User
+from townhall.bookings.models import Slot
+from townhall.bookings.services import BookingRefused, booking_confirm, booking_hold
 from townhall.cases.models import Case, CaseAttachment
 from townhall.cases.services import case_create, my_account_forget
 from townhall.catalogue.models import Channel, Service
@@ -21,7 +23,13 @@ from townhall.core.uploads import upload_check
 from townhall.eforms.definition import definition_errors
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fees import FeeQuote, fee_rules_problems, fee_work_out
-from townhall.eforms.fields import FieldResult, answer_display, field_parse
+from townhall.eforms.fields import (
+    AnswersSoFar,
+    FieldResult,
+    answer_display,
+    field_parse,
+    slot_units,
+)
 from townhall.eforms.models import (
     Form,
     FormSession,
@@ -39,6 +47,15 @@ CHECKER_ABANDONED_AFTER = timedelta(hours=2)
 
 class FormUnavailable(Exception):
     """The service has no published form."""
+
+
+class AnswerNoLongerValid(ValidationError):
+    """An answer that was right when given is not any more (the date chosen was booked by
+    someone else meanwhile): nothing was sent; ask the question on `page_id` again."""
+
+    def __init__(self, message: str, page_id: str) -> None:
+        super().__init__(message)
+        self.page_id = page_id
 
 
 @dataclass
@@ -150,7 +167,8 @@ def form_page_submit(*, session: FormSession, page_id: str, data, files=None) ->
             if field["type"] == "file":
                 result = _save_files(locked, field, files)
             else:
-                result = field_parse(field, data)
+                known = AnswersSoFar(locked.service_id, answers, flow.fields)
+                result = field_parse(field, data, known)
             outcome.results[field["name"]] = result
             if result.error:
                 outcome.errors[field["name"]] = result.error
@@ -276,6 +294,7 @@ def _case_from_submission(submission: Submission, session: FormSession) -> Case:
         contact_phone=answers.get("contact_phone") or (user.phone if user else ""),
         **_case_location(flow, answers),
     )
+    _slots_hold(case, flow, submission)
     has_files = any(field["type"] == "file" for field in flow.fields.values())
     for upload in UploadedFile.objects.filter(form_session=session) if has_files else []:
         CaseAttachment.objects.get_or_create(
@@ -291,6 +310,27 @@ def _case_from_submission(submission: Submission, session: FormSession) -> Case:
             },
         )
     return case
+
+
+def _slots_hold(case: Case, flow: FormFlow, submission: Submission) -> None:
+    """Hold the places of each slot answered, in the case's own transaction (so sending
+    twice holds once); with nothing to pay, the booking is confirmed at once."""
+    answers = submission.answers
+    for name, field in flow.fields.items():
+        value = answers.get(name)
+        if field["type"] != "slot" or not isinstance(value, dict):
+            continue
+        slot = Slot.objects.select_related("area").filter(pk=value.get("slot") or 0).first()
+        if slot is None:
+            raise BookingRefused("That date is no longer offered. Choose another date.")
+        booking_hold(case=case, slot=slot, units=slot_units(field, answers))
+        fee = submission.fee_pence if submission.fee_pence is not None else case.service.fee_pence
+        if not fee:
+            booking_confirm(case=case)
+
+
+def _page_of(flow: FormFlow, kind: str) -> str:
+    return next(p.id for p in flow.pages if any(f["type"] == kind for f in p.fields))
 
 
 def submission_fee(service: Service, definition: dict, answers: dict) -> FeeQuote | None:
@@ -322,6 +362,7 @@ def submission_submit(*, session: FormSession) -> Case:
         if session.user_id == locked.user_id and "user" in session._state.fields_cache:
             locked.user = session.user
         submission = Submission.objects.filter(form_session=locked).first()
+        stored_now = submission is None
         if submission is None:
             flow = form_flow(locked)
             if not flow.is_complete(locked.answers):
@@ -349,6 +390,15 @@ def submission_submit(*, session: FormSession) -> Case:
         try:
             with transaction.atomic():
                 case = _case_from_submission(submission, locked)
+        except BookingRefused as refused:
+            if not stored_now:
+                opening_error = refused
+            else:
+                # The date was taken while the form was filled in: a refusal of the answer,
+                # not a failure to keep. Raised here, it undoes the submission too; the
+                # person chooses again.
+                page_id = _page_of(form_flow(locked), "slot")
+                raise AnswerNoLongerValid(str(refused), page_id) from None
         except Exception as error:  # kept: the submission commits, the caller sees the error
             opening_error = error
     if opening_error is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from townhall.bookings.models import Booking
 from townhall.core.audit import audit_record
 from townhall.core.tasks import task_enqueue_on_commit
 from townhall.payments.models import Payment, Refund
@@ -52,3 +53,17 @@ def refund_request(*, payment: Payment, amount_pence: int, reason: str, actor: A
         )
         task_enqueue_on_commit(refund_submit_task, refund_id=refund.pk)
     return refund
+
+
+def booking_cancelled_refund(booking: Booking, actor: Any) -> None:
+    """The BOOKING_CANCELLED listener: a booking cancelled before its cut-off is refunded in
+    full, in the cancellation's transaction (a refusal undoes the cancellation)."""
+    payment = booking.case.payments.filter(status=Status.SUCCESS).first()
+    if payment is None or not payment.refundable_pence:
+        return  # never paid (held only), or refunded already
+    refund_request(
+        payment=payment,
+        amount_pence=payment.refundable_pence,
+        reason="Booking cancelled by the resident before the cut-off",
+        actor=actor,
+    )

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from townhall.accounts.models import User
+from townhall.bookings.models import Booking
+from townhall.bookings.services import booking_confirm
 from townhall.cases import services as case_services
 from townhall.cases.models import Case
 from townhall.core.audit import audit_record
@@ -182,6 +184,7 @@ def _paid(payment: Payment, source: str) -> None:
     process_message_deliver(
         case=case, name="payment_done", data={"outcome": "paid", "reference": payment.reference}
     )
+    booking_confirm(case=case)  # places held when the form was sent are now the payer's
     fee_due = FeeDue.objects.filter(case=case).first()
     if fee_due is not None:
         fee_due_mark_paid(fee_due=fee_due, payment=payment)
@@ -286,7 +289,17 @@ def payments_sweep(*, now: datetime | None = None, client: PayClient | None = No
         .exclude(payments__created_at__gt=expiry)  # a payment started lately may still finish
         .distinct()
     )[:500]
-    for case in unpaid:
+    # Places held by a form sent online whose payer never went on to Pay at all.
+    held = (
+        Case.objects.filter(
+            booking__state=Booking.State.HELD,
+            booking__created_at__lte=expiry,
+            payments__isnull=True,
+        )
+        .exclude(status=Case.Status.CLOSED)
+        .exclude(fee_due__isnull=False)  # raised by phone: owed, and followed up at the desk
+    )[:500]
+    for case in [*unpaid, *held]:
         if booking_release(case):
             counts["released"] += 1
     return counts

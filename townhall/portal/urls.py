@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal import bin_day_views, payment_views, permit_views, views
+from townhall.portal import bin_day_views, booking_views, payment_views, permit_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -39,6 +39,11 @@ urlpatterns = [
         "permits/return/<str:token>/",
         permit_views.permit_renew_return,
         name="permit_renew_return",
+    ),
+    path(
+        "my-account/requests/<str:reference>/cancel-booking/",
+        booking_views.booking_cancel,
+        name="booking_cancel",
     ),
     path("track/<str:token>/", views.track, name="track"),
     path(

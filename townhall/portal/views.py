@@ -13,12 +13,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.accounts.models import User
+from townhall.bookings import selectors as booking_selectors
 from townhall.cases import selectors as case_selectors
 from townhall.cases.models import Case
 from townhall.cases.services import case_add_resident_comment
@@ -290,6 +292,8 @@ def _request_page(request: HttpRequest, case: Case, post_url: str) -> HttpRespon
             "photos": case_selectors.public_attachments(case),
             "hand_on": case_selectors.case_hand_on(case),
             "answers": eforms_selectors.answers_for_display(case),
+            "booking": booking_selectors.booking_of_case(case.pk),
+            "now": timezone.now(),
             "errors": errors,
             "form_has_errors": bool(errors),
             "comment": request.POST.get("comment", "") if errors else "",

@@ -17,11 +17,19 @@ from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.catalogue.starter import starter_service_files
-from townhall.catalogue.tests.walk import Place, Route, form_routes, post_data
+from townhall.catalogue.tests.walk import (
+    FIRST_OFFERED_SLOT,
+    Place,
+    Route,
+    form_routes,
+    post_data,
+)
+from townhall.demo.bookings import demo_booking_slots_load
 from townhall.demo.contractors import demo_contractors_load
 from townhall.demo.council import demo_service_files
 from townhall.demo.loader import demo_gazetteer_load, demo_services_load
 from townhall.eforms.engine import OUTCOME_REACHED
+from townhall.eforms.fields import AnswersSoFar, slot_choices
 from townhall.eforms.models import FormSession
 from townhall.eforms.services import (
     form_flow,
@@ -48,6 +56,7 @@ def catalogue(settings) -> dict[str, Service]:
     demo_gazetteer_load()
     demo_services_load()
     demo_contractors_load()  # the contractors processes send jobs to, as in the demo
+    demo_booking_slots_load()  # the demo's collection dates, for services booking one
     return {s.slug: s for s in Service.objects.select_related("form")}
 
 
@@ -55,6 +64,19 @@ def _place() -> Place:
     address = Address.objects.order_by("uprn").first()
     assert address is not None, "the demo gazetteer is not loaded"
     return Place(uprn=address.uprn, lat=address.lat, lon=address.lon)
+
+
+def _slots_resolved(session: FormSession, fields: list[dict], given: dict) -> dict:
+    """A slot question's planned answer is the first date with room its page offers."""
+    resolved = dict(given)
+    for spec in fields:
+        if resolved.get(spec["name"]) == FIRST_OFFERED_SLOT:
+            known = AnswersSoFar(session.service_id, session.answers, form_flow(session).fields)
+            _, choices = slot_choices(spec, known)
+            offered = [c["value"] for c in choices if not c["disabled"]]
+            assert offered, f"{session.service.slug}: no date offered for {spec['name']}"
+            resolved[spec["name"]] = offered[0]
+    return resolved
 
 
 def _walk(service: Service, route: Route) -> FormSession:
@@ -65,7 +87,7 @@ def _walk(service: Service, route: Route) -> FormSession:
     for number, (page_id, given) in enumerate(route.steps):
         page = flow.page(page_id)
         assert page is not None, page_id
-        data, files = post_data(page.fields, given)
+        data, files = post_data(page.fields, _slots_resolved(session, page.fields, given))
         outcome = form_page_submit(session=session, page_id=page_id, data=data, files=files)
         assert outcome.ok, f"page {page_id} refused {given}: {outcome.errors}"
         planned = route.steps[number + 1][0] if number + 1 < len(route.steps) else route.end

@@ -34,6 +34,8 @@ TEXT_ANSWER = "Answered by the catalogue walk"
 PATTERN_ANSWERS = ["AB12 CDE", "AB12CDE", "12345678", "A1234567", "AB123456C", "TN23 1AA"]
 # What a page posts when its answers are picked; stands for a stored upload's id.
 PLANNED_FILE = -1
+# A slot question is answered with the first date its page offers (slot_answer_resolve).
+FIRST_OFFERED_SLOT = "first-offered"
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,8 @@ def answer_candidates(spec: dict, definition: dict, place: Place, today: date) -
         found = [True]
     elif kind == "file":
         found = [[PLANNED_FILE]]
+    elif kind == "slot":
+        found = [FIRST_OFFERED_SLOT]
     else:
         raise AssertionError(f"no answer generator for field type {kind!r} ({name})")
     if not spec.get("required") and any(c["op"] in ("answered", "not_answered") for c in tested):
