@@ -9,8 +9,9 @@ turns a step into its own URLs, and renders the context with its own templates.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -22,7 +23,9 @@ from townhall.catalogue.models import Channel, Service
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import OUTCOME_REACHED, FormFlow, Page
 from townhall.eforms.fields import FieldResult, answer_display
+from townhall.eforms.lookups import text_fill
 from townhall.eforms.models import FormSession, UploadedFile
+from townhall.eforms.selectors import outcome_values_sign
 from townhall.eforms.services import (
     form_file_remove,
     form_flow,
@@ -151,6 +154,22 @@ def journey_page(
             return JourneyStep(redirect=door.page_url(session, target))
         # "Find address" or "Upload" pressed, or answers refused: the page again, with them.
         results, errors = outcome.results, outcome.errors
+    values = flow.lookup_values(session.answers)
+    if values:
+        # Texts may show what a lookup found on an earlier page ("{collection_day}").
+        page = replace(
+            page,
+            title=text_fill(page.title, values),
+            intro=[text_fill(p, values) for p in page.intro],
+            fields=[
+                {
+                    **f,
+                    "label": text_fill(f["label"], values),
+                    **({"hint": text_fill(f["hint"], values)} if f.get("hint") else {}),
+                }
+                for f in page.fields
+            ],
+        )
     return JourneyStep(
         context={
             "service": session.service,
@@ -178,7 +197,12 @@ def _outcome_step(session: FormSession, door: JourneyDoor) -> JourneyStep:
         raise Http404 from error
     if door.outcome_url is None:
         return JourneyStep(redirect=door.start_url(session))
-    return JourneyStep(redirect=door.outcome_url(session, reached["id"]))
+    url = door.outcome_url(session, reached["id"])
+    if reached.get("values"):
+        # The journey's answers are deleted: what its lookups found (a date, a crew's note)
+        # travels to the outcome page signed, so nobody can make the council say otherwise.
+        url += "?" + urlencode({"values": outcome_values_sign(reached["values"])})
+    return JourneyStep(redirect=url)
 
 
 def _back_url(door: JourneyDoor, session: FormSession, flow: FormFlow, page_id: str) -> str:

@@ -4,7 +4,7 @@
 import logging
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,11 +17,13 @@ from townhall.cases.models import Case, CaseAttachment
 from townhall.cases.services import case_create, my_account_forget
 from townhall.catalogue.models import Channel, Service
 from townhall.core.audit import audit_record
+from townhall.core.calendars import LONDON
 from townhall.core.uploads import upload_check
 from townhall.eforms.definition import definition_errors
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fees import FeeQuote, fee_rules_problems, fee_work_out
 from townhall.eforms.fields import FieldResult, answer_display, field_parse
+from townhall.eforms.lookups import lookup_reads, lookup_run
 from townhall.eforms.models import (
     Form,
     FormSession,
@@ -157,6 +159,16 @@ def form_page_submit(*, session: FormSession, page_id: str, data, files=None) ->
         if outcome.ok:
             for name, result in outcome.results.items():
                 answers[name] = result.value
+            # A lookup runs when its page is answered, and again when a question it reads
+            # is answered anew (an address changed from the check-answers page).
+            given = {field["name"] for field in page.fields}
+            for passed in flow.route(answers):
+                if passed.lookup and (
+                    passed is page
+                    or flow.page_answered(passed, answers)
+                    and given & lookup_reads(passed.lookup)
+                ):
+                    answers.update(lookup_run(passed.lookup, answers))
         else:
             # Files that passed their checks are kept even when another answer is wrong.
             for field in page.fields:
@@ -219,11 +231,12 @@ def form_outcome_reach(*, session: FormSession) -> dict:
         locked = FormSession.objects.select_for_update().filter(pk=session.pk).first()
         if locked is None or hasattr(locked, "submission"):
             raise ValidationError("This journey has already ended.")
-        outcome = FormFlow(locked.form_version.definition, ask_contact=False).outcome(
-            locked.answers
-        )
+        flow = FormFlow(locked.form_version.definition, ask_contact=False)
+        outcome = flow.outcome(locked.answers)
         if outcome is None:
             raise ValidationError("These answers do not end on an outcome.")
+        # What lookups found (dates, a crew's note: no personal details) for its page.
+        outcome = {**outcome, "values": flow.lookup_values(locked.answers)}
         outcome_count_add(service=session.service, outcome=outcome["id"])
         uploads = [upload.file for upload in UploadedFile.objects.filter(form_session=locked)]
         if uploads:
@@ -255,6 +268,16 @@ def _case_location(flow: FormFlow, answers: dict) -> dict[str, Any]:
     return {}
 
 
+def _sla_from(flow: FormFlow, answers: dict) -> datetime | None:
+    """A lookup's `sla_from` (an ISO date): the SLA counts from the start of that day."""
+    value = flow.lookup_values(answers).get("sla_from")
+    try:
+        day = date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return datetime.combine(day, time(0, 0), tzinfo=LONDON) if day else None
+
+
 def _case_from_submission(submission: Submission, session: FormSession) -> Case:
     flow = form_flow(session)
     answers = submission.answers
@@ -274,6 +297,7 @@ def _case_from_submission(submission: Submission, session: FormSession) -> Case:
         contact_name=answers.get("contact_name") or (user.full_name if user else ""),
         contact_email=answers.get("contact_email") or (user.email if user else ""),
         contact_phone=answers.get("contact_phone") or (user.phone if user else ""),
+        sla_from=_sla_from(flow, answers),
         **_case_location(flow, answers),
     )
     has_files = any(field["type"] == "file" for field in flow.fields.values())

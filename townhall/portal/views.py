@@ -106,7 +106,12 @@ def service_start(request: HttpRequest, slug: str) -> HttpResponse:
 def service_outcome(request: HttpRequest, slug: str, outcome_id: str) -> HttpResponse:
     """Where a journey ended without sending anything: the outcome and what to do next."""
     service = _public_service(slug)
-    outcome = eforms_selectors.outcome_for_display(service, outcome_id, get_language() or "")
+    outcome = eforms_selectors.outcome_for_display(
+        service,
+        outcome_id,
+        get_language() or "",
+        eforms_selectors.outcome_values_read(request.GET.get("values", "")),
+    )
     if outcome is None:
         raise Http404
     return render(

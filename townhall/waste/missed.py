@@ -11,6 +11,7 @@ from, read from the same calendar the bin-day page shows and from what the crew 
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils import timezone
 from townhall.core.calendars import LONDON, add_working_days
 from townhall.places.models import Address
 from townhall.waste.calendar import Collection, collections_for, last_collection
-from townhall.waste.models import CrewResult, Round
+from townhall.waste.models import CrewResult, Round, Stream
 
 # Report a missed bin within this many working days after the collection day.
 DEFAULT_REPORT_WORKING_DAYS = 2
@@ -129,3 +130,27 @@ def missed_collection_answers(address: Address, stream: str, now: datetime | Non
         "report_by": _day(check.report_by) if check.report_by else "",
         "sla_from": found.date.isoformat() if found and check.verdict != Verdict.TOO_EARLY else "",
     }
+
+
+# What `missed_collection_answers` gives, with the values a form may branch on.
+MISSED_COLLECTION_OUTPUTS: dict[str, list[str]] = {
+    "collection_check": [verdict.value for verdict in Verdict],
+    "collection_date": [],
+    "collection_day": [],
+    "collection_crew": [],
+    "collection_round": [],
+    "collection_contractor": [],
+    "crew_note": [],
+    "report_from": [],
+    "report_by": [],
+    "sla_from": [],
+}
+
+
+def missed_collection_lookup(address: Any, stream: Any) -> dict[str, str]:
+    """A form's lookup: `address` is an address answer ({"uprn": ...}), `stream` a bin."""
+    uprn = address.get("uprn") if isinstance(address, dict) else None
+    found = Address.objects.filter(uprn=uprn).first() if uprn else None
+    if found is None or stream not in Stream.values:
+        return {"collection_check": Verdict.NO_ROUND.value}
+    return missed_collection_answers(found, stream)
