@@ -27,6 +27,7 @@ from townhall.eforms.lookups import text_fill
 from townhall.eforms.models import FormSession, UploadedFile
 from townhall.eforms.selectors import outcome_values_sign
 from townhall.eforms.services import (
+    PREFILL_KEY,
     form_file_remove,
     form_flow,
     form_outcome_reach,
@@ -94,12 +95,16 @@ def journey_start(
     user: User | None = None,
     channel: str = Channel.WEB,
     raised_by: User | None = None,
+    prefill: dict[str, str] | None = None,
 ) -> tuple[FormSession, str]:
     """Start the service's form (raises FormUnavailable when it has no published version) and
-    return the new session with the URL of its first page."""
+    return the new session with the URL of its first page. `prefill`: answers suggested on
+    the pages (see `form_session_start`)."""
     if service.kind == Service.Kind.ELIGIBILITY:
         user = None  # its answers are nobody's: an eligibility checker keeps nothing personal
-    session = form_session_start(service=service, user=user, channel=channel, raised_by=raised_by)
+    session = form_session_start(
+        service=service, user=user, channel=channel, raised_by=raised_by, prefill=prefill
+    )
     flow = form_flow(session)
     return session, door.page_url(session, flow.first_page_id(session.answers))
 
@@ -279,6 +284,9 @@ def journey_case(*, session: FormSession, door: JourneyDoor) -> Case | JourneySt
 
 
 def _prefill(field: dict, session: FormSession) -> dict:
+    suggested = (session.answers.get(PREFILL_KEY) or {}).get(field["name"])
+    if suggested and field["type"] not in ("file", "checkboxes", "date", "location"):
+        return {"uprn": suggested} if field["type"] == "address" else {"value": suggested}
     owner = session.user
     if owner is None or not field.get("prefill"):
         return {}

@@ -39,6 +39,12 @@ log = logging.getLogger(__name__)
 CHECKER_ABANDONED_AFTER = timedelta(hours=2)
 
 
+# Suggested answers are kept beside the answers under this key (no question has a name
+# starting "_"), and dropped from what is sent (`answers_on_route`).
+PREFILL_KEY = "_prefill"
+PREFILL_MAX_LENGTH = 100
+
+
 class FormUnavailable(Exception):
     """The service has no published form."""
 
@@ -64,8 +70,12 @@ def form_session_start(
     user: User | None = None,
     channel: str = Channel.WEB,
     raised_by: User | None = None,
+    prefill: dict[str, str] | None = None,
 ) -> FormSession:
-    """Begin a journey through the service's live form version."""
+    """Begin a journey through the service's live form version. `prefill`: answers to
+    suggest on the pages (a link "report a missed collection" names the bin); only text for
+    questions the form asks is kept, and each is shown to be confirmed, never taken as
+    answered."""
     if service.form_id is None:
         raise FormUnavailable(service.slug)
     version = (
@@ -77,8 +87,23 @@ def form_session_start(
         raise FormUnavailable(service.slug)
     if service.kind == Service.Kind.ELIGIBILITY:
         _checker_sessions_abandoned_delete(service)
+    answers: dict[str, Any] = {}
+    if prefill:
+        asked = FormFlow(version.definition, ask_contact=False).fields
+        kept = {
+            name: str(value)[:PREFILL_MAX_LENGTH]
+            for name, value in prefill.items()
+            if name in asked and isinstance(value, str) and value
+        }
+        if kept:
+            answers[PREFILL_KEY] = kept
     return FormSession.objects.create(
-        form_version=version, service=service, user=user, channel=channel, raised_by=raised_by
+        form_version=version,
+        service=service,
+        user=user,
+        channel=channel,
+        raised_by=raised_by,
+        answers=answers,
     )
 
 

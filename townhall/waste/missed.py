@@ -9,7 +9,7 @@ from, read from the same calendar the bin-day page shows and from what the crew 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -154,3 +154,51 @@ def missed_collection_lookup(address: Any, stream: Any) -> dict[str, str]:
     if found is None or stream not in Stream.values:
         return {"collection_check": Verdict.NO_ROUND.value}
     return missed_collection_answers(found, stream)
+
+
+@dataclass(frozen=True)
+class Reportable:
+    stream: str
+    label: str
+    collection: Collection
+
+
+def missed_reportable(address: Address, now: datetime | None = None) -> list[Reportable]:
+    """The bins at `address` a missed collection can be reported for now (in the window,
+    the crew finished, and no crew report of the bin not put out): what a resident's home
+    page offers to report. A few queries for every bin together."""
+    now = now or timezone.now()
+    today = now.astimezone(LONDON).date()
+    past = collections_for(address, today - timedelta(days=28), today)
+    last: dict[str, Collection] = {}
+    waiting: set[str] = set()
+    for collection in past:
+        if collection.cancelled:
+            continue
+        if collection.finishes_at <= now:
+            last[collection.stream] = collection  # in date order: the latest wins
+        elif collection.date == today:
+            waiting.add(collection.stream)
+    days = report_working_days()
+    open_ = {
+        stream: c
+        for stream, c in last.items()
+        if stream not in waiting and today <= add_working_days(c.date, days)
+    }
+    if not open_:
+        return []
+    earliest = min(c.date for c in open_.values())
+    not_out = {
+        (stream, when.astimezone(LONDON).date())
+        for stream, when in CrewResult.objects.filter(
+            address=address,
+            stream__in=list(open_),
+            outcome=CrewResult.Outcome.NOT_PUT_OUT,
+            occurred_at__date__gte=earliest,
+        ).values_list("stream", "occurred_at")
+    }
+    return [
+        Reportable(stream=stream, label=Stream(stream).label, collection=c)
+        for stream, c in sorted(open_.items(), key=lambda item: item[1].date)
+        if not any(s == stream and day >= c.date for s, day in not_out)
+    ]
