@@ -370,11 +370,12 @@ def page_fields_context(
 def check_answers_rows(flow: FormFlow, session: FormSession) -> list[dict]:
     """One row per answer on the route taken, with the page to change it on."""
     rows = []
+    values = flow.lookup_values(session.answers)
     for page in flow.route(session.answers):
         for field_ in page.fields:
             rows.append(
                 {
-                    "label": field_["label"],
+                    "label": text_fill(field_["label"], values),
                     "value": answer_display(field_, session.answers.get(field_["name"])),
                     "page_id": page.id,
                     "field_id": f"f-{field_['name']}",

@@ -183,6 +183,10 @@ def test_a_resident_who_did_put_it_out_can_report_it_anyway(client, not_out, clo
     clock(at(date(2026, 12, 9), 10))
     url = answer(client, report(client, not_out), {"put_out_anyway": "yes"})
     assert url.endswith("/details/")
+    url = answer(client, url, {"details": ""})
+    url = answer(client, url, {"contact_name": "Sam Resident", "contact_email": "sam@example.com"})
+    check = client.get(url).content.decode()
+    assert "Was your bin out by 7am on Tuesday 8 December?" in check
     case = send(client, url)
     assert case.submission.answers["put_out_anyway"] == "yes"
     assert case.submission.answers["collection_check"] == "not_put_out"
