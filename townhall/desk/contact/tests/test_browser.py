@@ -3,7 +3,6 @@ caller by postcode, open their single view, raise the request with the public fo
 channel), get the reference, then log an avoidable call. axe-core checks every page, and the
 search page is checked again at 320 px wide."""
 
-
 import pytest
 
 from townhall.cases.models import Case
