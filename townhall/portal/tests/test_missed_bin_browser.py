@@ -10,11 +10,15 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from townhall.accounts.models import Department
 from townhall.builder.services import service_import
 from townhall.cases.models import Case
+from townhall.cases.services import case_create
+from townhall.catalogue.models import Service
 from townhall.core.calendars import LONDON
-from townhall.core.tests.browser import PHONE, new_page
+from townhall.core.tests.browser import DESKTOP, PHONE, new_page
 from townhall.demo.contractors import demo_contractors_load
+from townhall.desk.tests.factories import user_make
 from townhall.eforms.selectors import outcome_values_sign
 from townhall.waste.tests.factories import address_make, round_make
 
@@ -97,3 +101,27 @@ def test_every_outcome_page_of_a_missed_bin_passes_axe(live_server, browser, hom
         checked.check(outcome)
         assert checked.page.locator(f'[data-outcome="{outcome}"]').count() == 1
         assert "{" not in checked.page.locator("main").inner_text()
+
+
+def test_the_assisted_collection_flag_on_the_desk_passes_axe(live_server, browser, home):
+    waste = Department.objects.get(slug="waste-and-street-scene")
+    officer = user_make(departments=[waste])
+    officer.set_password("Officer-pass-12345")
+    officer.save()
+    service = Service.objects.get(slug=SLUG)
+    cases = [
+        case_create(service=service, summary="Refuse", uprn=home.uprn, notify=False)
+        for _ in range(3)
+    ]
+    checked = new_page(browser, viewport=DESKTOP)
+    page = checked.page
+    page.goto(f"{live_server.url}/staff/waste/addresses/{home.uprn}/")
+    page.get_by_label("Email address").fill(officer.email)
+    page.get_by_label("Password", exact=True).fill("Officer-pass-12345")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/staff/waste/addresses/{home.uprn}/")
+    checked.check("address")
+    assert page.get_by_text("Assisted collection candidate").is_visible()
+    page.goto(f"{live_server.url}/staff/cases/{cases[-1].reference}/")
+    checked.check("case")
+    assert page.get_by_text("Assisted collection candidate").is_visible()
