@@ -1,10 +1,14 @@
 """Reads of cases that more than one view needs. Residents only ever reach their own."""
 
 import mimetypes
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
+from django.utils import timezone
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment, CaseEvent, CaseHandOn
@@ -165,3 +169,46 @@ def case_hand_on_delivery(hand_on: CaseHandOn | None) -> dict[str, str]:
         "attempts": str(getattr(found, "attempts", "")),
         "error": found.last_error or hand_on.last_error,
     }
+
+
+# Repeat missed bins at one address: this many reports within this many weeks make the
+# address a candidate for an assisted collection (the crew fetches the bin).
+REPEAT_MISSES = 3
+REPEAT_MISSES_WEEKS = 12
+MISSED_BIN_SERVICE = "report-a-missed-bin-collection"
+
+
+@dataclass(frozen=True)
+class RepeatMisses:
+    count: int
+    weeks: int
+    references: list[str]
+
+
+def missed_bin_service() -> str:
+    """The slug of the service residents report missed bins with."""
+    return str(getattr(settings, "WASTE_MISSED_BIN_SERVICE", MISSED_BIN_SERVICE))
+
+
+def missed_bin_repeats(uprn: str, at: datetime | None = None) -> RepeatMisses | None:
+    """The missed-bin reports at `uprn` in the weeks up to `at` (now), when there are as many
+    as the council's threshold (WASTE_REPEAT_MISSES in WASTE_REPEAT_MISSES_WEEKS): the address
+    is an assisted collection candidate. None below it, or with no address."""
+    if not uprn:
+        return None
+    at = at or timezone.now()
+    weeks = int(getattr(settings, "WASTE_REPEAT_MISSES_WEEKS", REPEAT_MISSES_WEEKS))
+    threshold = int(getattr(settings, "WASTE_REPEAT_MISSES", REPEAT_MISSES))
+    references = list(
+        Case.objects.filter(
+            uprn=uprn,
+            service__slug=missed_bin_service(),
+            created_at__gt=at - timedelta(weeks=weeks),
+            created_at__lte=at,
+        )
+        .order_by("-created_at")
+        .values_list("reference", flat=True)
+    )
+    if len(references) < threshold:
+        return None
+    return RepeatMisses(count=len(references), weeks=weeks, references=references)

@@ -109,13 +109,17 @@ def case_create(
     channel_client: str = "",
     notify: bool = True,
     reference: str = "",
+    sla_from: datetime | None = None,
 ) -> Case:
     """Open a case for a service, with its reference, team and SLA due date.
 
     `received_at` lets imports, the demo and requests accepted before their case was opened
     record when a request really arrived; `reference` is one issued then by `reference_next`.
+    `sla_from`: when the SLA starts if not on receipt (a missed bin's counts from the
+    collection day that was missed).
     """
     received = received_at or timezone.now()
+    clock_start = min(sla_from, received) if sla_from else received
     # No savepoint of its own: if anything here fails, the caller's transaction (or the
     # caller's own savepoint) fails with it. A submission makes one case at most: the
     # database refuses a second (submission is unique), and eforms looks first.
@@ -132,8 +136,8 @@ def case_create(
             summary=(summary or service.name)[:200],
             department_id=service.department_id,
             team_id=service.default_team_id,
-            due_at=(due := service_due_at(service=service, received=received)),
-            at_risk_at=at_risk_from(received, due),
+            due_at=(due := service_due_at(service=service, received=clock_start)),
+            at_risk_at=at_risk_from(clock_start, due),
             lat=lat,
             lon=lon,
             uprn=uprn,

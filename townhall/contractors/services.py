@@ -24,6 +24,7 @@ from townhall.cases.models import Case
 from townhall.contractors.models import Contractor, ContractorEvent, ContractorJob
 from townhall.core.uploads import upload_check
 from townhall.integrations.outbox.services import outbox_enqueue
+from townhall.waste.models import Round
 from townhall.workflow.services import process_message_deliver
 
 Status = ContractorJob.Status
@@ -55,10 +56,17 @@ class UpdateResult:
 
 
 def contractor_job_create(
-    *, case: Case, partner: str, kind: str, reply: str, idempotency_key: str
+    *,
+    case: Case,
+    partner: str,
+    kind: str,
+    reply: str,
+    idempotency_key: str,
+    collection_round: str = "",
 ) -> ContractorJob:
     """Write the job and its outbox message in the caller's transaction. Calling again with
-    the same key (a retried process step) returns the first job."""
+    the same key (a retried process step) returns the first job. `collection_round`: the
+    waste round (and so the crew) the job is for, read with its crew from waste."""
     contractor = Contractor.objects.select_related("partner").filter(partner__name=partner).first()
     if contractor is None:
         raise ValueError(f"No contractor called {partner!r} is set up (desk: Integrations).")
@@ -70,7 +78,7 @@ def contractor_job_create(
         job.outbox = outbox_enqueue(
             partner=partner,
             operation="job_create",
-            payload=job_payload(job),
+            payload=job_payload(job, collection_round=collection_round),
             idempotency_key=idempotency_key,
             correlation=case.reference,
         )
@@ -78,9 +86,11 @@ def contractor_job_create(
     return job
 
 
-def job_payload(job: ContractorJob) -> dict[str, Any]:
-    """What the contractor is told: where, what, by when. No resident's personal details."""
+def job_payload(job: ContractorJob, collection_round: str = "") -> dict[str, Any]:
+    """What the contractor is told: where, what, by when, and for a waste round its crew.
+    No resident's personal details."""
     case = job.case
+    crew = _round_crew(collection_round)
     return {
         "job_id": str(job.job_id),
         "job": job.kind,
@@ -97,7 +107,17 @@ def job_payload(job: ContractorJob) -> dict[str, Any]:
         },
         "due_at": case.due_at.isoformat() if case.due_at else None,
         "updates_url": f"/api/contractor/v1/jobs/{job.job_id}/events",
+        **({"round": crew} if crew else {}),
     }
+
+
+def _round_crew(code: str) -> dict[str, str]:
+    round_ = (
+        Round.objects.filter(code=code).only("code", "crew", "stream").first() if code else None
+    )
+    if round_ is None:
+        return {}
+    return {"code": round_.code, "crew": round_.crew, "stream": round_.stream}
 
 
 def _parse_update(contractor: Contractor, data: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.models import Department, Team
 from townhall.accounts.permissions import can_see_every_department
+from townhall.cases import selectors as case_selectors
 from townhall.cases.models import Case
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.selectors import (
@@ -269,6 +270,9 @@ def _case_page(
         {
             "case": case,
             "answers": answers_for_display(case),
+            "repeat_misses": case_selectors.missed_bin_repeats(case.uprn, at=case.created_at)
+            if case.service.slug == case_selectors.missed_bin_service()
+            else None,
             "photos": case.attachments.all(),
             "hand_on": (hand_on := case_hand_on(case)),
             "hand_on_delivery": case_hand_on_delivery(hand_on),

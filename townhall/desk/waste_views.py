@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from townhall.accounts.permissions import can_see_every_department
+from townhall.cases.selectors import missed_bin_repeats
 from townhall.desk.access import StaffRequest, staff_required
 from townhall.desk.waste_forms import AddressFindForm, RoundChangeForm, RoundForm, RoundsImportForm
 from townhall.places import selectors as places
@@ -198,5 +199,6 @@ def address(request: StaffRequest, uprn: str) -> HttpResponse:
             "rounds": selectors.address_rounds(found),
             "day": selectors.bin_day(found),
             "results": selectors.address_results(found),
+            "repeat_misses": missed_bin_repeats(found.uprn),
         },
     )

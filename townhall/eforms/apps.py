@@ -39,3 +39,17 @@ class EformsConfig(AppConfig):
                 sweep=submissions_unopened_open,
             )
         )
+
+        from townhall.eforms.lookups import Lookup, lookup_register
+        from townhall.waste.missed import MISSED_COLLECTION_OUTPUTS, missed_collection_lookup
+
+        # A missed-bin report is checked against the address's round (waste sits below).
+        lookup_register(
+            Lookup(
+                name="waste_missed_collection",
+                title="The bin's last collection, and whether a missed bin can be reported",
+                inputs=("address", "stream"),
+                outputs=MISSED_COLLECTION_OUTPUTS,
+                run=missed_collection_lookup,
+            )
+        )

@@ -8,6 +8,8 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from townhall.eforms.lookups import lookup_get
+
 SCHEMA_PATH = Path(__file__).with_name("form_schema.json")
 CHOICE_TYPES = {"radios", "checkboxes", "select"}
 CHECK_ANSWERS = "check"
@@ -118,6 +120,7 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
                     problems.append(
                         (f"{place}/options", f"The question '{name}' has two options of one value.")
                     )
+        problems += _lookup_problems(page, where, asked)
         for number, branch in enumerate(page.get("next", [])):
             place = f"{where}/next/{number}"
             if "goto" in branch and branch["goto"] not in page_ids + [CHECK_ANSWERS]:
@@ -183,6 +186,45 @@ def _slot_problems(field: dict, kinds: dict[str, str], place: str) -> list[tuple
                 "number question before it.",
             )
         )
+    return problems
+
+
+def _lookup_problems(page: dict, where: str, asked: set[str]) -> list[tuple[str, str]]:
+    """A page's lookup must be installed and read questions already asked; its outputs
+    count as asked from this page on (added to `asked`)."""
+    spec = page.get("lookup")
+    if not spec:
+        return []
+    lookup = lookup_get(spec["name"])
+    if lookup is None:
+        return [
+            (
+                f"{where}/lookup/name",
+                f"Page '{page['id']}' uses the lookup '{spec['name']}', which is not installed.",
+            )
+        ]
+    problems = []
+    given = spec.get("answers", {})
+    for name in given:
+        if name not in lookup.inputs:
+            problems.append(
+                (
+                    f"{where}/lookup/answers/{name}",
+                    f"The lookup '{lookup.name}' takes no '{name}' (it takes "
+                    f"{', '.join(lookup.inputs)}).",
+                )
+            )
+    for name in lookup.inputs:
+        question = given.get(name, name)
+        if question not in asked:
+            problems.append(
+                (
+                    f"{where}/lookup/answers",
+                    f"The lookup '{lookup.name}' on page '{page['id']}' reads '{question}' "
+                    f"for its {name}, which is not asked on this page or before it.",
+                )
+            )
+    asked.update(lookup.outputs)
     return problems
 
 

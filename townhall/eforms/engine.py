@@ -5,6 +5,7 @@ from typing import Any
 
 from townhall.eforms.conditions import condition_holds
 from townhall.eforms.definition import CHECK_ANSWERS
+from townhall.eforms.lookups import page_lookup_outputs
 
 CONTACT_PAGE = "your-details"
 # What next_page_id says when the answers end the journey on one of the form's outcomes (not
@@ -48,6 +49,7 @@ class Page:
     intro: list[str]
     show_if: dict | None
     next: list[dict]
+    lookup: dict | None = None
 
     @property
     def heading_field(self) -> dict | None:
@@ -72,6 +74,7 @@ class FormFlow:
                 intro=p.get("intro", []),
                 show_if=p.get("show_if"),
                 next=p.get("next", []),
+                lookup=p.get("lookup"),
             )
             for p in definition["pages"]
         ]
@@ -179,4 +182,16 @@ class FormFlow:
     def answers_on_route(self, answers: dict) -> dict:
         """Answers to pages the person no longer passes through are dropped before submitting."""
         names = {f["name"] for page in self.route(answers) for f in page.fields}
+        names |= set(self.lookup_values(answers))
         return {k: v for k, v in answers.items() if k in names}
+
+    def lookup_values(self, answers: dict) -> dict:
+        """What the lookups of pages on the route found (kept with the answers, shown in
+        texts as `{name}`)."""
+        names = [
+            name
+            for page in self.route(answers)
+            if page.lookup
+            for name in page_lookup_outputs({"lookup": page.lookup})
+        ]
+        return {name: answers[name] for name in names if name in answers}

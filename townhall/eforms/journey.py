@@ -9,8 +9,9 @@ turns a step into its own URLs, and renders the context with its own templates.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -22,8 +23,11 @@ from townhall.catalogue.models import Channel, Service
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import OUTCOME_REACHED, FormFlow, Page
 from townhall.eforms.fields import AnswersSoFar, FieldResult, answer_display, slot_choices
+from townhall.eforms.lookups import text_fill
 from townhall.eforms.models import FormSession, UploadedFile
+from townhall.eforms.selectors import outcome_values_sign
 from townhall.eforms.services import (
+    PREFILL_KEY,
     AnswerNoLongerValid,
     form_file_remove,
     form_flow,
@@ -92,12 +96,16 @@ def journey_start(
     user: User | None = None,
     channel: str = Channel.WEB,
     raised_by: User | None = None,
+    prefill: dict[str, str] | None = None,
 ) -> tuple[FormSession, str]:
     """Start the service's form (raises FormUnavailable when it has no published version) and
-    return the new session with the URL of its first page."""
+    return the new session with the URL of its first page. `prefill`: answers suggested on
+    the pages (see `form_session_start`)."""
     if service.kind == Service.Kind.ELIGIBILITY:
         user = None  # its answers are nobody's: an eligibility checker keeps nothing personal
-    session = form_session_start(service=service, user=user, channel=channel, raised_by=raised_by)
+    session = form_session_start(
+        service=service, user=user, channel=channel, raised_by=raised_by, prefill=prefill
+    )
     flow = form_flow(session)
     return session, door.page_url(session, flow.first_page_id(session.answers))
 
@@ -152,6 +160,22 @@ def journey_page(
             return JourneyStep(redirect=door.page_url(session, target))
         # "Find address" or "Upload" pressed, or answers refused: the page again, with them.
         results, errors = outcome.results, outcome.errors
+    values = flow.lookup_values(session.answers)
+    if values:
+        # Texts may show what a lookup found on an earlier page ("{collection_day}").
+        page = replace(
+            page,
+            title=text_fill(page.title, values),
+            intro=[text_fill(p, values) for p in page.intro],
+            fields=[
+                {
+                    **f,
+                    "label": text_fill(f["label"], values),
+                    **({"hint": text_fill(f["hint"], values)} if f.get("hint") else {}),
+                }
+                for f in page.fields
+            ],
+        )
     fields = page_fields_context(page, session, results)
     # An answer given earlier that no longer stands (a date since fully booked) says so.
     errors = errors or {f["field"]["name"]: f["error"] for f in fields if f["error"]}
@@ -182,7 +206,12 @@ def _outcome_step(session: FormSession, door: JourneyDoor) -> JourneyStep:
         raise Http404 from error
     if door.outcome_url is None:
         return JourneyStep(redirect=door.start_url(session))
-    return JourneyStep(redirect=door.outcome_url(session, reached["id"]))
+    url = door.outcome_url(session, reached["id"])
+    if reached.get("values"):
+        # The journey's answers are deleted: what its lookups found (a date, a crew's note)
+        # travels to the outcome page signed, so nobody can make the council say otherwise.
+        url += "?" + urlencode({"values": outcome_values_sign(reached["values"])})
+    return JourneyStep(redirect=url)
 
 
 def _back_url(door: JourneyDoor, session: FormSession, flow: FormFlow, page_id: str) -> str:
@@ -262,6 +291,9 @@ def journey_case(*, session: FormSession, door: JourneyDoor) -> Case | JourneySt
 
 
 def _prefill(field: dict, session: FormSession) -> dict:
+    suggested = (session.answers.get(PREFILL_KEY) or {}).get(field["name"])
+    if suggested and field["type"] not in ("file", "checkboxes", "date", "location"):
+        return {"uprn": suggested} if field["type"] == "address" else {"value": suggested}
     owner = session.user
     if owner is None or not field.get("prefill"):
         return {}
@@ -365,11 +397,12 @@ def _slot_context(
 def check_answers_rows(flow: FormFlow, session: FormSession) -> list[dict]:
     """One row per answer on the route taken, with the page to change it on."""
     rows = []
+    values = flow.lookup_values(session.answers)
     for page in flow.route(session.answers):
         for field_ in page.fields:
             rows.append(
                 {
-                    "label": field_["label"],
+                    "label": text_fill(field_["label"], values),
                     "value": answer_display(field_, session.answers.get(field_["name"])),
                     "page_id": page.id,
                     "field_id": f"f-{field_['name']}",

@@ -5,6 +5,7 @@ a case's submitted answers. The last two read cases too: eforms sits above cases
 import uuid
 from datetime import UTC, date, datetime
 
+from django.core import signing
 from django.db import connection
 from django.db.models import Count, Min, QuerySet, Sum
 from django.utils import timezone
@@ -16,6 +17,7 @@ from townhall.catalogue.models import Service
 from townhall.core.tasks import Backlog
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fields import answer_display
+from townhall.eforms.lookups import text_fill
 from townhall.eforms.models import FormSession, FormVersion, OutcomeCount, Submission
 
 
@@ -102,9 +104,34 @@ def _in_language(item: dict, key: str, language: str):
     return item.get(key)
 
 
-def outcome_for_display(service: Service, outcome_id: str, language: str) -> dict | None:
-    """The outcome `outcome_id` of the service's live form, its texts in `language`; None
-    when the live form has no such outcome."""
+OUTCOME_VALUES_SALT = "townhall.eforms.outcome-values"
+OUTCOME_VALUES_MAX_AGE = 24 * 3600
+
+
+def outcome_values_sign(values: dict[str, str]) -> str:
+    """`values` signed for an outcome page's address (read back by `outcome_values_read`)."""
+    return signing.dumps(values, salt=OUTCOME_VALUES_SALT, compress=True)
+
+
+def outcome_values_read(signed: str) -> dict[str, str]:
+    """What a journey's lookups found, carried to its outcome page (signed by
+    `outcome_values_sign`: the session is gone by then); {} when absent, altered or old."""
+    if not signed:
+        return {}
+    try:
+        values = signing.loads(signed, salt=OUTCOME_VALUES_SALT, max_age=OUTCOME_VALUES_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+
+
+def outcome_for_display(
+    service: Service, outcome_id: str, language: str, values: dict[str, str] | None = None
+) -> dict | None:
+    """The outcome `outcome_id` of the service's live form, its texts in `language` with
+    `{name}` filled from `values` (what the journey's lookups found); None when the live
+    form has no such outcome."""
+    values = values or {}
     version = service.form.live_version() if service.form_id and service.form else None
     outcomes = version.definition.get("outcomes", []) if version else []
     outcome = next((o for o in outcomes if o["id"] == outcome_id), None)
@@ -112,9 +139,9 @@ def outcome_for_display(service: Service, outcome_id: str, language: str) -> dic
         return None
     return {
         "id": outcome["id"],
-        "title": _in_language(outcome, "title", language),
+        "title": text_fill(_in_language(outcome, "title", language), values),
         "panel": outcome.get("panel", False),
-        "body": _in_language(outcome, "body", language) or [],
+        "body": [text_fill(p, values) for p in _in_language(outcome, "body", language) or []],
         "next_steps": [
             {"text": _in_language(step, "text", language), "href": step["href"]}
             for step in outcome.get("next_steps", [])

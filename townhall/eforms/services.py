@@ -4,7 +4,7 @@
 import logging
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from townhall.cases.models import Case, CaseAttachment
 from townhall.cases.services import case_create, my_account_forget
 from townhall.catalogue.models import Channel, Service
 from townhall.core.audit import audit_record
+from townhall.core.calendars import LONDON
 from townhall.core.uploads import upload_check
 from townhall.eforms.definition import definition_errors
 from townhall.eforms.engine import FormFlow
@@ -30,6 +31,7 @@ from townhall.eforms.fields import (
     field_parse,
     slot_units,
 )
+from townhall.eforms.lookups import lookup_reads, lookup_run
 from townhall.eforms.models import (
     Form,
     FormSession,
@@ -43,6 +45,12 @@ log = logging.getLogger(__name__)
 
 # How long an eligibility checker's journey may be left before its answers are deleted.
 CHECKER_ABANDONED_AFTER = timedelta(hours=2)
+
+
+# Suggested answers are kept beside the answers under this key (no question has a name
+# starting "_"), and dropped from what is sent (`answers_on_route`).
+PREFILL_KEY = "_prefill"
+PREFILL_MAX_LENGTH = 100
 
 
 class FormUnavailable(Exception):
@@ -79,8 +87,12 @@ def form_session_start(
     user: User | None = None,
     channel: str = Channel.WEB,
     raised_by: User | None = None,
+    prefill: dict[str, str] | None = None,
 ) -> FormSession:
-    """Begin a journey through the service's live form version."""
+    """Begin a journey through the service's live form version. `prefill`: answers to
+    suggest on the pages (a link "report a missed collection" names the bin); only text for
+    questions the form asks is kept, and each is shown to be confirmed, never taken as
+    answered."""
     if service.form_id is None:
         raise FormUnavailable(service.slug)
     version = (
@@ -92,8 +104,23 @@ def form_session_start(
         raise FormUnavailable(service.slug)
     if service.kind == Service.Kind.ELIGIBILITY:
         _checker_sessions_abandoned_delete(service)
+    answers: dict[str, Any] = {}
+    if prefill:
+        asked = FormFlow(version.definition, ask_contact=False).fields
+        kept = {
+            name: str(value)[:PREFILL_MAX_LENGTH]
+            for name, value in prefill.items()
+            if name in asked and isinstance(value, str) and value
+        }
+        if kept:
+            answers[PREFILL_KEY] = kept
     return FormSession.objects.create(
-        form_version=version, service=service, user=user, channel=channel, raised_by=raised_by
+        form_version=version,
+        service=service,
+        user=user,
+        channel=channel,
+        raised_by=raised_by,
+        answers=answers,
     )
 
 
@@ -175,6 +202,16 @@ def form_page_submit(*, session: FormSession, page_id: str, data, files=None) ->
         if outcome.ok:
             for name, result in outcome.results.items():
                 answers[name] = result.value
+            # A lookup runs when its page is answered, and again when a question it reads
+            # is answered anew (an address changed from the check-answers page).
+            given = {field["name"] for field in page.fields}
+            for passed in flow.route(answers):
+                if passed.lookup and (
+                    passed is page
+                    or flow.page_answered(passed, answers)
+                    and given & lookup_reads(passed.lookup)
+                ):
+                    answers.update(lookup_run(passed.lookup, answers))
         else:
             # Files that passed their checks are kept even when another answer is wrong.
             for field in page.fields:
@@ -237,11 +274,12 @@ def form_outcome_reach(*, session: FormSession) -> dict:
         locked = FormSession.objects.select_for_update().filter(pk=session.pk).first()
         if locked is None or hasattr(locked, "submission"):
             raise ValidationError("This journey has already ended.")
-        outcome = FormFlow(locked.form_version.definition, ask_contact=False).outcome(
-            locked.answers
-        )
+        flow = FormFlow(locked.form_version.definition, ask_contact=False)
+        outcome = flow.outcome(locked.answers)
         if outcome is None:
             raise ValidationError("These answers do not end on an outcome.")
+        # What lookups found (dates, a crew's note: no personal details) for its page.
+        outcome = {**outcome, "values": flow.lookup_values(locked.answers)}
         outcome_count_add(service=session.service, outcome=outcome["id"])
         uploads = [upload.file for upload in UploadedFile.objects.filter(form_session=locked)]
         if uploads:
@@ -273,6 +311,16 @@ def _case_location(flow: FormFlow, answers: dict) -> dict[str, Any]:
     return {}
 
 
+def _sla_from(flow: FormFlow, answers: dict) -> datetime | None:
+    """A lookup's `sla_from` (an ISO date): the SLA counts from the start of that day."""
+    value = flow.lookup_values(answers).get("sla_from")
+    try:
+        day = date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return datetime.combine(day, time(0, 0), tzinfo=LONDON) if day else None
+
+
 def _case_from_submission(submission: Submission, session: FormSession) -> Case:
     flow = form_flow(session)
     answers = submission.answers
@@ -292,6 +340,7 @@ def _case_from_submission(submission: Submission, session: FormSession) -> Case:
         contact_name=answers.get("contact_name") or (user.full_name if user else ""),
         contact_email=answers.get("contact_email") or (user.email if user else ""),
         contact_phone=answers.get("contact_phone") or (user.phone if user else ""),
+        sla_from=_sla_from(flow, answers),
         **_case_location(flow, answers),
     )
     _slots_hold(case, flow, submission)

@@ -4,6 +4,7 @@ address. Reads only: nothing here writes, so every form is a GET and works witho
 JavaScript. The collections come from waste.selectors, cached per address."""
 
 from typing import cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,10 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from townhall.cases.models import Case
+from townhall.cases.selectors import missed_bin_service
+from townhall.catalogue import selectors as catalogue
 from townhall.places import selectors as places
 from townhall.places.models import Address
 from townhall.places.services import postcode_normalise
 from townhall.waste.ics import bin_day_ics
+from townhall.waste.missed import missed_reportable
 from townhall.waste.selectors import BinDay, bin_day
 
 MAX_ADDRESSES = 300
@@ -136,3 +140,27 @@ def bin_day_for_resident(user) -> BinDay | None:
         return None
     day = bin_day(address)
     return day if day.has_rounds else None
+
+
+def missed_for_resident(day: BinDay | None) -> list[dict]:
+    """For each bin collected at the resident's address lately whose missed collection can
+    be reported now: a link that starts the report with the address and bin filled in."""
+    if day is None:
+        return []
+    # Its form's address and bin questions are named `address` and `bin_type`.
+    slug = missed_bin_service()
+    if not any(s.slug == slug for s in catalogue.services_public_list()):
+        return []
+    address = places.address_by_uprn(day.uprn)
+    if address is None:
+        return []
+    start = reverse("portal:service_start", args=[slug])
+    return [
+        {
+            "label": found.label,
+            "date": found.collection.date,
+            "url": f"{start}?"
+            + urlencode({"prefill-address": day.uprn, "prefill-bin_type": found.stream}),
+        }
+        for found in missed_reportable(address)
+    ]

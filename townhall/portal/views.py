@@ -55,12 +55,14 @@ COMMENT_MAX_FILES = 3
 
 @page_cached(catalogue.PAGES)
 def home(request: HttpRequest) -> HttpResponse:
+    my_bin_day = bin_day_views.bin_day_for_resident(request.user)
     return render(
         request,
         "portal/home.html",
         {
             "popular": catalogue.services_popular(),
-            "my_bin_day": bin_day_views.bin_day_for_resident(request.user),
+            "my_bin_day": my_bin_day,
+            "my_missed": bin_day_views.missed_for_resident(my_bin_day),
         },
     )
 
@@ -104,6 +106,7 @@ def service_start(request: HttpRequest, slug: str) -> HttpResponse:
         "portal/service_start.html",
         {
             "service": service,
+            "prefill": _prefill(request.GET),
             "start": catalogue.service_start_content(service),
             "hand_on": hand_on_read(service.hand_on),
             "council_name": settings.COUNCIL_NAME,
@@ -111,10 +114,28 @@ def service_start(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+PREFILL_PREFIX = "prefill-"
+
+
+def _prefill(params) -> dict[str, str]:
+    """Answers a link suggests for the form (`?prefill-bin_type=recycling`), carried by the
+    start page into the journey; the form keeps only those of its own questions."""
+    return {
+        key.removeprefix(PREFILL_PREFIX): value[:100]
+        for key, value in params.items()
+        if key.startswith(PREFILL_PREFIX) and value and len(key) <= 60
+    }
+
+
 def service_outcome(request: HttpRequest, slug: str, outcome_id: str) -> HttpResponse:
     """Where a journey ended without sending anything: the outcome and what to do next."""
     service = _public_service(slug)
-    outcome = eforms_selectors.outcome_for_display(service, outcome_id, get_language() or "")
+    outcome = eforms_selectors.outcome_for_display(
+        service,
+        outcome_id,
+        get_language() or "",
+        eforms_selectors.outcome_values_read(request.GET.get("values", "")),
+    )
     if outcome is None:
         raise Http404
     return render(
@@ -147,7 +168,9 @@ def form_begin(request: HttpRequest, slug: str) -> HttpResponse:
     if user is not None and user.is_council_staff:
         return redirect("desk:home")  # staff raise requests for callers from the desk
     try:
-        session, first_page_url = journey_start(service=service, door=PORTAL_DOOR, user=user)
+        session, first_page_url = journey_start(
+            service=service, door=PORTAL_DOOR, user=user, prefill=_prefill(request.POST)
+        )
     except FormUnavailable as error:
         raise Http404 from error
     if session.user_id is None:  # a guest's, or any eligibility checker's
@@ -221,9 +244,11 @@ def my_account(request: HttpRequest) -> HttpResponse:
             cache.set(key, lists, seconds)
     # Our own template's output, kept as text in the cache.
     # Permits are read fresh (not cached with the lists): a renewal shows as soon as it is paid.
+    my_bin_day = bin_day_views.bin_day_for_resident(user)
     page = {
         "lists": mark_safe(lists),  # noqa: S308 (our own template output, cached as text)
-        "my_bin_day": bin_day_views.bin_day_for_resident(user),
+        "my_bin_day": my_bin_day,
+        "my_missed": bin_day_views.missed_for_resident(my_bin_day),
         "permits": permits.permits_for_my_account(user),
     }
     return render(request, "portal/my_account.html", page)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import time
 
+from townhall.integrations.models import PartnerEndpoint
 from townhall.places.models import Address
 from townhall.waste.models import Round, Stream
 
@@ -22,8 +23,10 @@ DEFAULT_COLUMNS = {
     "crew": "crew",
     "finish": "finish",
     "uprn": "uprn",
+    "contractor": "contractor",
 }
-OPTIONAL_COLUMNS = {"week", "finish"}
+# A round without a contractor sends missed-bin returns to the council's usual one.
+OPTIONAL_COLUMNS = {"week", "finish", "contractor"}
 MAX_ROWS = 200_000
 _CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 _DAYS = {label.lower(): value for value, label in Round.Weekday.choices}
@@ -50,10 +53,12 @@ class RoundPlan:
     crew_finish_time: time | None
     line: int
     uprns: list[str] = field(default_factory=list)
+    contractor: str = ""
 
     def same_as(self, other: "RoundPlan") -> str:
         """What differs from another row of the same round ('' when nothing)."""
-        for name in ("stream", "weekday", "frequency", "week", "crew", "crew_finish_time"):
+        names = ("stream", "weekday", "frequency", "week", "crew", "crew_finish_time", "contractor")
+        for name in names:
             if getattr(self, name) != getattr(other, name) and not (
                 name == "crew_finish_time" and other.crew_finish_time is None
             ):
@@ -102,6 +107,8 @@ def _row_plan(row: dict[str, str], columns: dict[str, str], line: int) -> tuple[
             finish = _time(get["finish"])
         except ValueError:
             problems.append(f'finish time "{get["finish"]}" is not a time like 15:30')
+    if get["contractor"] and not _CODE.match(get["contractor"]):
+        problems.append(f'contractor "{get["contractor"]}" is not a partner\'s name')
     if not get["uprn"].isdigit() or len(get["uprn"]) > 12:
         problems.append(f'UPRN "{get["uprn"]}" is not a UPRN (up to 12 digits)')
     plan = RoundPlan(
@@ -113,6 +120,7 @@ def _row_plan(row: dict[str, str], columns: dict[str, str], line: int) -> tuple[
         crew=get["crew"],
         crew_finish_time=finish,
         line=line,
+        contractor=get["contractor"],
     )
     return plan, "; ".join(problems)
 
@@ -162,6 +170,13 @@ def rounds_extract_read(text: str, columns: dict[str, str] | None = None) -> Ext
         wanted.setdefault(uprn, line)
     if rows == 0:
         problems.append("The extract has no rows under its headings.")
+    named = {plan.contractor: plan.line for plan in rounds.values() if plan.contractor}
+    known_partners = set(
+        PartnerEndpoint.objects.filter(name__in=list(named)).values_list("name", flat=True)
+    )
+    for name, line in named.items():
+        if name not in known_partners:
+            problems.append(f"Line {line}: contractor {name} is not a partner set up here.")
     address_ids = dict(Address.objects.filter(uprn__in=list(wanted)).values_list("uprn", "id"))
     for uprn, line in wanted.items():
         if uprn not in address_ids:

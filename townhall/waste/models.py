@@ -45,6 +45,9 @@ class Round(TimeStampedModel):
     crew = models.CharField(max_length=60)
     # When the crew is expected to have finished: a missed-bin report is only taken after it.
     crew_finish_time = models.TimeField(default=time(16, 0))
+    # The partner (integrations' name) whose crew works the round: a missed bin's return job
+    # goes to it. Blank: the council's usual waste contractor (WASTE_DEFAULT_CONTRACTOR).
+    contractor = models.CharField(max_length=60, blank=True, default="")
     addresses = models.ManyToManyField(Address, through="RoundAddress", related_name="+")
 
     class Meta:

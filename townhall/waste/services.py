@@ -54,6 +54,7 @@ def rounds_import(
                 "week": plan.week,
                 "crew": plan.crew,
                 "crew_finish_time": plan.crew_finish_time or DEFAULT_FINISH,
+                "contractor": plan.contractor,
             }
             round_ = existing.get(code)
             if round_ is None:

@@ -50,6 +50,14 @@ def set_status(
     return {"status": status}
 
 
+@operation("answers_read")
+def answers_read(ctx: OperationContext, names: list[str]) -> dict[str, Any]:
+    """The answers `names`, "" for each the case has not got (a request that came by a door
+    whose form does not ask it, such as Open311, or an older form): a process reads them
+    from this step's result variable without failing on a missing name."""
+    return {str(name): ctx.data.get(str(name), "") for name in names or []}
+
+
 @operation("notify_resident")
 def notify_resident(ctx: OperationContext, text: str) -> dict[str, Any]:
     """Tell the resident something (a public update on the timeline, emailed to them)."""

@@ -9,6 +9,10 @@ an information service on its advice page alone. One broken service fails the te
 with the route that broke it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -30,6 +34,7 @@ from townhall.demo.council import demo_service_files
 from townhall.demo.loader import demo_gazetteer_load, demo_services_load
 from townhall.eforms.engine import OUTCOME_REACHED
 from townhall.eforms.fields import AnswersSoFar, slot_choices
+from townhall.eforms.lookups import LOOKUPS, lookup_get
 from townhall.eforms.models import FormSession
 from townhall.eforms.services import (
     form_flow,
@@ -79,6 +84,26 @@ def _slots_resolved(session: FormSession, fields: list[dict], given: dict) -> di
     return resolved
 
 
+@contextmanager
+def _lookup_finds(page_lookup: dict | None, planned: dict) -> Iterator[None]:
+    """While a page with a lookup is answered, its lookup finds what the route planned (a
+    missed bin too early, too late, in the window...) on top of what it really finds."""
+    lookup = lookup_get(page_lookup["name"]) if page_lookup else None
+    if lookup is None:
+        yield
+        return
+    found = {name: planned[name] for name in lookup.outputs if name in planned}
+
+    def run(**given):
+        return {**lookup.run(**given), **found}
+
+    LOOKUPS.register(replace(lookup, run=run), name=lookup.name)
+    try:
+        yield
+    finally:
+        LOOKUPS.register(lookup, name=lookup.name)
+
+
 def _walk(service: Service, route: Route) -> FormSession:
     """Answer each page of the route as planned; each must be accepted and lead on where
     the plan says."""
@@ -88,7 +113,8 @@ def _walk(service: Service, route: Route) -> FormSession:
         page = flow.page(page_id)
         assert page is not None, page_id
         data, files = post_data(page.fields, _slots_resolved(session, page.fields, given))
-        outcome = form_page_submit(session=session, page_id=page_id, data=data, files=files)
+        with _lookup_finds(page.lookup, given):
+            outcome = form_page_submit(session=session, page_id=page_id, data=data, files=files)
         assert outcome.ok, f"page {page_id} refused {given}: {outcome.errors}"
         planned = route.steps[number + 1][0] if number + 1 < len(route.steps) else route.end
         assert outcome.next_page_id == planned, f"after {page_id}: {outcome.next_page_id}"

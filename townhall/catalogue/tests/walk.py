@@ -25,6 +25,7 @@ from PIL import Image
 from townhall.eforms.conditions import condition_holds, relative_date
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import OUTCOME_REACHED, FormFlow
+from townhall.eforms.lookups import lookup_get
 
 # More combinations of one page's answers than this: vary one question at a time instead.
 COMBINATIONS_MAX = 256
@@ -172,6 +173,19 @@ def answer_candidates(spec: dict, definition: dict, place: Place, today: date) -
     return list({repr(v): v for v in found}.values())
 
 
+def lookup_specs(page_lookup: dict | None) -> list[dict]:
+    """A page's lookup's outputs as questions the walk answers itself: each value a branch
+    may read is planned like a radio's option (the walk then makes the lookup find it)."""
+    lookup = lookup_get(page_lookup["name"]) if page_lookup else None
+    if lookup is None:
+        return []
+    return [
+        {"name": name, "type": "radios", "options": [{"value": v} for v in values]}
+        for name, values in lookup.outputs.items()
+        if values
+    ]
+
+
 def _page_answers(fields: list[dict], candidates: dict[str, list[Any]]) -> list[dict[str, Any]]:
     """Combinations of the page's answers: all of them when few, else one question varied
     at a time (the others on their first answer)."""
@@ -209,6 +223,9 @@ def form_routes(definition: dict, *, ask_contact: bool, place: Place) -> list[Ro
         name: answer_candidates(spec, definition, place, today)
         for name, spec in flow.fields.items()
     }
+    found_by_lookups = {page.id: lookup_specs(page.lookup) for page in flow.pages}
+    for specs in found_by_lookups.values():
+        candidates.update({spec["name"]: [o["value"] for o in spec["options"]] for spec in specs})
     routes: list[Route] = []
     leaves = _conditions(definition)
 
@@ -229,8 +246,9 @@ def form_routes(definition: dict, *, ask_contact: bool, place: Place) -> list[Ro
         # Answers that lead on alike here may still differ for a later page's condition
         # (a year group read again with a later answer): keep one per outcome of every
         # condition on this page's questions.
-        read_here = [c for c in leaves if c["field"] in {f["name"] for f in page.fields}]
-        for given in _page_answers(page.fields, candidates):
+        asked = [*page.fields, *found_by_lookups[page_id]]
+        read_here = [c for c in leaves if c["field"] in {f["name"] for f in asked}]
+        for given in _page_answers(asked, candidates):
             after = {**answers, **given}
             following = flow.next_page_id(page_id, after)
             branch = _branch_taken(flow, page_id, after)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from townhall.catalogue.tests.walk import lookup_specs
 from townhall.demo.council import (
     DEMO_CASES_PER_SIX_MONTHS,
     DEMO_SERVICES_DIR,
@@ -68,6 +69,8 @@ def test_demo_form_pages_and_fields_are_consistent(path):
     earlier: set[str] = set()
     for index, page in enumerate(pages):
         on_this_page = {field["name"] for field in page["fields"]}
+        # What the page's lookup finds is answered on the page too (eforms.lookups).
+        on_this_page |= {spec["name"] for spec in lookup_specs(page.get("lookup"))}
         # A page is shown or skipped before it is answered, so show_if looks strictly back.
         for name in condition_fields(page.get("show_if", {"all": []})):
             assert name in earlier, f"{page['id']}: show_if on {name}, not an earlier page"
@@ -93,6 +96,7 @@ def test_demo_form_pages_and_fields_are_consistent(path):
 def test_demo_form_conditions_compare_with_values_the_field_can_hold(path):
     pages = _definition(path)["pages"]
     fields = {field["name"]: field for page in pages for field in page["fields"]}
+    fields |= {spec["name"]: spec for page in pages for spec in lookup_specs(page.get("lookup"))}
     conditions = [page["show_if"] for page in pages if "show_if" in page] + [
         branch["when"] for page in pages for branch in page.get("next", []) if "when" in branch
     ]

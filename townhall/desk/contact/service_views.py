@@ -56,7 +56,12 @@ def form_outcome(request: StaffRequest, slug: str, outcome_id: str) -> HttpRespo
     """Where the caller's answers ended, with nothing sent: the outcome and what to do next
     (the form session is deleted by then: there is nothing of the caller's to show)."""
     service = _staff_service(slug)
-    outcome = eforms_selectors.outcome_for_display(service, outcome_id, get_language() or "")
+    outcome = eforms_selectors.outcome_for_display(
+        service,
+        outcome_id,
+        get_language() or "",
+        eforms_selectors.outcome_values_read(request.GET.get("values", "")),
+    )
     if outcome is None:
         raise Http404
     return render(

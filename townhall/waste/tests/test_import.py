@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from townhall.demo.contractors import demo_contractors_load
 from townhall.waste.imports import ExtractRefused
 from townhall.waste.models import Round, RoundAddress
 from townhall.waste.services import rounds_import
@@ -77,3 +78,26 @@ def test_columns_can_be_mapped_and_a_missing_column_is_named(tmp_path):
         *[f"--map={pair}" for pair in MAPPING],
     )
     assert Round.objects.get(code="REF-1").addresses.get() == a
+
+
+def test_an_extract_may_name_the_contractor_whose_crew_works_each_round():
+    demo_contractors_load()
+    a = address_make()
+    heading = "round,stream,day,frequency,week,crew,finish,uprn,contractor"
+    rounds_import(
+        extract=_extract(
+            f"REF-FRI,refuse,Friday,weekly,,Crew 1,,{a.uprn},bulky_waste_contractor",
+            f"FOOD-FRI,food,Friday,weekly,,Crew 2,,{a.uprn},",
+            heading=heading,
+        )
+    )
+    assert Round.objects.get(code="REF-FRI").contractor == "bulky_waste_contractor"
+    assert Round.objects.get(code="FOOD-FRI").contractor == ""
+    with pytest.raises(ExtractRefused) as refused:
+        rounds_import(
+            extract=_extract(
+                f"REF-FRI,refuse,Friday,weekly,,Crew 1,,{a.uprn},nobody", heading=heading
+            )
+        )
+    assert refused.value.problems == ["Line 2: contractor nobody is not a partner set up here."]
+    assert Round.objects.get(code="REF-FRI").contractor == "bulky_waste_contractor"

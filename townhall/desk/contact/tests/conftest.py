@@ -1,10 +1,17 @@
+from datetime import time, timedelta
+
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from townhall.accounts.models import Department, User
+from townhall.demo.contractors import demo_contractors_load
 from townhall.demo.council import demo_form_definition
 from townhall.desk.tests.factories import department_make, service_make, user_make
+from townhall.places.models import Address
 from townhall.portal.tests.fixtures import make_service, make_street
+from townhall.waste.models import Round, RoundAddress
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +25,32 @@ def _demo_definition(slug: str) -> dict:
     return demo_form_definition(slug)
 
 
+def _collected_yesterday(addresses) -> None:
+    """Every bin at these addresses was collected yesterday by a crew done by dawn, so a
+    missed bin reported today is in the window (the form checks the round), and the waste
+    contractor the report goes to is set up."""
+    demo_contractors_load()
+    cache.clear()
+    yesterday = (timezone.localdate() - timedelta(days=1)).weekday()
+    for stream in ("refuse", "recycling", "food"):
+        round_ = Round.objects.create(
+            code=f"{stream}-yesterday",
+            stream=stream,
+            weekday=yesterday,
+            frequency=Round.Frequency.WEEKLY,
+            crew="Crew 1",
+            crew_finish_time=time(0, 0),
+        )
+        RoundAddress.objects.bulk_create(
+            [RoundAddress(round=round_, address=a, stream=stream) for a in addresses]
+        )
+
+
 @pytest.fixture
 def missed_bin(db):
     """The demo council's real missed-bin form, in Waste and street scene."""
     make_street(name="Bank Street", usrn="70001001", postcode="TN23 1AA", houses=5)
+    _collected_yesterday(Address.objects.filter(street__usrn="70001001"))
     return make_service(
         _demo_definition("report-a-missed-bin-collection"),
         slug="report-a-missed-bin-collection",

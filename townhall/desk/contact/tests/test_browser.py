@@ -3,10 +3,7 @@ caller by postcode, open their single view, raise the request with the public fo
 channel), get the reference, then log an avoidable call. axe-core checks every page, and the
 search page is checked again at 320 px wide."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from townhall.cases.models import Case
 from townhall.core.tests.browser import DESKTOP, new_page
@@ -54,13 +51,6 @@ def test_agent_raises_a_missed_bin_report_for_a_caller(
     page.wait_for_url("**/bin-type/")
     desk.check("form: bin type")
     page.get_by_label("Recycling (blue bin)").check()
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/collection-date/")
-    desk.check("form: date")
-    day = timezone.localdate() - datetime.timedelta(days=1)
-    page.get_by_label("Day").fill(str(day.day))
-    page.get_by_label("Month").fill(str(day.month))
-    page.get_by_label("Year").fill(str(day.year))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/bin-out/")
     desk.check("form: bin out")

@@ -1,9 +1,6 @@
 """An agent raises a request for a caller with the public form, channel and caller recorded."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from townhall.cases.models import Case
 from townhall.desk.contact.models import ContactLog, FeeDue
@@ -15,15 +12,6 @@ from townhall.eforms.services import form_flow
 from townhall.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
-
-
-def _yesterday() -> dict[str, str]:
-    day = timezone.localdate() - datetime.timedelta(days=1)
-    return {
-        "collection_date-day": str(day.day),
-        "collection_date-month": str(day.month),
-        "collection_date-year": str(day.year),
-    }
 
 
 def _fill_missed_bin(client, start_url: str, channel: str = "phone") -> str:
@@ -41,7 +29,6 @@ def _fill_missed_bin(client, start_url: str, channel: str = "phone") -> str:
         response = client.post(url, {"address": "901001000003", "action": "continue"})
     assert response.status_code == 302, response.content.decode()[:3000]
     response = client.post(response["Location"], {"bin_type": "recycling"})
-    response = client.post(response["Location"], _yesterday())
     assert response.status_code == 302
     response = client.post(response["Location"], {"bin_out": "yes"})
     response = client.post(response["Location"], {"details": ""})
@@ -167,7 +154,6 @@ def test_request_for_a_caller_without_account_keeps_their_contact_details(agent,
     url = response["Location"]
     response = client.post(url, {"address-uprn": "901001000002", "action": "continue"})
     response = client.post(response["Location"], {"bin_type": "refuse"})
-    response = client.post(response["Location"], _yesterday())
     response = client.post(response["Location"], {"bin_out": "yes"})
     response = client.post(response["Location"], {"details": ""})
     assert response["Location"].endswith("/your-details/")
