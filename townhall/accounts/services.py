@@ -28,6 +28,7 @@ from townhall.accounts.models import SignInAttempt, User
 from townhall.accounts.sign_in import email_normalise, sign_in_attempt_record
 from townhall.core.audit import audit_record
 from townhall.core.hooks import Registry
+from townhall.core.languages import Language
 
 VERIFY_SALT = "townhall.accounts.verify-email"
 MAGIC_LINK_SALT = "townhall.accounts.magic-link"
@@ -390,4 +391,17 @@ def user_preferences_update(
         user.postcode = postcode
         user.save(update_fields=fields)
         _own_change_audit(user, {"fields": fields})
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language the person chose with the portal's switch ("en" or "cy"): their
+    pages, when no choice was made in the visit, and the messages we send them use it."""
+    if language not in Language.values:
+        raise ValueError(f"Unknown language: {language!r}.")
+    with transaction.atomic():
+        if user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])
+            _own_change_audit(user, {"fields": ["language"]})
     return user

@@ -6,6 +6,7 @@ from django.db import models
 
 from townhall.accounts.models import Department, Team
 from townhall.catalogue.models import Channel, Service
+from townhall.core.languages import Language
 from townhall.core.models import TimeStampedModel
 
 
@@ -41,6 +42,8 @@ class Case(TimeStampedModel):
     )
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
     channel_client = models.CharField(max_length=100, blank=True)
+    # The language the resident asked in (their form's): updates to them go in it.
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     resolution = models.CharField(max_length=40, choices=Resolution.choices, blank=True)
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)

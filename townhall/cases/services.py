@@ -28,6 +28,7 @@ from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.core.calendars import LONDON
 from townhall.core.clocks import AT_RISK_FRACTION
+from townhall.core.languages import language_normalise
 from townhall.core.tasks import task_enqueue_on_commit
 from townhall.core.uploads import CheckedFile
 
@@ -109,8 +110,11 @@ def case_create(
     channel_client: str = "",
     notify: bool = True,
     reference: str = "",
+    language: str = "en",
 ) -> Case:
     """Open a case for a service, with its reference, team and SLA due date.
+
+    `language` ("en" or "cy") is the one the resident asked in: updates to them use it.
 
     `received_at` lets imports, the demo and requests accepted before their case was opened
     record when a request really arrived; `reference` is one issued then by `reference_next`.
@@ -129,6 +133,7 @@ def case_create(
             submission=submission,
             channel=channel,
             channel_client=channel_client[:100],
+            language=language_normalise(language),
             summary=(summary or service.name)[:200],
             department_id=service.department_id,
             team_id=service.default_team_id,
