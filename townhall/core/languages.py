@@ -5,8 +5,18 @@ kept in Django's language cookie for the visit and, for a signed-in resident, on
 URLs stay the same in both languages, so the whole-page cache keys on the language read from
 the request (`pagecache._key`)."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    # A text read in the page's language when shown: kept lazy where it is cached.
+    LazyText = str | _StrPromise
+else:
+    LazyText = str
 
 
 class Language(models.TextChoices):

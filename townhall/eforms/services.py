@@ -17,9 +17,9 @@ from townhall.cases.models import Case, CaseAttachment
 from townhall.cases.services import case_create, my_account_forget
 from townhall.catalogue.models import Channel, Service
 from townhall.core.audit import audit_record
-from townhall.core.languages import language_normalise
+from townhall.core.languages import language_active, language_normalise
 from townhall.core.uploads import upload_check
-from townhall.eforms.definition import definition_errors
+from townhall.eforms.definition import definition_errors, definition_in_language
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fees import FeeQuote, fee_rules_problems, fee_work_out
 from townhall.eforms.fields import FieldResult, answer_display, field_parse
@@ -54,7 +54,9 @@ class PageOutcome:
 
 
 def form_flow(session: FormSession) -> FormFlow:
-    return FormFlow(session.form_version.definition, ask_contact=session.user_id is None)
+    """The journey through the session's form, its texts in the page's language."""
+    definition = definition_in_language(session.form_version.definition, language_active())
+    return FormFlow(definition, ask_contact=session.user_id is None)
 
 
 def form_session_start(
