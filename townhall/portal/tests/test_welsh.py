@@ -334,3 +334,17 @@ def test_staff_see_the_language_a_resident_asked_in(ask_service, django_user_mod
     page = staff.get(f"/staff/cases/{case.reference}/")
     assert page.status_code == 200
     assert 'Welsh (<span lang="cy">Cymraeg</span>)' in page.content.decode()
+
+
+def test_the_account_page_shows_the_chosen_language_and_changes_it(client):
+    resident = make_resident()
+    client.force_login(resident)
+    page = client.get("/account/preferences/").content.decode()
+    assert "Defnyddio’r Gymraeg" in page
+    client.get("/language/cy/?next=/account/preferences/")
+    page = client.get("/account/preferences/").content.decode()
+    assert (
+        '<span lang="cy">Cymraeg</span>' in page and 'lang="en" hreflang="en">Use English' in page
+    )
+    resident.refresh_from_db()
+    assert resident.language == "cy"
