@@ -15,6 +15,7 @@ from townhall.cases.models import Case
 from townhall.catalogue.models import Service
 from townhall.core.languages import Language, language_active
 from townhall.core.tasks import Backlog
+from townhall.eforms.definition import definition_in_language
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fields import answer_display
 from townhall.eforms.models import FormSession, FormVersion, OutcomeCount, Submission
@@ -84,11 +85,13 @@ def _as_datetime(value: datetime | str) -> datetime:
 
 
 def answers_for_display(case: Case) -> list[dict]:
-    """The submitted answers as label/value rows (contact details left out)."""
+    """The submitted answers as label/value rows (contact details left out), in the page's
+    language (the resident's request page in Welsh shows the Welsh labels)."""
     submission = case.submission
     if submission is None:
         return []
-    flow = FormFlow(submission.form_version.definition, ask_contact=True)
+    definition = definition_in_language(submission.form_version.definition, language_active())
+    flow = FormFlow(definition, ask_contact=True)
     rows = []
     for name, field in flow.fields.items():
         if name.startswith("contact_") or name not in submission.answers or field["type"] == "file":

@@ -318,6 +318,9 @@ def test_a_request_sent_in_welsh_records_welsh_and_its_messages_are_welsh(ask_se
     rendered = notification_render(created)
     assert rendered.subject == f"Rydym wedi cael eich cais {case.reference}"
     assert "Annwyl Rosa Resident" in rendered.body
+    detail = client.get(f"/my-account/requests/{case.reference}/").content.decode()
+    assert "Beth yw eich cwestiwn?" in detail and "What is your question?" not in detail
+    assert _english_in(detail) == []
 
 
 def test_staff_see_the_language_a_resident_asked_in(ask_service, django_user_model):
