@@ -351,3 +351,14 @@ def test_the_account_page_shows_the_chosen_language_and_changes_it(client):
     )
     resident.refresh_from_db()
     assert resident.language == "cy"
+
+
+def test_welsh_messages_use_the_services_welsh_notify_template_where_set(ask_service):
+    from townhall.cases.notifications import template_for
+
+    ask_service.notify_templates = {"created": {"email": "english-id", "email_cy": "welsh-id"}}
+    assert template_for(ask_service, "created", "email", "en") == "english-id"
+    assert template_for(ask_service, "created", "email", "cy") == "welsh-id"
+    # No Welsh template for texts: the generic one, which carries the Welsh we rendered.
+    ask_service.notify_templates["created"]["sms"] = "english-sms-id"
+    assert template_for(ask_service, "created", "sms", "cy") == ""
