@@ -362,3 +362,16 @@ def test_welsh_messages_use_the_services_welsh_notify_template_where_set(ask_ser
     # No Welsh template for texts: the generic one, which carries the Welsh we rendered.
     ask_service.notify_templates["created"]["sms"] = "english-sms-id"
     assert template_for(ask_service, "created", "sms", "cy") == ""
+
+
+def test_every_welsh_message_template_has_an_english_one_and_compiles():
+    from pathlib import Path
+
+    from django.template.loader import get_template
+
+    root = Path(settings.TEMPLATES[0]["DIRS"][0]) / "notifications"
+    welsh = sorted(root.glob("*/*.cy.txt"))
+    assert len(welsh) >= 7
+    for path in welsh:
+        assert path.with_name(path.name.replace(".cy.txt", ".txt")).exists(), path
+        get_template(str(path.relative_to(root.parent)))
