@@ -321,6 +321,8 @@ def test_a_request_sent_in_welsh_records_welsh_and_its_messages_are_welsh(ask_se
     detail = client.get(f"/my-account/requests/{case.reference}/").content.decode()
     assert "Beth yw eich cwestiwn?" in detail and "What is your question?" not in detail
     assert _english_in(detail) == []
+    # The character count's script speaks Welsh too.
+    assert 'data-i18n.characters-under-limit.other="Mae gennych %{count} nod ar ôl"' in detail
 
 
 def test_staff_see_the_language_a_resident_asked_in(ask_service, django_user_model):
