@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in resident's chosen language when this visit chose none.
+    "townhall.accounts.middleware.AccountLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "townhall.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,6 +105,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "townhall.core.context_processors.council",
@@ -219,6 +222,13 @@ MAGIC_LINK_MAX_AGE = 15 * 60
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+# Same URLs in both languages (ADR 0017): the choice is kept in this cookie for the visit and on
+# the resident's account; the page cache keys on it (townhall.core.pagecache._key).
+LOCALE_PATHS = [BASE_DIR / "townhall" / "locale"]
+LANGUAGE_COOKIE_NAME = "th_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = HTTPS
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

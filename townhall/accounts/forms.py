@@ -5,30 +5,34 @@ only translate and validate input; the writes happen in `townhall.accounts.servi
 """
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import User
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
-PHONE_FORMAT = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-MOBILE_FOR_SMS = "Enter a mobile phone number to get text messages, like 07700 900 982"
-POSTCODE_FORMAT = "Enter a real postcode, like TN23 1AA"
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
+PHONE_FORMAT = _("Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+MOBILE_FOR_SMS = _("Enter a mobile phone number to get text messages, like 07700 900 982")
+POSTCODE_FORMAT = _("Enter a real postcode, like TN23 1AA")
 
 # Kinder wording for Django's password validators; unknown codes keep their own message.
 PASSWORD_MESSAGES = {
-    "password_too_short": "Password must be {min_length} characters or more",
-    "password_too_common": (
+    "password_too_short": _("Password must be {min_length} characters or more"),
+    "password_too_common": _(
         "Enter a password that is harder to guess. Try three random words together"
     ),
-    "password_too_similar": (
+    "password_too_similar": _(
         "Enter a password that is not like your name or email address. "
         "Try three random words together"
     ),
-    "password_entirely_numeric": "Enter a password that is not only numbers",
+    "password_entirely_numeric": _("Enter a password that is not only numbers"),
 }
 
 _UK_PHONE = re.compile(r"^(?:\+44|0044|0)\d{9,10}$")
@@ -49,33 +53,33 @@ class GovukForm(forms.Form):
 
 def email_field(*, autocomplete: str = "email") -> forms.EmailField:
     return forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         error_messages={
-            "required": "Enter your email address",
+            "required": _("Enter your email address"),
             "invalid": EMAIL_FORMAT,
-            "max_length": "Email address must be 254 characters or fewer",
+            "max_length": _("Email address must be 254 characters or fewer"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": autocomplete, "spellcheck": "false"}),
     )
 
 
-def new_password_field(*, label: str = "Create a password") -> forms.CharField:
+def new_password_field(*, label: "StrOrPromise | None" = None) -> forms.CharField:
     return forms.CharField(
-        label=label,
+        label=label or _("Create a password"),
         strip=False,
-        help_text="Use 10 characters or more. Three random words together work well.",
-        error_messages={"required": "Enter a password"},
+        help_text=_("Use 10 characters or more. Three random words together work well."),
+        error_messages={"required": _("Enter a password")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 
 def phone_field() -> forms.CharField:
     return forms.CharField(
-        label="Phone number (optional)",
+        label=_("Phone number (optional)"),
         required=False,
         max_length=20,
-        help_text="For international numbers include the country code",
+        help_text=_("For international numbers include the country code"),
         error_messages={"max_length": PHONE_FORMAT},
         widget=TelInput(attrs={"autocomplete": "tel"}),
     )
@@ -118,7 +122,7 @@ def password_check(password: str, *, user: User) -> None:
         for item in error.error_list:
             template = PASSWORD_MESSAGES.get(item.code or "")
             if template:
-                messages.append(template.format(**(item.params or {})))
+                messages.append(str(template).format(**(item.params or {})))
             else:
                 messages.extend(item.messages)
         raise ValidationError(messages) from error
@@ -126,11 +130,11 @@ def password_check(password: str, *, user: User) -> None:
 
 class RegisterForm(GovukForm):
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=150,
         error_messages={
-            "required": "Enter your full name",
-            "max_length": "Full name must be 150 characters or fewer",
+            "required": _("Enter your full name"),
+            "max_length": _("Full name must be 150 characters or fewer"),
         },
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
@@ -160,9 +164,9 @@ class RegisterForm(GovukForm):
 class SignInForm(GovukForm):
     email = email_field(autocomplete="username")
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
-        error_messages={"required": "Enter your password"},
+        error_messages={"required": _("Enter your password")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -180,7 +184,7 @@ class EmailOnlyForm(GovukForm):
 
 
 class SetPasswordForm(GovukForm):
-    password = new_password_field(label="New password")
+    password = new_password_field(label=_("New password"))
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,33 +198,33 @@ class SetPasswordForm(GovukForm):
 
 class DetailsForm(GovukForm):
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=150,
         error_messages={
-            "required": "Enter your full name",
-            "max_length": "Full name must be 150 characters or fewer",
+            "required": _("Enter your full name"),
+            "max_length": _("Full name must be 150 characters or fewer"),
         },
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
 
 
 class PreferencesForm(GovukForm):
-    notify_by_email = forms.BooleanField(label="Email", required=False)
+    notify_by_email = forms.BooleanField(label=_("Email"), required=False)
     notify_by_sms = forms.BooleanField(
-        label="Text message",
+        label=_("Text message"),
         required=False,
-        help_text="We need a mobile phone number to send you text messages",
+        help_text=_("We need a mobile phone number to send you text messages"),
     )
     phone = phone_field()
     address_line = forms.CharField(
-        label="Address (optional)",
+        label=_("Address (optional)"),
         required=False,
         max_length=255,
-        error_messages={"max_length": "Address must be 255 characters or fewer"},
+        error_messages={"max_length": _("Address must be 255 characters or fewer")},
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     postcode = forms.CharField(
-        label="Postcode (optional)",
+        label=_("Postcode (optional)"),
         required=False,
         max_length=10,
         error_messages={"max_length": POSTCODE_FORMAT},

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from townhall.accounts.permissions import can_use_staff_desk
 
@@ -54,4 +55,25 @@ class SessionTimeoutMiddleware:
                     or now - last_seen >= LAST_SEEN_RESOLUTION
                 ):
                     request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class AccountLanguageMiddleware:
+    """A signed-in resident's chosen language (their account's) when this visit has not chosen
+    one with the switch (no language cookie): so Welsh follows them to a new device. A choice
+    made in this visit wins; the switch saves it on the account too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and user.language
+        ):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

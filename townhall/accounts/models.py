@@ -3,6 +3,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from townhall.core.languages import Language
+
 
 class Department(models.Model):
     slug = models.SlugField(unique=True)
@@ -70,6 +72,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     notify_by_email = models.BooleanField(default=True)
     notify_by_sms = models.BooleanField(default=False)
+    # The language the resident chose with the portal's switch ("" until they use it): their
+    # pages, when the visit has not chosen, and the messages we send them use it.
+    language = models.CharField(max_length=2, choices=Language.choices, blank=True, default="")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)  # may use the Django admin
     date_joined = models.DateTimeField(default=timezone.now)

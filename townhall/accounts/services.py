@@ -19,15 +19,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext, ngettext
 
 from townhall.accounts.models import SignInAttempt, User
 from townhall.accounts.sign_in import email_normalise, sign_in_attempt_record
 from townhall.core.audit import audit_record
 from townhall.core.hooks import Registry
+from townhall.core.languages import Language
 
 VERIFY_SALT = "townhall.accounts.verify-email"
 MAGIC_LINK_SALT = "townhall.accounts.magic-link"
@@ -106,20 +108,27 @@ def _active_user_by_email(email: str) -> User | None:
 # Registration and email verification -------------------------------------------------------
 
 
+def _language_of(user: User) -> str:
+    """The language to email the person in: the one they chose, else the page's."""
+    return user.language or translation.get_language() or Language.ENGLISH
+
+
 def _verification_email(user: User) -> _Email:
     token = signing.TimestampSigner(salt=VERIFY_SALT).sign(f"{user.pk}:{_digest(user.email)}")
     link = _absolute(reverse("accounts:verify_email", kwargs={"token": token}))
     days = VERIFY_MAX_AGE // (24 * 60 * 60)
-    body = (
-        f"Dear {user.full_name},\n\n"
-        f"Confirm your email address for your {settings.COUNCIL_NAME} account by opening "
-        f"this link:\n\n{link}\n\n"
-        f"The link works for {days} days. If you did not create an account, you can "
-        "ignore this email.\n"
-    )
+    with translation.override(_language_of(user)):
+        body = gettext(
+            "Dear %(name)s,\n\n"
+            "Confirm your email address for your %(council)s account by opening "
+            "this link:\n\n%(link)s\n\n"
+            "The link works for %(days)s days. If you did not create an account, you can "
+            "ignore this email.\n"
+        ) % {"name": user.full_name, "council": settings.COUNCIL_NAME, "link": link, "days": days}
+        subject = gettext("Confirm your email address")
     return _Email(
         to=user.email,
-        subject="Confirm your email address",
+        subject=subject,
         body=body,
         key=f"accounts:verify:{user.pk}:{_digest(token)}",
     )
@@ -128,19 +137,26 @@ def _verification_email(user: User) -> _Email:
 def _already_registered_email(user: User) -> _Email:
     sign_in = _absolute(reverse("accounts:sign_in"))
     reset = _absolute(reverse("accounts:password_reset"))
-    body = (
-        f"Dear {user.full_name},\n\n"
-        f"Someone tried to create a {settings.COUNCIL_NAME} account with this email "
-        "address, but you already have an account.\n\n"
-        f"Sign in: {sign_in}\n\n"
-        f"If you have forgotten your password, reset it: {reset}\n\n"
-        "If this was not you, you do not need to do anything.\n"
-    )
+    with translation.override(_language_of(user)):
+        body = gettext(
+            "Dear %(name)s,\n\n"
+            "Someone tried to create a %(council)s account with this email "
+            "address, but you already have an account.\n\n"
+            "Sign in: %(sign_in)s\n\n"
+            "If you have forgotten your password, reset it: %(reset)s\n\n"
+            "If this was not you, you do not need to do anything.\n"
+        ) % {
+            "name": user.full_name,
+            "council": settings.COUNCIL_NAME,
+            "sign_in": sign_in,
+            "reset": reset,
+        }
+        subject = gettext("You already have an account")
     # One of these an hour at most, so nobody can fill a person's inbox with them.
     hour = timezone.now().strftime("%Y%m%d%H")
     return _Email(
         to=user.email,
-        subject="You already have an account",
+        subject=subject,
         body=body,
         key=f"accounts:already-registered:{user.pk}:{hour}",
     )
@@ -239,17 +255,24 @@ def magic_link_send(*, email: str) -> None:
     token = signing.TimestampSigner(salt=MAGIC_LINK_SALT).sign(f"{user.pk}:{_login_state(user)}")
     link = _absolute(reverse("accounts:magic_link_sign_in", kwargs={"token": token}))
     minutes = settings.MAGIC_LINK_MAX_AGE // 60
-    body = (
-        f"Dear {user.full_name},\n\n"
-        f"Use this link to sign in to your {settings.COUNCIL_NAME} account:\n\n{link}\n\n"
-        f"The link works once, for {minutes} minutes. If you did not ask for it, you can "
-        "ignore this email: nobody can sign in without the link.\n"
-    )
+    with translation.override(_language_of(user)):
+        body = gettext(
+            "Dear %(name)s,\n\n"
+            "Use this link to sign in to your %(council)s account:\n\n%(link)s\n\n"
+            "The link works once, for %(minutes)s minutes. If you did not ask for it, you can "
+            "ignore this email: nobody can sign in without the link.\n"
+        ) % {
+            "name": user.full_name,
+            "council": settings.COUNCIL_NAME,
+            "link": link,
+            "minutes": minutes,
+        }
+        subject = gettext("Your sign-in link")
     with transaction.atomic():
         _email_queue(
             _Email(
                 to=user.email,
-                subject="Your sign-in link",
+                subject=subject,
                 body=body,
                 key=f"accounts:magic-link:{user.pk}:{_digest(token)}",
             )
@@ -303,18 +326,26 @@ def password_reset_send(*, email: str) -> None:
         reverse("accounts:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
     )
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60))
-    body = (
-        f"Dear {user.full_name},\n\n"
-        f"Use this link to choose a new password for your {settings.COUNCIL_NAME} "
-        f"account:\n\n{link}\n\n"
-        f"The link works once, for {days} day{'s' if days != 1 else ''}. If you did not ask "
-        "to reset your password, you can ignore this email: your password has not changed.\n"
-    )
+    with translation.override(_language_of(user)):
+        body = ngettext(
+            "Dear %(name)s,\n\n"
+            "Use this link to choose a new password for your %(council)s "
+            "account:\n\n%(link)s\n\n"
+            "The link works once, for %(days)s day. If you did not ask "
+            "to reset your password, you can ignore this email: your password has not changed.\n",
+            "Dear %(name)s,\n\n"
+            "Use this link to choose a new password for your %(council)s "
+            "account:\n\n%(link)s\n\n"
+            "The link works once, for %(days)s days. If you did not ask "
+            "to reset your password, you can ignore this email: your password has not changed.\n",
+            days,
+        ) % {"name": user.full_name, "council": settings.COUNCIL_NAME, "link": link, "days": days}
+        subject = gettext("Reset your password")
     with transaction.atomic():
         _email_queue(
             _Email(
                 to=user.email,
-                subject="Reset your password",
+                subject=subject,
                 body=body,
                 key=f"accounts:password-reset:{user.pk}:{_digest(token)}",
             )
@@ -390,4 +421,17 @@ def user_preferences_update(
         user.postcode = postcode
         user.save(update_fields=fields)
         _own_change_audit(user, {"fields": fields})
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language the person chose with the portal's switch ("en" or "cy"): their
+    pages, when no choice was made in the visit, and the messages we send them use it."""
+    if language not in Language.values:
+        raise ValueError(f"Unknown language: {language!r}.")
+    with transaction.atomic():
+        if user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])
+            _own_change_audit(user, {"fields": ["language"]})
     return user

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townhall.accounts import services
@@ -34,7 +36,7 @@ TIMED_OUT = "th_timed_out"
 # The address a "check your email" page mentions; kept in the session, never in the URL.
 SENT_TO = "th_sent_to"
 
-BAD_CREDENTIALS = (
+BAD_CREDENTIALS = gettext_lazy(
     "Enter the email address and password for your account. If you have forgotten your "
     "password, you can reset it"
 )
@@ -95,10 +97,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             )
         except SignInThrottled as refusal:
             throttled = True
-            minutes = "1 minute" if refusal.minutes == 1 else f"{refusal.minutes} minutes"
             form.add_error(
                 "email",
-                f"Too many attempts. Try again in {minutes}, or sign in with a link by email",
+                ngettext(
+                    "Too many attempts. Try again in %(count)s minute, "
+                    "or sign in with a link by email",
+                    "Too many attempts. Try again in %(count)s minutes, "
+                    "or sign in with a link by email",
+                    refusal.minutes,
+                )
+                % {"count": refusal.minutes},
             )
         except SignInRefused:
             # On the email field, so the message shows next to the form as well as above it.
@@ -123,7 +131,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         was_signed_in = request.user.is_authenticated
         logout(request)
         if was_signed_in:
-            messages.success(request, "You have signed out")
+            messages.success(request, _("You have signed out"))
         return redirect("portal:home")
     if not request.user.is_authenticated:
         return redirect("portal:home")
@@ -290,7 +298,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.user_preferences_update(user=user, **form.cleaned_data)
-        messages.success(request, "Your contact preferences have been saved")
+        messages.success(request, _("Your contact preferences have been saved"))
         return redirect("accounts:preferences")
     return _page(request, "preferences", form)
 
@@ -302,6 +310,6 @@ def details(request: HttpRequest) -> HttpResponse:
     form = DetailsForm(request.POST or None, initial={"full_name": user.full_name})
     if request.method == "POST" and form.is_valid():
         services.user_details_update(user=user, full_name=form.cleaned_data["full_name"])
-        messages.success(request, "Your details have been saved")
+        messages.success(request, _("Your details have been saved"))
         return redirect("accounts:preferences")
     return _page(request, "details", form)

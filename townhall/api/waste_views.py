@@ -143,11 +143,11 @@ def waste_collections(request: HttpRequest, response: HttpResponse, uprn: str):
             {
                 "date": c.date,
                 "stream": c.stream,
-                "stream_name": c.stream_label,
+                "stream_name": str(c.stream_label),
                 "usual_date": c.scheduled,
                 "moved": c.moved,
                 "cancelled": c.cancelled,
-                "reason": c.reason,
+                "reason": str(c.reason),
             }
             for c in day.collections
         ],

@@ -3,9 +3,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import Department, Team
 from townhall.catalogue.models import Channel, Service
+from townhall.core.languages import Language
 from townhall.core.models import TimeStampedModel
 
 
@@ -17,16 +20,16 @@ class Case(TimeStampedModel):
     """A request from a resident (or found on patrol) and everything done about it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_PROGRESS = "in_progress", "In progress"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        CLOSED = "closed", _("Closed")
 
     class Resolution(models.TextChoices):
-        COMPLETED = "completed", "Completed"
-        NO_FURTHER_ACTION = "no_further_action", "No further action"
-        DUPLICATE = "duplicate", "Duplicate of another report"
-        NOT_COUNCILS_RESPONSIBILITY = "not_councils_responsibility", "Not the council's job"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMPLETED = "completed", _("Completed")
+        NO_FURTHER_ACTION = "no_further_action", _("No further action")
+        DUPLICATE = "duplicate", _("Duplicate of another report")
+        NOT_COUNCILS_RESPONSIBILITY = "not_councils_responsibility", _("Not the council's job")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Priority(models.TextChoices):
         LOW = "low", "Low"
@@ -41,6 +44,8 @@ class Case(TimeStampedModel):
     )
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
     channel_client = models.CharField(max_length=100, blank=True)
+    # The language the resident asked in (their form's): updates to them go in it.
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     resolution = models.CharField(max_length=40, choices=Resolution.choices, blank=True)
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
@@ -122,11 +127,11 @@ class CaseEvent(models.Model):
     """One line on a case's timeline."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Request received"
-        STATUS_CHANGED = "status_changed", "Status changed"
-        PUBLIC_NOTE = "public_note", "Update"
+        CREATED = "created", _("Request received")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        PUBLIC_NOTE = "public_note", _("Update")
         INTERNAL_NOTE = "internal_note", "Internal note"
-        RESIDENT_COMMENT = "resident_comment", "Comment from the resident"
+        RESIDENT_COMMENT = "resident_comment", _("Comment from the resident")
         ATTACHMENT_ADDED = "attachment_added", "File added"
         MESSAGE_SENT = "message_sent", "Message sent"
         ASSIGNED = "assigned", "Assigned"
@@ -151,8 +156,9 @@ class CaseEvent(models.Model):
     def headline(self) -> str:
         """How the event reads on a timeline."""
         if self.kind == self.Kind.STATUS_CHANGED and self.data.get("to") in Case.Status.values:
-            return f"Status changed to {Case.Status(self.data['to']).label.lower()}"
-        return self.get_kind_display()
+            status = str(Case.Status(self.data["to"]).label).lower()
+            return gettext("Status changed to %(status)s") % {"status": status}
+        return str(self.get_kind_display())
 
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:

@@ -2,6 +2,10 @@
 
 Templates live in templates/notifications/<service-slug>/<kind>.txt, falling back to
 notifications/default/<kind>.txt. The first line of a template is the email subject.
+
+A resident who chose Welsh (issue 20) is written to in Welsh: `<kind>.cy.txt` (the service's,
+else the default one) rendered with Welsh active, so dates and labels are Welsh too; and a
+service's own Notify template for Welsh (`notify_templates[kind]["email_cy"]`) where set.
 """
 
 from dataclasses import dataclass
@@ -11,8 +15,10 @@ from django.conf import settings
 from django.template import Context
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils import translation
 
 from townhall.cases.models import Case, CaseEvent
+from townhall.core.languages import Language, language_active
 from townhall.integrations.models import SentMessage
 from townhall.integrations.notify.channels import (
     DeliveryError,
@@ -43,14 +49,29 @@ def case_link(case: Case) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def case_language(case: Case) -> str:
+    """The language to write to the case's resident in: their account's (their latest choice)
+    if they made one, else the one they asked in."""
+    chosen = case.resident.language if case.resident is not None else ""
+    return chosen or case.language
+
+
 def notification_render(event: CaseEvent) -> Rendered:
+    language = case_language(event.case)
+    with translation.override(language):
+        return _render(event, language)
+
+
+def _render(event: CaseEvent, language: str) -> Rendered:
     case = event.case
-    template = select_template(
-        [
-            f"notifications/{case.service.slug}/{event.kind}.txt",
-            f"notifications/default/{event.kind}.txt",
-        ]
-    )
+    names = [
+        f"notifications/{case.service.slug}/{event.kind}.txt",
+        f"notifications/default/{event.kind}.txt",
+    ]
+    if language == Language.WELSH:
+        # Welsh first, the service's own then the default: a Welsh speaker gets Welsh.
+        names = [name.replace(".txt", ".cy.txt") for name in names] + names
+    template = select_template(names)
     context = {
         "case": case,
         "event": event,
@@ -79,20 +100,30 @@ def recipients(case: Case) -> tuple[str, str]:
 CHANNEL_ORDER = ("email", "sms", "letter")
 
 
-def template_for(service: Any, kind: str, channel: str) -> str:
-    """The service's own Notify template for this event and channel, or "" for the generic one."""
+def template_for(service: Any, kind: str, channel: str, language: str = "en") -> str:
+    """The service's own Notify template for this event and channel, or "" for the generic one.
+    In Welsh, its Welsh template (`<channel>_cy`) or the generic one (the text we rendered
+    in Welsh), never its English one."""
     templates = service.notify_templates or {}
     chosen = templates.get(kind, {}) if isinstance(templates, dict) else {}
-    return str(chosen.get(channel, "")) if isinstance(chosen, dict) else ""
+    if not isinstance(chosen, dict):
+        return ""
+    key = f"{channel}_cy" if language == Language.WELSH else channel
+    return str(chosen.get(key, ""))
 
 
 def personalisation(event: CaseEvent, rendered: Rendered) -> dict[str, str]:
     """Every field a council's own Notify template may use."""
     case = event.case
+    with translation.override(case_language(case)):
+        service_name = (case.service.name_cy if language_active() == Language.WELSH else "") or (
+            case.service.name
+        )
+        status = str(case.get_status_display())
     return {
         "reference": case.reference,
-        "service": case.service.name,
-        "status": case.get_status_display(),
+        "service": service_name,
+        "status": status,
         "name": case.contact_name or (case.resident.full_name if case.resident else ""),
         "link": case_link(case),
         "subject": rendered.subject,
@@ -154,7 +185,7 @@ def message_fallback(failed: Any) -> str:
         common: dict[str, Any] = {
             "idempotency_key": base + channel,
             "correlation": case.reference,
-            "template_id": template_for(case.service, event.kind, channel),
+            "template_id": template_for(case.service, event.kind, channel, case_language(case)),
             "personalisation": fields,
         }
         try:

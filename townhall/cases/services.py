@@ -15,7 +15,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from townhall.accounts.models import User
 from townhall.accounts.permissions import users_who_can_take_cases
@@ -28,6 +29,7 @@ from townhall.catalogue.clocks import service_due_at
 from townhall.catalogue.models import Service
 from townhall.core.calendars import LONDON
 from townhall.core.clocks import AT_RISK_FRACTION
+from townhall.core.languages import Language, language_normalise
 from townhall.core.tasks import task_enqueue_on_commit
 from townhall.core.uploads import CheckedFile
 
@@ -88,6 +90,13 @@ def _event_add(
     return event
 
 
+def _received_text(service: Service, language: str) -> str:
+    """The first line of the timeline, in the resident's language: they read it there."""
+    with translation.override(language):
+        name = (service.name_cy if language == Language.WELSH else "") or service.name
+        return gettext("We received your request: %(service)s.") % {"service": name}
+
+
 def case_create(
     *,
     service: Service,
@@ -110,8 +119,11 @@ def case_create(
     notify: bool = True,
     reference: str = "",
     sla_from: datetime | None = None,
+    language: str = "en",
 ) -> Case:
     """Open a case for a service, with its reference, team and SLA due date.
+
+    `language` ("en" or "cy") is the one the resident asked in: updates to them use it.
 
     `received_at` lets imports, the demo and requests accepted before their case was opened
     record when a request really arrived; `reference` is one issued then by `reference_next`.
@@ -133,6 +145,7 @@ def case_create(
             submission=submission,
             channel=channel,
             channel_client=channel_client[:100],
+            language=language_normalise(language),
             summary=(summary or service.name)[:200],
             department_id=service.department_id,
             team_id=service.default_team_id,
@@ -157,7 +170,7 @@ def case_create(
             kind=CaseEvent.Kind.CREATED,
             actor=raised_by or resident,
             is_public=True,
-            text=f"We received your request: {service.name}.",
+            text=_received_text(service, case.language),
             data={"channel": channel},
             notify=notify and bool(case.contact_email),
         )

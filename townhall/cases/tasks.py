@@ -9,6 +9,7 @@ from django_tasks import task
 from townhall.cases.models import CaseEvent
 from townhall.cases.notifications import (
     NOTIFYING_KINDS,
+    case_language,
     message_fallback,
     notification_render,
     personalisation,
@@ -42,7 +43,7 @@ def case_event_notify(event_id: int, attempt: int = 1) -> str:
             body=rendered.body,
             idempotency_key=f"case-event-{event.pk}-email",
             correlation=case.reference,
-            template_id=template_for(case.service, event.kind, "email"),
+            template_id=template_for(case.service, event.kind, "email", case_language(case)),
             personalisation=fields,
         ):
             sent.append(("email", email))
@@ -51,7 +52,7 @@ def case_event_notify(event_id: int, attempt: int = 1) -> str:
             body=rendered.sms,
             idempotency_key=f"case-event-{event.pk}-sms",
             correlation=case.reference,
-            template_id=template_for(case.service, event.kind, "sms"),
+            template_id=template_for(case.service, event.kind, "sms", case_language(case)),
             personalisation=fields,
         ):
             sent.append(("sms", phone))

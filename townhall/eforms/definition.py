@@ -4,6 +4,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
@@ -305,3 +306,21 @@ def eligibility_errors(definition: dict) -> list[str]:
             "end on an outcome (a branch with `outcome` and no `when`), and always be shown"
         )
     return errors
+
+
+def definition_in_language(definition: Any, language: str) -> Any:
+    """The form definition as a resident in `language` sees it: in Welsh, every designer text
+    with a non-empty `<key>_cy` sibling (titles, labels, hints, options, errors, outcomes,
+    start and check texts) replaced by it; English where the Welsh is empty. Values and names
+    are never translated, so answers are the same in both languages."""
+    if language != "cy":
+        return definition
+    if isinstance(definition, list):
+        return [definition_in_language(item, language) for item in definition]
+    if not isinstance(definition, dict):
+        return definition
+    shown = {key: definition_in_language(value, language) for key, value in definition.items()}
+    for key, value in definition.items():
+        if key.endswith("_cy") and value not in (None, "", []):
+            shown[key.removesuffix("_cy")] = shown[key]
+    return shown

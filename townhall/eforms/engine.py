@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from townhall.eforms.conditions import condition_holds
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.lookups import page_lookup_outputs
@@ -11,11 +13,12 @@ CONTACT_PAGE = "your-details"
 # What next_page_id says when the answers end the journey on one of the form's outcomes (not
 # a page id: page ids cannot start with "@"). `FormFlow.outcome` says which.
 OUTCOME_REACHED = "@outcome"
+# Lazy texts, made plain strings in the page's language by `contact_fields()`.
 CONTACT_FIELDS: list[dict[str, Any]] = [
     {
         "name": "contact_name",
         "type": "text",
-        "label": "Full name",
+        "label": gettext_lazy("Full name"),
         "required": True,
         "max_length": 150,
         "prefill": "full_name",
@@ -24,21 +27,29 @@ CONTACT_FIELDS: list[dict[str, Any]] = [
     {
         "name": "contact_email",
         "type": "email",
-        "label": "Email address",
+        "label": gettext_lazy("Email address"),
         "required": True,
-        "hint": "We will send your reference number and updates to this address.",
+        "hint": gettext_lazy("We will send your reference number and updates to this address."),
         "prefill": "email",
         "autocomplete": "email",
     },
     {
         "name": "contact_phone",
         "type": "phone",
-        "label": "UK phone number (optional)",
-        "hint": "For example, 07700 900 982. We only call if we need more details.",
+        "label": gettext_lazy("UK phone number (optional)"),
+        "hint": gettext_lazy("For example, 07700 900 982. We only call if we need more details."),
         "prefill": "phone",
         "autocomplete": "tel",
     },
 ]
+
+
+def contact_fields() -> list[dict[str, Any]]:
+    """The guest's contact questions, their texts in the page's language."""
+    return [
+        {key: str(value) if key in ("label", "hint") else value for key, value in field.items()}
+        for field in CONTACT_FIELDS
+    ]
 
 
 @dataclass(frozen=True)
@@ -82,8 +93,8 @@ class FormFlow:
             self.pages.append(
                 Page(
                     id=CONTACT_PAGE,
-                    title="Your details",
-                    fields=CONTACT_FIELDS,
+                    title=gettext("Your details"),
+                    fields=contact_fields(),
                     intro=[],
                     show_if=None,
                     next=[],

@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from townhall.bookings import selectors as bookings
 from townhall.bookings.models import BookingArea, Slot
@@ -24,6 +26,12 @@ TEXT_MAX = 500
 TEXTAREA_MAX = 5000
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UK_PHONE = re.compile(r"^0\d{9,10}$")
+# The parts of a date an error names as missing ("must include a day and a month").
+DATE_PARTS = {
+    "day": gettext_lazy("day"),
+    "month": gettext_lazy("month"),
+    "year": gettext_lazy("year"),
+}
 
 
 @dataclass
@@ -48,7 +56,7 @@ def _name_for_errors(field: dict) -> str:
     if field.get("error_name"):
         return field["error_name"]
     label = field["label"].rstrip("?").rstrip()
-    return label[0].lower() + label[1:] if label else "an answer"
+    return label[0].lower() + label[1:] if label else gettext("an answer")
 
 
 def _label_for_errors(field: dict) -> str:
@@ -68,16 +76,20 @@ def _text(field: dict, data, _lookup) -> FieldResult:
     if not value:
         result.value = None
         if field.get("required"):
-            result.error = f"Enter {_name_for_errors(field)}"
+            result.error = gettext("Enter %(name)s") % {"name": _name_for_errors(field)}
     elif len(value) > limit:
-        result.error = f"{_label_for_errors(field)} must be {limit:,} characters or fewer"
+        result.error = gettext("%(label)s must be %(limit)s characters or fewer") % {
+            "label": _label_for_errors(field),
+            "limit": number_format(limit, force_grouping=True),
+        }
     elif len(value) < field.get("min_length", 0):
-        result.error = (
-            f"{_label_for_errors(field)} must be {field['min_length']:,} characters or more"
-        )
+        result.error = gettext("%(label)s must be %(limit)s characters or more") % {
+            "label": _label_for_errors(field),
+            "limit": number_format(field["min_length"], force_grouping=True),
+        }
     elif field.get("pattern") and not _pattern_matches(field["pattern"], value):
         result.error = field.get("pattern_error") or (
-            f"Enter {_name_for_errors(field)} in the right format"
+            gettext("Enter %(name)s in the right format") % {"name": _name_for_errors(field)}
         )
     return result
 
@@ -97,12 +109,14 @@ def _email(field: dict, data, _lookup) -> FieldResult:
     result = FieldResult(value=value or None, raw={"value": raw[:300]})
     if not value:
         if field.get("required"):
-            result.error = "Enter an email address"
+            result.error = gettext("Enter an email address")
         return result
     try:
         validate_email(value)
     except ValidationError:
-        result.error = "Enter an email address in the correct format, like name@example.com"
+        result.error = gettext(
+            "Enter an email address in the correct format, like name@example.com"
+        )
     return result
 
 
@@ -120,11 +134,11 @@ def _phone(field: dict, data, _lookup) -> FieldResult:
     result = FieldResult(raw={"value": raw[:40]})
     if not clean_text(raw):
         if field.get("required"):
-            result.error = "Enter a phone number"
+            result.error = gettext("Enter a phone number")
         return result
     result.value = phone_normalise(raw)
     if result.value is None:
-        result.error = "Enter a UK phone number, like 01632 960 001 or 07700 900 982"
+        result.error = gettext("Enter a UK phone number, like 01632 960 001 or 07700 900 982")
     return result
 
 
@@ -135,22 +149,28 @@ def _number(field: dict, data, _lookup) -> FieldResult:
     label = _label_for_errors(field)
     if not text:
         if field.get("required"):
-            result.error = f"Enter {_name_for_errors(field)}"
+            result.error = gettext("Enter %(name)s") % {"name": _name_for_errors(field)}
         return result
     try:
         number = float(text)
         if number != number or number in (float("inf"), float("-inf")):
             raise ValueError
     except ValueError:
-        result.error = f"{label} must be a number, like 3"
+        result.error = gettext("%(label)s must be a number, like 3") % {"label": label}
         return result
     if field.get("integer") and not number.is_integer():
-        result.error = f"{label} must be a whole number, like 3"
+        result.error = gettext("%(label)s must be a whole number, like 3") % {"label": label}
         return result
     if "min" in field and number < field["min"]:
-        result.error = f"{label} must be {field['min']:g} or more"
+        result.error = gettext("%(label)s must be %(limit)s or more") % {
+            "label": label,
+            "limit": f"{field['min']:g}",
+        }
     elif "max" in field and number > field["max"]:
-        result.error = f"{label} must be {field['max']:g} or less"
+        result.error = gettext("%(label)s must be %(limit)s or less") % {
+            "label": label,
+            "limit": f"{field['max']:g}",
+        }
     result.value = int(number) if number.is_integer() else number
     return result
 
@@ -163,29 +183,33 @@ def _date(field: dict, data, _lookup) -> FieldResult:
     missing = [p for p, v in parts.items() if not v]
     if len(missing) == 3:
         if field.get("required"):
-            result.error = f"Enter {_name_for_errors(field)}"
+            result.error = gettext("Enter %(name)s") % {"name": _name_for_errors(field)}
             result.raw["invalid"] = ["day", "month", "year"]
         return result
     if missing:
-        result.error = f"{label} must include a {' and a '.join(missing)}"
+        missing_text = gettext(" and a ").join(str(DATE_PARTS[part]) for part in missing)
+        result.error = gettext("%(label)s must include a %(parts)s") % {
+            "label": label,
+            "parts": missing_text,
+        }
         result.raw["invalid"] = missing
         return result
     try:
         year = int(parts["year"])
         if year < 1000:
-            result.error = "Year must include 4 numbers"
+            result.error = gettext("Year must include 4 numbers")
             result.raw["invalid"] = ["year"]
             return result
         value = date(year, int(parts["month"]), int(parts["day"]))
     except ValueError:
-        result.error = f"{label} must be a real date"
+        result.error = gettext("%(label)s must be a real date") % {"label": label}
         result.raw["invalid"] = ["day", "month", "year"]
         return result
     today = timezone.localdate()
     if field.get("date_range") == "past" and value > today:
-        result.error = f"{label} must be today or in the past"
+        result.error = gettext("%(label)s must be today or in the past") % {"label": label}
     elif field.get("date_range") == "future" and value < today:
-        result.error = f"{label} must be today or in the future"
+        result.error = gettext("%(label)s must be today or in the future") % {"label": label}
     if result.error:
         result.raw["invalid"] = ["day", "month", "year"]
     result.value = value.isoformat()
@@ -200,10 +224,12 @@ def _choice(field: dict, data, _lookup) -> FieldResult:
     result = FieldResult(raw={"value": raw[:100]})
     if not raw:
         if field.get("required"):
-            result.error = f"Select {_name_for_errors(field)}"
+            result.error = gettext("Select %(name)s") % {"name": _name_for_errors(field)}
         return result
     if raw not in values:
-        result.error = f"Select one of the options for {_name_for_errors(field)}"
+        result.error = gettext("Select one of the options for %(name)s") % {
+            "name": _name_for_errors(field)
+        }
         return result
     result.value = raw
     return result
@@ -217,14 +243,18 @@ def _checkboxes(field: dict, data, _lookup) -> FieldResult:
     result = FieldResult(raw={"values": [c[:100] for c in chosen][:50]})
     if not chosen:
         if field.get("required"):
-            result.error = f"Select {_name_for_errors(field)}"
+            result.error = gettext("Select %(name)s") % {"name": _name_for_errors(field)}
         return result
     if any(c not in options for c in chosen):
-        result.error = f"Select only the options shown for {_name_for_errors(field)}"
+        result.error = gettext("Select only the options shown for %(name)s") % {
+            "name": _name_for_errors(field)
+        }
         return result
     exclusive = [c for c in chosen if options[c].get("exclusive")]
     if exclusive and len(chosen) > 1:
-        result.error = f"Select '{options[exclusive[0]]['label']}' on its own, or other options"
+        result.error = gettext("Select ‘%(option)s’ on its own, or other options") % {
+            "option": options[exclusive[0]]["label"]
+        }
         return result
     # Keep the definition's order so answers read the same way every time.
     result.value = [v for v in options if v in chosen]
@@ -235,7 +265,7 @@ def _declaration(field: dict, data, _lookup) -> FieldResult:
     ticked = data.get(field["name"]) == "yes"
     result = FieldResult(value=True if ticked else None, raw={"value": "yes" if ticked else ""})
     if not ticked and field.get("required", True):
-        result.error = field.get("error_name") or "Confirm the declaration to continue"
+        result.error = field.get("error_name") or gettext("Confirm the declaration to continue")
     return result
 
 
@@ -248,7 +278,7 @@ def _address(field: dict, data, _lookup) -> FieldResult:
     if chosen:
         address = places.address_by_uprn(chosen)
         if address is None:
-            result.error = "Select an address from the list"
+            result.error = gettext("Select an address from the list")
         else:
             result.value = {
                 "uprn": address.uprn,
@@ -261,7 +291,9 @@ def _address(field: dict, data, _lookup) -> FieldResult:
             return result
     if not query:
         if field.get("required") or chosen:
-            result.error = result.error or "Enter a postcode or street name to find the address"
+            result.error = result.error or gettext(
+                "Enter a postcode or street name to find the address"
+            )
         return result
     postcode = postcode_normalise(query)
     candidates = (
@@ -271,12 +303,12 @@ def _address(field: dict, data, _lookup) -> FieldResult:
     )
     result.choices = [{"value": a.uprn, "label": a.single_line} for a in candidates[:100]]
     if not candidates:
-        result.error = (
-            f"We could not find any addresses for {query} in the borough. "
+        result.error = gettext(
+            "We could not find any addresses for %(query)s in the borough. "
             "Check the postcode or street name"
-        )
+        ) % {"query": query}
     elif not result.error:
-        result.error = "Select an address from the list"
+        result.error = gettext("Select an address from the list")
         result.raw["pending"] = True
     return result
 
@@ -295,10 +327,10 @@ def _location(field: dict, data, lookup) -> FieldResult:
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise ValueError
         except ValueError:
-            result.error = "The map position could not be read. Choose the place again"
+            result.error = gettext("The map position could not be read. Choose the place again")
             return result
         if not places.is_within_council_area(lat, lon):
-            result.error = (
+            result.error = gettext(
                 "That place is outside the borough. Choose a place within the borough, "
                 "or report it to the council for that area"
             )
@@ -308,7 +340,10 @@ def _location(field: dict, data, lookup) -> FieldResult:
             "lat": round(lat, 6),
             "lon": round(lon, 6),
             "usrn": street.usrn if street else "",
-            "text": f"Near {street.name}, {street.town}" if street else f"{lat:.5f}, {lon:.5f}",
+            "text": gettext("Near %(street)s, %(town)s")
+            % {"street": street.name, "town": street.town}
+            if street
+            else f"{lat:.5f}, {lon:.5f}",
         }
         return result
     if chosen:
@@ -334,11 +369,13 @@ def _location(field: dict, data, lookup) -> FieldResult:
                     "text": f"{street.name}, {street.town}",
                 }
                 return result
-        result.error = "Select a place from the list"
+        result.error = gettext("Select a place from the list")
         return result
     if not query:
         if field.get("required", True):
-            result.error = "Enter a street name or postcode, or choose the place on the map"
+            result.error = gettext(
+                "Enter a street name or postcode, or choose the place on the map"
+            )
         return result
     postcode = postcode_normalise(query)
     if postcode:
@@ -352,11 +389,11 @@ def _location(field: dict, data, lookup) -> FieldResult:
             for s in places.streets_search(query)[:20]
         ]
     if not result.choices:
-        result.error = (
-            f"We could not find {query} in the borough. Check the street name or postcode"
-        )
+        result.error = gettext(
+            "We could not find %(query)s in the borough. Check the street name or postcode"
+        ) % {"query": query}
     else:
-        result.error = "Select the place from the list"
+        result.error = gettext("Select the place from the list")
         result.raw["pending"] = True
     return result
 
@@ -455,25 +492,25 @@ def field_parse(field: dict, data, lookup: Any = None) -> FieldResult:
 def answer_display(field: dict, value: Any) -> str:
     """How an answer reads on check-your-answers, the case page and emails."""
     if value in (None, "", []):
-        return "Not given"
+        return gettext("Not given")
     kind = field["type"]
     labels = {o["value"]: o["label"] for o in field.get("options", [])}
     if kind in ("radios", "select"):
         return labels.get(value, value)
     if kind == "yesno":
-        return "Yes" if value == "yes" else "No"
+        return gettext("Yes") if value == "yes" else gettext("No")
     if kind == "checkboxes":
         return ", ".join(labels.get(v, v) for v in value)
     if kind == "date":
-        return date.fromisoformat(value).strftime("%-d %B %Y")
+        return dateformat.format(date.fromisoformat(value), "j F Y")  # month in the language
     if kind in ("address", "location"):
         return value.get("text", "")
     if kind == "slot":
         return f"{day_text(date.fromisoformat(value['day']))} ({value.get('area', '')})"
     if kind == "declaration":
-        return "Confirmed"
+        return gettext("Confirmed")
     if kind == "file":
-        return f"{len(value)} file{'s' if len(value) != 1 else ''}"
+        return ngettext("%(count)s file", "%(count)s files", len(value)) % {"count": len(value)}
     if kind == "number" and field.get("suffix"):
         return f"{value} {field['suffix']}"
     return str(value)

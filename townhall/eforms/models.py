@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from townhall.catalogue.models import Channel
+from townhall.core.languages import Language
 from townhall.core.models import TimeStampedModel
 
 
@@ -134,6 +135,8 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     channel = models.CharField(max_length=20, choices=Channel.choices)
+    # The language the resident filled the form in: staff see it, replies use it.
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     answers = models.JSONField()
     # The fee worked out from the answers by the service's fee rules when the form was sent
     # (eforms.fees), kept so that a later change of rules never changes this request's fee:

@@ -14,7 +14,9 @@ from django.utils.dateparse import parse_datetime
 from townhall.accounts.models import User
 from townhall.cases.models import Case
 from townhall.catalogue.models import Service
+from townhall.core.languages import Language, language_active
 from townhall.core.tasks import Backlog
+from townhall.eforms.definition import definition_in_language
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fields import answer_display
 from townhall.eforms.lookups import text_fill
@@ -44,24 +46,28 @@ def my_account_lists(user: User) -> tuple[list[Case], list]:
     One round trip for both lists: the page is the one residents open most."""
     sql = (
         f"SELECT 'case' AS kind, c.id AS tiebreak, CAST(c.id AS TEXT), c.reference, c.summary, c.status, c.created_at AS at, "  # noqa: S608 (table names from the models' meta; values are bound)
-        f"s.name AS service_name, s.slug AS service_slug "
+        f"s.name AS service_name, s.name_cy AS service_name_cy, s.slug AS service_slug "
         f"FROM {_CASE.db_table} c JOIN {_SERVICE.db_table} s ON s.id = c.service_id "
         f"WHERE c.resident_id = %s "
-        f"UNION ALL SELECT 'draft', 0, CAST(f.id AS TEXT), NULL, NULL, NULL, f.updated_at, s.name, s.slug "
+        f"UNION ALL SELECT 'draft', 0, CAST(f.id AS TEXT), NULL, NULL, NULL, f.updated_at, s.name, s.name_cy, s.slug "
         f"FROM {FormSession._meta.db_table} f JOIN {_SERVICE.db_table} s ON s.id = f.service_id "
         f"WHERE f.user_id = %s AND f.saved_for_later "
         f"ORDER BY at DESC, tiebreak DESC"
     )
     cases: list[Case] = []
     drafts: list[FormSession] = []
+    welsh = language_active() == Language.WELSH  # the rendered lists are kept per language
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, user.pk])
-        for kind, _, pk, reference, summary, status, raw_at, service_name, slug in cursor:
+        for kind, _, pk, reference, summary, status, raw_at, name, name_cy, slug in cursor:
             at = _as_datetime(raw_at)
+            service_name = (name_cy if welsh else "") or name
             if kind == "case":
                 case = Case(id=int(pk), reference=reference, summary=summary, status=status)
                 case.created_at = at
                 case.service_name = service_name  # type: ignore[attr-defined]
+                # A case with no summary of its own is summed up by its service's name.
+                case.summary_own = summary != name  # type: ignore[attr-defined]
                 cases.append(case)
             else:
                 draft = FormSession(id=uuid.UUID(pk))
@@ -81,11 +87,13 @@ def _as_datetime(value: datetime | str) -> datetime:
 
 
 def answers_for_display(case: Case) -> list[dict]:
-    """The submitted answers as label/value rows (contact details left out)."""
+    """The submitted answers as label/value rows (contact details left out), in the page's
+    language (the resident's request page in Welsh shows the Welsh labels)."""
     submission = case.submission
     if submission is None:
         return []
-    flow = FormFlow(submission.form_version.definition, ask_contact=True)
+    definition = definition_in_language(submission.form_version.definition, language_active())
+    flow = FormFlow(definition, ask_contact=True)
     rows = []
     for name, field in flow.fields.items():
         if name.startswith("contact_") or name not in submission.answers or field["type"] == "file":

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from townhall.accounts.models import User
 from townhall.bookings.models import Slot
@@ -20,8 +20,9 @@ from townhall.cases.services import case_create, my_account_forget
 from townhall.catalogue.models import Channel, Service
 from townhall.core.audit import audit_record
 from townhall.core.calendars import LONDON
+from townhall.core.languages import language_active, language_normalise
 from townhall.core.uploads import upload_check
-from townhall.eforms.definition import definition_errors
+from townhall.eforms.definition import definition_errors, definition_in_language
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fees import FeeQuote, fee_rules_problems, fee_work_out
 from townhall.eforms.fields import (
@@ -78,7 +79,9 @@ class PageOutcome:
 
 
 def form_flow(session: FormSession) -> FormFlow:
-    return FormFlow(session.form_version.definition, ask_contact=session.user_id is None)
+    """The journey through the session's form, its texts in the page's language."""
+    definition = definition_in_language(session.form_version.definition, language_active())
+    return FormFlow(definition, ask_contact=session.user_id is None)
 
 
 def form_session_start(
@@ -333,6 +336,7 @@ def _case_from_submission(submission: Submission, session: FormSession) -> Case:
         service=submission.service,
         summary=summary or submission.service.name,
         channel=submission.channel,
+        language=submission.language,
         answers=answers,
         submission=submission,
         resident=user,
@@ -392,9 +396,12 @@ def submission_fee(service: Service, definition: dict, answers: dict) -> FeeQuot
     return fee_work_out(service.fee_rules, answers, definition)
 
 
-def submission_submit(*, session: FormSession) -> Case:
+def submission_submit(*, session: FormSession, language: str = "") -> Case:
     """Store the submission, then open its case. Safe to call any number of times for one
     session (double clicks, refreshes, retried POSTs): it always returns the same case.
+
+    `language` is the one the form was filled in ("en" or "cy"; the active one if not
+    given): it is recorded on the submission and its case, for staff and for replies.
 
     The fee the service's rules work out from the answers is kept with the submission
     (`submission_fee`), so a later change of the rules never changes it.
@@ -424,6 +431,7 @@ def submission_submit(*, session: FormSession) -> Case:
                 service=locked.service,
                 user=locked.user,
                 channel=locked.channel,
+                language=language_normalise(language or translation.get_language()),
                 answers=answers,
                 fee_pence=fee.total_pence if fee is not None else None,
                 fee_lines=fee.lines_data() if fee is not None else [],

@@ -10,6 +10,8 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from townhall.cases.models import Case
 from townhall.cases.selectors import missed_bin_service
@@ -26,10 +28,10 @@ MAX_ADDRESSES = 300
 
 class PostcodeForm(forms.Form):
     postcode = forms.CharField(
-        label="Postcode",
+        label=_("Postcode"),
         max_length=16,
-        help_text="For example, TN23 1AA",
-        error_messages={"required": "Enter a postcode"},
+        help_text=_("For example, TN23 1AA"),
+        error_messages={"required": _("Enter a postcode")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -39,16 +41,16 @@ class PostcodeForm(forms.Form):
     def clean_postcode(self) -> str:
         postcode = postcode_normalise(self.cleaned_data["postcode"])
         if postcode is None:
-            raise forms.ValidationError("Enter a full UK postcode, like TN23 1AA")
+            raise forms.ValidationError(_("Enter a full UK postcode, like TN23 1AA"))
         return postcode
 
 
 class AddressForm(forms.Form):
     uprn = forms.ChoiceField(
-        label="Select your address",
+        label=_("Select your address"),
         error_messages={
-            "required": "Select your address",
-            "invalid_choice": "Select your address from the list",
+            "required": _("Select your address"),
+            "invalid_choice": _("Select your address from the list"),
         },
     )
 
@@ -56,7 +58,8 @@ class AddressForm(forms.Form):
         kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
         count = len(addresses)
-        choices = [("", f"{count} address{'es' if count != 1 else ''} found")]
+        found = ngettext("%(count)s address found", "%(count)s addresses found", count)
+        choices = [("", found % {"count": count})]
         field = cast(forms.ChoiceField, self.fields["uprn"])
         field.choices = choices + [(a.uprn, a.single_line) for a in addresses]
 
@@ -76,8 +79,11 @@ def bin_day_find(request: HttpRequest) -> HttpResponse:
         if not addresses:
             form.add_error(
                 "postcode",
-                f"We could not find any addresses for {form.cleaned_data['postcode']}. "
-                "Check the postcode, or contact us if it is right",
+                _(
+                    "We could not find any addresses for %(postcode)s. "
+                    "Check the postcode, or contact us if it is right"
+                )
+                % {"postcode": form.cleaned_data["postcode"]},
             )
     if form.errors:
         context = {"form": form, "form_has_errors": True}

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from townhall.portal import bin_day_views, booking_views, payment_views, permit_views, views
+from townhall.portal import (
+    bin_day_views,
+    booking_views,
+    language_views,
+    payment_views,
+    permit_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -55,6 +62,7 @@ urlpatterns = [
     path("bin-day/", bin_day_views.bin_day_find, name="bin_day_find"),
     path("bin-day/<str:uprn>.ics", bin_day_views.bin_day_calendar, name="bin_day_ics"),
     path("bin-day/<str:uprn>/", bin_day_views.bin_day_show, name="bin_day"),
+    path("language/<str:language>/", language_views.language_switch, name="language"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]

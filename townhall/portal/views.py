@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,10 +28,12 @@ from townhall.cases.services import case_add_resident_comment
 from townhall.catalogue import selectors as catalogue
 from townhall.catalogue.hand_on import hand_on_read
 from townhall.catalogue.models import Service
+from townhall.core.languages import Language, language_active
 from townhall.core.middleware import mark_personal
 from townhall.core.pagecache import page_cached
 from townhall.core.uploads import upload_check
 from townhall.eforms import selectors as eforms_selectors
+from townhall.eforms.definition import definition_in_language
 from townhall.eforms.journey import (
     JourneyStep,
     journey_case,
@@ -72,8 +75,11 @@ def service_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     services = catalogue.services_search(query) if query else catalogue.services_public_list()
     groups: dict[str, list] = {}
+    welsh = language_active() == Language.WELSH
     for service in services:
-        groups.setdefault(service.name[0].upper(), []).append(service)
+        # The A to Z runs by the name the resident reads: the Welsh one on a Welsh page.
+        name = (service.name_cy if welsh else "") or service.name
+        groups.setdefault(name[0].upper(), []).append(service)
     return render(
         request,
         "portal/service_list.html",
@@ -107,7 +113,9 @@ def service_start(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "service": service,
             "prefill": _prefill(request.GET),
-            "start": catalogue.service_start_content(service),
+            "start": definition_in_language(
+                catalogue.service_start_content(service), language_active()
+            ),
             "hand_on": hand_on_read(service.hand_on),
             "council_name": settings.COUNCIL_NAME,
         },
@@ -191,7 +199,7 @@ def form_page(request: HttpRequest, slug: str, session_id, page_id: str) -> Http
         change=bool(request.GET.get("change")),
     )
     if step.saved:
-        messages.success(request, "Your answers have been saved. Continue from My Account.")
+        messages.success(request, _("Your answers have been saved. Continue from My Account."))
     if step.redirect:
         return redirect(step.redirect)
     return render(request, "eforms/page.html", step.context)
@@ -223,7 +231,9 @@ def form_done(request: HttpRequest, slug: str, session_id) -> HttpResponse:
             "paid": case.payments.filter(status="success").first(),
             "hand_on": case_selectors.case_hand_on(case),
             "permit": permits.permit_for_case(case),
-            "confirmation": session.form_version.definition.get("confirmation", []),
+            "confirmation": definition_in_language(
+                session.form_version.definition, language_active()
+            ).get("confirmation", []),
         },
     )
 
@@ -257,7 +267,10 @@ def my_account(request: HttpRequest) -> HttpResponse:
 def _comment(request: HttpRequest, case: Case) -> dict[str, str]:
     files = request.FILES.getlist("photos")
     if len(files) > COMMENT_MAX_FILES:
-        return {"photos": f"You can add up to {COMMENT_MAX_FILES} photos at a time"}
+        return {
+            "photos": _("You can add up to %(count)s photos at a time")
+            % {"count": COMMENT_MAX_FILES}
+        }
     try:
         checked = [upload_check(f, accept=("image",)) for f in files]
         case_add_resident_comment(
@@ -272,7 +285,7 @@ def _comment(request: HttpRequest, case: Case) -> dict[str, str]:
         return {field: error.messages[0]}
     except PermissionDenied as error:
         return {"comment": str(error)}
-    messages.success(request, "Your comment has been added to the request.")
+    messages.success(request, _("Your comment has been added to the request."))
     return {}
 
 
@@ -294,7 +307,7 @@ def _resident_request(request: HttpRequest, case: Case) -> dict[str, str]:
     if sent:
         messages.success(request, asked.confirmation)
     else:
-        messages.info(request, "We already have this request, or the time to ask has passed.")
+        messages.info(request, _("We already have this request, or the time to ask has passed."))
     return {}
 
 

@@ -20,8 +20,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from townhall.core.calendars import LONDON, bank_holidays
+from townhall.core.languages import LazyText
 from townhall.places.models import Address
 from townhall.waste import hooks
 from townhall.waste.models import Round, RoundChange, Stream
@@ -42,7 +45,7 @@ class Collection:
     crew: str
     crew_finish_time: time
     cancelled: bool = False
-    reason: str = ""
+    reason: LazyText = ""
     changed_at: datetime | None = None  # when its round or one-off change last changed
     revision: int = 0  # one for a bank-holiday move, one for a one-off change (ICS SEQUENCE)
 
@@ -51,7 +54,7 @@ class Collection:
         return self.date != self.scheduled and not self.cancelled
 
     @property
-    def stream_label(self) -> str:
+    def stream_label(self) -> LazyText:
         return Stream(self.stream).label
 
     @property
@@ -83,7 +86,7 @@ def festive_bank_holidays(start: date, end: date) -> dict[date, str]:
     return found
 
 
-def holiday_shift(day: date, holidays: dict[date, str]) -> tuple[date, str]:
+def holiday_shift(day: date, holidays: dict[date, str]) -> tuple[date, LazyText]:
     """The day a collection due on `day` is made, and why, after bank-holiday moves."""
     monday = day - timedelta(days=day.weekday())
     earlier = sorted(h for h in holidays if monday <= h <= day)
@@ -92,7 +95,12 @@ def holiday_shift(day: date, holidays: dict[date, str]) -> tuple[date, str]:
     moved = day + timedelta(days=1)
     while moved in holidays:
         moved += timedelta(days=1)
-    return moved, f"A day later than usual because of the {holidays[earlier[-1]]} bank holiday."
+    # Lazy: kept in the cache with the bin day, read in each page's language.
+    reason = format_lazy(
+        _("A day later than usual because of the {holiday} bank holiday."),
+        holiday=holidays[earlier[-1]],
+    )
+    return moved, reason
 
 
 def _round_days(round_: Round, start: date, end: date) -> Iterable[date]:

@@ -5,16 +5,18 @@ report back per address."""
 from datetime import time
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townhall.core.models import TimeStampedModel
 from townhall.places.models import Address
 
 
 class Stream(models.TextChoices):
-    REFUSE = "refuse", "Refuse"
-    RECYCLING = "recycling", "Recycling"
-    FOOD = "food", "Food waste"
-    GARDEN = "garden", "Garden waste"
+    # Residents read these on the bin-day page, in Welsh too.
+    REFUSE = "refuse", _("Refuse")
+    RECYCLING = "recycling", _("Recycling")
+    FOOD = "food", _("Food waste")
+    GARDEN = "garden", _("Garden waste")
 
 
 class Round(TimeStampedModel):

@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from townhall.core.languages import LazyText
 from townhall.places.models import Address
 from townhall.waste.calendar import Collection, collections_for
 from townhall.waste.generation import bin_day_key
@@ -22,24 +24,25 @@ BIN_DAY_CACHE_SECONDS = 6 * 3600
 @dataclass(frozen=True)
 class BinNext:
     stream: str
-    label: str
+    label: LazyText
     next: Collection | None
     then: Collection | None
 
 
 # How a resident is told what the crew found ("Your refuse bin was not put out on ...").
-OUTCOME_PHRASES: dict[str, str] = {
-    CrewResult.Outcome.COLLECTED: "was emptied",
-    CrewResult.Outcome.NOT_PUT_OUT: "was not put out",
-    CrewResult.Outcome.CONTAMINATED: "was not emptied because it had the wrong things in it",
-    CrewResult.Outcome.BLOCKED: "could not be emptied because the crew could not reach it",
+# Lazy: a bin day is kept in the cache, and each page reads these in its own language.
+OUTCOME_PHRASES = {
+    CrewResult.Outcome.COLLECTED: _("was emptied"),
+    CrewResult.Outcome.NOT_PUT_OUT: _("was not put out"),
+    CrewResult.Outcome.CONTAMINATED: _("was not emptied because it had the wrong things in it"),
+    CrewResult.Outcome.BLOCKED: _("could not be emptied because the crew could not reach it"),
 }
 
 
 @dataclass(frozen=True)
 class CrewReport:
     stream: str
-    stream_label: str
+    stream_label: LazyText
     outcome: str
     outcome_label: str
     occurred_at: datetime
@@ -47,7 +50,8 @@ class CrewReport:
 
     @property
     def phrase(self) -> str:
-        return OUTCOME_PHRASES.get(self.outcome, self.outcome_label.lower())
+        found = OUTCOME_PHRASES.get(self.outcome)  # type: ignore[call-overload]
+        return str(found) if found is not None else self.outcome_label.lower()
 
 
 @dataclass(frozen=True)

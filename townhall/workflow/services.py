@@ -9,11 +9,12 @@ is in `publishing`.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
@@ -24,6 +25,9 @@ from townhall.workflow.driver import ERROR_MAX_LENGTH, VERSION_LIGHT, ProcessDri
 from townhall.workflow.models import ProcessInstance, ProcessVersion, WorkItem
 
 SWEEP_CHUNK = 100
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 
 def _lock(case: Case) -> tuple[Case, ProcessInstance]:
@@ -283,13 +287,14 @@ def work_item_assign(*, work_item: WorkItem, officer: User | None, actor: User |
 class ResidentRequest:
     """Something a process waits for that the resident, not an officer, sends."""
 
+    # Shown to the resident in the page's language: translated when read.
     message: str
-    heading: str
-    label: str
-    hint: str
-    missing: str
-    button: str
-    confirmation: str
+    heading: "StrPromise"
+    label: "StrPromise"
+    hint: "StrPromise"
+    missing: "StrPromise"
+    button: "StrPromise"
+    confirmation: "StrPromise"
 
 
 RESIDENT_REQUESTS = {
@@ -297,12 +302,12 @@ RESIDENT_REQUESTS = {
     for request in [
         ResidentRequest(
             message="stage_2_requested",
-            heading="Ask for a stage 2 review",
-            label="Why are you not happy with our reply?",
-            hint="A senior officer who was not involved will review your complaint.",
-            missing="Tell us why you are not happy with our reply",
-            button="Ask for a review",
-            confirmation="We have received your request for a stage 2 review.",
+            heading=_("Ask for a stage 2 review"),
+            label=_("Why are you not happy with our reply?"),
+            hint=_("A senior officer who was not involved will review your complaint."),
+            missing=_("Tell us why you are not happy with our reply"),
+            button=_("Ask for a review"),
+            confirmation=_("We have received your request for a stage 2 review."),
         ),
     ]
 }

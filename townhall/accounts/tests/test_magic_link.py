@@ -119,3 +119,15 @@ def test_magic_link_just_inside_its_lifetime_still_works(client, send, resident,
     response = client.post(link_in(mail.outbox[0]))
 
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_resident_who_chose_welsh_gets_their_sign_in_link_in_welsh(client, send, resident):
+    resident.language = "cy"
+    resident.save(update_fields=["language"])
+    ask_for_link(client, send)
+    message = mail.outbox[0]
+    assert message.subject == "Eich dolen fewngofnodi"
+    assert message.body.startswith(f"Annwyl {resident.full_name},")
+    assert "Mae’r ddolen yn gweithio unwaith" in message.body
+    assert link_in(message)  # the link itself is the same in both languages

@@ -61,10 +61,10 @@ def _answered(client, service, *, bins: str, concession: str) -> str:
     return done["Location"]
 
 
-def _fee_text(content: bytes) -> str:
+def _fee_text(content: bytes, heading: str = "Fee", then: str = "Now send") -> str:
     html = content.decode()
-    start = html.index('<h2 class="govuk-heading-m">Fee</h2>')
-    return " ".join(re.sub(r"<[^>]+>", " ", html[start : html.index("Now send")]).split())
+    start = html.index(f'<h2 class="govuk-heading-m">{heading}</h2>')
+    return " ".join(re.sub(r"<[^>]+>", " ", html[start : html.index(then)]).split())
 
 
 def test_check_answers_shows_the_lines_and_the_fee_to_pay(client, service):
@@ -97,8 +97,9 @@ def test_check_answers_in_welsh_shows_the_welsh_labels_there_are_and_english_for
     client.force_login(make_resident())
     check = _answered(client, service, bins="2", concession="yes")
     page = client.get(check, HTTP_ACCEPT_LANGUAGE="cy")
-    text = _fee_text(page.content)
-    assert "Biniau brown £104" in text and "Concession, half price minus £52" in text
+    text = _fee_text(page.content, heading="Ffi", then="Nawr anfonwch")
+    assert "Biniau brown £104" in text and "Concession, half price llai £52" in text
+    assert "Ffi i’w thalu: £52" in text
 
 
 def test_a_flat_fee_shows_as_the_fee_to_pay_and_a_free_service_shows_none(client):

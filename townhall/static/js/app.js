@@ -32,7 +32,9 @@ if (body.dataset.sessionIdle) {
     }
     if (!dialog.hidden && countdown) {
       const minutes = Math.ceil(left / 60000);
-      countdown.textContent = minutes > 1 ? `${minutes} minutes` : "1 minute";
+      // The page's own words for the minutes left (Welsh on a Welsh page).
+      const many = countdown.dataset.minutes || "{n} minutes";
+      countdown.textContent = minutes > 1 ? many.replace("{n}", minutes) : countdown.dataset.minute || "1 minute";
     }
   };
   ticker = setInterval(tick, 5000);
