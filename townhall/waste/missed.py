@@ -198,7 +198,7 @@ def missed_reportable(address: Address, now: datetime | None = None) -> list[Rep
         ).values_list("stream", "occurred_at")
     }
     return [
-        Reportable(stream=stream, label=Stream(stream).label, collection=c)
+        Reportable(stream=stream, label=str(Stream(stream).label), collection=c)
         for stream, c in sorted(open_.items(), key=lambda item: item[1].date)
         if not any(s == stream and day >= c.date for s, day in not_out)
     ]
