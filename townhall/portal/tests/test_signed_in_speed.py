@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from townhall.cases.models import CaseHandOn
 from townhall.desk.tests.factories import case_make, service_make
-from townhall.portal.tests.fixtures import make_resident
+from townhall.portal.tests.fixtures import make_resident, make_service, make_street
+from townhall.portal.tests.test_journey import begin
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,24 @@ def test_my_account_costs_the_same_however_many_requests(
         page = resident_client.get(reverse("portal:my_account"))
 
     assert page.content.decode().count("/my-account/requests/") == 5
+
+
+def test_a_form_page_while_filling_reads_its_session_once(client, django_assert_num_queries):
+    make_street()
+    url = begin(client, make_service())  # a guest's form, at its photos page
+    client.post(url, {"action": "continue"})
+    where = url.replace("/photos/", "/where/")
+    client.get(where)
+
+    # The session; the form session with its version, service and submission (none yet); the
+    # photos sent on the page before, whose position the map starts at.
+    with django_assert_num_queries(3):
+        page = client.get(where)
+    assert page.status_code == 200
+
+    # The same two reads, then in a savepoint (the test's transaction) the locked re-read and
+    # its "already sent?" check, the street nearest the point (bounds, then streets) and
+    # the save: 9, one fewer than before the first read took the submission along.
+    with django_assert_num_queries(9):
+        answered = client.post(where, {"where-lat": "51.14655", "where-lon": "0.87510"})
+    assert answered.status_code == 302 and answered["Location"].endswith("/what/")
