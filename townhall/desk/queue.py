@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
@@ -309,7 +310,12 @@ def queue_counts(
     parts, params = [], []
     for name, queryset in named:
         capped = queryset.order_by().values("pk")[: COUNT_CAP + 1]
-        sql, part_params = capped.query.sql_with_params()
+        try:
+            sql, part_params = capped.query.sql_with_params()
+        except EmptyResultSet:  # e.g. staff in no department: nothing to count
+            parts.append("SELECT %s, 0")
+            params.append(name)
+            continue
         parts.append(f"SELECT %s, (SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 (Django-compiled SQL; values are bound)
         params.extend([name, *part_params])
     with connections[cases.db].cursor() as cursor:

@@ -73,6 +73,17 @@ def test_the_counts_stop_at_the_cap(officer, waste, monkeypatch):
     assert by_status["open"] == (2, True) and by_status["closed"] == (0, False)
 
 
+def test_staff_in_no_department_get_an_empty_queue_counted_as_none(client, waste):
+    case_make(service=waste)
+    client.force_login(user_make(departments=[]))
+
+    response = client.get(HOME)
+
+    assert response.status_code == 200
+    assert [n for _, _, (n, _) in response.context["status_counts"]] == [0, 0, 0]
+    assert list(response.context["page"].cases) == []
+
+
 @pytest.mark.parametrize("kind", ["service", "team", "ward", "colleague"])
 def test_a_new_service_team_ward_or_colleague_shows_at_once(
     officer_client, officer, waste, django_capture_on_commit_callbacks, kind
