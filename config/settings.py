@@ -159,6 +159,9 @@ USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # A resident's My Account lists, rendered, are kept in the shared cache until their cases or
 # saved forms change (every process and worker must share the cache, so Redis only).
 MY_ACCOUNT_KEEP_SECONDS = env_int("MY_ACCOUNT_KEEP_SECONDS", 600 if REDIS_URL else 0)
+# The desk queue's filter and bulk-assign lists, rendered, kept until what they list changes
+# (desk/lists.py, generation keys); the seconds only bound memory. Redis only, as above.
+DESK_LISTS_KEEP_SECONDS = env_int("DESK_LISTS_KEEP_SECONDS", 3600 if REDIS_URL else 0)
 # Public pages kept whole for anonymous visitors (core/pagecache.py) until what they show
 # changes (generation keys); the seconds only bound memory. Redis only, as above: a
 # per-process cache would keep serving a page another process's save has made stale.

@@ -3,7 +3,7 @@
 import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -34,7 +34,8 @@ def my_account_cache_key(user_id: int, language: str) -> str:
 
 def case_for_resident(user: User, reference: str) -> Case:
     case = (
-        Case.objects.select_related("service", "submission__form_version")
+        # The hand-on too: the request page shows it (case_hand_on reads it from here).
+        Case.objects.select_related("service", "submission__form_version", "hand_on")
         .filter(reference=reference[:20], resident=user)
         .first()
     )
@@ -45,7 +46,7 @@ def case_for_resident(user: User, reference: str) -> Case:
 
 def case_by_tracking_token(token: str) -> Case:
     case = (
-        Case.objects.select_related("service", "submission__form_version")
+        Case.objects.select_related("service", "submission__form_version", "hand_on")
         .filter(tracking_token=token[:64])
         .first()
     )
@@ -149,7 +150,11 @@ def cases_of_same_resident(case: Case, visible: QuerySet[Case]) -> list[Case]:
 
 
 def case_hand_on(case: Case) -> CaseHandOn | None:
-    """The case's hand-on to the council responsible for it, if it was handed on."""
+    """The case's hand-on to the council responsible for it, if it was handed on (no query
+    when the case was read with select_related("hand_on"))."""
+    related = Case.hand_on.related
+    if related.is_cached(case):
+        return cast(CaseHandOn | None, related.get_cached_value(case))
     return CaseHandOn.objects.filter(case=case).first()
 
 

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.models import Department, Team
@@ -47,6 +48,7 @@ from townhall.desk.forms import (
     CaseReopenForm,
     CaseStatusForm,
 )
+from townhall.desk.lists import desk_lists_keep_seconds, desk_lists_version
 from townhall.desk.queue import (
     COUNT_CAP,
     DUE_FILTERS,
@@ -56,9 +58,8 @@ from townhall.desk.queue import (
     QueueFilters,
     QueuePage,
     queue_cases,
-    queue_count,
+    queue_counts,
     queue_page,
-    queue_status_counts,
 )
 from townhall.desk.saved_views import saved_views_for
 from townhall.eforms.selectors import answers_for_display
@@ -86,8 +87,7 @@ def home(request: StaffRequest) -> HttpResponse:
         after=request.GET.get("after", "")[:400],
         before=request.GET.get("before", "")[:400],
     )
-    page.count, page.count_capped = queue_count(cases)
-    counts = queue_status_counts(visible)
+    (page.count, page.count_capped), counts = queue_counts(cases, visible)
     request.personal_data = True
     now = timezone.now()
     params = filters.params()
@@ -104,7 +104,8 @@ def home(request: StaffRequest) -> HttpResponse:
             "teams": Team.objects.filter(department__in=_departments(user)).select_related(
                 "department"
             ),
-            "user_has_teams": user.teams.exists(),
+            # Lazy, like the lists above: only read when the kept fragment is rendered afresh.
+            "user_has_teams": user.teams.exists,
             "wards": Ward.objects.all(),
             "status_counts": [
                 (status, label, counts.get(status)) for status, label in Case.Status.choices
@@ -118,7 +119,11 @@ def home(request: StaffRequest) -> HttpResponse:
             "page_sizes": PAGE_SIZES,
             "saved_views": saved_views_for(user),
             "current_view_params": urlencode(params),
-            "bulk_form": BulkForm(visible=visible, assignees=bulk_assignees(user)),
+            "bulk_form": SimpleLazyObject(
+                lambda: BulkForm(visible=visible, assignees=bulk_assignees(user))
+            ),
+            "lists_keep": desk_lists_keep_seconds(),
+            "lists_version": desk_lists_version(),
             "now": now,
         },
     )

@@ -83,7 +83,8 @@ def journey_session(session_id: Any, slug: str) -> FormSession | None:
     """The form session of this service, with what every page needs; None when there is none.
     Who may use it is the door's question."""
     return (
-        FormSession.objects.select_related("form_version", "service", "user")
+        # Its submission too (None until sent): every page asks whether it was sent.
+        FormSession.objects.select_related("form_version", "service", "user", "submission")
         .filter(pk=session_id, service__slug=slug)
         .first()
     )
