@@ -33,8 +33,9 @@ def test_a_request_page_reads_the_hand_on_with_the_case(
     resident_client.get(url)  # the first request of a session records when it started
 
     # The session, the user, the case (with its service, answers and hand-on), its process,
-    # its photos and its timeline; no session write (a read within 30 s of the last).
-    with django_assert_num_queries(6):
+    # its booking of a collection slot (if any), its photos and its timeline; no session
+    # write (a read within 30 s of the last).
+    with django_assert_num_queries(7):
         page = resident_client.get(url)
 
     assert page.status_code == 200
@@ -50,8 +51,9 @@ def test_my_account_costs_the_same_however_many_requests(
     resident_client.get(reverse("portal:my_account"))  # the session's start, recorded once
 
     # The session, the user, both lists in one round trip, and the latest request's address
-    # for the bin day (none here).
-    with django_assert_num_queries(4):
+    # for the bin day (none here), and the resident's permits (read fresh: a renewal shows as
+    # soon as it is paid).
+    with django_assert_num_queries(5):
         page = resident_client.get(reverse("portal:my_account"))
 
     assert page.content.decode().count("/my-account/requests/") == 5
