@@ -40,7 +40,8 @@ def test_a_malformed_question_is_refused_naming_each_field_and_changes_nothing(d
         "/form/definition/pages/1/fields/0/colour: is not a field here (allowed: name, type, "
         "label, hint, required, max_length, min, max, integer, suffix, date_range, options, "
         "max_files, accept, prefill, autocomplete, open311_description, error_name, label_cy, "
-        "hint_cy, min_length, pattern, pattern_error, pattern_error_cy, suffix_cy, error_name_cy)",
+        "hint_cy, min_length, pattern, pattern_error, pattern_error_cy, suffix_cy, error_name_cy, "
+        "address_field, units_field)",
         "/form/definition/pages/1/fields/0/options/0/label: 7 is not of type 'string'",
         "/form/definition/pages/1/fields/0/required: 'yes' is not of type 'boolean'",
         "/form/definition/pages/1/next/0/when/op: 'sounds_like' is not one of ['eq', 'ne', "
@@ -50,7 +51,7 @@ def test_a_malformed_question_is_refused_naming_each_field_and_changes_nothing(d
         "/form/definition/pages/4/fields: 'seen_who' is not of type 'array'",
         "/form/definition/pages/5/fields/0/type: 'hologram' is not one of ['text', 'textarea', "
         "'number', 'email', 'phone', 'date', 'radios', 'checkboxes', 'select', 'yesno', "
-        "'address', 'location', 'file', 'declaration']",
+        "'address', 'location', 'file', 'declaration', 'slot']",
     ]
 
 
