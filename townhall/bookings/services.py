@@ -185,7 +185,7 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
             actor=actor if getattr(actor, "is_staff", False) else None,
             status=Case.Status.CLOSED,
             resolution=Case.Resolution.WITHDRAWN,
-            public_note=f"You cancelled your collection on {day_text(locked.slot.day)}.",
+            public_note=f"You cancelled your {locked.slot.noun} on {day_text(locked.slot.day)}.",
         )
     return locked
 

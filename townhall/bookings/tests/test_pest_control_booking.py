@@ -83,3 +83,7 @@ def test_a_resident_books_a_first_visit_and_is_asked_for_the_fee(client, pest_co
     slot.refresh_from_db()
     assert slot.booked == 1
     assert case_fee_pence(case) == 7500
+    detail = client.get(reverse("portal:request_detail", args=[case.reference])).content.decode()
+    assert "Cancel this visit" in detail and "collection" not in detail
+    cancel = client.get(reverse("portal:booking_cancel", args=[case.reference])).content.decode()
+    assert "Cancel your visit on" in cancel and "Keep my visit" in cancel
