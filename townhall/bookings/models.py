@@ -52,6 +52,11 @@ class Slot(models.Model):
         return f"{self.day:%a %-d %b %Y}, {self.area.name} ({self.booked}/{self.capacity})"
 
     @property
+    def noun(self) -> str:
+        """What a resident books in it, in their words: a collection (of items) or a visit."""
+        return "collection" if self.unit == self.Unit.ITEM else "visit"
+
+    @property
     def remaining(self) -> int:
         return max(self.capacity - self.booked, 0)
 

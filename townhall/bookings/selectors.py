@@ -38,6 +38,11 @@ def slots_bookable(
     return list(slots.order_by("day")[:limit])
 
 
+def services_with_slots(services: QuerySet) -> QuerySet:
+    """Those of `services` that have made slots."""
+    return services.filter(pk__in=Slot.objects.values("service_id"))
+
+
 def slot_by_id(slot_id: int) -> Slot | None:
     return Slot.objects.select_related("area").filter(pk=slot_id).first()
 

@@ -185,7 +185,7 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
             actor=actor if getattr(actor, "is_staff", False) else None,
             status=Case.Status.CLOSED,
             resolution=Case.Resolution.WITHDRAWN,
-            public_note=f"You cancelled your collection on {day_text(locked.slot.day)}.",
+            public_note=f"You cancelled your {locked.slot.noun} on {day_text(locked.slot.day)}.",
         )
     return locked
 
@@ -255,9 +255,71 @@ def slots_create_bulk(
     return made, existing
 
 
-def booking_area_save(*, slug: str, name: str, ward_codes: Iterable[str]) -> BookingArea:
-    """Create or update an area and the wards it covers (demo data, the desk later)."""
+AREA_NAME_MAX = 100
+
+
+def booking_area_save(
+    *,
+    slug: str,
+    name: str,
+    ward_codes: Iterable[str],
+    actor: Any = None,
+    new: bool = False,
+) -> BookingArea:
+    """Create (`new`) or update the area `slug`: its name and the wards it covers. A ward is
+    in one area at most, because an address's slots are those of the one area of its
+    street's ward (area_for_uprn). Refused (ValidationError, each problem by the name of its
+    input: name, wards) for an empty or long name, a name another area has, no ward, an
+    unknown ward, a ward of another area, or a new area whose slug is taken by another one;
+    nothing is written then. Saving what is already there writes and audits nothing (a
+    repeat, a double click)."""
+    name, codes = " ".join(name.split()), sorted(set(ward_codes))
+    problems: dict[str, str] = {}
+    if not name:
+        problems["name"] = "Enter the name of the area"
+    elif len(name) > AREA_NAME_MAX:
+        problems["name"] = f"The name must be {AREA_NAME_MAX} characters or fewer"
+    if not slug:
+        problems["name"] = problems.get("name") or "Enter a name with letters or numbers"
+    if not codes:
+        problems["wards"] = "Select at least one ward"
     with transaction.atomic():
+        # Locking the wards chosen: two areas saved at once cannot both take one ward.
+        wards = list(Ward.objects.select_for_update().filter(code__in=codes).order_by("code"))
+        area = BookingArea.objects.select_for_update().filter(slug=slug).first()
+        if codes and len(wards) != len(codes):
+            problems["wards"] = "Select wards from the list"
+        if area is not None and new and (area.name != name or _ward_codes(area) != codes):
+            problems["name"] = f"There is already an area called {area.name}"
+        others = BookingArea.objects.exclude(slug=slug)
+        if "name" not in problems and others.filter(name__iexact=name).exists():
+            problems["name"] = f"There is already an area called {name}"
+        taken = (
+            Ward.objects.filter(code__in=codes, booking_areas__in=others)
+            .values_list("name", "booking_areas__name")
+            .order_by("name")
+        )
+        if taken and "wards" not in problems:
+            problems["wards"] = (
+                "; ".join(f"{ward} is already in {other}" for ward, other in taken)
+                + ". An address can be in one area only: take the ward out of that area first"
+            )
+        if problems:
+            raise ValidationError(problems)
+        if area is not None and area.name == name and _ward_codes(area) == codes:
+            return area
+        before = None if area is None else {"name": area.name, "wards": _ward_codes(area)}
         area, _ = BookingArea.objects.update_or_create(slug=slug, defaults={"name": name})
-        area.wards.set(Ward.objects.filter(code__in=list(ward_codes)))
+        area.wards.set(wards)
+        audit_record(
+            action="create" if before is None else "change",
+            object_type="booking_area",
+            object_id=slug,
+            actor=actor,
+            detail={"name": name, "wards": codes, "before": before},
+        )
     return area
+
+
+def _ward_codes(area: BookingArea) -> list[str]:
+    return sorted(area.wards.values_list("code", flat=True))

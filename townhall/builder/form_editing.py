@@ -20,7 +20,12 @@ from townhall.builder.form_questions import (
     text_set,
     unique_id,
 )
-from townhall.eforms.definition import CHECK_ANSWERS, CHOICE_TYPES, condition_fields
+from townhall.eforms.definition import (
+    CHECK_ANSWERS,
+    CHOICE_TYPES,
+    condition_fields,
+    slot_question_problems,
+)
 from townhall.eforms.engine import CONTACT_PAGE
 
 Definition = dict[str, Any]
@@ -182,6 +187,7 @@ def question_add(
     field = question_field(answer)
     field = {"name": question_name_make(field["label"], _question_names(changed)), **field}
     page["fields"].append(field)
+    _slot_question_check(changed, field["name"])
     return changed, field["name"]
 
 
@@ -192,7 +198,26 @@ def question_edit(definition: Definition, name: str, *, answer: dict[str, Any]) 
     fields = changed["pages"][p]["fields"]
     field = question_field(answer, existing=fields[q])
     fields[q] = {"name": name, **{k: v for k, v in field.items() if k != "name"}}
+    _slot_question_check(changed, name)
     return changed
+
+
+def _slot_question_check(definition: Definition, name: str) -> None:
+    """Refuse a slot question the publish checks would refuse (no address question before
+    it, or an address or number that is not one asked before it), in their words, on the
+    input they are about."""
+    p, q = question_find(definition, name)
+    field = definition["pages"][p]["fields"][q]
+    if field["type"] != "slot":
+        return
+    asked = [f for page in definition["pages"][:p] for f in page["fields"]]
+    kinds = {f["name"]: f["type"] for f in asked + definition["pages"][p]["fields"][: q + 1]}
+    errors: dict[str, str] = {}
+    for pointer, message in slot_question_problems(field, kinds, ""):
+        key = "units_field" if pointer.endswith("/units_field") else "address_field"
+        errors[key] = f"{errors[key]} {message}" if key in errors else message
+    if errors:
+        raise FormEditRefused(errors)
 
 
 def question_remove(definition: Definition, name: str) -> Definition:

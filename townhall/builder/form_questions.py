@@ -104,7 +104,8 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
     answer_type, label, label_cy, hint, hint_cy, required, and the validation of its type
     (min_length, max_length, min, max, date_range, pattern, pattern_error(_cy), options and
     options_cy as one per line). Keeps the existing field's id and anything the builder
-    does not edit (prefill, error names...). Raises FormEditRefused with every problem."""
+    does not edit (prefill, error names...); a slot question takes address_field and
+    units_field. Raises FormEditRefused with every problem."""
     kind = answer.get("answer_type", "")
     errors: dict[str, str] = {}
     if kind not in ANSWER_TYPE_LABELS:
@@ -123,8 +124,6 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
         "open311_description",
         "error_name",
         "suffix",
-        "address_field",
-        "units_field",
     )
     field: dict[str, Any] = {k: v for k, v in (existing or {}).items() if k in keep}
     engine_type = "file" if kind == "photo" else kind
@@ -178,6 +177,12 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
         elif problem:
             errors["options"] = problem
         field["options"] = options
+    if kind == "slot":
+        # Which address's area offers the dates (the first address when none), and which
+        # number counts the places a booking takes (one when none); checked against the
+        # questions before it by slot_question_problems.
+        for key in ("address_field", "units_field"):
+            text_set(field, key, (answer.get(key) or "").strip())
     if kind in ("photo", "file"):
         field["accept"] = ["image"] if kind == "photo" else ["image", "pdf"]
         field["max_files"] = (existing or {}).get("max_files", 1)

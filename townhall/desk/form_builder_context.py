@@ -140,6 +140,20 @@ def branches_form(definition: dict, page_id: str, data: Any, revision: int) -> B
     )
 
 
+def questions_before(definition: dict, page_id: str, name: str = "") -> list[dict]:
+    """The questions asked before question `name` of page `page_id` (before the end of the
+    page when no name: a question added there)."""
+    before: list[dict] = []
+    for page in definition["pages"]:
+        for field in page["fields"]:
+            if page["id"] == page_id and field["name"] == name:
+                return before
+            before.append(field)
+        if page["id"] == page_id:
+            return before
+    return before
+
+
 def question_initial(field: dict) -> dict[str, Any]:
     initial = {k: v for k, v in field.items() if not isinstance(v, list | dict)}
     initial["answer_type"] = question_answer_type(field)

@@ -198,6 +198,36 @@ class QuestionForm(DraftForm):
     )
     options = _text("Options, one on each line", textarea=True)
     options_cy = _welsh("Dewisiadau, un ar bob llinell", textarea=True)
+    address_field = forms.ChoiceField(
+        label="Offer the dates of the area of",
+        help_text="The address question, asked before this one, whose area's slots are offered.",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select an address question asked before this one"},
+    )
+    units_field = forms.ChoiceField(
+        label="Places each booking takes",
+        help_text="A number question asked before this one can count them, like items collected.",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select a number question asked before this one"},
+    )
+
+    def __init__(self, *args: Any, earlier: list[dict] | None = None, **kwargs: Any) -> None:
+        """`earlier`: the questions asked before this one, for a slot question's address
+        and number."""
+        super().__init__(*args, **kwargs)
+        earlier = earlier or []
+        slot_inputs = (
+            ("address_field", "address", "The first address question before it"),
+            ("units_field", "number", "One place a booking"),
+        )
+        for key, kind, default in slot_inputs:
+            choice = self.fields[key]
+            choice.choices = [("", default)] + [  # type: ignore[attr-defined]
+                (f["name"], f"The answer to: {f['label']}") for f in earlier if f["type"] == kind
+            ]
+            choice.initial = ""
 
     def answer(self) -> dict[str, Any]:
         """What form_editing.question_field reads."""

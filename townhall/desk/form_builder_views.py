@@ -44,6 +44,7 @@ from townhall.desk.form_builder_context import (
     list_context,
     page_name,
     question_initial,
+    questions_before,
     questions_shown,
 )
 from townhall.desk.form_builder_forms import (
@@ -281,10 +282,12 @@ def _question_page(
 def form_question_add(request: StaffRequest, slug: str, page_id: str) -> HttpResponse:
     service = _service(slug)
     draft = service_draft(service, actor=request.user)
-    page = _page_or_404(draft_definition(draft), page_id)
+    definition = draft_definition(draft)
+    page = _page_or_404(definition, page_id)
     form = QuestionForm(
         request.POST or None,
         initial={"revision": draft.revision, "answer_type": "text", "required": True},
+        earlier=questions_before(definition, page_id),
     )
     if request.method == "POST" and form.is_valid():
         answer = form.answer()
@@ -313,7 +316,9 @@ def form_question_edit(request: StaffRequest, slug: str, name: str) -> HttpRespo
         raise Http404 from None
     page, field = definition["pages"][p], definition["pages"][p]["fields"][q]
     form = QuestionForm(
-        request.POST or None, initial={**question_initial(field), "revision": draft.revision}
+        request.POST or None,
+        initial={**question_initial(field), "revision": draft.revision},
+        earlier=questions_before(definition, page["id"], name),
     )
     if request.method == "POST" and form.is_valid():
         answer = form.answer()

@@ -5,11 +5,14 @@ they are the server's own, never read from what a browser made up), for the bran
 the check-answers page."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.core import signing
 from django.http import QueryDict
 
+from townhall.bookings.selectors import first_bookable_day
+from townhall.bookings.services import day_text
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import OUTCOME_REACHED, FormFlow, Page
 from townhall.eforms.fields import FieldResult, answer_display, field_parse
@@ -21,6 +24,10 @@ STAY_ACTIONS = ("find", "upload")
 ANSWERS_SALT = "townhall.desk.form-preview"
 # Past this size (a URL), earlier answers are dropped: the preview still steps on.
 ANSWERS_MAX = 4000
+# A slot question shows made-up dates: the preview has no address and holds no places.
+SAMPLE_SLOT_DAYS = 6
+SAMPLE_FULL_DAY = 2  # the third date is shown fully booked, as residents may see one
+SAMPLE_AREA = "sample area"
 
 
 @dataclass
@@ -44,11 +51,57 @@ class PreviewStep:
         return self.page.title or (self.page.fields[0]["label"] if self.page.fields else "")
 
 
+def _sample_slot_choices() -> list[dict[str, Any]]:
+    """Weekdays from the first a resident could book, as a slot question offers them."""
+    day, choices = first_bookable_day(), list[dict[str, Any]]()
+    while len(choices) < SAMPLE_SLOT_DAYS:
+        if day.weekday() < 5:
+            full = len(choices) == SAMPLE_FULL_DAY
+            choices.append(
+                {
+                    "value": day.isoformat(),
+                    "label": day_text(day),
+                    "hint": "Fully booked" if full else "Room for 10 more (a sample date)",
+                    "disabled": full,
+                }
+            )
+        day += timedelta(days=1)
+    return choices
+
+
+def _sample_slot_parse(question: dict, data: QueryDict) -> FieldResult:
+    """A slot answer checked against the sample dates, as the form checks the real ones."""
+    raw = str(data.get(question["name"], "")).strip()[:12]
+    result = FieldResult(raw={"value": raw}, choices=_sample_slot_choices())
+    chosen = next((c for c in result.choices if c["value"] == raw), None)
+    label = question["label"].rstrip("?").rstrip()
+    name = question.get("error_name") or (label[:1].lower() + label[1:]) or "an answer"
+    if not raw:
+        if question.get("required", True):
+            result.error = f"Select {name}"
+    elif chosen is None:
+        result.error = "Select one of the dates shown"
+    elif chosen["disabled"]:
+        result.error = f"{chosen['label']} is fully booked. Choose another date"
+    else:
+        result.value = {"slot": None, "day": raw, "area": SAMPLE_AREA}
+    return result
+
+
+def _parse(question: dict, data: QueryDict) -> FieldResult:
+    if question["type"] == "slot":
+        return _sample_slot_parse(question, data)
+    return field_parse(question, data)
+
+
 def _field_context(page: Page, results: dict[str, FieldResult]) -> list[dict[str, Any]]:
-    """What the portal's field templates read (see eforms.journey.page_fields_context)."""
+    """What the portal's field templates read (see eforms.journey.page_fields_context); a
+    slot question offers the sample dates."""
     fields = []
     for question in page.fields:
         result = results.get(question["name"])
+        if result is None and question["type"] == "slot":
+            result = FieldResult(raw={}, choices=_sample_slot_choices())
         fields.append(
             {
                 "field": question,
@@ -57,6 +110,7 @@ def _field_context(page: Page, results: dict[str, FieldResult]) -> list[dict[str
                 "error": result.error if result else "",
                 "choices": result.choices if result else [],
                 "is_heading": page.heading_field is question,
+                "area": question["type"] == "slot",
             }
         )
     return fields
@@ -111,12 +165,11 @@ def preview_step(
         return PreviewStep(kind="goto", goto=flow.first_page_id({}))
     if "action" not in data:
         return PreviewStep(kind="page", page=page, fields=_field_context(page, {}), answers=earlier)
-    # Files are not sent by a GET form, and a slot's dates are those of a real address and
-    # service: the preview takes both as answered.
+    # Files are not sent by a GET form: the preview takes them as answered.
     results = {
-        question["name"]: field_parse(question, data)
+        question["name"]: _parse(question, data)
         for question in page.fields
-        if question["type"] not in ("file", "slot")
+        if question["type"] != "file"
     }
     errors = {name: result.error for name, result in results.items() if result.error}
     if errors or data.get("action") in STAY_ACTIONS:

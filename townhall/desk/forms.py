@@ -546,3 +546,29 @@ class SlotsCreateForm(DeskForm):
         service_field.choices = [("", "Choose a service"), *services]
         service_field.error_messages["required"] = "Select the service"
         cast(forms.TypedMultipleChoiceField, self.fields["areas"]).choices = areas
+
+
+class BookingAreaForm(DeskForm):
+    """A booking area: its name and the council's wards it covers."""
+
+    name = forms.CharField(
+        label="Name of the area",
+        max_length=100,
+        help_text="For example, North and east",
+        error_messages={
+            "required": "Enter the name of the area",
+            "max_length": "The name must be 100 characters or fewer",
+        },
+    )
+    wards = forms.MultipleChoiceField(
+        label="Wards in the area",
+        help_text="An address is in the area of its street's ward. A ward can be in one area only.",
+        error_messages={
+            "required": "Select at least one ward",
+            "invalid_choice": "Select wards from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, wards: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wards"].choices = wards  # type: ignore[attr-defined]

@@ -107,7 +107,7 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
             asked.add(name)
             kinds[name] = field["type"]
             if field["type"] == "slot":
-                problems += _slot_problems(field, kinds, place)
+                problems += slot_question_problems(field, kinds, place)
             problem = pattern_problem(field["pattern"]) if field.get("pattern") else ""
             if problem:
                 problems.append(
@@ -157,7 +157,7 @@ def definition_problems(definition: dict) -> list[tuple[str, str]]:
     return problems
 
 
-def _slot_problems(field: dict, kinds: dict[str, str], place: str) -> list[tuple[str, str]]:
+def slot_question_problems(field: dict, kinds: dict[str, str], place: str) -> list[tuple[str, str]]:
     """A slot question offers the dates of the area of an address asked before it, and
     books as many places as a number asked before it says (or one)."""
     name, problems = field["name"], []

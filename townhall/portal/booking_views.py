@@ -1,4 +1,4 @@
-"""The resident cancels a booked collection from their request in My Account."""
+"""The resident cancels a booked collection or visit from their request in My Account."""
 
 from typing import cast
 
@@ -42,7 +42,7 @@ def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as refused:  # the refund was refused: nothing was cancelled
             error = " ".join(refused.messages)
         else:
-            told = f"Your collection on {day} is cancelled."
+            told = f"Your {booking.slot.noun} on {day} is cancelled."
             if refund:
                 told += f" We are refunding {refund} to your card."
             messages.success(request, told)
