@@ -10,15 +10,15 @@ def _empty_cache():
     emptied between tests."""
     from django.core.cache import cache
 
-    from townhall.cases.references import reference_cache_clear
     from townhall.core.memo import process_memos_clear
+    from townhall.core.sequences import sequences_forget
 
     cache.clear()
-    reference_cache_clear()
+    sequences_forget()
     process_memos_clear()
     yield
     cache.clear()
-    reference_cache_clear()
+    sequences_forget()
     process_memos_clear()
 
 
