@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from townhall.accounts.models import User
@@ -241,6 +242,33 @@ def test_a_renewal_left_unpaid_is_given_up_and_a_new_one_can_start(scheme, pay_s
     assert again.pk != unpaid.pk
     assert Permit.objects.get(pk=unpaid.pk).state == Permit.State.CANCELLED
     assert list(permits_of_resident(first.holder)) == [first]  # never paid: not listed
+
+
+def _checking_page(client, payment: Payment, way_back: str) -> str:
+    """Back from Pay before the card is entered: Pay says the payment is still going on."""
+    return_url = reverse(way_back, args=[payment.return_token])
+    response = client.get(return_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "We are checking your payment" in page and payment.case.reference in page
+    assert f'href="{return_url}">Check again' in page  # back the way it came
+    return page
+
+
+def test_back_from_pay_before_it_answers_the_application_and_renewal_show_checking_pages(
+    client, scheme, pay_sandbox
+):
+    _address()
+    applied = payment_start(case=_applied(scheme.service), return_url=lambda p: "http://t/r")
+    _checking_page(client, applied, "portal:pay_return")
+    pay_sandbox.card_submit(applied.next_url, SUCCESS)
+    first = Permit.objects.get(case=payment_refresh(applied).case)
+    _end_soon(first, days=10)
+    renewal = permit_renew(permit=first, actor=first.holder)
+    renewing = payment_start(
+        case=renewal.case, amount_pence=renewal.price_pence, return_url=lambda p: "http://t/r"
+    )
+    _checking_page(client, renewing, "portal:permit_renew_return")
 
 
 def test_the_permits_clock_queues_the_sweep(scheme, pay_sandbox):
