@@ -1,7 +1,12 @@
 import pytest
 
-# Browser-test fixtures (Playwright + axe-core) are shared by every app's tests.
-pytest_plugins = ["townhall.core.tests.browser", "townhall.core.tests.partners"]
+# Browser-test fixtures (Playwright + axe-core, the partners' fakes, the demo with Pay) are
+# shared by every app's tests.
+pytest_plugins = [
+    "townhall.core.tests.browser",
+    "townhall.core.tests.partners",
+    "townhall.portal.tests.journeys",
+]
 
 
 @pytest.fixture(autouse=True)
