@@ -1,11 +1,12 @@
 import pytest
 
-# Browser-test fixtures (Playwright + axe-core, the partners' fakes, the demo with Pay) are
-# shared by every app's tests.
+# Fixtures shared by every app's tests: the browser (Playwright + axe-core), the partners'
+# fakes, the demo with Pay for browser journeys, the demo council with its processes.
 pytest_plugins = [
     "townhall.core.tests.browser",
     "townhall.core.tests.partners",
     "townhall.portal.tests.journeys",
+    "townhall.workflow.tests.fixtures",
 ]
 
 
