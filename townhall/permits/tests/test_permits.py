@@ -38,7 +38,7 @@ from townhall.permits.services import (
     today_in_london,
 )
 from townhall.permits.sweep import permits_remind, permits_sweep
-from townhall.permits.tests.conftest import GARDEN
+from townhall.permits.tests.conftest import GARDEN, GARDEN_RULES
 from townhall.places.models import Address, Street
 from townhall.workflow.tests.helpers import case_open
 
@@ -218,16 +218,7 @@ def test_a_scheme_with_a_bad_prefix_is_refused_and_the_same_rules_write_nothing(
     with pytest.raises(ValidationError, match="2 to 4 capital letters"):
         permit_scheme_set(service=scheme.service, number_prefix="gw-1")
     events = AuditEvent.objects.filter(object_type="permit_scheme").count()
-    again = permit_scheme_set(
-        service=scheme.service,
-        number_prefix="GWP",
-        period_start="paid",
-        period_months=12,
-        reminder_days_before=28,
-        refund_none_last_months=2,
-        refund_admin_fee_pence=1000,
-        garden_waste=True,
-    )
+    again = permit_scheme_set(service=scheme.service, **GARDEN_RULES)
     assert again.pk == scheme.pk
     assert AuditEvent.objects.filter(object_type="permit_scheme").count() == events
     assert PermitScheme.objects.get().number_prefix == "GWP"
