@@ -1,7 +1,13 @@
 import pytest
 
-# Browser-test fixtures (Playwright + axe-core) are shared by every app's tests.
-pytest_plugins = ["townhall.core.tests.browser", "townhall.core.tests.partners"]
+# Fixtures shared by every app's tests: the browser (Playwright + axe-core), the partners'
+# fakes, the demo with Pay for browser journeys, the demo council with its processes.
+pytest_plugins = [
+    "townhall.core.tests.browser",
+    "townhall.core.tests.partners",
+    "townhall.portal.tests.journeys",
+    "townhall.workflow.tests.fixtures",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -10,15 +16,15 @@ def _empty_cache():
     emptied between tests."""
     from django.core.cache import cache
 
-    from townhall.cases.references import reference_cache_clear
     from townhall.core.memo import process_memos_clear
+    from townhall.core.sequences import sequences_forget
 
     cache.clear()
-    reference_cache_clear()
+    sequences_forget()
     process_memos_clear()
     yield
     cache.clear()
-    reference_cache_clear()
+    sequences_forget()
     process_memos_clear()
 
 

@@ -32,8 +32,10 @@ import uuid
 import zlib
 from base64 import b64encode
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from fake_http import FakePartnerHandler
 
 # Each demo partner's status codes (Townhall maps them to its own, per contractor).
 CODES = {
@@ -99,24 +101,13 @@ class State:
             self.update_errors: list[str] = []
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakePartnerHandler):
     protocol_version = "HTTP/1.1"
     state: State
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.state.args.verbose:
             super().log_message(format, *args)
-
-    def _reply(self, status: int, data: dict[str, Any]) -> None:
-        body = json.dumps(data).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _body(self) -> bytes:
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
     def do_GET(self) -> None:
         state = self.state

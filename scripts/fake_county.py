@@ -14,8 +14,10 @@ import argparse
 import json
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from fake_http import FakePartnerHandler
 
 PREFIX = "/open311/v2"
 
@@ -35,22 +37,11 @@ class County:
         self.posts = 0
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakePartnerHandler):
     county: County
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
         print(f"fake county: {format % args}", flush=True)
-
-    def _reply(self, status: int, data: Any) -> None:
-        body = json.dumps(data).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _body(self) -> bytes:
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
     def do_GET(self) -> None:
         county = self.county

@@ -34,9 +34,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from fake_http import FakePartnerHandler
 
 SUCCESS_CARD = "4444333322221111"
 DECLINED_CARD = "4000000000000002"
@@ -170,7 +172,7 @@ a {{ color: #1d70b8; }}
 </main></body></html>"""
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakePartnerHandler):
     protocol_version = "HTTP/1.1"
     sandbox: Sandbox
 
@@ -178,23 +180,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.sandbox.args.verbose:
             super().log_message(format, *args)
 
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, status: int, data: Any) -> None:
-        self._send(status, json.dumps(data).encode(), "application/json")
-
     def _error(self, status: int, code: str, description: str) -> None:
-        self._json(status, {"code": code, "description": description})
-
-    def _body(self) -> bytes:
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._reply(status, {"code": code, "description": description})
 
     def _authorised(self) -> bool:
         if self.headers.get("Authorization") != f"Bearer {self.sandbox.args.api_key}":
@@ -216,10 +203,10 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         parts = path.strip("/").split("/")
         if path == "/healthz":
-            return self._json(200, {"ok": True})
+            return self._reply(200, {"ok": True})
         if path == "/_stats":
             with sandbox.lock:
-                return self._json(
+                return self._reply(
                     200,
                     {
                         "payments": len(sandbox.payments),
@@ -237,10 +224,10 @@ class Handler(BaseHTTPRequestHandler):
                 sandbox.expire_due(payment)
                 if len(parts) == 4 and parts[3] == "refunds":
                     refunds = payment.get("_refunds", [])
-                    return self._json(
+                    return self._reply(
                         200, {"payment_id": parts[2], "_embedded": {"refunds": refunds}}
                     )
-                return self._json(200, sandbox.public(payment))
+                return self._reply(200, sandbox.public(payment))
         if parts[0] == "card" and len(parts) == 2:
             with sandbox.lock:
                 payment = self._by_token(parts[1])
@@ -288,14 +275,14 @@ class Handler(BaseHTTPRequestHandler):
             sandbox.args.expiry_seconds = float(
                 data.get("expiry_seconds", sandbox.args.expiry_seconds)
             )
-            return self._json(200, {"webhook_url": sandbox.args.webhook_url})
+            return self._reply(200, {"webhook_url": sandbox.args.webhook_url})
         if parts[:2] == ["_control", "expire"] and len(parts) == 3:
             with sandbox.lock:
                 payment = self._payment(parts[2])
                 if payment is None:
                     return None
                 sandbox.finish(payment, "failed", "expired")
-            return self._json(200, sandbox.public(payment))
+            return self._reply(200, sandbox.public(payment))
         if path == "/v1/payments":
             if not self._authorised():
                 return None
@@ -333,7 +320,7 @@ class Handler(BaseHTTPRequestHandler):
             with sandbox.lock:
                 sandbox.payments[payment_id] = payment
                 sandbox.save()
-            return self._json(201, sandbox.public(payment))
+            return self._reply(201, sandbox.public(payment))
         if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[3] == "refunds":
             if not self._authorised():
                 return None
@@ -365,7 +352,7 @@ class Handler(BaseHTTPRequestHandler):
                 summary["amount_submitted"] += amount
                 summary["status"] = "available" if summary["amount_available"] else "full"
                 sandbox.save()
-            return self._json(202, refund)
+            return self._reply(202, refund)
         if parts[0] == "card" and len(parts) in (2, 3):
             with sandbox.lock:
                 payment = self._by_token(parts[1])

@@ -97,5 +97,10 @@ def pay_return(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "payments/checking.html",
-        {"payment": payment, "case": case, "service": case.service},
+        {
+            "payment": payment,
+            "case": case,
+            "service": case.service,
+            "check_again_url": reverse("portal:pay_return", args=[payment.return_token]),
+        },
     )

@@ -116,8 +116,13 @@ def permit_renew_return(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("portal:permit_renew", renewal.renews.number)
     return render(
         request,
-        "portal/permit_checking.html",
-        {"payment": payment, "case": payment.case, "service": payment.case.service},
+        "payments/checking.html",
+        {
+            "payment": payment,
+            "case": payment.case,
+            "service": payment.case.service,
+            "check_again_url": reverse("portal:permit_renew_return", args=[payment.return_token]),
+        },
     )
 
 

@@ -1,14 +1,7 @@
 import pytest
 
 from townhall.accounts.tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_and_in_memory(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.NOTIFY_CHANNEL = "django"
-    # PBKDF2 at full strength makes each sign-in take a quarter of a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from townhall.core.tests.fixtures import fast_and_in_memory  # noqa: F401 (autouse here)
 
 
 @pytest.fixture

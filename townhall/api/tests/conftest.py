@@ -1,14 +1,8 @@
 import pytest
 
 from townhall.api.auth import api_token_issue
+from townhall.core.tests.fixtures import fast_and_in_memory  # noqa: F401 (autouse here)
 from townhall.desk.tests.factories import department_make, service_make, user_make
-
-
-@pytest.fixture(autouse=True)
-def _fast_and_in_memory(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.NOTIFY_CHANNEL = "django"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

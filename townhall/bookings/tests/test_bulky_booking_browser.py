@@ -3,46 +3,35 @@ from My Account and sees the refund; a waste officer sees the slots and the bulk
 checks every page on the way (the slot page, the cancel page, the desk's slot pages)."""
 
 import pytest
-from django.core.management import call_command
 
 from townhall.bookings.models import Booking
 from townhall.core.tests.browser import DESKTOP, PHONE, new_page
 from townhall.payments.models import Refund
-from townhall.portal.tests.test_accessibility import answer_page
+from townhall.portal.tests.journeys import WASTE_OFFICER, card_pay, form_answer_to_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BULKY = "book-a-bulky-waste-collection"
 
 
-def test_bulky_booking_with_cancellation(live_server, browser, pay_sandbox, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("load_demo", "--cases", "0", verbosity=0)
+def test_bulky_booking_with_cancellation(live_server, browser, demo_with_pay):
     checked = new_page(browser, viewport=PHONE)
     page = checked.page
-    page.goto(f"{live_server.url}/account/sign-in/")
-    page.get_by_label("Email address").fill("resident@example.com")
-    page.get_by_label("Password", exact=True).fill("Resident-demo-1")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, f"{live_server.url}/account/sign-in/")
 
-    page.goto(f"{live_server.url}/services/{BULKY}/")
-    page.get_by_role("button", name="Start now").click()
-    for _ in range(15):
-        if "/check/" in page.url:
-            break
+    def slot_page_check(page) -> None:
         if page.url.endswith("/collection-date/"):
             checked.check("slot page")
             assert page.locator("[data-slots] input[type=radio]").count() > 5
-        answer_page(page)
-        page.get_by_role("button", name="Continue").click()
+
+    page.goto(f"{live_server.url}/services/{BULKY}/")
+    page.get_by_role("button", name="Start now").click()
+    form_answer_to_check(page, on_each_page=slot_page_check)
     assert "Choose a collection date" in page.content()
     page.get_by_role("button", name="Accept and send").click()
 
     checked.check("pay page")
     page.get_by_role("button", name="Continue to payment").click()
-    page.wait_for_url(f"{pay_sandbox.url}/card/**")
-    page.get_by_label("Card number").fill("4444 3333 2222 1111")
-    page.get_by_role("button", name="Continue").click()
+    card_pay(page, demo_with_pay)
     page.wait_for_url(f"{live_server.url}/services/**/done/")
     assert page.locator(".govuk-panel--confirmation").is_visible()
     booking = Booking.objects.select_related("case").get()
@@ -66,10 +55,7 @@ def test_bulky_booking_with_cancellation(live_server, browser, pay_sandbox, sett
     assert booking.state == "cancelled" and booking.slot.booked == 0
 
     desk = new_page(browser, viewport=DESKTOP)
-    desk.page.goto(f"{live_server.url}/staff/")
-    desk.page.get_by_label("Email address").fill("waste.officer@example.gov.uk")
-    desk.page.get_by_label("Password", exact=True).fill("Officer-demo-1")
-    desk.page.get_by_role("button", name="Sign in").click()
+    sign_in(desk.page, f"{live_server.url}/staff/", WASTE_OFFICER)
     desk.page.wait_for_url("**/staff/")
     desk.page.get_by_role("link", name="Collection slots").click()
     desk.page.goto(f"{live_server.url}/staff/slots/?from={booking.slot.day.isoformat()}")

@@ -7,44 +7,26 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from townhall.core.tests.browser import DESKTOP, PHONE, new_page
 from townhall.permits.models import Permit
-from townhall.portal.tests.test_accessibility import answer_page
+from townhall.portal.tests.journeys import WASTE_OFFICER, card_pay, form_answer_to_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CARD = "4444 3333 2222 1111"
 
 
-def _pay(page, pay_sandbox) -> None:
-    page.wait_for_url(f"{pay_sandbox.url}/card/**")
-    page.get_by_label("Card number").fill(CARD)
-    page.get_by_role("button", name="Continue").click()
-
-
-def test_garden_subscription_with_payment_and_renewal(live_server, browser, pay_sandbox, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("load_demo", "--cases", "0", verbosity=0)
+def test_garden_subscription_with_payment_and_renewal(live_server, browser, demo_with_pay):
     checked = new_page(browser, viewport=PHONE)
     page = checked.page
-    page.goto(f"{live_server.url}/account/sign-in/")
-    page.get_by_label("Email address").fill("resident@example.com")
-    page.get_by_label("Password", exact=True).fill("Resident-demo-1")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, f"{live_server.url}/account/sign-in/")
 
     page.goto(f"{live_server.url}/services/subscribe-to-garden-waste-collection/")
     page.get_by_role("button", name="Start now").click()
-    for _ in range(15):
-        if "/check/" in page.url:
-            break
-        answer_page(page)
-        page.get_by_role("button", name="Continue").click()
+    form_answer_to_check(page)
     page.get_by_role("button", name="Accept and send").click()
     page.get_by_role("button", name="Continue to payment").click()
-    _pay(page, pay_sandbox)
+    card_pay(page, demo_with_pay)
 
     page.wait_for_url(f"{live_server.url}/services/**/done/")
     checked.check("confirmation with the permit number")
@@ -70,7 +52,7 @@ def test_garden_subscription_with_payment_and_renewal(live_server, browser, pay_
     page.get_by_role("link", name=f"Renew permit {number}").click()  # click 1
     checked.check("check your renewal")
     page.get_by_role("button", name="Continue to payment").click()  # click 2: to Pay
-    _pay(page, pay_sandbox)
+    card_pay(page, demo_with_pay)
 
     page.wait_for_url(f"{live_server.url}/my-account/permits/**")
     checked.check("renewed permit")
@@ -80,10 +62,7 @@ def test_garden_subscription_with_payment_and_renewal(live_server, browser, pay_
     assert f"Your new permit number is {renewal.number}" in page.content()
 
     desk = new_page(browser, viewport=DESKTOP)
-    desk.page.goto(f"{live_server.url}/account/sign-in/")
-    desk.page.get_by_label("Email address").fill("waste.officer@example.gov.uk")
-    desk.page.get_by_label("Password", exact=True).fill("Officer-demo-1")
-    desk.page.get_by_role("button", name="Sign in").click()
+    sign_in(desk.page, f"{live_server.url}/account/sign-in/", WASTE_OFFICER)
     desk.page.goto(f"{live_server.url}/staff/permits/?q={renewal.number}")
     desk.check("desk permits")
     assert desk.page.get_by_role("cell", name=renewal.number).is_visible()

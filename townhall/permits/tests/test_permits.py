@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from townhall.accounts.models import User
@@ -37,7 +38,7 @@ from townhall.permits.services import (
     today_in_london,
 )
 from townhall.permits.sweep import permits_remind, permits_sweep
-from townhall.permits.tests.conftest import GARDEN
+from townhall.permits.tests.conftest import GARDEN, GARDEN_RULES
 from townhall.places.models import Address, Street
 from townhall.workflow.tests.helpers import case_open
 
@@ -217,16 +218,7 @@ def test_a_scheme_with_a_bad_prefix_is_refused_and_the_same_rules_write_nothing(
     with pytest.raises(ValidationError, match="2 to 4 capital letters"):
         permit_scheme_set(service=scheme.service, number_prefix="gw-1")
     events = AuditEvent.objects.filter(object_type="permit_scheme").count()
-    again = permit_scheme_set(
-        service=scheme.service,
-        number_prefix="GWP",
-        period_start="paid",
-        period_months=12,
-        reminder_days_before=28,
-        refund_none_last_months=2,
-        refund_admin_fee_pence=1000,
-        garden_waste=True,
-    )
+    again = permit_scheme_set(service=scheme.service, **GARDEN_RULES)
     assert again.pk == scheme.pk
     assert AuditEvent.objects.filter(object_type="permit_scheme").count() == events
     assert PermitScheme.objects.get().number_prefix == "GWP"
@@ -241,6 +233,33 @@ def test_a_renewal_left_unpaid_is_given_up_and_a_new_one_can_start(scheme, pay_s
     assert again.pk != unpaid.pk
     assert Permit.objects.get(pk=unpaid.pk).state == Permit.State.CANCELLED
     assert list(permits_of_resident(first.holder)) == [first]  # never paid: not listed
+
+
+def _checking_page(client, payment: Payment, way_back: str) -> str:
+    """Back from Pay before the card is entered: Pay says the payment is still going on."""
+    return_url = reverse(way_back, args=[payment.return_token])
+    response = client.get(return_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "We are checking your payment" in page and payment.case.reference in page
+    assert f'href="{return_url}">Check again' in page  # back the way it came
+    return page
+
+
+def test_back_from_pay_before_it_answers_the_application_and_renewal_show_checking_pages(
+    client, scheme, pay_sandbox
+):
+    _address()
+    applied = payment_start(case=_applied(scheme.service), return_url=lambda p: "http://t/r")
+    _checking_page(client, applied, "portal:pay_return")
+    pay_sandbox.card_submit(applied.next_url, SUCCESS)
+    first = Permit.objects.get(case=payment_refresh(applied).case)
+    _end_soon(first, days=10)
+    renewal = permit_renew(permit=first, actor=first.holder)
+    renewing = payment_start(
+        case=renewal.case, amount_pence=renewal.price_pence, return_url=lambda p: "http://t/r"
+    )
+    _checking_page(client, renewing, "portal:permit_renew_return")
 
 
 def test_the_permits_clock_queues_the_sweep(scheme, pay_sandbox):

@@ -2,17 +2,14 @@
 error states: every public service's form is walked page by page, first submitted empty
 (its error state), then answered by a generic filler that reads the form's own inputs."""
 
-import tempfile
-
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from townhall.catalogue.models import Service
 from townhall.catalogue.selectors import services_public
 from townhall.core.tests.browser import DESKTOP, PHONE, new_page
 from townhall.demo.council import demo_service_files
-from townhall.portal.tests.fixtures import photo_bytes
+from townhall.portal.tests.journeys import answer_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,53 +19,6 @@ def demo(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("load_demo", "--cases", "30", verbosity=0)
-
-
-def answer_page(page) -> None:
-    """Answer every question on the current form page with something valid."""
-    today = timezone.localdate()  # now, not at import: a run may cross midnight
-    for query in page.locator("input[name$='-query']").all():
-        query.fill("TN23 1AA")
-        page.get_by_role("button", name="Find").first.click()
-        # Addresses arrive in place (htmx); street choices for a location come with a new page.
-        page.locator("select[name$='-uprn'], input[type=radio][name$='-choice']").first.wait_for()
-        select = page.locator("select[name$='-uprn']")
-        if select.count():
-            select.select_option(index=1)
-        else:
-            page.locator("input[type=radio][name$='-choice']").first.check()
-        return  # the address/location field is alone on its page
-    for day in page.locator("input[name$='-day']").all():
-        name = day.get_attribute("name").removesuffix("-day")
-        day.fill(str(today.day))
-        page.locator(f"input[name='{name}-month']").fill(str(today.month))
-        page.locator(f"input[name='{name}-year']").fill(str(today.year))
-    seen_radio_groups = set()
-    for radio in page.locator("input[type=radio]").all():
-        name = radio.get_attribute("name")
-        if name not in seen_radio_groups:
-            seen_radio_groups.add(name)
-            radio.check()
-    boxes = page.locator("input[type=checkbox]")
-    if boxes.count():
-        boxes.first.check()
-    for select in page.locator("select").all():
-        select.select_option(index=1)
-    for field in page.locator(
-        "input[type=text]:not([name$='-day']):not([name$='-month']):not([name$='-year']), textarea"
-    ).all():
-        if field.input_value():
-            continue
-        mode = field.get_attribute("inputmode")
-        field.fill("2" if mode in ("numeric", "decimal") else "Test")
-    for upload in page.locator("input[type=file]").all():
-        with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as fh:
-            fh.write(photo_bytes(fmt="PNG"))
-        upload.set_input_files(fh.name)
-    for field in page.locator("input[type=email]").all():
-        field.fill("tester@example.com")
-    for field in page.locator("input[type=tel]").all():
-        field.fill("07700 900982")
 
 
 def walk_service(checked, base_url, service) -> None:

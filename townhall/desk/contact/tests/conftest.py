@@ -6,19 +6,13 @@ from django.test import Client
 from django.utils import timezone
 
 from townhall.accounts.models import Department, User
+from townhall.core.tests.fixtures import fast_and_in_memory  # noqa: F401 (autouse here)
 from townhall.demo.contractors import demo_contractors_load
 from townhall.demo.council import demo_form_definition
 from townhall.desk.tests.factories import department_make, service_make, user_make
 from townhall.places.models import Address
 from townhall.portal.tests.fixtures import make_service, make_street
 from townhall.waste.models import Round, RoundAddress
-
-
-@pytest.fixture(autouse=True)
-def _fast_and_in_memory(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.NOTIFY_CHANNEL = "django"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _demo_definition(slug: str) -> dict:
