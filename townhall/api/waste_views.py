@@ -15,9 +15,11 @@ from ninja import Query, Router, Schema, Status
 
 from townhall.api.schemas import InvalidRequest
 from townhall.core.client_address import client_ip
+from townhall.core.pagecache import page_cached_by_name
 from townhall.core.ratelimit import rate_wait
 from townhall.places import selectors as places
 from townhall.places.services import postcode_normalise
+from townhall.waste.generation import PAGES as WASTE_PAGES
 from townhall.waste.selectors import bin_day
 
 router = Router(auth=None, tags=["Waste collections (open data)"])
@@ -66,19 +68,33 @@ class CollectionList(Schema):
     crew_reports: list[CrewReportOut]
 
 
+def _too_many(request: HttpRequest) -> HttpResponse | None:
+    """429 with Retry-After past WASTE_API_RATE_PER_MINUTE requests from one IP, else None."""
+    limit = settings.WASTE_API_RATE_PER_MINUTE
+    if wait := rate_wait("waste-api", client_ip(request) or "unknown", limit):
+        response = JsonResponse({"detail": f"Too many requests; wait {wait} s."}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    return None
+
+
 def _rate_limited(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Refuse with 429 and Retry-After past WASTE_API_RATE_PER_MINUTE requests from one IP."""
+    """The per-IP limit, counted once: the page cache's guard counted it already when the
+    request came through there (core/pagecache.py)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        limit = settings.WASTE_API_RATE_PER_MINUTE
-        if wait := rate_wait("waste-api", client_ip(request) or "unknown", limit):
-            response = JsonResponse({"detail": f"Too many requests; wait {wait} s."}, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+        if not getattr(request, "page_cache_guarded", False) and (refused := _too_many(request)):
+            return refused
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# Anonymous answers kept whole, per day, until a round, stop or change moves (waste's
+# generation): a hit costs the limit's count and one cache read, as Open311's reads do.
+page_cached_by_name("api:waste_addresses", WASTE_PAGES, guard=_too_many)
+page_cached_by_name("api:waste_collections", WASTE_PAGES, guard=_too_many, daily=True)
 
 
 def _public(response: HttpResponse) -> HttpResponse:

@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -85,23 +85,42 @@ class PageCachePolicy:
     guard: Callable[[HttpRequest], HttpResponse | None] | None = None
     # True when this request must go to the view (e.g. it carries an API key to log).
     bypass: Callable[[HttpRequest], bool] | None = None
+    # The page shows what is due from today (bin days): kept per day as well.
+    daily: bool = False
 
 
 def page_cached(
     *scopes: str,
     guard: Callable[[HttpRequest], HttpResponse | None] | None = None,
     bypass: Callable[[HttpRequest], bool] | None = None,
+    daily: bool = False,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Mark a view whose anonymous GET answer may be kept whole until one of `scopes` (or the
-    site) gets a new generation. The view itself is unchanged."""
+    site) gets a new generation (and, when `daily`, until the day ends). The view itself is
+    unchanged."""
 
     def mark(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         view.page_cache_policy = PageCachePolicy(  # type: ignore[attr-defined]
-            scopes=(SITE, *scopes), guard=guard, bypass=bypass
+            scopes=(SITE, *scopes), guard=guard, bypass=bypass, daily=daily
         )
         return view
 
     return mark
+
+
+# Views another library builds (django-ninja's API operations) cannot carry the mark: they
+# are named here by their URL name instead.
+_BY_VIEW_NAME: dict[str, PageCachePolicy] = {}
+
+
+def page_cached_by_name(
+    view_name: str,
+    *scopes: str,
+    guard: Callable[[HttpRequest], HttpResponse | None] | None = None,
+    daily: bool = False,
+) -> None:
+    """As `page_cached`, for the view whose URL name (with its namespace) is `view_name`."""
+    _BY_VIEW_NAME[view_name] = PageCachePolicy(scopes=(SITE, *scopes), guard=guard, daily=daily)
 
 
 def _policy(request: HttpRequest) -> PageCachePolicy | None:
@@ -109,7 +128,7 @@ def _policy(request: HttpRequest) -> PageCachePolicy | None:
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    return getattr(match.func, "page_cache_policy", None)
+    return getattr(match.func, "page_cache_policy", None) or _BY_VIEW_NAME.get(match.view_name)
 
 
 def _anonymous_without_state(request: HttpRequest) -> bool:
@@ -121,12 +140,14 @@ def _anonymous_without_state(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest) -> str:
+def _key(request: HttpRequest, policy: PageCachePolicy) -> str:
     params = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
     language = translation.get_language_from_request(request)
     # Scheme and host too: some answers carry absolute links (Open311's discovery).
     where = f"{request.scheme}://{request.get_host()}{request.path}"
     raw = f"{language}:{where}?{urlencode(params)}"
+    if policy.daily:
+        raw += f"@{timezone.localdate()}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -232,7 +253,7 @@ class PageCacheMiddleware:
             if refused is not None:
                 return refused
             request.page_cache_guarded = True  # type: ignore[attr-defined]  # not twice
-        key = _key(request)
+        key = _key(request, policy)
         # Generations read before rendering: a write committed meanwhile leaves this page
         # kept under the older generations, so the next visitor gets a fresh render.
         generations, kept = _lookup(key, policy.scopes)

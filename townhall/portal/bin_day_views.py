@@ -16,9 +16,11 @@ from django.utils.translation import ngettext
 from townhall.cases.models import Case
 from townhall.cases.selectors import missed_bin_service
 from townhall.catalogue import selectors as catalogue
+from townhall.core.pagecache import page_cached
 from townhall.places import selectors as places
 from townhall.places.models import Address
 from townhall.places.services import postcode_normalise
+from townhall.waste.generation import PAGES as WASTE_PAGES
 from townhall.waste.ics import bin_day_ics
 from townhall.waste.missed import missed_reportable
 from townhall.waste.selectors import BinDay, bin_day
@@ -103,6 +105,7 @@ def _address(uprn: str) -> Address:
     return address
 
 
+@page_cached(WASTE_PAGES, daily=True)
 def bin_day_show(request: HttpRequest, uprn: str) -> HttpResponse:
     """GET /bin-day/<uprn>/: the next collection of each bin at one address."""
     address = _address(uprn)

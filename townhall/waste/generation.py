@@ -4,7 +4,11 @@ at once without anyone listing the keys to delete."""
 
 from django.core.cache import cache
 
+from townhall.core.pagecache import generation_bump
+
 GENERATION_KEY = "waste:generation"
+# The page-cache scope of whatever shows collections (the bin-day page, the open API).
+PAGES = "waste"
 
 
 def waste_generation() -> int:
@@ -21,6 +25,8 @@ def waste_generation_bump() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, None)
+    # The bin-day pages and the open API's answers kept whole (core/pagecache.py) go too.
+    generation_bump(PAGES)
 
 
 def bin_day_key(uprn: str, day: object) -> str:
