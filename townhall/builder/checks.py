@@ -147,14 +147,48 @@ def shortest_period_days(months: int) -> int:
 
 def permit_problems(data: dict[str, Any], definition: dict | None) -> list[str]:
     """Why the service's permit rules (`permit`, shaped by the schema) cannot be published:
-    the number prefix's format, a period of 1 to 36 months starting on a day every year has,
-    the renewal reminder within the period, the refund rule's months and admin fee, and
-    (given a sound form's `definition`) the answers the scheme reads that the form does
-    not ask. Empty when the service sells no permits."""
+    the rules themselves (`permit_rules_problems`), a service that cannot sell them (not a
+    request, no form, no fee) and, given a sound form's `definition`, the answers the scheme
+    reads that the form does not ask. Empty when the service sells no permits."""
     permit = data.get("permit")
     if permit is None:
         return []
     permit = {**permit_defaults(), **permit}
+    reasons = permit_rules_problems(permit, reference_prefix=data.get("reference_prefix", ""))
+    if data.get("kind", "request") != "request":
+        reasons.append(f"/permit: only a request service sells permits, not {data['kind']!r}")
+    elif data.get("form") is None:
+        reasons.append("/permit: a service that sells permits needs a form to buy them with")
+    elif not data.get("fee_pence") and not data.get("fee_rules"):
+        reasons.append(
+            "/permit: a permit is paid for: give the service a fee (fee_pence) or fee rules"
+        )
+    if definition is not None:
+        asked = _questions(definition)
+        for key, what in PERMIT_ANSWERS.items():
+            name = permit[key]
+            if name and name not in asked:
+                reasons.append(
+                    f"/permit/{key}: the scheme reads {what} from the answer '{name}', which "
+                    f"the form does not ask (add a question with the id '{name}', or name "
+                    "one it asks)"
+                )
+    return reasons
+
+
+# The answers a permit scheme reads, and what each says.
+PERMIT_ANSWERS = {
+    "quantity_field": "how many",
+    "concession_field": "whether a concession",
+    "address_field": "the permit's address",
+}
+
+
+def permit_rules_problems(permit: dict[str, Any], *, reference_prefix: str = "") -> list[str]:
+    """The permit rules' own problems (every field given), each at `/permit/<field>`: the
+    number prefix's format (and not the service's `reference_prefix`), a period of 1 to 36
+    months starting on a day every year has, the renewal reminder within the period, the
+    refund rule's months and admin fee."""
     where = "/permit"
     reasons = []
     prefix = permit["number_prefix"]
@@ -163,7 +197,7 @@ def permit_problems(data: dict[str, Any], definition: dict | None) -> list[str]:
             f"{where}/number_prefix: the permit number prefix must be 2 to 4 capital letters or "
             f"digits starting with a letter, like GWP, not {prefix!r}"
         )
-    elif prefix == data.get("reference_prefix"):
+    elif prefix == reference_prefix:
         reasons.append(
             f"{where}/number_prefix: {prefix!r} is also the service's reference prefix: choose "
             "another (like GWP for GW) so permit numbers and case references never look alike"
@@ -200,28 +234,6 @@ def permit_problems(data: dict[str, Any], definition: dict | None) -> list[str]:
             f"{where}/refund_admin_fee_pence: the refund rule's admin fee must be 0 or more "
             f"pence, not {fee}"
         )
-    if data.get("kind", "request") != "request":
-        reasons.append(f"{where}: only a request service sells permits, not {data['kind']!r}")
-    elif data.get("form") is None:
-        reasons.append(f"{where}: a service that sells permits needs a form to buy them with")
-    elif not data.get("fee_pence") and not data.get("fee_rules"):
-        reasons.append(
-            f"{where}: a permit is paid for: give the service a fee (fee_pence) or fee rules"
-        )
-    if definition is not None:
-        asked = _questions(definition)
-        for key, what in (
-            ("quantity_field", "how many"),
-            ("concession_field", "whether a concession"),
-            ("address_field", "the permit's address"),
-        ):
-            name = permit[key]
-            if name and name not in asked:
-                reasons.append(
-                    f"{where}/{key}: the scheme reads {what} from the answer '{name}', which "
-                    f"the form does not ask (add a question with the id '{name}', or name "
-                    "one it asks)"
-                )
     return reasons
 
 
