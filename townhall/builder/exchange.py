@@ -346,7 +346,8 @@ def service_file_defaults(data: dict[str, Any]) -> dict[str, Any]:
 
 def permit_defaults() -> dict[str, Any]:
     """The permit rules a file leaves out, as the schema declares them."""
-    properties = service_file_schema()["$defs"]["permit"]["properties"]
+    # The permit's schema is the second of `permit`'s choices (the first is null).
+    properties = service_file_schema()["properties"]["permit"]["oneOf"][1]["properties"]
     return {key: spec["default"] for key, spec in properties.items() if "default" in spec}
 
 
