@@ -364,6 +364,8 @@ def permit_scheme_set(
             setattr(scheme, name, value)
         scheme.full_clean()
         scheme.save()
+        # Which permits garden waste rounds collect from may have changed (garden_waste).
+        _changed_on_commit()
         audit_record(
             action="create" if created else "update",
             object_type="permit_scheme",
@@ -393,6 +395,7 @@ def permit_scheme_remove(*, service: Any, actor: User | None = None) -> bool:
                 "cannot be removed, only changed."
             )
         scheme.delete()
+        _changed_on_commit()
         audit_record(
             action="delete",
             object_type="permit_scheme",
