@@ -12,13 +12,19 @@ form Open311 clients know now (`offered`) to compare with.
   pages (a page shown only on some answers is reachable);
 - answers the process or its decision tables read that the form does not ask;
 - Open311 attributes without a question: a question clients of the service's Open311 code
-  answer today that the new form no longer asks.
+  answer today that the new form no longer asks;
+- the permit rules (`permit`): the number prefix's format, the period, the reminder within
+  it, the refund rule's months and admin fee, and the answers the scheme reads.
 """
 
+from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from townhall.builder.exchange import FORM_POINTER as FORM
-from townhall.builder.exchange import MAX_REASONS, form_schema_reasons
+from townhall.builder.exchange import MAX_REASONS, form_schema_reasons, permit_defaults
 from townhall.eforms.attributes import attribute_questions
 from townhall.eforms.definition import (
     definition_problems,
@@ -26,6 +32,7 @@ from townhall.eforms.definition import (
     pages_unreachable,
 )
 from townhall.eforms.fees import fee_rules_problems
+from townhall.permits.numbers import PREFIX_PATTERN
 from townhall.workflow.library import library_process
 from townhall.workflow.reads import process_definition_read_places
 
@@ -105,12 +112,14 @@ def service_data_problems(
     form = data.get("form")
     if form is None:
         # A published service without a form is refused by its own reason (/form).
-        return fee_rules_problems(data.get("fee_rules", []), None)
+        return fee_rules_problems(data.get("fee_rules", []), None) + permit_problems(data, None)
     definition = form["definition"]
     reasons = form_problems(definition) if form_reasons is None else list(form_reasons)
     if definition_schema_errors(definition):
-        return reasons  # the other checks read the form's shape, which this one has not got
-    if not reasons:
+        # The other checks read the form's shape, which this one has not got.
+        return reasons + permit_problems(data, None)
+    sound = not reasons
+    if sound:
         # The rules read the form's questions: checked once the form itself is sound.
         reasons += fee_rules_problems(data.get("fee_rules", []), definition)
     if data.get("process") is not None:
@@ -118,4 +127,125 @@ def service_data_problems(
     reasons += open311_problems(
         definition, open311_code=data.get("open311_code", ""), offered=offered
     )
+    reasons += permit_problems(data, definition if sound else None)
     return reasons
+
+
+MAX_PERIOD_MONTHS = 36
+
+
+@lru_cache(maxsize=MAX_PERIOD_MONTHS)
+def shortest_period_days(months: int) -> int:
+    """The fewest days a period of `months` months can have, whatever day it starts (a
+    month from 31 January ends on 28 or 29 February)."""
+    first = date(2024, 1, 1)  # four years of starts cover every length a leap year makes
+    return min(
+        ((start + relativedelta(months=months)) - start).days
+        for start in (first + timedelta(days=n) for n in range(4 * 366))
+    )
+
+
+def permit_problems(data: dict[str, Any], definition: dict | None) -> list[str]:
+    """Why the service's permit rules (`permit`, shaped by the schema) cannot be published:
+    the rules themselves (`permit_rules_problems`), a service that cannot sell them (not a
+    request, no form, no fee) and, given a sound form's `definition`, the answers the scheme
+    reads that the form does not ask. Empty when the service sells no permits."""
+    permit = data.get("permit")
+    if permit is None:
+        return []
+    permit = {**permit_defaults(), **permit}
+    reasons = permit_rules_problems(permit, reference_prefix=data.get("reference_prefix", ""))
+    if data.get("kind", "request") != "request":
+        reasons.append(f"/permit: only a request service sells permits, not {data['kind']!r}")
+    elif data.get("form") is None:
+        reasons.append("/permit: a service that sells permits needs a form to buy them with")
+    elif not data.get("fee_pence") and not data.get("fee_rules"):
+        reasons.append(
+            "/permit: a permit is paid for: give the service a fee (fee_pence) or fee rules"
+        )
+    if definition is not None:
+        asked = _questions(definition)
+        for key, what in PERMIT_ANSWERS.items():
+            name = permit[key]
+            if name and name not in asked:
+                reasons.append(
+                    f"/permit/{key}: the scheme reads {what} from the answer '{name}', which "
+                    f"the form does not ask (add a question with the id '{name}', or name "
+                    "one it asks)"
+                )
+    return reasons
+
+
+# The answers a permit scheme reads, and what each says.
+PERMIT_ANSWERS = {
+    "quantity_field": "how many",
+    "concession_field": "whether a concession",
+    "address_field": "the permit's address",
+}
+
+
+def permit_rules_problems(permit: dict[str, Any], *, reference_prefix: str = "") -> list[str]:
+    """The permit rules' own problems (every field given), each at `/permit/<field>`: the
+    number prefix's format (and not the service's `reference_prefix`), a period of 1 to 36
+    months starting on a day every year has, the renewal reminder within the period, the
+    refund rule's months and admin fee."""
+    where = "/permit"
+    reasons = []
+    prefix = permit["number_prefix"]
+    if not PREFIX_PATTERN.match(prefix):
+        reasons.append(
+            f"{where}/number_prefix: the permit number prefix must be 2 to 4 capital letters or "
+            f"digits starting with a letter, like GWP, not {prefix!r}"
+        )
+    elif prefix == reference_prefix:
+        reasons.append(
+            f"{where}/number_prefix: {prefix!r} is also the service's reference prefix: choose "
+            "another (like GWP for GW) so permit numbers and case references never look alike"
+        )
+    months = permit["period_months"]
+    if not 1 <= months <= MAX_PERIOD_MONTHS:
+        reasons.append(
+            f"{where}/period_months: a permit must last 1 to {MAX_PERIOD_MONTHS} months, "
+            f"not {months}"
+        )
+    if permit["period_start"] == "fixed":
+        reasons += _year_start_problems(permit, where)
+    reminder = permit["reminder_days_before"]
+    if reminder < 0:
+        reasons.append(
+            f"{where}/reminder_days_before: the renewal reminder must be sent 0 or more days "
+            f"before a permit ends, not {reminder}"
+        )
+    elif 1 <= months <= MAX_PERIOD_MONTHS and reminder >= shortest_period_days(months):
+        reasons.append(
+            f"{where}/reminder_days_before: the renewal reminder must be sent within the "
+            f"period: fewer than {shortest_period_days(months)} days before a "
+            f"{months}-month permit ends, not {reminder}"
+        )
+    none_last = permit["refund_none_last_months"]
+    if not 0 <= none_last <= max(months, 0):
+        reasons.append(
+            f"{where}/refund_none_last_months: the refund rule's months without a refund must "
+            f"be 0 to the period's {months} months, not {none_last}"
+        )
+    fee = permit["refund_admin_fee_pence"]
+    if fee < 0:
+        reasons.append(
+            f"{where}/refund_admin_fee_pence: the refund rule's admin fee must be 0 or more "
+            f"pence, not {fee}"
+        )
+    return reasons
+
+
+def _year_start_problems(permit: dict[str, Any], where: str) -> list[str]:
+    month, day = permit["year_start_month"], permit["year_start_day"]
+    if not 1 <= month <= 12:
+        return [f"{where}/year_start_month: the council's year starts in a month 1 to 12"]
+    try:
+        date(2023, month, day)  # not a leap year: the start must be in every year
+    except ValueError:
+        return [
+            f"{where}/year_start_day: the council's year cannot start on day {day} of month "
+            f"{month}: not every year has that day"
+        ]
+    return []

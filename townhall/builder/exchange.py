@@ -59,6 +59,7 @@ KEY_ORDER = [
     "open311_code",
     "fee_pence",
     "fee_rules",
+    "permit",
     "popular",
     "popularity_rank",
     "published",
@@ -77,6 +78,20 @@ ORDERED_KEYS = {
     "department": ["slug", "name"],
     "team": ["slug", "name", "department"],
     "process": ["key", "name", "bpmn", "dmn"],
+    "permit": [
+        "number_prefix",
+        "period_start",
+        "year_start_month",
+        "year_start_day",
+        "period_months",
+        "reminder_days_before",
+        "quantity_field",
+        "concession_field",
+        "address_field",
+        "refund_none_last_months",
+        "refund_admin_fee_pence",
+        "garden_waste",
+    ],
     "hand_on": [
         "responsible",
         "method",
@@ -324,7 +339,16 @@ def service_file_defaults(data: dict[str, Any]) -> dict[str, Any]:
     for key in ("name", "summary", "description", "keywords"):
         full[key] = {"en": "", "cy": "", **full.get(key, {})}
     full["sla"] = {"kind": "working_days", **full.get("sla", {"days": 10})}
+    if isinstance(full.get("permit"), dict):
+        full["permit"] = {**permit_defaults(), **full["permit"]}
     return full
+
+
+def permit_defaults() -> dict[str, Any]:
+    """The permit rules a file leaves out, as the schema declares them."""
+    # The permit's schema is the second of `permit`'s choices (the first is null).
+    properties = service_file_schema()["properties"]["permit"]["oneOf"][1]["properties"]
+    return {key: spec["default"] for key, spec in properties.items() if "default" in spec}
 
 
 # ----------------------------------------------------------------------------------------
@@ -400,6 +424,8 @@ def _canonical(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = _sorted(out[key])
     if isinstance(out.get("hand_on"), dict):
         out["hand_on"] = _ordered(out["hand_on"], ORDERED_KEYS["hand_on"])
+    if isinstance(out.get("permit"), dict):
+        out["permit"] = _ordered(out["permit"], ORDERED_KEYS["permit"])
     organisation = out.get("organisation")
     if isinstance(organisation, dict):
         out["organisation"] = _ordered(

@@ -10,6 +10,7 @@ from townhall.builder.exchange import FORMAT_VERSION, service_file_dump
 from townhall.builder.models import ServiceDraft
 from townhall.catalogue.models import Service
 from townhall.eforms.models import FormVersion
+from townhall.permits.models import PermitScheme
 from townhall.workflow.definitions import process_definition_teams
 from townhall.workflow.library import library_files, library_process, library_process_name
 from townhall.workflow.models import ProcessVersion
@@ -34,6 +35,30 @@ def _live_process(service: Service) -> ProcessVersion | None:
             "publish one, or clear the service's process"
         )
     return version
+
+
+# The scheme's fields a service file holds (`permit`), in the file's order.
+PERMIT_FIELDS = (
+    "number_prefix",
+    "period_start",
+    "year_start_month",
+    "year_start_day",
+    "period_months",
+    "reminder_days_before",
+    "quantity_field",
+    "concession_field",
+    "address_field",
+    "refund_none_last_months",
+    "refund_admin_fee_pence",
+    "garden_waste",
+)
+
+
+def _permit_data(service: Service) -> dict[str, Any] | None:
+    scheme = PermitScheme.objects.filter(service=service).first()
+    if scheme is None:
+        return None
+    return {name: getattr(scheme, name) for name in PERMIT_FIELDS}
 
 
 def _live_form(service: Service) -> FormVersion | None:
@@ -125,6 +150,8 @@ def service_file_data(service: Service) -> dict[str, Any]:
         "open311_code": service.open311_code,
         "fee_pence": service.fee_pence,
         "fee_rules": service.fee_rules or [],
+        # Written only for a service that sells permits, as most do not.
+        **({"permit": permit} if (permit := _permit_data(service)) is not None else {}),
         "popular": service.is_popular,
         "popularity_rank": service.popularity_rank,
         "published": service.is_published,

@@ -27,7 +27,7 @@ from townhall.builder.exchange import (
     service_file_load,
 )
 from townhall.builder.models import ServiceVersion
-from townhall.builder.selectors import service_file_data
+from townhall.builder.selectors import PERMIT_FIELDS, service_file_data
 from townhall.catalogue.hand_on import hand_on_clean, hand_on_problems, hand_on_read
 from townhall.catalogue.models import ChannelCost, Service
 from townhall.core.audit import audit_record
@@ -35,6 +35,8 @@ from townhall.eforms.definition import eligibility_errors
 from townhall.eforms.models import FormVersion
 from townhall.eforms.services import form_version_publish
 from townhall.integrations.county.client import county_partner_ensure
+from townhall.permits.models import PermitScheme
+from townhall.permits.services import permit_scheme_remove, permit_scheme_set
 from townhall.workflow.definitions import ProcessInvalid
 from townhall.workflow.engine import ProcessDefinitionError
 from townhall.workflow.library import library_files, library_process
@@ -72,6 +74,10 @@ FIELD_POINTERS = {
     "notify_templates": "/notify_templates",
     "hand_on": "/hand_on",
     NON_FIELD_ERRORS: "/",
+}
+# And the permit scheme's: each of its fields is the file's `/permit/<name>`.
+PERMIT_POINTERS = {name: f"/permit/{name}" for name in PERMIT_FIELDS} | {
+    NON_FIELD_ERRORS: "/permit"
 }
 
 
@@ -333,6 +339,7 @@ def service_data_import(
             service.full_clean(exclude=["form"] + (["department"] if department is None else []))
         except DjangoValidationError as error:
             reasons += _validation_reasons(error, FIELD_POINTERS)
+        reasons += _permit_removal_reasons(existing, data["permit"])
         if reasons:
             raise ServiceFileInvalid(reasons)
 
@@ -369,6 +376,8 @@ def service_data_import(
             # The county's endpoint becomes an outbox partner now, checked like any other.
             county_partner_ensure(endpoint=hand_on.endpoint, title=hand_on.responsible)
         costs = _channel_costs_set(service, data["channel_costs"])
+        if _permit_scheme_apply(service, data["permit"], actor=actor):
+            changed.append("permit")
         if existing is None or changed or costs or published or organisation.created:
             audit_record(
                 actor=actor,
@@ -387,6 +396,39 @@ def service_data_import(
         if existing is None or changed or costs or published or always_version:
             _version_record(service, actor=actor, note=note or f"Imported from a {source}")
     return service
+
+
+def _permit_removal_reasons(existing: Service | None, permit: dict[str, Any] | None) -> list[str]:
+    """A file without permit rules stops the service selling permits, which cannot be done
+    once permits exist: they keep their scheme."""
+    if permit is not None or existing is None:
+        return []
+    scheme = PermitScheme.objects.filter(service=existing).first()
+    if scheme is None or not scheme.permits.exists():
+        return []
+    return [
+        f"/permit: the service has permits numbered {scheme.number_prefix}, so it must keep "
+        "permit rules: give them (change them if need be) rather than leave them out"
+    ]
+
+
+def _permit_scheme_apply(
+    service: Service, permit: dict[str, Any] | None, *, actor: User | None
+) -> bool:
+    """Make the service's permit scheme what the file says; return whether it changed. Its
+    rules were checked before (`permit_problems`), so a refusal here is a model rule."""
+    before = PermitScheme.objects.filter(service=service).values().first()
+    if permit is None:
+        return permit_scheme_remove(service=service, actor=actor)
+    rules = {key: value for key, value in permit.items() if key != "number_prefix"}
+    try:
+        permit_scheme_set(
+            service=service, number_prefix=permit["number_prefix"], actor=actor, **rules
+        )
+    except DjangoValidationError as error:
+        raise ServiceFileInvalid(_validation_reasons(error, PERMIT_POINTERS)) from error
+    after = PermitScheme.objects.filter(service=service).values().first()
+    return before != after
 
 
 def _version_record(service: Service, *, actor: User | None, note: str) -> ServiceVersion:

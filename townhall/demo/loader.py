@@ -33,7 +33,6 @@ from townhall.demo.council import (
 from townhall.demo.gazetteer import gazetteer_generate
 from townhall.demo.open311 import demo_open311_client_load
 from townhall.demo.waste import demo_waste_load
-from townhall.permits.services import permit_scheme_set
 from townhall.places.models import Address, Street
 from townhall.places.selectors import addresses_for_postcode
 from townhall.places.services import gazetteer_load
@@ -70,7 +69,6 @@ def demo_council_load(*, cases: int = 300) -> DemoSummary:
     # every app and calls each one's loader itself: the contractors the processes send jobs
     # to, and the Open311 client whose key the README prints.
     demo_services_load(actor=accounts["admin@example.gov.uk"])
-    demo_permit_schemes_load()
     demo_contractors_load()
     demo_open311_client_load()
     demo_waste_load()  # after the contractors: the waste contractor reports a crew's result
@@ -164,26 +162,6 @@ def demo_services_load(*, actor: User | None = None, starter: bool = True) -> li
     first."""
     files = demo_service_files() + (starter_service_files() if starter else [])
     return service_files_import(files=files, actor=actor)
-
-
-def demo_permit_schemes_load() -> None:
-    """Garden waste sells yearly permits: a year from the day paid (residents join all
-    year round; the form's "as soon as possible" means that), a reminder 28 days before the
-    end, and on cancelling, whole months left back less a £10 admin fee, none in the last
-    two months. The prefix GWP keeps permit numbers apart from the service's case
-    references (GW-2026-...)."""
-    service = Service.objects.filter(slug="subscribe-to-garden-waste-collection").first()
-    if service is not None:
-        permit_scheme_set(
-            service=service,
-            number_prefix="GWP",
-            period_start="paid",
-            period_months=12,
-            reminder_days_before=28,
-            refund_none_last_months=2,
-            refund_admin_fee_pence=1000,
-            garden_waste=True,
-        )
 
 
 # ----------------------------------------------------------------------------------------

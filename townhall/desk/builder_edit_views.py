@@ -47,7 +47,10 @@ def _draft_data(service: Service) -> tuple[dict[str, Any], int]:
 
 def _differences(form: ServiceSettingsForm, data: dict[str, Any]) -> list[str]:
     """The settings where the draft a colleague saved differs from what this designer typed."""
-    theirs = ServiceSettingsForm(initial=ServiceSettingsForm.initial_from(data, 0))
+    theirs = ServiceSettingsForm(
+        initial=ServiceSettingsForm.initial_from(data, 0),
+        reference_prefix=data.get("reference_prefix", ""),
+    )
     labels = {key: label for key, label, *_ in TEXTS}
     found = []
     for name, field in form.fields.items():
@@ -72,8 +75,11 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
         messages.error(request, f"The service cannot be edited here: {error}")
         return redirect("builder:service", service.slug)
     conflict, differences = "", []
+    prefix = data.get("reference_prefix", "")
     if request.method == "POST":
-        form = ServiceSettingsForm(request.POST, process_now=data.get("process"))
+        form = ServiceSettingsForm(
+            request.POST, process_now=data.get("process"), reference_prefix=prefix
+        )
         if form.is_valid():
             try:
                 service_draft_settings_save(
@@ -88,7 +94,11 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
                 conflict = str(error)
                 posted = request.POST.copy()
                 posted["revision"] = str(error.draft.revision)
-                form = ServiceSettingsForm(posted, process_now=error.draft.data.get("process"))
+                form = ServiceSettingsForm(
+                    posted,
+                    process_now=error.draft.data.get("process"),
+                    reference_prefix=error.draft.data.get("reference_prefix", ""),
+                )
                 form.is_valid()
                 differences = _differences(form, error.draft.data)
             else:
@@ -98,6 +108,7 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
         form = ServiceSettingsForm(
             initial=ServiceSettingsForm.initial_from(data, revision),
             process_now=data.get("process"),
+            reference_prefix=prefix,
         )
     return render(
         request,
@@ -112,6 +123,7 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
             "options": [form[name] for name in ("needs_location", "sensitive", "popular")],
             "notify_groups": form.notify_groups(),
             "hand_on_fields": form.hand_on_fields(),
+            "permit": form.permit_groups(),
             "kind_hints": KIND_HINTS,
             "conflict": conflict,
             "differences": differences,

@@ -15,6 +15,7 @@ from townhall.builder.exchange import MAX_FILE_BYTES
 from townhall.catalogue.models import Channel, Service
 from townhall.core.clocks import ClockKind
 from townhall.desk.builder_hand_on_forms import HandOnFields
+from townhall.desk.builder_permit_forms import PermitFields
 from townhall.desk.builder_process_forms import ProcessNotifyFields
 from townhall.desk.forms import DeskForm, MultipleFileField, MultipleFileInput
 
@@ -146,10 +147,13 @@ class ServiceCreateForm(_TeamChoicesMixin, DeskForm):
         self._team_choices_set()
 
 
-class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, HandOnFields, DeskForm):
+class ServiceSettingsForm(
+    _TeamChoicesMixin, ProcessNotifyFields, HandOnFields, PermitFields, DeskForm
+):
     """Every setting of the service file a designer may change, read from and written into
     the draft's data (`from_data`, `changes`). `revision`: the draft's, as it was read;
-    `process_now`: the draft's process, offered even when it is neither live nor the library's."""
+    `process_now`: the draft's process, offered even when it is neither live nor the library's;
+    `reference_prefix`: the service's, which a permit number prefix must differ from."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     team = TeamField()
@@ -224,9 +228,14 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, HandOnFields, 
     popular = forms.BooleanField(label="Show among the popular services", required=False)
 
     def __init__(
-        self, *args: Any, process_now: dict[str, Any] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        process_now: dict[str, Any] | None = None,
+        reference_prefix: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.reference_prefix = reference_prefix
         for key, label, limit, _ in TEXTS:
             for language, suffix in (("en", ""), ("cy", "_cy")):
                 self.fields[key + suffix] = forms.CharField(
@@ -246,6 +255,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, HandOnFields, 
         self._team_choices_set()
         self._process_notify_add(process_now)
         self._hand_on_add()
+        self._permit_add()
 
     @staticmethod
     def initial_from(data: dict[str, Any], revision: int) -> dict[str, Any]:
@@ -271,6 +281,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, HandOnFields, 
             initial[f"cost_{channel}"] = pounds(pence)
         initial.update(ProcessNotifyFields.process_notify_initial(data))
         initial.update(HandOnFields.hand_on_initial(data))
+        initial.update(PermitFields.permit_initial(data))
         return initial
 
     def clean_fee(self) -> int | None:
@@ -286,6 +297,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, HandOnFields, 
                 except ValidationError as error:
                     self.add_error(name, error)
         self.hand_on_clean()
+        self.permit_clean(reference_prefix=self.reference_prefix)
         return data
 
     def changes(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -321,6 +333,7 @@ class ServiceSettingsForm(_TeamChoicesMixin, ProcessNotifyFields, HandOnFields, 
             },
             **self.process_notify_changes(data),
             **self.hand_on_changes(data),
+            **self.permit_changes(data),
             # The file declares the team it names, so it imports into another council too.
             "organisation": {
                 "departments": [

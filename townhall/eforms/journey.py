@@ -23,12 +23,13 @@ from townhall.catalogue.models import Channel, Service
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import OUTCOME_REACHED, FormFlow, Page
 from townhall.eforms.fields import AnswersSoFar, FieldResult, answer_display, slot_choices
-from townhall.eforms.lookups import text_fill
+from townhall.eforms.lookups import paragraphs_fill, text_fill
 from townhall.eforms.models import FormSession, UploadedFile
 from townhall.eforms.selectors import outcome_values_sign
 from townhall.eforms.services import (
     PREFILL_KEY,
     AnswerNoLongerValid,
+    JourneyEndsOnOutcome,
     form_file_remove,
     form_flow,
     form_outcome_reach,
@@ -68,11 +69,13 @@ class JourneyDoor:
 @dataclass
 class JourneyStep:
     """What the door does next: follow `redirect`, or render `context` with its template.
-    `saved` says the answers were just saved for later (the door tells the person)."""
+    `saved` says the answers were just saved for later, `notice` something else the door
+    tells the person on the page it goes to."""
 
     redirect: str = ""
     context: dict[str, Any] = field(default_factory=dict)
     saved: bool = False
+    notice: str = ""
 
     @property
     def has_errors(self) -> bool:
@@ -167,7 +170,7 @@ def journey_page(
         page = replace(
             page,
             title=text_fill(page.title, values),
-            intro=[text_fill(p, values) for p in page.intro],
+            intro=paragraphs_fill(page.intro, values),
             fields=[
                 {
                     **f,
@@ -233,6 +236,11 @@ def journey_check(*, session: FormSession, door: JourneyDoor, method: str) -> Jo
     if method == "POST":
         try:
             submission_submit(session=session)
+        except JourneyEndsOnOutcome as ends:
+            # Checked again as it was sent: it ends on an outcome now, and says why.
+            step = _outcome_step(session, door)
+            step.notice = str(ends.message)
+            return step
         except AnswerNoLongerValid as refused:
             # Its page shows the answer again with why it no longer stands.
             return JourneyStep(redirect=door.page_url(session, refused.page_id))

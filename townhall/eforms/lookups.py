@@ -77,3 +77,16 @@ def text_fill(text: str, values: dict[str, Any]) -> str:
     return PLACEHOLDER.sub(
         lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text
     )
+
+
+def paragraphs_fill(paragraphs: list[str], values: dict[str, Any]) -> list[str]:
+    """Each paragraph `text_fill`ed, leaving out a paragraph that shows a value found blank
+    (a crew's note when the crew wrote none): "The crew's note: " with nothing after it says
+    nothing. A paragraph naming a value not found at all keeps its `{name}`, as text_fill."""
+    shown = []
+    for paragraph in paragraphs:
+        names = PLACEHOLDER.findall(paragraph)
+        if any(name in values and not str(values[name]).strip() for name in names):
+            continue
+        shown.append(text_fill(paragraph, values))
+    return shown

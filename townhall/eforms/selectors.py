@@ -19,7 +19,7 @@ from townhall.core.tasks import Backlog
 from townhall.eforms.definition import definition_in_language
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fields import answer_display
-from townhall.eforms.lookups import text_fill
+from townhall.eforms.lookups import paragraphs_fill, text_fill
 from townhall.eforms.models import FormSession, FormVersion, OutcomeCount, Submission
 
 
@@ -149,7 +149,7 @@ def outcome_for_display(
         "id": outcome["id"],
         "title": text_fill(_in_language(outcome, "title", language), values),
         "panel": outcome.get("panel", False),
-        "body": [text_fill(p, values) for p in _in_language(outcome, "body", language) or []],
+        "body": paragraphs_fill(_in_language(outcome, "body", language) or [], values),
         "next_steps": [
             {"text": _in_language(step, "text", language), "href": step["href"]}
             for step in outcome.get("next_steps", [])

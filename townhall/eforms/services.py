@@ -22,7 +22,11 @@ from townhall.core.audit import audit_record
 from townhall.core.calendars import LONDON
 from townhall.core.languages import language_active, language_normalise
 from townhall.core.uploads import upload_check
-from townhall.eforms.definition import definition_errors, definition_in_language
+from townhall.eforms.definition import (
+    condition_fields,
+    definition_errors,
+    definition_in_language,
+)
 from townhall.eforms.engine import FormFlow
 from townhall.eforms.fees import FeeQuote, fee_rules_problems, fee_work_out
 from townhall.eforms.fields import (
@@ -32,7 +36,7 @@ from townhall.eforms.fields import (
     field_parse,
     slot_units,
 )
-from townhall.eforms.lookups import lookup_reads, lookup_run
+from townhall.eforms.lookups import lookup_reads, lookup_run, page_lookup_outputs
 from townhall.eforms.models import (
     Form,
     FormSession,
@@ -65,6 +69,12 @@ class AnswerNoLongerValid(ValidationError):
     def __init__(self, message: str, page_id: str) -> None:
         super().__init__(message)
         self.page_id = page_id
+
+
+class JourneyEndsOnOutcome(ValidationError):
+    """The answers end on an outcome now, though they led to sending when given: a lookup
+    run again as the form was sent found otherwise (the missed bin's window closed while the
+    form was open). Nothing was sent; the journey ends on that outcome (form_outcome_reach)."""
 
 
 @dataclass
@@ -410,6 +420,7 @@ def submission_submit(*, session: FormSession, language: str = "") -> Case:
     (nothing the resident sent is lost) and a retry of this call finishes the job.
     """
     opening_error: Exception | None = None
+    _branch_lookups_rerun(session)
     with transaction.atomic():
         locked = FormSession.objects.select_for_update().get(pk=session.pk)
         # Form versions and services are immutable here: reuse the caller's loaded rows.
@@ -421,6 +432,11 @@ def submission_submit(*, session: FormSession, language: str = "") -> Case:
         stored_now = submission is None
         if submission is None:
             flow = form_flow(locked)
+            if flow.outcome(locked.answers) is not None:
+                raise JourneyEndsOnOutcome(
+                    "We checked your answers again as you sent the form, and what we found has "
+                    "changed since you answered: nothing was sent."
+                )
             if not flow.is_complete(locked.answers):
                 raise ValidationError("Some questions have not been answered yet.")
             answers = flow.answers_on_route(locked.answers)
@@ -461,6 +477,51 @@ def submission_submit(*, session: FormSession, language: str = "") -> Case:
     if opening_error is not None:
         raise opening_error
     return case
+
+
+def _branch_reads(definition: dict) -> set[str]:
+    """The answers the form's branches and its pages' show-if conditions read."""
+    conditions = [
+        condition
+        for page in definition["pages"]
+        for condition in [
+            page.get("show_if"),
+            *(branch.get("when") for branch in page.get("next", [])),
+        ]
+        if condition
+    ]
+    return {name for condition in conditions for name in condition_fields(condition)}
+
+
+def _branch_lookups_rerun(session: FormSession) -> None:
+    """Before a form is sent, run again each lookup on its route whose findings a branch
+    reads: what it found may have changed while the form was open (a missed bin's window
+    closes, a crew's result arrives). The new findings are saved, so sending then ends on
+    the outcome they lead to, or asks the page they now lead to. Only lookups that ran
+    when their page was answered run again (an Open311 report runs none)."""
+    definition = session.form_version.definition
+    if not any(page.get("lookup") for page in definition["pages"]):
+        return
+    reads = _branch_reads(definition)
+    with transaction.atomic():
+        locked = FormSession.objects.select_for_update().get(pk=session.pk)
+        if Submission.objects.filter(form_session=locked).exists():
+            return  # sent already: what it found then stands
+        flow = form_flow(session)
+        answers = dict(locked.answers)
+        for page in flow.route(answers):
+            outputs = set(page_lookup_outputs({"lookup": page.lookup} if page.lookup else {}))
+            if (
+                page.lookup
+                and outputs & reads
+                and outputs & set(answers)
+                and flow.page_answered(page, answers)
+            ):
+                answers.update(lookup_run(page.lookup, answers))
+        if answers != locked.answers:
+            locked.answers = answers
+            locked.save(update_fields=["answers", "updated_at"])
+        session.answers = answers
 
 
 def submissions_unopened_open(*, older_than: datetime) -> int:

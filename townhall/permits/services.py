@@ -364,6 +364,8 @@ def permit_scheme_set(
             setattr(scheme, name, value)
         scheme.full_clean()
         scheme.save()
+        # Which permits garden waste rounds collect from may have changed (garden_waste).
+        _changed_on_commit()
         audit_record(
             action="create" if created else "update",
             object_type="permit_scheme",
@@ -372,3 +374,33 @@ def permit_scheme_set(
             detail={"number_prefix": number_prefix, **rules},
         )
     return scheme
+
+
+class PermitSchemeInUse(Exception):
+    """A scheme whose permits exist cannot be removed: they keep its rules (number, period,
+    refunds) for as long as they run and in the record after."""
+
+
+def permit_scheme_remove(*, service: Any, actor: User | None = None) -> bool:
+    """Stop a service selling permits: delete its scheme when no permit was ever made under
+    it (raises PermitSchemeInUse otherwise). Returns whether a scheme was removed; a service
+    without one writes nothing."""
+    with transaction.atomic():
+        scheme = PermitScheme.objects.select_for_update().filter(service=service).first()
+        if scheme is None:
+            return False
+        if scheme.permits.exists():
+            raise PermitSchemeInUse(
+                f"The service has permits numbered {scheme.number_prefix}: its permit rules "
+                "cannot be removed, only changed."
+            )
+        scheme.delete()
+        _changed_on_commit()
+        audit_record(
+            action="delete",
+            object_type="permit_scheme",
+            object_id=service.slug,
+            actor=actor,
+            detail={"number_prefix": scheme.number_prefix},
+        )
+    return True

@@ -209,6 +209,8 @@ def form_page(request: HttpRequest, slug: str, session_id, page_id: str) -> Http
 def form_check(request: HttpRequest, slug: str, session_id) -> HttpResponse:
     session = form_session_for_request(request, session_id, slug)
     step = journey_check(session=session, door=PORTAL_DOOR, method=request.method or "GET")
+    if step.notice:
+        messages.info(request, step.notice)
     if step.redirect:
         return redirect(step.redirect)
     return render(request, "eforms/check_answers.html", step.context)

@@ -10,7 +10,7 @@ with the route that broke it.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 
 import pytest
@@ -102,6 +102,19 @@ def _lookup_finds(page_lookup: dict | None, planned: dict) -> Iterator[None]:
         yield
     finally:
         LOOKUPS.register(lookup, name=lookup.name)
+
+
+@contextmanager
+def _lookups_find_as_planned(session: FormSession, route: Route) -> Iterator[None]:
+    """While the form is sent, each lookup on the route (run again then, as it reads the
+    world of that moment) finds what the route planned for its page."""
+    flow = form_flow(session)
+    with ExitStack() as stack:
+        for page_id, given in route.steps:
+            page = flow.page(page_id)
+            if page is not None and page.lookup:
+                stack.enter_context(_lookup_finds(page.lookup, given))
+        yield
 
 
 def _walk(service: Service, route: Route) -> FormSession:
@@ -203,7 +216,8 @@ def _walk_service(service: Service, place: Place, client) -> list[str]:
                 if route.end == OUTCOME_REACHED:
                     _check_outcome(service, session, route)
                     continue
-                case = _check_request(service, session)
+                with _lookups_find_as_planned(session, route):
+                    case = _check_request(service, session)
                 if case_fee_pence(case) > 0:
                     charged = True
                     assert payment_needed(case), "a fee but no payment step"

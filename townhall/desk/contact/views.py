@@ -360,6 +360,8 @@ def form_page(request: StaffRequest, slug: str, session_id, page_id: str) -> Htt
 def form_check(request: StaffRequest, slug: str, session_id) -> HttpResponse:
     session = _agent_session(request, slug, session_id)
     step = journey_check(session=session, door=CONTACT_DOOR, method=request.method or "GET")
+    if step.notice:
+        messages.info(request, step.notice)
     if step.redirect:
         return redirect(step.redirect)
     request.personal_data = True

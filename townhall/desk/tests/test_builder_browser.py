@@ -93,6 +93,10 @@ def test_every_builder_page_passes_axe_with_its_errors(live_server, browser, vie
     desk.check("settings")
     page.locator("#name").fill("")
     page.locator("#sla_days").fill("many")
+    # The permit section's errors too: rules a service file import would refuse.
+    page.get_by_label("Yes, it sells permits").check()
+    page.locator("#permit_number_prefix").fill("gw")
+    page.locator("#permit_refund_admin_fee").fill("-5")
     page.get_by_role("button", name="Save settings").click()
     assert page.locator(".govuk-error-summary").is_visible()
     desk.check("settings, refused")

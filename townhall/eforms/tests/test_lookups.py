@@ -6,7 +6,7 @@ from django.http import QueryDict
 
 from townhall.eforms.definition import definition_errors
 from townhall.eforms.engine import OUTCOME_REACHED, FormFlow
-from townhall.eforms.lookups import LOOKUPS, Lookup, lookup_register, text_fill
+from townhall.eforms.lookups import LOOKUPS, Lookup, lookup_register, paragraphs_fill, text_fill
 from townhall.eforms.services import form_page_submit, form_session_start
 from townhall.portal.tests.fixtures import make_service
 
@@ -95,3 +95,14 @@ def test_the_lookup_runs_with_its_page_and_again_when_what_it_reads_changes():
 def test_texts_show_what_a_lookup_found_and_leave_other_braces_alone():
     values = {"half": "3"}
     assert text_fill("Is {half} right? {unknown} {}", values) == "Is 3 right? {unknown} {}"
+
+
+def test_a_paragraph_showing_a_blank_finding_is_left_out():
+    paragraphs = ["Collected on {day}.", "The crew's note: {note}", "Ask {nobody}."]
+    assert paragraphs_fill(paragraphs, {"day": "Tuesday", "note": "  "}) == [
+        "Collected on Tuesday.",
+        "Ask {nobody}.",
+    ]
+    assert paragraphs_fill(paragraphs, {"day": "Tuesday", "note": "Bin hidden."})[1] == (
+        "The crew's note: Bin hidden."
+    )

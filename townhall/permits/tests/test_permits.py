@@ -32,6 +32,7 @@ from townhall.permits.services import (
     permit_cancel,
     permit_change_listener_register,
     permit_renew,
+    permit_scheme_remove,
     permit_scheme_set,
     permits_expire,
     renewal_quote,
@@ -120,6 +121,8 @@ def test_the_webhook_and_the_return_issue_the_permit_once(client, scheme, pay_sa
 
 
 def test_a_service_without_a_scheme_issues_no_permit(catalogue, pay_sandbox):
+    # The demo's garden waste file sells permits: take its scheme away first.
+    assert permit_scheme_remove(service=catalogue[GARDEN])
     case = _applied(catalogue[GARDEN])
     _paid(case, pay_sandbox)
     assert not Permit.objects.exists()

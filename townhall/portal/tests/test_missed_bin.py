@@ -259,3 +259,86 @@ def test_no_link_once_the_window_has_closed(client, home, clock):
     resident.save()
     client.force_login(resident)
     assert "Report a missed collection" not in client.get("/").content.decode()
+
+
+def _to_check_answers(client, url: str) -> str:
+    """Answer the pages after the bin's of an in-window report, up to check answers."""
+    while "/check/" not in url:
+        page = url.rstrip("/").rsplit("/", 1)[-1]
+        data = {
+            "bin-out": {"bin_out": "yes"},
+            "details": {"details": ""},
+            "your-details": {"contact_name": "Sam Resident", "contact_email": "sam@example.com"},
+        }[page]
+        url = answer(client, url, data)
+    return url
+
+
+def test_a_report_left_open_until_the_window_closed_ends_on_too_late_when_sent(client, home, clock):
+    clock(at(date(2026, 12, 10), 23, 50))  # late on Thursday, the last day to report
+    check = _to_check_answers(client, report(client, home))
+    assert "Was the bin at the edge of your property" in client.get(check).content.decode()
+
+    clock(at(date(2026, 12, 11), 0, 5))  # sent just after midnight: the window has closed
+    sent = client.post(check, {})
+    assert sent.status_code == 302
+    assert sent["Location"].startswith(reverse("portal:service_outcome", args=[SLUG, "too-late"]))
+    page = client.get(sent["Location"]).content.decode()
+    assert "We checked your answers again as you sent the form" in page
+    assert "It is too late to report this collection as missed" in page
+    assert "by the end of Thursday 10 December" in page
+    assert not Case.objects.exists() and not FormSession.objects.exists()
+    # Sending again (a double click) finds the journey over: still no case.
+    assert client.post(check, {}).status_code == 404
+    assert not Case.objects.exists()
+
+
+def test_a_report_sent_in_the_window_is_checked_again_and_makes_its_case(client, home, clock):
+    clock(at(date(2026, 12, 10), 22))
+    check = _to_check_answers(client, report(client, home))
+    clock(at(date(2026, 12, 10), 23, 55))  # later, still in the window
+    sent = client.post(check, {})
+    assert "/too-late/" not in sent["Location"]
+    case = Case.objects.get(service__slug=SLUG)
+    assert case.submission.answers["collection_check"] == "in_window"
+    assert case.submission.answers["report_by"]
+
+
+def test_a_crew_result_arriving_while_the_form_is_open_asks_the_crews_page(client, home, clock):
+    clock(at(date(2026, 12, 9), 10))
+    check = _to_check_answers(client, report(client, home))
+    CrewResult.objects.create(
+        result_id="r2",
+        partner=PartnerEndpoint.objects.get(name="waste_contractor"),
+        address=home,
+        stream="refuse",
+        outcome=CrewResult.Outcome.NOT_PUT_OUT,
+        occurred_at=at(TUESDAY, 9, 12),
+        note="No bin at the kerb.",
+    )
+    cache.clear()
+    sent = client.post(check, {})
+    assert sent["Location"].endswith("/not-put-out/")
+    assert "No bin at the kerb." in client.get(sent["Location"]).content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_crew_result_without_a_note_shows_no_empty_note(client, home, clock):
+    CrewResult.objects.create(
+        result_id="r3",
+        partner=PartnerEndpoint.objects.get(name="waste_contractor"),
+        address=home,
+        stream="refuse",
+        outcome=CrewResult.Outcome.NOT_PUT_OUT,
+        occurred_at=at(TUESDAY, 9, 12),
+        note="",
+    )
+    clock(at(date(2026, 12, 9), 10))
+    url = report(client, home)
+    page = client.get(url).content.decode()
+    assert "Our crew recorded this bin as not put out on Tuesday 8 December" in page
+    assert "note:" not in page and "{crew_note}" not in page
+    done = answer(client, url, {"put_out_anyway": "no"})
+    outcome = client.get(done).content.decode()
+    assert "Our crew recorded your bin as not put out on Tuesday 8 December." in outcome
+    assert "note:" not in outcome and "{crew_note}" not in outcome
