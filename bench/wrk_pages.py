@@ -200,6 +200,41 @@ def pages_for(base: str) -> list[tuple[str, str]]:
     return [(name, path.format(uprn=uprn)) for name, path in PAGES]
 
 
+def demo_start(
+    port: int, redis_default: str, log_name: str, extra_env: dict[str, str]
+) -> tuple[subprocess.Popen, str, dict[str, str]]:
+    """Start Townhall exactly as `make demo` does (scripts/demo.sh, config/gunicorn.conf.py,
+    task workers and clocks) on DATABASE_URL's PostgreSQL and a flushed Redis database; the
+    process, the database URL and the environment it runs in. Shared by the wrk benchmarks."""
+    database = os.environ.get("DATABASE_URL", "")
+    if not database.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and loaded).")
+    redis_url = os.environ.get("REDIS_URL", redis_default)
+    database_create(database)
+    redis_flush(redis_url)
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "bench.wrk_settings",
+        "PYTHONPATH": str(ROOT),
+        "PORT": str(port),
+        "FAKE_CONTRACTOR_PORT": str(port + 1),
+        "PAY_SANDBOX_PORT": str(port + 2),
+        **extra_env,
+    }
+    (ROOT / "var" / "log").mkdir(parents=True, exist_ok=True)
+    log = (ROOT / "var" / "log" / log_name).open("w")
+    demo = subprocess.Popen(
+        [str(ROOT / "scripts" / "demo.sh")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return demo, database, env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -211,33 +246,12 @@ def main() -> None:
     parser.add_argument("--sweep", default="", help="e.g. gthread:2:4,sync:3:1")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress as it comes
-    database = os.environ.get("DATABASE_URL", "")
-    if not database.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and loaded).")
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/11")
-    database_create(database)
-    redis_flush(redis_url)
-    env = {
-        **os.environ,
-        "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "bench.wrk_settings",
-        "PYTHONPATH": str(ROOT),
-        "PORT": str(args.port),
-        "FAKE_CONTRACTOR_PORT": str(args.port + 1),
-        "PAY_SANDBOX_PORT": str(args.port + 2),
-        # One wrk client from one address would meet Open311's per-address limit at once.
-        "OPEN311_RATE_PER_IP": "100000000",
-        "WASTE_API_RATE_PER_MINUTE": "100000000",
-    }
-    (ROOT / "var" / "log").mkdir(parents=True, exist_ok=True)
-    log = (ROOT / "var" / "log" / "bench-demo.log").open("w")
-    demo = subprocess.Popen(
-        [str(ROOT / "scripts" / "demo.sh")],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    demo, database, env = demo_start(
+        args.port,
+        "redis://127.0.0.1:6379/11",
+        "bench-demo.log",
+        # One wrk client from one address would meet the per-address limits at once.
+        {"OPEN311_RATE_PER_IP": "100000000", "WASTE_API_RATE_PER_MINUTE": "100000000"},
     )
     base = f"http://127.0.0.1:{args.port}"
     try:

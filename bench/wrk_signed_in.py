@@ -36,7 +36,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench import portal_load  # noqa: E402
-from bench.wrk_pages import database_create, loadavg, redis_flush, wait_up  # noqa: E402
+from bench.wrk_pages import demo_start, loadavg, wait_up  # noqa: E402
 
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 RESULT = re.compile(r"RESULT ([\d.]+) ([\d.]+) (\d+)(?: (\d+) ([\d.]+))?")
@@ -142,31 +142,11 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated page names to leave out")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress as it comes
-    database = os.environ.get("DATABASE_URL", "")
-    if not database.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and loaded).")
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/12")
-    database_create(database)
-    redis_flush(redis_url)
-    env = {
-        **os.environ,
-        "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "bench.wrk_settings",
-        "PYTHONPATH": str(ROOT),
-        "PORT": str(args.port),
-        "FAKE_CONTRACTOR_PORT": str(args.port + 1),
-        "PAY_SANDBOX_PORT": str(args.port + 2),
-        "LOGIN_THROTTLE_FAILURES": "1000000",
-    }
-    (ROOT / "var" / "log").mkdir(parents=True, exist_ok=True)
-    log = (ROOT / "var" / "log" / "bench-signed-in.log").open("w")
-    demo = subprocess.Popen(
-        [str(ROOT / "scripts" / "demo.sh")],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    demo, database, _ = demo_start(
+        args.port,
+        "redis://127.0.0.1:6379/12",
+        "bench-signed-in.log",
+        {"LOGIN_THROTTLE_FAILURES": "1000000"},
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
