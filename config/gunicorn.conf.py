@@ -22,9 +22,13 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 # A slow client on keep-alive holds a thread: let go of idle connections soon.
 keepalive = 5
 # A worker restarted after this many requests (spread by the jitter) gives back any memory
-# a rare huge page made it keep, without all restarting at once.
-max_requests = 20000
-max_requests_jitter = 2000
+# a rare huge page made it keep, without all restarting at once. Not fewer: a worker serves
+# 1,000-1,300 kept pages a second, so the 20,000 this was restarted a worker every 15-20 s
+# under load, and for the 2-3 s a new one takes to load Django every connection it held
+# waited or went to the other worker (measured: 32 of 32 keep-alive connections on one
+# worker, a third of the throughput; ADR 0014).
+max_requests = 1_000_000
+max_requests_jitter = 100_000
 timeout = 30
 graceful_timeout = 20
 # One access line a request on standard output (supervisord and journald keep it).
