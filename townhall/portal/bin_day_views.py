@@ -132,11 +132,11 @@ def bin_day_calendar(request: HttpRequest, uprn: str) -> HttpResponse:
     return response
 
 
-def bin_day_for_resident(user) -> BinDay | None:
-    """A signed-in resident's bin day: the address on their account, else the address of
-    their most recent request that named one (the account may hold none)."""
+def bin_day_for_resident(user) -> tuple[BinDay | None, Address | None]:
+    """A signed-in resident's bin day and its address: the address on their account, else the
+    address of their most recent request that named one (the account may hold none)."""
     if not getattr(user, "is_authenticated", False) or user.is_council_staff:
-        return None
+        return None, None
     uprn = user.uprn or (
         Case.objects.filter(resident=user)
         .exclude(uprn="")
@@ -146,22 +146,19 @@ def bin_day_for_resident(user) -> BinDay | None:
     )
     address = places.address_by_uprn(uprn or "")
     if address is None:
-        return None
+        return None, None
     day = bin_day(address)
-    return day if day.has_rounds else None
+    return (day, address) if day.has_rounds else (None, None)
 
 
-def missed_for_resident(day: BinDay | None) -> list[dict]:
+def missed_for_resident(day: BinDay | None, address: Address | None) -> list[dict]:
     """For each bin collected at the resident's address lately whose missed collection can
     be reported now: a link that starts the report with the address and bin filled in."""
-    if day is None:
+    if day is None or address is None:
         return []
     # Its form's address and bin questions are named `address` and `bin_type`.
     slug = missed_bin_service()
     if not any(s.slug == slug for s in catalogue.services_public_list()):
-        return []
-    address = places.address_by_uprn(day.uprn)
-    if address is None:
         return []
     start = reverse("portal:service_start", args=[slug])
     return [

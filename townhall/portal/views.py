@@ -58,14 +58,14 @@ COMMENT_MAX_FILES = 3
 
 @page_cached(catalogue.PAGES)
 def home(request: HttpRequest) -> HttpResponse:
-    my_bin_day = bin_day_views.bin_day_for_resident(request.user)
+    my_bin_day, my_address = bin_day_views.bin_day_for_resident(request.user)
     return render(
         request,
         "portal/home.html",
         {
             "popular": catalogue.services_popular(),
             "my_bin_day": my_bin_day,
-            "my_missed": bin_day_views.missed_for_resident(my_bin_day),
+            "my_missed": bin_day_views.missed_for_resident(my_bin_day, my_address),
         },
     )
 
@@ -256,11 +256,11 @@ def my_account(request: HttpRequest) -> HttpResponse:
             cache.set(key, lists, seconds)
     # Our own template's output, kept as text in the cache.
     # Permits are read fresh (not cached with the lists): a renewal shows as soon as it is paid.
-    my_bin_day = bin_day_views.bin_day_for_resident(user)
+    my_bin_day, my_address = bin_day_views.bin_day_for_resident(user)
     page = {
         "lists": mark_safe(lists),  # noqa: S308 (our own template output, cached as text)
         "my_bin_day": my_bin_day,
-        "my_missed": bin_day_views.missed_for_resident(my_bin_day),
+        "my_missed": bin_day_views.missed_for_resident(my_bin_day, my_address),
         "permits": permits.permits_for_my_account(user),
     }
     return render(request, "portal/my_account.html", page)

@@ -14,11 +14,13 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from townhall.core.calendars import LONDON, add_working_days
 from townhall.places.models import Address
 from townhall.waste.calendar import Collection, collections_for, last_collection
+from townhall.waste.generation import waste_generation
 from townhall.waste.models import CrewResult, Round, Stream
 
 # Report a missed bin within this many working days after the collection day.
@@ -163,13 +165,29 @@ class Reportable:
     collection: Collection
 
 
+# Kept as long as the bin day (waste.selectors): the generation, not the timeout, decides.
+PAST_KEEP_SECONDS = 6 * 3600
+
+
+def _past_collections(address: Address, today: date) -> list[Collection]:
+    """The last four weeks' collections at `address`, computed once a day per waste generation
+    (every round, stop, one-off change or permit that changes a collection bumps it): My
+    Account asks on every visit, and working the calendar out is most of that page's cost."""
+    key = f"waste:past:{waste_generation()}:{address.uprn}:{today}"
+    found = cache.get(key)
+    if found is None:
+        found = collections_for(address, today - timedelta(days=28), today)
+        cache.set(key, found, PAST_KEEP_SECONDS)
+    return found
+
+
 def missed_reportable(address: Address, now: datetime | None = None) -> list[Reportable]:
     """The bins at `address` a missed collection can be reported for now (in the window,
     the crew finished, and no crew report of the bin not put out): what a resident's home
     page offers to report. A few queries for every bin together."""
     now = now or timezone.now()
     today = now.astimezone(LONDON).date()
-    past = collections_for(address, today - timedelta(days=28), today)
+    past = _past_collections(address, today)
     last: dict[str, Collection] = {}
     waiting: set[str] = set()
     for collection in past:

@@ -56,7 +56,7 @@ def test_fortnightly_friday_rounds_move_a_day_in_the_christmas_and_new_year_week
         (date(2027, 1, 15), date(2027, 1, 15)),
     ]
     moved = [c for c in found if c.moved]
-    assert [c.reason for c in moved] == [
+    assert [str(c.reason) for c in moved] == [
         "A day later than usual because of the Christmas bank holiday.",
         "A day later than usual because of the New Year bank holiday.",
     ]
