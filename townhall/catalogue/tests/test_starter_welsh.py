@@ -2,10 +2,11 @@
 carry both languages").
 
 Each service's start page, every page of its form (walked once for each branch, as
-test_walk_every_service does) and each outcome page it can end on is shown in English and in
-Welsh; no text a resident reads on the Welsh page may be the same as on the English one, but
-for names and numbers (a reference like AB12345678, "GOV.UK"). An empty `_cy` slot shows the
-English text, so a text left untranslated fails here, named with its page.
+test_walk_every_service does), its check answers page and each outcome page it can end on
+is shown in English and in Welsh; no text a resident reads on the Welsh page may be the same
+as on the English one, but for names, numbers (a reference like AB12345678, "GOV.UK") and
+the walk's own answers. An empty `_cy` slot shows the English text, so a text left
+untranslated fails here, named with its page.
 """
 
 import re
@@ -27,6 +28,7 @@ from townhall.catalogue.tests.walk import form_routes, post_data
 from townhall.demo.bookings import demo_booking_slots_load
 from townhall.demo.contractors import demo_contractors_load
 from townhall.demo.loader import demo_gazetteer_load, demo_services_load
+from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.services import form_flow, form_page_submit, form_session_start
 from townhall.portal.journey import GUEST_SESSIONS_KEY
 
@@ -105,6 +107,22 @@ def _clients(service_session=None) -> tuple[Client, Client]:
     return english, welsh
 
 
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def _answered(text: str, answers: dict) -> bool:
+    """Whether `text` holds what the walk typed or the gazetteer's address it chose: an
+    answer reads the same in both languages."""
+    return any(len(given) > 3 and given in text for given in _strings(answers))
+
+
 def _form_pages_left(service: Service, place) -> dict[str, list[str]]:
     """Each page of each route through the service's form, shown in both languages before
     it is answered: the English left on it."""
@@ -128,6 +146,17 @@ def _form_pages_left(service: Service, place) -> dict[str, list[str]]:
                         session=session, page_id=page_id, data=data, files=files
                     )
                 assert outcome.ok, f"{service.slug}: page {page_id} refused {given}"
+            if route.end == CHECK_ANSWERS:
+                session.refresh_from_db()
+                url = reverse("portal:form_check", args=[service.slug, session.pk])
+                left["check answers"] = sorted(
+                    set(left.get("check answers", []))
+                    | {
+                        t
+                        for t in _english_left(english, welsh, url)
+                        if not _answered(t, session.answers)
+                    }
+                )
             transaction.set_rollback(True)
     for outcome in version.definition.get("outcomes", []):
         url = reverse("portal:service_outcome", args=[service.slug, outcome["id"]])
@@ -175,3 +204,4 @@ def test_the_check_finds_a_text_left_in_english(catalogue):
     type(version).objects.filter(pk=version.pk).update(definition=version.definition)
     left = _form_pages_left(service, _place())
     assert left[f"page {page['id']}"] == [field["label"]]
+    assert field["label"] in left["check answers"]  # the question, beside its answer
