@@ -2,7 +2,8 @@
 carry both languages").
 
 Each service's start page, every page of its form (walked once for each branch, as
-test_walk_every_service does), its check answers page and each outcome page it can end on
+test_walk_every_service does), its check answers page, the page shown once it is sent
+(the confirmation, or the pay page) and each outcome page it can end on
 is shown in English and in Welsh; no text a resident reads on the Welsh page may be the same
 as on the English one, but for names, numbers (a reference like AB12345678, "GOV.UK") and
 the walk's own answers. An empty `_cy` slot shows the English text, so a text left
@@ -29,7 +30,12 @@ from townhall.demo.bookings import demo_booking_slots_load
 from townhall.demo.contractors import demo_contractors_load
 from townhall.demo.loader import demo_gazetteer_load, demo_services_load
 from townhall.eforms.definition import CHECK_ANSWERS
-from townhall.eforms.services import form_flow, form_page_submit, form_session_start
+from townhall.eforms.services import (
+    form_flow,
+    form_page_submit,
+    form_session_start,
+    submission_submit,
+)
 from townhall.portal.journey import GUEST_SESSIONS_KEY
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +129,12 @@ def _answered(text: str, answers: dict) -> bool:
     return any(len(given) > 3 and given in text for given in _strings(answers))
 
 
+def _add(left: dict[str, list[str]], where: str, texts: list[str], session) -> None:
+    """Texts left in English on a page that shows the answers, but for the answers."""
+    found = {text for text in texts if not _answered(text, session.answers)}
+    left[where] = sorted(set(left.get(where, [])) | found)
+
+
 def _form_pages_left(service: Service, place) -> dict[str, list[str]]:
     """Each page of each route through the service's form, shown in both languages before
     it is answered: the English left on it."""
@@ -148,15 +160,12 @@ def _form_pages_left(service: Service, place) -> dict[str, list[str]]:
                 assert outcome.ok, f"{service.slug}: page {page_id} refused {given}"
             if route.end == CHECK_ANSWERS:
                 session.refresh_from_db()
-                url = reverse("portal:form_check", args=[service.slug, session.pk])
-                left["check answers"] = sorted(
-                    set(left.get("check answers", []))
-                    | {
-                        t
-                        for t in _english_left(english, welsh, url)
-                        if not _answered(t, session.answers)
-                    }
-                )
+                check = reverse("portal:form_check", args=[service.slug, session.pk])
+                _add(left, "check answers", _english_left(english, welsh, check), session)
+                # Sent: the confirmation, or the pay page of a service with a fee.
+                submission_submit(session=session)
+                done = reverse("portal:form_done", args=[service.slug, session.pk])
+                _add(left, "sent", _english_left(english, welsh, done), session)
             transaction.set_rollback(True)
     for outcome in version.definition.get("outcomes", []):
         url = reverse("portal:service_outcome", args=[service.slug, outcome["id"]])
@@ -165,7 +174,9 @@ def _form_pages_left(service: Service, place) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def catalogue() -> dict[str, Service]:
+def catalogue(settings) -> dict[str, Service]:
+    settings.NOTIFY_CHANNEL = "django"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     demo_gazetteer_load()
     demo_services_load()
     demo_contractors_load()
@@ -194,14 +205,17 @@ def test_each_starter_service_reads_in_welsh_on_its_start_page_form_pages_and_ou
 
 
 def test_the_check_finds_a_text_left_in_english(catalogue):
-    """The test above can fail: a question whose Welsh label is emptied shows in English."""
+    """The test above can fail: a question whose Welsh label is emptied shows in English, and
+    so does a confirmation without its Welsh."""
     service = catalogue["give-a-compliment"]
     version = service.form.live_version()
     page = version.definition["pages"][0]
     field = page["fields"][0]
     field["label_cy"] = ""
+    version.definition["confirmation_cy"] = []
     # A published version is never changed in use: this stands for a file imported so.
     type(version).objects.filter(pk=version.pk).update(definition=version.definition)
     left = _form_pages_left(service, _place())
     assert left[f"page {page['id']}"] == [field["label"]]
     assert field["label"] in left["check answers"]  # the question, beside its answer
+    assert left["sent"] == version.definition["confirmation"]
