@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import gettext
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
@@ -399,7 +400,9 @@ def _slot_context(
     context: dict[str, Any] = {"area": area, "choices": choices}
     chosen = next((c for c in choices if c["value"] == raw.get("value")), None)
     if chosen is not None and chosen["disabled"]:
-        context["error"] = f"{chosen['label']} is now fully booked. Choose another date"
+        context["error"] = gettext("%(day)s is now fully booked. Choose another date") % {
+            "day": chosen["label"]
+        }
     return context
 
 
