@@ -34,6 +34,10 @@ NOTIFYING_KINDS = {
 }
 
 
+# GOV.UK Notify refuses a text message longer than this (its 918-character limit).
+SMS_MAX_LENGTH = 918
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str
@@ -69,8 +73,9 @@ def _render(event: CaseEvent, language: str) -> Rendered:
         f"notifications/default/{event.kind}.txt",
     ]
     if language == Language.WELSH:
-        # Welsh first, the service's own then the default: a Welsh speaker gets Welsh.
-        names = [name.replace(".txt", ".cy.txt") for name in names] + names
+        # The service's Welsh, else the default's: never an English template, since every
+        # kind has a default Welsh one (a test walks them all).
+        names = [name.replace(".txt", ".cy.txt") for name in names]
     template = select_template(names)
     context = {
         "case": case,
@@ -84,6 +89,8 @@ def _render(event: CaseEvent, language: str) -> Rendered:
     text = template.template.render(Context(context, autoescape=False)).strip()
     subject, _, body = text.partition("\n")
     sms = f"{settings.COUNCIL_NAME}: {subject.strip()}. {context['link']}"
+    if len(sms) > SMS_MAX_LENGTH:  # a long officer's subject must not get the text refused
+        sms = sms[: SMS_MAX_LENGTH - len(context["link"]) - 2].rstrip() + "… " + context["link"]
     return Rendered(subject=subject.strip(), body=body.strip() + "\n", sms=sms)
 
 
