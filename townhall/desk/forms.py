@@ -226,6 +226,15 @@ class CaseMessageForm(DeskForm):
         label="Anything to add (optional)", widget=forms.Textarea, required=False, strip=False
     )
 
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if language == "cy":
+            # Staff reply in the resident's language: say so where they write.
+            self.fields["template"].help_text = (
+                "Asked in Welsh: sent in Welsh (Cymraeg), with its greeting, sign-off and link. "
+                "Write anything you add in Welsh too."
+            )
+
 
 class WorkItemDoneForm(DeskForm):
     """Mark a work item done, choosing what happened when its task offers outcomes."""

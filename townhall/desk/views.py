@@ -19,6 +19,7 @@ from townhall.accounts.models import Department, Team
 from townhall.accounts.permissions import can_see_every_department
 from townhall.cases import selectors as case_selectors
 from townhall.cases.models import Case
+from townhall.cases.notifications import case_language
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.selectors import (
     attachment_response,
@@ -267,7 +268,7 @@ def _case_page(
         "reopen_form": CaseReopenForm(),
         "merge_form": CaseMergeForm(),
         "attach_form": CaseAttachForm(),
-        "message_form": CaseMessageForm(),
+        "message_form": CaseMessageForm(language=case_language(case)),
     } | failed
     return render(
         request,
