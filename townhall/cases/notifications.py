@@ -68,6 +68,7 @@ def notification_render(event: CaseEvent) -> Rendered:
 
 def _render(event: CaseEvent, language: str) -> Rendered:
     case = event.case
+    link = case_link(case)
     names = [
         f"notifications/{case.service.slug}/{event.kind}.txt",
         f"notifications/default/{event.kind}.txt",
@@ -81,16 +82,17 @@ def _render(event: CaseEvent, language: str) -> Rendered:
         "case": case,
         "event": event,
         "service": case.service,
-        "link": case_link(case),
+        "link": link,
         "council_name": settings.COUNCIL_NAME,
         "name": case.contact_name or (case.resident.full_name if case.resident else ""),
     }
     # Plain text: no HTML escaping, or an officer's "council's" would arrive as council&#x27;s.
     text = template.template.render(Context(context, autoescape=False)).strip()
     subject, _, body = text.partition("\n")
-    sms = f"{settings.COUNCIL_NAME}: {subject.strip()}. {context['link']}"
-    if len(sms) > SMS_MAX_LENGTH:  # a long officer's subject must not get the text refused
-        sms = sms[: SMS_MAX_LENGTH - len(context["link"]) - 2].rstrip() + "… " + context["link"]
+    link = case_link(case)
+    sms = f"{settings.COUNCIL_NAME}: {subject.strip()}. {link}"
+    if len(sms) > SMS_MAX_LENGTH:  # a long first line must not get the text refused
+        sms = sms[: SMS_MAX_LENGTH - len(link) - 2].rstrip() + "… " + link
     return Rendered(subject=subject.strip(), body=body.strip() + "\n", sms=sms)
 
 
