@@ -262,7 +262,7 @@ def _case_page(
     visible = cases_visible_to(request.user)
     page_forms: dict[str, forms.Form] = {
         "status_form": CaseStatusForm(case=case),
-        "public_note_form": CaseNoteForm(visibility="public"),
+        "public_note_form": CaseNoteForm(visibility="public", language=case_language(case)),
         "internal_note_form": CaseNoteForm(visibility="internal"),
         "assign_form": CaseAssignForm(case=case),
         "reopen_form": CaseReopenForm(),
@@ -362,7 +362,7 @@ def case_status_change(request: StaffRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_note_add(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
-    form = CaseNoteForm(request.POST)
+    form = CaseNoteForm(request.POST, language=case_language(case))
     if form.is_valid():
         try:
             case_add_note(

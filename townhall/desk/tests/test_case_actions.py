@@ -119,7 +119,9 @@ def test_staff_reply_to_a_welsh_case_in_welsh(
     assert MESSAGE_TEMPLATES_CY.keys() == MESSAGE_TEMPLATES.keys()  # every standard reply
     case = case_make(service=waste, language="cy")
     page = officer_client.get(f"/staff/cases/{case.reference}/").content.decode()
-    assert "Asked in Welsh: sent in Welsh (Cymraeg)" in page
+    # Everywhere staff write to the resident: the standard message, an update, a status note.
+    assert page.count("Asked in Welsh: sent in Welsh (Cymraeg)") == 3
+    assert "Write the update in Welsh." in page and "Write the note in Welsh." in page
     english = case_make(service=waste)
     page = officer_client.get(f"/staff/cases/{english.reference}/").content.decode()
     assert "Asked in Welsh" not in page
