@@ -4,8 +4,10 @@ Templates live in templates/notifications/<service-slug>/<kind>.txt, falling bac
 notifications/default/<kind>.txt. The first line of a template is the email subject.
 
 A resident who chose Welsh (issue 20) is written to in Welsh: `<kind>.cy.txt` (the service's,
-else the default one) rendered with Welsh active, so dates and labels are Welsh too; and a
-service's own Notify template for Welsh (`notify_templates[kind]["email_cy"]`) where set.
+else the default one, never an English template) rendered with Welsh active, so dates and
+labels are Welsh too; and a service's own Notify template for Welsh
+(`notify_templates[kind]["<channel>_cy"]`) where set, else the generic one, never its English
+one. tests/test_notifications_welsh.py walks every kind of every service in Welsh.
 """
 
 from dataclasses import dataclass
