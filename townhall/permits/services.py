@@ -234,6 +234,8 @@ def permit_renew(*, permit: Permit, actor: User | None) -> Permit:
             contact_phone=locked.holder_phone,
             uprn=locked.uprn,
             location_text=locked.address_text,
+            # Told in the language the holder was writing to us in: a renewal keeps it.
+            language=case_language(locked.case),
         )
         renewal = Permit.objects.create(
             scheme=locked.scheme,

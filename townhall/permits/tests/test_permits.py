@@ -340,3 +340,13 @@ def test_a_welsh_holder_is_told_everything_in_welsh_even_by_the_clock(
     cancelled = next(t for t in texts if t.startswith(f"Mae trwydded {permit.number}"))
     assert "wedi’i chanslo" in cancelled and "y mis" in cancelled and "month" not in cancelled
     assert any(t.startswith("Rydym wedi ad-dalu £") for t in texts), texts
+
+
+def test_a_renewal_is_written_to_in_the_language_of_the_permit_it_renews(scheme, pay_sandbox):
+    permit = Permit.objects.get(case=_paid_case(scheme, pay_sandbox))
+    Case.objects.filter(pk=permit.case_id).update(language="cy")  # applied in Welsh
+    _end_soon(permit, days=10)
+    permit.refresh_from_db()
+    renewal = permit_renew(permit=permit, actor=permit.holder)
+    assert renewal.case.language == "cy"
+    assert renewal.case.events.get(kind="created").text.startswith("Rydym wedi cael eich cais")
