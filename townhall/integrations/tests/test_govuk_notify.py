@@ -204,6 +204,26 @@ def test_receipts_go_on_the_timeline_and_a_bounce_falls_back_to_sms_then_letter(
 
 
 @pytest.mark.django_db
+def test_a_welsh_residents_letter_after_a_bounce_is_welsh_with_the_welsh_template(
+    notify, resident, client, django_capture_on_commit_callbacks
+):
+    resident.language, resident.phone = "cy", ""
+    resident.save()
+    service = service_make()
+    service.notify_templates = {"created": {"letter": "en-letter", "letter_cy": "cy-letter"}}
+    service.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_make(service=service, resident=resident, notify=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _receipt(client, SentMessage.objects.get(channel="email"), "permanent-failure")
+    letter = notify.received[-1]
+    assert (letter["kind"], letter["template_id"]) == ("letter", "cy-letter")
+    fields = letter["personalisation"]
+    assert fields["subject"] == f"Rydym wedi cael eich cais {case.reference}"
+    assert fields["body"].startswith("Annwyl ") and "Dear" not in fields["body"]
+
+
+@pytest.mark.django_db
 def test_a_repeated_receipt_is_recorded_once(
     notify, resident, client, django_capture_on_commit_callbacks
 ):
