@@ -6,12 +6,15 @@ whom, where it stands, and the reference the county gives it, shown to the resid
 told when it arrives) and on the desk."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from townhall.cases.hand_on_tasks import case_hand_on_email
 from townhall.cases.models import Case, CaseHandOn
+from townhall.cases.notifications import case_language
 from townhall.cases.services import case_add_note
 from townhall.catalogue.hand_on import HandOn, hand_on_read
+from townhall.core.languages import LazyText
 from townhall.core.tasks import task_enqueue_on_commit
 from townhall.integrations.county.client import (
     OPERATION_ASK,
@@ -72,12 +75,9 @@ def case_hand_on_start(
             hand_on.status = CaseHandOn.Status.PASSED
             hand_on.passed_at = timezone.now()
             hand_on.save(update_fields=["status", "passed_at"])
-            case_add_note(
-                case=case,
-                actor=None,
-                text=f"Passed to {setting.responsible} by email.",
-                is_public=True,
-            )
+            with translation.override(case_language(case)):  # the resident reads it
+                told = gettext("Passed to %(council)s by email.") % {"council": setting.responsible}
+            case_add_note(case=case, actor=None, text=told, is_public=True)
 
 
 def _open311_queue(case: Case, hand_on: CaseHandOn, setting: HandOn) -> None:
@@ -101,10 +101,23 @@ def _open311_queue(case: Case, hand_on: CaseHandOn, setting: HandOn) -> None:
     )
 
 
+def _method_label(hand_on: CaseHandOn) -> LazyText:
+    # Lazy: read in the resident's language when the note is worded.
+    return "Open311" if hand_on.method == "open311" else gettext_lazy("email")
+
+
+def _told(case: Case, text: str, **values: object) -> str:
+    """A hand-on note for the resident (a public update, emailed to them), in their language."""
+    with translation.override(case_language(case)):
+        return gettext(text) % values
+
+
 def _reference_note(hand_on: CaseHandOn) -> str:
-    return (
-        f"Your report has been passed to {hand_on.responsible}. "
-        f"Their reference: {hand_on.reference}"
+    return _told(
+        hand_on.case,
+        gettext_noop("Your report has been passed to %(council)s. Their reference: %(reference)s"),
+        council=hand_on.responsible,
+        reference=hand_on.reference,
     )
 
 
@@ -151,9 +164,14 @@ def hand_on_message_ended(message: OutboxMessage) -> None:
             case_add_note(
                 case=case,
                 actor=None,
-                text=(
-                    f"Passed to {hand_on.responsible} by {hand_on.method_label}. "
-                    f"Their reference: {reference}"
+                text=_told(
+                    case,
+                    gettext_noop(
+                        "Passed to %(council)s by %(method)s. Their reference: %(reference)s"
+                    ),
+                    council=hand_on.responsible,
+                    method=_method_label(hand_on),
+                    reference=reference,
                 )
                 if first
                 else _reference_note(hand_on),
@@ -165,8 +183,14 @@ def hand_on_message_ended(message: OutboxMessage) -> None:
             case_add_note(
                 case=case,
                 actor=None,
-                text=f"Passed to {hand_on.responsible} by {hand_on.method_label}. "
-                "Their reference will follow.",
+                text=_told(
+                    case,
+                    gettext_noop(
+                        "Passed to %(council)s by %(method)s. Their reference will follow."
+                    ),
+                    council=hand_on.responsible,
+                    method=_method_label(hand_on),
+                ),
                 is_public=True,
             )
             if token:

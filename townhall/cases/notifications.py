@@ -4,8 +4,10 @@ Templates live in templates/notifications/<service-slug>/<kind>.txt, falling bac
 notifications/default/<kind>.txt. The first line of a template is the email subject.
 
 A resident who chose Welsh (issue 20) is written to in Welsh: `<kind>.cy.txt` (the service's,
-else the default one) rendered with Welsh active, so dates and labels are Welsh too; and a
-service's own Notify template for Welsh (`notify_templates[kind]["email_cy"]`) where set.
+else the default one, never an English template) rendered with Welsh active, so dates and
+labels are Welsh too; and a service's own Notify template for Welsh
+(`notify_templates[kind]["<channel>_cy"]`) where set, else the generic one, never its English
+one. tests/test_notifications_welsh.py walks every kind of every service in Welsh.
 """
 
 from dataclasses import dataclass
@@ -32,6 +34,10 @@ NOTIFYING_KINDS = {
     CaseEvent.Kind.STATUS_CHANGED,
     CaseEvent.Kind.PUBLIC_NOTE,
 }
+
+
+# GOV.UK Notify refuses a text message longer than this (its 918-character limit).
+SMS_MAX_LENGTH = 918
 
 
 @dataclass(frozen=True)
@@ -64,26 +70,31 @@ def notification_render(event: CaseEvent) -> Rendered:
 
 def _render(event: CaseEvent, language: str) -> Rendered:
     case = event.case
+    link = case_link(case)
     names = [
         f"notifications/{case.service.slug}/{event.kind}.txt",
         f"notifications/default/{event.kind}.txt",
     ]
     if language == Language.WELSH:
-        # Welsh first, the service's own then the default: a Welsh speaker gets Welsh.
-        names = [name.replace(".txt", ".cy.txt") for name in names] + names
+        # The service's Welsh, else the default's: never an English template, since every
+        # kind has a default Welsh one (a test walks them all).
+        names = [name.replace(".txt", ".cy.txt") for name in names]
     template = select_template(names)
     context = {
         "case": case,
         "event": event,
         "service": case.service,
-        "link": case_link(case),
+        "link": link,
         "council_name": settings.COUNCIL_NAME,
         "name": case.contact_name or (case.resident.full_name if case.resident else ""),
     }
     # Plain text: no HTML escaping, or an officer's "council's" would arrive as council&#x27;s.
     text = template.template.render(Context(context, autoescape=False)).strip()
     subject, _, body = text.partition("\n")
-    sms = f"{settings.COUNCIL_NAME}: {subject.strip()}. {context['link']}"
+    link = case_link(case)
+    sms = f"{settings.COUNCIL_NAME}: {subject.strip()}. {link}"
+    if len(sms) > SMS_MAX_LENGTH:  # a long first line must not get the text refused
+        sms = sms[: SMS_MAX_LENGTH - len(link) - 2].rstrip() + "… " + link
     return Rendered(subject=subject.strip(), body=body.strip() + "\n", sms=sms)
 
 

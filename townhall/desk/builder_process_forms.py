@@ -11,13 +11,21 @@ from django.core.exceptions import ValidationError
 from townhall.builder.selectors import process_choices, process_file_data
 
 # The case events residents are told about (cases.notifications.NOTIFYING_KINDS), and the
-# channels a service may name its own template for (letters keep the generic one here).
+# channels a service may name its own template for, in English and Welsh (letters keep the
+# generic one here, or what the service file names).
 NOTIFY_EVENTS = {
     "created": "When a request is received",
     "status_changed": "When its status changes",
     "public_note": "When a note for the resident is added",
 }
-NOTIFY_CHANNELS = {"email": "Email template ID", "sms": "Text message template ID"}
+NOTIFY_CHANNELS = {
+    "email": "Email template ID",
+    "sms": "Text message template ID",
+    # Used for residents written to in Welsh (issue 20); blank: the generic template, which
+    # carries the Welsh text Townhall renders, never the service's English one.
+    "email_cy": "Welsh email template ID",
+    "sms_cy": "Welsh text message template ID",
+}
 
 
 def _process_key(process: dict[str, Any] | None) -> str:

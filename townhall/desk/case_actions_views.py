@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from townhall.cases.messages import case_message_resident
+from townhall.cases.notifications import case_language
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.services import (
     case_assign,
@@ -110,7 +111,7 @@ def attach(request: StaffRequest, reference: str) -> HttpResponse:
 @require_POST
 def message(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
-    form = CaseMessageForm(request.POST)
+    form = CaseMessageForm(request.POST, language=case_language(case))
     if form.is_valid():
         try:
             case_message_resident(case=case, actor=request.user,

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from townhall.accounts.models import User
 from townhall.cases.messages import MESSAGE_TEMPLATES
 from townhall.cases.models import Case
+from townhall.cases.notifications import case_language
 from townhall.cases.services import assignees_for
 from townhall.core.uploads import CheckedFile, upload_check
 from townhall.payments.models import Payment
@@ -47,6 +48,10 @@ class LockedForm(DeskForm):
         return -1 if version is None else version
 
 
+# Staff reply in the resident's language (issue 20): said where they write to a Welsh case.
+ASKED_IN_WELSH = "Asked in Welsh: sent in Welsh (Cymraeg), with its greeting, sign-off and link."
+
+
 class CaseStatusForm(LockedForm):
     status = forms.ChoiceField(
         label="Change status",
@@ -72,6 +77,8 @@ class CaseStatusForm(LockedForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if case_language(case) == "cy":
+            self.fields["public_note"].help_text = f"{ASKED_IN_WELSH} Write the note in Welsh."
         status = cast(forms.ChoiceField, self.fields["status"])
         status.choices = [
             (value, f"{label} (now)" if value == case.status else label)
@@ -103,7 +110,9 @@ class CaseNoteForm(LockedForm):
     )
     text = forms.CharField(widget=forms.Textarea, required=False, strip=False)
 
-    def __init__(self, *args: Any, visibility: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, visibility: str | None = None, language: str = "en", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if visibility is None:
             chosen = self.data.get("visibility") if self.is_bound else None
@@ -114,6 +123,8 @@ class CaseNoteForm(LockedForm):
         text = self.fields["text"]
         text.widget.attrs["id"] = element_id
         text.label, text.help_text = label, hint
+        if visibility == "public" and language == "cy":
+            text.help_text = f"{ASKED_IN_WELSH} Write the update in Welsh."
 
     @property
     def is_public(self) -> bool:
@@ -225,6 +236,11 @@ class CaseMessageForm(DeskForm):
     extra = forms.CharField(
         label="Anything to add (optional)", widget=forms.Textarea, required=False, strip=False
     )
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if language == "cy":
+            self.fields["template"].help_text = f"{ASKED_IN_WELSH} Write anything you add in Welsh."
 
 
 class WorkItemDoneForm(DeskForm):

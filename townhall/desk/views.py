@@ -19,6 +19,7 @@ from townhall.accounts.models import Department, Team
 from townhall.accounts.permissions import can_see_every_department
 from townhall.cases import selectors as case_selectors
 from townhall.cases.models import Case
+from townhall.cases.notifications import case_language
 from townhall.cases.permissions import case_for_staff, cases_visible_to
 from townhall.cases.selectors import (
     attachment_response,
@@ -261,13 +262,13 @@ def _case_page(
     visible = cases_visible_to(request.user)
     page_forms: dict[str, forms.Form] = {
         "status_form": CaseStatusForm(case=case),
-        "public_note_form": CaseNoteForm(visibility="public"),
+        "public_note_form": CaseNoteForm(visibility="public", language=case_language(case)),
         "internal_note_form": CaseNoteForm(visibility="internal"),
         "assign_form": CaseAssignForm(case=case),
         "reopen_form": CaseReopenForm(),
         "merge_form": CaseMergeForm(),
         "attach_form": CaseAttachForm(),
-        "message_form": CaseMessageForm(),
+        "message_form": CaseMessageForm(language=case_language(case)),
     } | failed
     return render(
         request,
@@ -361,7 +362,7 @@ def case_status_change(request: StaffRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_note_add(request: StaffRequest, reference: str) -> HttpResponse:
     case = case_for_staff(request.user, reference)
-    form = CaseNoteForm(request.POST)
+    form = CaseNoteForm(request.POST, language=case_language(case))
     if form.is_valid():
         try:
             case_add_note(

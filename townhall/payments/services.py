@@ -18,13 +18,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from townhall.accounts.models import User
 from townhall.bookings.models import Booking
 from townhall.bookings.services import booking_confirm
 from townhall.cases import services as case_services
 from townhall.cases.models import Case
+from townhall.cases.notifications import case_language
 from townhall.core.audit import audit_record
 from townhall.core.calendars import LONDON
 from townhall.core.hooks import ErrorPolicy, Hook
@@ -174,13 +176,11 @@ def payment_state_apply(*, payment: Payment, pay: PayPayment, source: str) -> Pa
 
 def _paid(payment: Payment, source: str) -> None:
     case = payment.case
-    case_services.case_add_note(
-        case=case,
-        actor=None,
-        text=f"We have received your payment of {pounds(payment.amount_pence)} "
-        f"(payment reference {payment.reference}).",
-        is_public=True,
-    )
+    with translation.override(case_language(case)):  # the resident is told: their words
+        told = gettext(
+            "We have received your payment of %(amount)s (payment reference %(reference)s)."
+        ) % {"amount": pounds(payment.amount_pence), "reference": payment.reference}
+    case_services.case_add_note(case=case, actor=None, text=told, is_public=True)
     process_message_deliver(
         case=case, name="payment_done", data={"outcome": "paid", "reference": payment.reference}
     )
@@ -351,13 +351,12 @@ def refund_submit(refund_id: int, client: PayClient | None = None) -> Refund:
         refund.status, refund.pay_refund_id = Refund.Status.SUCCESS, made.refund_id
         refund.finished_at = timezone.now()
         refund.save(update_fields=["status", "pay_refund_id", "finished_at"])
-        case_services.case_add_note(
-            case=payment.case,
-            actor=None,
-            text=f"We have refunded {pounds(refund.amount_pence)} to your card. It can take "
-            "up to 5 working days to reach your account.",
-            is_public=True,
-        )
+        with translation.override(case_language(payment.case)):
+            told = gettext(
+                "We have refunded %(amount)s to your card. It can take up to 5 working days "
+                "to reach your account."
+            ) % {"amount": pounds(refund.amount_pence)}
+        case_services.case_add_note(case=payment.case, actor=None, text=told, is_public=True)
     return refund
 
 

@@ -15,10 +15,13 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
+from townhall.cases.notifications import case_language
 from townhall.cases.services import case_add_note, case_create
 from townhall.core.audit import audit_record
 from townhall.core.calendars import LONDON
@@ -131,13 +134,15 @@ def permit_issue(*, case: Case, payment: Payment) -> Permit:
             subject_user_id=permit.holder_id,
             detail={"case": case.reference, "payment": payment.reference},
         )
-        case_add_note(
-            case=case,
-            actor=None,
-            text=f"Your permit number is {permit.number}. It runs from "
-            f"{permit.starts_on:%-d %B %Y} to {permit.ends_on:%-d %B %Y}.",
-            is_public=True,
-        )
+        with translation.override(case_language(case)):  # the resident is told: their words
+            told = gettext(
+                "Your permit number is %(number)s. It runs from %(starts)s to %(ends)s."
+            ) % {
+                "number": permit.number,
+                "starts": date_format(permit.starts_on, "j F Y"),
+                "ends": date_format(permit.ends_on, "j F Y"),
+            }
+        case_add_note(case=case, actor=None, text=told, is_public=True)
     return permit
 
 
@@ -229,6 +234,8 @@ def permit_renew(*, permit: Permit, actor: User | None) -> Permit:
             contact_phone=locked.holder_phone,
             uprn=locked.uprn,
             location_text=locked.address_text,
+            # Told in the language the holder was writing to us in: a renewal keeps it.
+            language=case_language(locked.case),
         )
         renewal = Permit.objects.create(
             scheme=locked.scheme,
@@ -283,6 +290,8 @@ def permit_cancel(*, permit: Permit, actor: User, today: date | None = None) -> 
             .get(pk=permit.pk)
         )
         quote = cancellation_quote(locked, today=today)
+        with translation.override(case_language(locked.case)):  # why, in the resident's words
+            told_why = cancellation_quote(locked, today=today).reason
         locked.state = State.CANCELLED
         locked.cancelled_at = timezone.now()
         if quote.refund_pence and locked.payment is not None:
@@ -302,17 +311,16 @@ def permit_cancel(*, permit: Permit, actor: User, today: date | None = None) -> 
             subject_user_id=locked.holder_id,
             detail={"refund_pence": quote.refund_pence, "months_left": quote.months_left},
         )
-        case_add_note(
-            case=locked.case,
-            actor=None,
-            text=f"Permit {locked.number} is cancelled. "
-            + (
-                f"We are refunding £{quote.refund_pence / 100:.2f} ({quote.reason})"
+        with translation.override(case_language(locked.case)):
+            values = {"number": locked.number, "reason": told_why}
+            told = (
+                gettext("Permit %(number)s is cancelled. We are refunding %(amount)s (%(reason)s)")
+                % {**values, "amount": f"£{quote.refund_pence / 100:.2f}"}
                 if quote.refund_pence
-                else f"There is no refund: {quote.reason}"
-            ),
-            is_public=True,
-        )
+                else gettext("Permit %(number)s is cancelled. There is no refund: %(reason)s")
+                % values
+            )
+        case_add_note(case=locked.case, actor=None, text=told, is_public=True)
     return locked
 
 

@@ -22,6 +22,7 @@ from townhall.core.clocks import ClockKind, clock_compute
 from townhall.core.tasks import task_enqueue_on_commit
 from townhall.workflow.models import ClockPause, WorkItem
 from townhall.workflow.registry import OperationContext, OperationError, operation
+from townhall.workflow.resident_words import resident_words
 from townhall.workflow.tasks import team_lead_notify
 
 
@@ -43,7 +44,7 @@ def set_status(
             actor=None,
             status=status,
             resolution=resolution if status == Case.Status.CLOSED else "",
-            public_note=note,
+            public_note=resident_words(ctx.case, note),
         )
     except ValidationError as error:
         raise OperationError("; ".join(error.messages)) from error
@@ -63,7 +64,8 @@ def notify_resident(ctx: OperationContext, text: str) -> dict[str, Any]:
     """Tell the resident something (a public update on the timeline, emailed to them)."""
     if ctx.quiet:
         return {"sent": False}
-    case_services.case_add_note(case=ctx.case, actor=None, text=text, is_public=True)
+    told = resident_words(ctx.case, text)
+    case_services.case_add_note(case=ctx.case, actor=None, text=told, is_public=True)
     return {"sent": True}
 
 

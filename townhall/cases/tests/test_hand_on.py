@@ -156,3 +156,18 @@ def test_a_county_answering_with_a_token_gives_its_reference_later(pothole, coun
 def test_history_loaded_in_bulk_is_not_sent_to_the_county(pothole, county):
     case = report(pothole, notify=False)
     assert not CaseHandOn.objects.filter(case=case).exists()
+
+
+def test_a_welsh_reporter_is_told_of_the_hand_on_in_welsh(pothole, county):
+    case = report(pothole, language="cy")
+    deliver()
+    hand_on = CaseHandOn.objects.get(case=case)
+    note = case.events.filter(kind=CaseEvent.Kind.PUBLIC_NOTE).get()
+    assert note.text == (
+        f"Wedi’i drosglwyddo i Kent County Council drwy Open311. "
+        f"Eu cyfeirnod nhw: {hand_on.reference}"
+    )
+    # The email around it is Welsh (the pothole's own Welsh confirmation, then the update).
+    told = [m for m in mail.outbox if m.to == ["ada@example.com"]]
+    assert told and all(m.body.startswith("Annwyl Ada Lovelace,") for m in told)
+    assert any(hand_on.reference in m.body for m in told)

@@ -118,3 +118,36 @@ def test_notify_template_ids_are_checked_and_blank_ones_use_the_generic_template
     )
     assert _save(designer_client, service, notify_created_email="").status_code == 302
     assert _draft_data(service)["notify_templates"] == {"status_changed": {"sms": TEMPLATE_ID}}
+
+
+def test_a_council_sets_welsh_notify_templates_and_the_service_file_keeps_them(
+    demo, designer_client
+):
+    """Issue 20: Welsh template IDs beside the English, checked the same way, written into the
+    service file as `<channel>_cy` (the schema allows them) and read back on the page."""
+    from townhall.builder.exchange import service_file_dump, service_file_load
+
+    service = _create_hedge(designer_client, demo)
+    html = designer_client.get(f"/staff/services/{service.slug}/settings/").content.decode()
+    assert 'for="notify_created_email_cy"' in html and "Welsh email template ID" in html
+    refused = _save(designer_client, service, notify_public_note_sms_cy="nid-yw-hwn")
+    assert refused.status_code == 400
+    assert '<a href="#notify_public_note_sms_cy">Enter the template ID' in refused.content.decode()
+    welsh = "0b1e3c5a-8d2f-4c61-9a7e-3f5d2b1c0a99"
+    response = _save(
+        designer_client,
+        service,
+        notify_created_email=TEMPLATE_ID,
+        notify_created_email_cy=welsh,
+        notify_public_note_sms_cy=welsh.upper(),
+    )
+    assert response.status_code == 302
+    templates = _draft_data(service)["notify_templates"]
+    assert templates == {
+        "created": {"email": TEMPLATE_ID, "email_cy": welsh},
+        "public_note": {"sms_cy": welsh},
+    }
+    data = _draft_data(service)
+    assert service_file_load(service_file_dump(data))["notify_templates"] == templates
+    html = designer_client.get(f"/staff/services/{service.slug}/settings/").content.decode()
+    assert f'name="notify_created_email_cy" type="text" value="{welsh}"' in html

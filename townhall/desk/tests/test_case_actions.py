@@ -111,6 +111,33 @@ def test_an_officer_messages_the_resident_from_a_template(
     assert [m.to for m in mailoutbox] == [[case.contact_email]]
 
 
+def test_staff_reply_to_a_welsh_case_in_welsh(
+    officer_client, waste, mailoutbox, django_capture_on_commit_callbacks
+):
+    from townhall.cases.messages import MESSAGE_TEMPLATES, MESSAGE_TEMPLATES_CY
+
+    assert MESSAGE_TEMPLATES_CY.keys() == MESSAGE_TEMPLATES.keys()  # every standard reply
+    case = case_make(service=waste, language="cy")
+    page = officer_client.get(f"/staff/cases/{case.reference}/").content.decode()
+    # Everywhere staff write to the resident: the standard message, an update, a status note.
+    assert page.count("Asked in Welsh: sent in Welsh (Cymraeg)") == 3
+    assert "Write the update in Welsh." in page and "Write the note in Welsh." in page
+    english = case_make(service=waste)
+    page = officer_client.get(f"/staff/cases/{english.reference}/").content.decode()
+    assert "Asked in Welsh" not in page
+    url = f"/staff/cases/{case.reference}/message/"
+    with django_capture_on_commit_callbacks(execute=True):
+        _follow(officer_client, url, {"template": "no_access", "extra": "Diolch."})
+    event = case.events.get(kind="public_note")
+    assert event.text.startswith(f"Aethom ati i ddelio â’ch cais {case.reference}")
+    assert event.text.endswith("Diolch.")
+    # The email around it is Welsh too: subject, greeting, link's words, sign-off.
+    (email,) = mailoutbox
+    assert email.subject == f"Diweddariad ar eich cais {case.reference}"
+    assert email.body.startswith("Annwyl Sam Caller,")
+    assert "Gweld hanes llawn eich cais:" in email.body and "Dear" not in email.body
+
+
 def test_a_refused_action_shows_the_case_page_again_with_its_field_error(officer_client, waste):
     case = case_make(service=waste)
     url = f"/staff/cases/{case.reference}/merge/"

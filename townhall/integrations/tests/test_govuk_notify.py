@@ -14,6 +14,7 @@ from django.test import Client
 
 from townhall.accounts.models import User
 from townhall.cases.models import CaseEvent
+from townhall.cases.services import case_add_note
 from townhall.desk.tests.factories import case_make, service_make
 from townhall.integrations.models import InboundRefusal, SentMessage
 from townhall.integrations.notify.channels import DeliveryError, send_email, send_letter
@@ -116,6 +117,48 @@ def test_an_email_goes_through_notify_with_the_services_own_template(
 
 
 @pytest.mark.django_db
+def test_a_welsh_resident_gets_the_services_welsh_notify_templates(
+    notify, resident, django_capture_on_commit_callbacks
+):
+    """Issue 20: `<channel>_cy` for a Welsh case; with none, the generic template (carrying
+    the Welsh we rendered), never the service's English one."""
+    resident.language, resident.notify_by_sms = "cy", True
+    resident.save()
+    service = service_make(name="Report fly-tipping")
+    service.notify_templates = {
+        "created": {
+            "email": "en-email",
+            "email_cy": "cy-email",
+            "sms": "en-sms",
+            "sms_cy": "cy-sms",
+        },
+        "public_note": {"email": "en-note"},
+    }
+    service.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_make(service=service, resident=resident, notify=True)
+    sent = {m["kind"]: m for m in notify.received}
+    assert (sent["email"]["template_id"], sent["sms"]["template_id"]) == ("cy-email", "cy-sms")
+    fields = sent["email"]["personalisation"]
+    assert fields["subject"] == f"Rydym wedi cael eich cais {case.reference}"
+    assert fields["body"].startswith("Annwyl Sam Caller,") and fields["status"] == "Ar agor"
+    notify.received.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_add_note(case=case, actor=None, text="Diolch.", is_public=True)
+    (email,) = [m for m in notify.received if m["kind"] == "email"]
+    assert email["template_id"] == "generic-email"
+    assert email["personalisation"]["subject"].startswith("Diweddariad ar eich cais")
+    # The same service to an English resident: its English templates.
+    notify.received.clear()
+    resident.language = "en"
+    resident.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_make(service=service, resident=resident, notify=True)
+    sent = {m["kind"]: m for m in notify.received}
+    assert (sent["email"]["template_id"], sent["sms"]["template_id"]) == ("en-email", "en-sms")
+
+
+@pytest.mark.django_db
 def test_a_refused_recipient_is_a_permanent_failure_and_a_letter_needs_an_address(notify):
     notify.refuse["bounce@example.com"] = 400
     with pytest.raises(DeliveryError) as refused:
@@ -158,6 +201,26 @@ def test_receipts_go_on_the_timeline_and_a_bounce_falls_back_to_sms_then_letter(
         _receipt(client, letter, "permanent-failure")
     assert case.events.filter(text__contains="could not reach the resident").exists()
     assert SentMessage.objects.count() == 3  # each channel tried once
+
+
+@pytest.mark.django_db
+def test_a_welsh_residents_letter_after_a_bounce_is_welsh_with_the_welsh_template(
+    notify, resident, client, django_capture_on_commit_callbacks
+):
+    resident.language, resident.phone = "cy", ""
+    resident.save()
+    service = service_make()
+    service.notify_templates = {"created": {"letter": "en-letter", "letter_cy": "cy-letter"}}
+    service.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_make(service=service, resident=resident, notify=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _receipt(client, SentMessage.objects.get(channel="email"), "permanent-failure")
+    letter = notify.received[-1]
+    assert (letter["kind"], letter["template_id"]) == ("letter", "cy-letter")
+    fields = letter["personalisation"]
+    assert fields["subject"] == f"Rydym wedi cael eich cais {case.reference}"
+    assert fields["body"].startswith("Annwyl ") and "Dear" not in fields["body"]
 
 
 @pytest.mark.django_db

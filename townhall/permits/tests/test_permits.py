@@ -8,7 +8,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
@@ -303,3 +304,49 @@ def test_listeners_hear_of_permits_starting_and_ending_after_commit(
         assert heard == ["changed", "changed"]
     finally:
         PERMIT_CHANGED.unregister("townhall.permits.tests.test_permits." + listener.__qualname__)
+
+
+def test_a_welsh_holder_is_told_everything_in_welsh_even_by_the_clock(
+    scheme, pay_sandbox, django_capture_on_commit_callbacks
+):
+    """Issue 20: the permit, payment, reminder, cancellation and refund messages follow the
+    holder's stored language, since the clock's reminder has no request to read one from."""
+    User.objects.create_user(
+        "gardener@example.com", "Garden-pass-1", full_name="Pat Gardener", phone="07700900123",
+        language="cy",
+    )  # fmt: skip
+    permit = Permit.objects.get(case=_paid_case(scheme, pay_sandbox))
+    told = list(permit.case.events.filter(is_public=True).values_list("text", flat=True))
+    assert any(t.startswith("Rydym wedi cael eich taliad o £") for t in told), told
+    issued = next(t for t in told if permit.number in t)
+    assert issued.startswith(f"Rhif eich trwydded yw {permit.number}. Mae’n ddilys o ")
+    _end_soon(permit, days=20)
+    permit.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert permits_remind() == 1
+    (reminder,) = [m for m in mail.outbox if permit.number in m.subject]
+    with translation.override("cy"):
+        ends = date_format(permit.ends_on, "j F Y")
+    assert reminder.subject.startswith(f"Adnewyddu: mae trwydded {permit.number}")
+    assert reminder.subject.endswith(f"yn dod i ben ar {ends}") and ends in reminder.body
+    assert "Adnewyddwch hi yn Fy Nghyfrif" in reminder.body and "Renew" not in reminder.body
+    sms = SentMessage.objects.get(channel="sms", correlation=permit.number)
+    assert sms.body.endswith("Adnewyddwch hi yn Fy Nghyfrif.")
+    permit.refresh_from_db()
+    on = permit.starts_on + timedelta(days=100)
+    with django_capture_on_commit_callbacks(execute=True):
+        permit_cancel(permit=permit, actor=permit.holder, today=on)
+    texts = list(permit.case.events.filter(is_public=True).values_list("text", flat=True))
+    cancelled = next(t for t in texts if t.startswith(f"Mae trwydded {permit.number}"))
+    assert "wedi’i chanslo" in cancelled and "y mis" in cancelled and "month" not in cancelled
+    assert any(t.startswith("Rydym wedi ad-dalu £") for t in texts), texts
+
+
+def test_a_renewal_is_written_to_in_the_language_of_the_permit_it_renews(scheme, pay_sandbox):
+    permit = Permit.objects.get(case=_paid_case(scheme, pay_sandbox))
+    Case.objects.filter(pk=permit.case_id).update(language="cy")  # applied in Welsh
+    _end_soon(permit, days=10)
+    permit.refresh_from_db()
+    renewal = permit_renew(permit=permit, actor=permit.holder)
+    assert renewal.case.language == "cy"
+    assert renewal.case.events.get(kind="created").text.startswith("Rydym wedi cael eich cais")
