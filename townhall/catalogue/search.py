@@ -13,6 +13,11 @@ misspellings the thesaurus does not list ("gaffiti", "complant"). The catalogue 
 search vector is computed per query, in about a millisecond per hundred services, so none
 is stored or indexed. SQLite, for tests and the demo only, matches the same concepts with
 LIKE and ranks name matches first in Python.
+
+In Welsh, the Welsh texts (`name_cy`...) are searched too, beside the English (a Welsh
+reader may type "fly tipping"): PostgreSQL has no Welsh stemmer, so they go through the
+`simple` configuration (lower-cased words, no stemming), and Welsh letters with a to bach
+(ŵ, ŷ, â...) count as letters of a word.
 """
 
 import re
@@ -34,6 +39,7 @@ from townhall.catalogue.models import Service
 from townhall.catalogue.thesaurus import ALSO, SAME, STOPWORDS
 
 FTS_CONFIG = "english"
+WELSH_CONFIG = "simple"
 MAX_WORDS = 12
 # pg_trgm word similarity from which a misspelt query still finds a service's name or
 # keywords: "gaffiti" and "graffiti" score 0.62, "noize" and "noise" 0.5; but "taxi" and
@@ -43,7 +49,13 @@ TRIGRAM_THRESHOLD = 0.5
 PREFIX_MIN_LENGTH = 3
 
 Concept = tuple[str, ...]
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9âêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ]+")
+# Words a Welsh query carries that name no service ("sut ydw i'n talu": "i'n" reads "in").
+WELSH_STOPWORDS = frozenset(
+    ["a", "ac", "am", "ar", "at", "beth", "bod", "dros", "eich", "ein", "fy", "gan", "gyda"]
+    + ["hoffwn", "in", "mae", "mewn", "neu", "o", "oes", "os", "pa", "sut", "wyf", "ydw"]
+    + ["yn", "yr", "y"]
+)
 
 
 def _words(text: str) -> list[str]:
@@ -76,7 +88,7 @@ def _longest() -> int:
     return max(len(phrase.split()) for phrase in _thesaurus())
 
 
-def query_concepts(query: str) -> list[Concept]:
+def query_concepts(query: str, welsh: bool = False) -> list[Concept]:
     """The concepts of a resident's query, each as the phrase typed first, then its
     thesaurus alternatives. Empty when the query names nothing ("how do I")."""
     words = _words(query)[:MAX_WORDS]
@@ -90,39 +102,49 @@ def query_concepts(query: str) -> list[Concept]:
                 break
         else:
             word = words[index]
-            if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
+            stop = word in STOPWORDS or (welsh and word in WELSH_STOPWORDS)
+            if not stop and (len(word) > 1 or word.isdigit()):
                 concepts.append((word,))
             index += 1
     return list(dict.fromkeys(concepts))  # "bin bin" asks once
 
 
-def services_ranked(services: QuerySet[Service], query: str) -> list[Service] | None:
-    """The services of `services` that match `query`, best first; None when the query names
-    nothing (the caller lists every service)."""
-    concepts = query_concepts(query)
+def services_ranked(
+    services: QuerySet[Service], query: str, language: str = "en"
+) -> list[Service] | None:
+    """The services of `services` that match `query`, best first, in `language` (Welsh
+    searches the Welsh texts as well); None when the query names nothing (the caller lists
+    every service)."""
+    welsh = language == "cy"
+    concepts = query_concepts(query, welsh=welsh)
     if not concepts:
         return None
     if connection.vendor == "postgresql":
-        return _ranked_postgres(services, concepts)
-    return _ranked_like(services, concepts)
+        return _ranked_postgres(services, concepts, welsh)
+    return _ranked_like(services, concepts, welsh)
 
 
 # ----------------------------------------------------------------------------------------
 # PostgreSQL: full-text search, ranked, with trigram similarity for misspellings
 
 
-def _concept_query(concept: Concept, *, prefix: bool) -> SearchQuery:
-    queries = [SearchQuery(p, search_type="phrase", config=FTS_CONFIG) for p in concept]
+def _concept_query(concept: Concept, *, prefix: bool, welsh: bool) -> SearchQuery:
+    configs = (FTS_CONFIG, WELSH_CONFIG) if welsh else (FTS_CONFIG,)
+    queries = [
+        SearchQuery(p, search_type="phrase", config=config) for p in concept for config in configs
+    ]
     typed = concept[0]
     if prefix and " " not in typed and len(typed) >= PREFIX_MIN_LENGTH:
-        # Safe as a raw tsquery: `typed` holds only [a-z0-9] (see _words).
-        queries.append(SearchQuery(f"{typed}:*", search_type="raw", config=FTS_CONFIG))
+        # Safe as a raw tsquery: `typed` holds only letters and digits (see _words).
+        queries += [SearchQuery(f"{typed}:*", search_type="raw", config=c) for c in configs]
     return reduce(or_, queries)
 
 
-def _ranked_postgres(services: QuerySet[Service], concepts: list[Concept]) -> list[Service]:
+def _ranked_postgres(
+    services: QuerySet[Service], concepts: list[Concept], welsh: bool
+) -> list[Service]:
     each = [
-        _concept_query(concept, prefix=number == len(concepts) - 1)
+        _concept_query(concept, prefix=number == len(concepts) - 1, welsh=welsh)
         for number, concept in enumerate(concepts)
     ]
     every, anyone = reduce(and_, each), reduce(or_, each)
@@ -133,13 +155,20 @@ def _ranked_postgres(services: QuerySet[Service], concepts: list[Concept]) -> li
         + SearchVector("summary", weight="C", config=FTS_CONFIG)
         + SearchVector("description", weight="D", config=FTS_CONFIG)
     )
-    annotated = services.annotate(
-        document=document,
-        similarity=Greatest(
-            TrigramWordSimilarity(typed, "name"),
-            TrigramWordSimilarity(typed, "keywords"),
-        ),
-    )
+    near = [TrigramWordSimilarity(typed, "name"), TrigramWordSimilarity(typed, "keywords")]
+    if welsh:
+        document = (
+            document
+            + SearchVector("name_cy", weight="A", config=WELSH_CONFIG)
+            + SearchVector("keywords_cy", weight="B", config=WELSH_CONFIG)
+            + SearchVector("summary_cy", weight="C", config=WELSH_CONFIG)
+            + SearchVector("description_cy", weight="D", config=WELSH_CONFIG)
+        )
+        near += [
+            TrigramWordSimilarity(typed, "name_cy"),
+            TrigramWordSimilarity(typed, "keywords_cy"),
+        ]
+    annotated = services.annotate(document=document, similarity=Greatest(*near))
     # Every concept; else any; else a near spelling (only then: "taxi" is close to "tax").
     found = annotated.filter(document=every)
     if len(concepts) > 1 and not found.exists():
@@ -154,6 +183,7 @@ def _ranked_postgres(services: QuerySet[Service], concepts: list[Concept]) -> li
 # SQLite (tests and the demo): LIKE over the same concepts, name matches first
 
 _COLUMNS = ("name", "keywords", "summary", "description")
+_WELSH_COLUMNS = ("name_cy", "keywords_cy", "summary_cy", "description_cy")
 
 
 def _stem(phrase: str) -> str:
@@ -161,27 +191,31 @@ def _stem(phrase: str) -> str:
     return phrase[:-1] if " " not in phrase and len(phrase) > 4 and phrase[-1] == "s" else phrase
 
 
-def _concept_like(concept: Concept) -> Q:
+def _concept_like(concept: Concept, columns: tuple[str, ...]) -> Q:
     return reduce(
         or_,
-        (Q(**{f"{column}__icontains": _stem(p)}) for p in concept for column in _COLUMNS),
+        (Q(**{f"{column}__icontains": _stem(p)}) for p in concept for column in columns),
     )
 
 
-def _like_score(service: Service, concepts: Iterable[Concept]) -> int:
-    """3 for each concept in the name, 2 in the keywords, 1 in the summary or description."""
+def _like_score(service: Service, concepts: Iterable[Concept], welsh: bool) -> int:
+    """3 for each concept in the name, 2 in the keywords, 1 in the summary or description
+    (in either language, in Welsh)."""
     score = 0
     for concept in concepts:
-        for weight, column in zip((3, 2, 1, 1), _COLUMNS, strict=True):
-            text = getattr(service, column).lower()
-            if any(_stem(p) in text for p in concept):
+        for weight, *columns in zip((3, 2, 1, 1), _COLUMNS, _WELSH_COLUMNS, strict=True):
+            texts = [getattr(service, c).lower() for c in columns[: 2 if welsh else 1]]
+            if any(_stem(p) in text for p in concept for text in texts):
                 score += weight
                 break
     return score
 
 
-def _ranked_like(services: QuerySet[Service], concepts: list[Concept]) -> list[Service]:
-    found = list(services.filter(reduce(and_, map(_concept_like, concepts))))
+def _ranked_like(
+    services: QuerySet[Service], concepts: list[Concept], welsh: bool
+) -> list[Service]:
+    columns = _COLUMNS + _WELSH_COLUMNS if welsh else _COLUMNS
+    found = list(services.filter(reduce(and_, (_concept_like(c, columns) for c in concepts))))
     if not found and len(concepts) > 1:
-        found = list(services.filter(reduce(or_, map(_concept_like, concepts))))
-    return sorted(found, key=lambda service: (-_like_score(service, concepts), service.name))
+        found = list(services.filter(reduce(or_, (_concept_like(c, columns) for c in concepts))))
+    return sorted(found, key=lambda service: (-_like_score(service, concepts, welsh), service.name))

@@ -73,11 +73,11 @@ def catalogue_cache_clear(service_ids: list[int] | None = None) -> None:
     generation_bump(PAGES)
 
 
-def services_search(query: str) -> list[Service]:
+def services_search(query: str, language: str = "en") -> list[Service]:
     """The A to Z's search: public services matching the resident's words, their synonyms
-    and near misspellings, best first (catalogue.search); every one when the query names
-    nothing."""
-    found = services_ranked(services_public(), query)
+    and near misspellings, best first (catalogue.search), in Welsh the Welsh texts too;
+    every one when the query names nothing."""
+    found = services_ranked(services_public(), query, language)
     return services_public_list() if found is None else found
 
 

@@ -73,9 +73,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @page_cached(catalogue.PAGES)
 def service_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    services = catalogue.services_search(query) if query else catalogue.services_public_list()
-    groups: dict[str, list] = {}
     welsh = language_active() == Language.WELSH
+    services = (
+        catalogue.services_search(query, "cy" if welsh else "en")
+        if query
+        else catalogue.services_public_list()
+    )
+    groups: dict[str, list] = {}
     for service in services:
         # The A to Z runs by the name the resident reads: the Welsh one on a Welsh page.
         name = (service.name_cy if welsh else "") or service.name

@@ -59,6 +59,10 @@ def catalogue() -> None:
                 summary=data["summary"]["en"],
                 description=data["description"]["en"],
                 keywords=data["keywords"]["en"],
+                name_cy=data["name"]["cy"],
+                summary_cy=data["summary"]["cy"],
+                description_cy=data["description"]["cy"],
+                keywords_cy=data["keywords"]["cy"],
                 kind=data["kind"],
                 audience=data["audience"],
                 is_published=data["published"],
@@ -70,8 +74,8 @@ def catalogue() -> None:
     Service.objects.bulk_create(services)
 
 
-def _found(query: str) -> list[str]:
-    return [service.slug for service in services_search(query)]
+def _found(query: str, language: str = "en") -> list[str]:
+    return [service.slug for service in services_search(query, language)]
 
 
 def test_a_query_is_read_as_thesaurus_phrases_and_words_that_name_a_service():
@@ -179,3 +183,15 @@ def test_the_last_word_is_matched_as_typed_so_far(catalogue):
 def test_stemming_finds_other_forms_of_a_word(catalogue):
     assert "report-a-missed-bin-collection" in _found("collections missed")
     assert "make-a-complaint" in _found("complaining")
+
+
+def test_in_welsh_a_service_is_found_by_its_welsh_words_and_by_its_english_ones(catalogue):
+    assert _found("baw cŵn", "cy")[0] == "report-dog-fouling"  # its Welsh name and keywords
+    assert _found("Sut ydw i'n rhoi gwybod am faw cŵn?", "cy")[0] == "report-dog-fouling"
+    assert _found("dog fouling", "cy")[0] == "report-dog-fouling"  # a Welsh reader typing English
+    assert "report-dog-fouling" not in _found("baw cŵn")  # English pages search the English
+
+
+def test_welsh_letters_with_a_to_bach_are_letters_of_a_word():
+    assert query_concepts("cŵn", welsh=True) == [("cŵn",)]
+    assert query_concepts("sut ydw i'n talu", welsh=True) == [("talu",)]
