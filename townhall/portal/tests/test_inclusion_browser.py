@@ -4,12 +4,15 @@ with a visible focus and no trap, from the skip link on; nothing means something
 alone; and a resident reports fly-tipping in Welsh with the keyboard only, then gets the
 email in Welsh."""
 
+import json
 import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 
+from townhall.cases.models import Case
 from townhall.core.tests.browser import DESKTOP, new_page
 from townhall.portal.tests.journeys import RESIDENT, answer_page, sign_in
 
@@ -223,3 +226,273 @@ def test_every_page_reflows_at_320px_and_takes_200_percent_text(live_server, bro
     assert failures == [], "\n".join(failures)
     assert visited > 40
     assert allowed <= {"th-table-scroll"}, allowed
+
+
+# --- The keyboard ------------------------------------------------------------------------------
+
+# What a focus indicator can change: GOV.UK's yellow is a background, a box shadow or an
+# outline, on the control itself or (radios, checkboxes) on its label's drawn box.
+FOCUS_PROPS = [
+    "outline-style",
+    "outline-width",
+    "outline-color",
+    "box-shadow",
+    "background-color",
+    "color",
+    "text-decoration-line",
+    "border-width",
+    "border-color",
+]
+TABBABLE = (
+    "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), "
+    "select:not([disabled]), textarea:not([disabled]), summary, [tabindex]"
+)
+STYLE_JS = """(el) => {
+  const props = PROPS;
+  const of = (e, pseudo) => e ? props.map((p) => getComputedStyle(e, pseudo).getPropertyValue(p)).join('|') : '';
+  return [of(el), of(el, '::before'), of(el, '::after'), of(el.nextElementSibling, '::before')].join('#');
+}""".replace("PROPS", json.dumps(FOCUS_PROPS))
+
+# Numbers every control the keyboard should reach (a radio group is one stop: its checked or
+# first radio) and keeps how each looks unfocused.
+MARK_JS = """() => {
+  const style = STYLE;
+  const groups = new Set();
+  const found = [];
+  for (const el of document.querySelectorAll(TABBABLE)) {
+    if (el.tabIndex < 0 || !el.checkVisibility() || el.closest('[inert]')) continue;
+    if (el.type === 'radio') {
+      if (groups.has(el.name)) continue;
+      groups.add(el.name);
+    }
+    el.dataset.kb = found.length;
+    el.dataset.kbStyle = style(el);
+    found.push(el.dataset.kb);
+  }
+  return found.length;
+}""".replace("STYLE", STYLE_JS).replace("TABBABLE", json.dumps(TABBABLE))
+
+FOCUSED_JS = """() => {
+  const style = STYLE;
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  let kb = el.dataset.kb;
+  if (kb === undefined && el.type === 'radio') {
+    const group = document.querySelector(`input[type=radio][name="${el.name}"][data-kb]`);
+    kb = group && group.dataset.kb;
+    if (group) return {kb, shows: style(el) !== group.dataset.kbStyle, tag: 'input', type: 'radio', name: el.name, value: el.value, text: el.labels[0] && el.labels[0].innerText.trim()};
+  }
+  return {
+    kb, shows: el.dataset.kbStyle !== undefined && style(el) !== el.dataset.kbStyle,
+    tag: el.tagName.toLowerCase(), type: el.type || '', name: el.name || '', value: el.value || '',
+    id: el.id, cls: el.className,
+    text: (el.labels && el.labels[0] ? el.labels[0].innerText : el.innerText || el.value || '').trim(),
+    inMain: !!el.closest('main'),
+  };
+}""".replace("STYLE", STYLE_JS)
+
+
+class Keyboard:
+    """Drives a page with the keyboard alone; every Tab stop must show it has focus."""
+
+    def __init__(self, page):
+        self.page = page
+        self.count = 0
+
+    def arrive(self) -> int:
+        """On a new page: number the controls and keep their unfocused look."""
+        self.page.wait_for_load_state("load")
+        # GOV.UK Frontend is imported after load: its skip link (and error summary) work once
+        # it has marked them set up.
+        self.page.locator("[data-govuk-skip-link-init]").wait_for(state="attached")
+        self.count = self.page.evaluate(MARK_JS)
+        return self.count
+
+    def tab(self) -> dict | None:
+        self.page.keyboard.press("Tab")
+        focused = self.page.evaluate(FOCUSED_JS)
+        if focused is not None:
+            assert focused["shows"], f"no visible focus on {focused} at {self.page.url}"
+        return focused
+
+    def tab_to(self, wanted) -> dict:
+        """Tabs (never more than a page's controls and then some) until `wanted(focused)`."""
+        for _ in range(self.count + 10):
+            focused = self.tab()
+            if focused and wanted(focused):
+                return focused
+        raise AssertionError(f"the keyboard never reached it on {self.page.url}")
+
+    def press(self, key: str, navigates: bool = True) -> None:
+        if navigates:
+            with self.page.expect_navigation():
+                self.page.keyboard.press(key)
+            self.arrive()
+        else:
+            self.page.keyboard.press(key)
+
+
+def named(text: str):
+    return lambda focused: re.search(text, focused["text"] or "", re.IGNORECASE) is not None
+
+
+def test_skip_link_first_visible_focus_everywhere_and_no_trap(live_server, browser, demo):
+    base = live_server.url
+    page = new_page(browser, viewport=DESKTOP).page
+    keys = Keyboard(page)
+    page.goto(base + "/")
+    keys.arrive()
+    first = keys.tab()
+    assert first is not None and "govuk-skip-link" in first["cls"], first
+    keys.press("Enter", navigates=False)
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    assert keys.tab()["inMain"], "after the skip link, Tab goes on inside main"
+
+    # Each page: Tab from the top reaches every control once, each with visible focus, then
+    # leaves the page (to the browser's own controls): no trap.
+    def walk(label: str) -> None:
+        total = keys.arrive()
+        # An error page starts with focus on its error summary (GOV.UK's script): the Tab
+        # stops above it come after the browser's own controls, going round once.
+        round_once = page.evaluate("document.activeElement !== document.body")
+        reached: list[str] = []
+        left = False
+        for _ in range(total + 10):
+            focused = keys.tab()
+            if focused is None:
+                if left or not round_once:
+                    left = True
+                    break
+                left = True
+                continue
+            if focused["kb"] in reached:
+                assert left, f"focus went round inside the page at {focused} on {label}: a trap"
+                break
+            reached.append(focused["kb"])
+        assert left, f"focus never left {label}: a keyboard trap"
+        missed = sorted(set(map(str, range(total))) - set(reached), key=int)
+        assert missed == [], f"the keyboard never reached controls {missed} on {label}"
+
+    for path in ("/", "/services/", "/account/sign-in/", "/bin-day/"):
+        page.goto(base + path)
+        walk(path)
+    # A form page with the map, a page of checkboxes, and that page's error state.
+    page.goto(f"{base}/services/report-fly-tipping/")
+    page.get_by_role("button", name="Start now").click()
+    page.locator("[data-map]").wait_for(state="visible")
+    walk("map page")
+    answer_page(page)
+    page.get_by_role("button", name="Continue").click()
+    walk("checkboxes page")
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator(".govuk-error-summary").count() == 1
+    walk("checkboxes error state")
+
+
+# --- Reporting fly-tipping in Welsh with the keyboard alone --------------------------------------
+
+EMAIL = "preswylydd@example.com"
+
+
+def report_fly_tipping_in_welsh(page, base: str) -> tuple[str, dict[str, str]]:
+    """Home in English to the confirmation in Welsh, with Tab, Space, Enter, arrows and typing
+    only (the location by its street search, not the map). Returns the reference and each
+    question page's question as shown."""
+    keys = Keyboard(page)
+    questions: dict[str, str] = {}
+    button = lambda text: lambda f: f["tag"] == "button" and f["text"] == text  # noqa: E731
+
+    def continue_on() -> None:
+        questions[page.url.rstrip("/").rsplit("/", 1)[-1]] = (
+            page.locator("main h1").first.inner_text().strip()
+        )
+        keys.tab_to(button("Parhau"))
+        keys.press("Enter")
+
+    page.goto(base + "/")
+    keys.arrive()
+    keys.tab_to(named("^Cymraeg$"))
+    keys.press("Enter")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    # The service's name: Welsh once its service file has it, English (lang="en") until then.
+    keys.tab_to(named("tipio anghyfreithlon|fly-tipping"))
+    keys.press("Enter")
+    keys.tab_to(named("^Dechrau nawr$"))
+    keys.press("Enter")
+
+    # Where: the street search, the place chosen from its list.
+    keys.tab_to(lambda f: f["name"].endswith("-query"))
+    page.keyboard.type("Bank Street")
+    keys.tab_to(lambda f: f["tag"] == "button" and f["value"] == "find")
+    keys.press("Enter")
+    keys.tab_to(lambda f: f["type"] == "radio" and f["name"].endswith("-choice"))
+    keys.press("Space", navigates=False)
+    continue_on()
+
+    # What: sent empty first; the Welsh error summary's link takes focus to the question.
+    keys.tab_to(button("Parhau"))
+    keys.press("Enter")
+    summary = page.locator(".govuk-error-summary")
+    assert "Mae problem" in summary.inner_text(), summary.inner_text()
+    keys.tab_to(
+        lambda f: (
+            f["tag"] == "a"
+            and "govuk-error-summary"
+            in (
+                page.evaluate(
+                    "document.activeElement.closest('.govuk-error-summary') ? 'govuk-error-summary' : ''"
+                )
+            )
+        )
+    )
+    keys.press("Enter", navigates=False)
+    assert page.evaluate("document.activeElement.type") == "checkbox"
+    keys.press("Space", navigates=False)
+    continue_on()
+
+    # How much: arrow keys move along the radios and choose.
+    keys.tab_to(lambda f: f["type"] == "radio")
+    keys.press("ArrowDown", navigates=False)
+    assert page.locator("input[name=amount]:checked").get_attribute("value") == "car_boot"
+    continue_on()
+    continue_on()  # photos: optional
+    keys.tab_to(lambda f: f["tag"] == "textarea")
+    page.keyboard.type("Soffa a dwy gadair wrth y garejys.")
+    continue_on()
+
+    # Your details (a guest: no account).
+    keys.tab_to(lambda f: f["name"].endswith("contact_name"))
+    page.keyboard.type("Gwen Preswylydd")
+    keys.tab_to(lambda f: f["type"] == "email")
+    page.keyboard.type(EMAIL)
+    continue_on()
+
+    assert "/check/" in page.url
+    keys.tab_to(button("Derbyn ac anfon"))
+    keys.press("Enter")
+    return page.locator("[data-reference]").inner_text().strip(), questions
+
+
+def test_a_resident_reports_fly_tipping_in_welsh_with_the_keyboard_alone(
+    live_server, browser, demo
+):
+    mail.outbox.clear()
+    page = new_page(browser, viewport=DESKTOP).page
+    reference, _ = report_fly_tipping_in_welsh(page, live_server.url)
+    assert re.fullmatch(r"FT-\d{4}-\d{6}", reference), reference
+    case = Case.objects.get(reference=reference)
+    assert case.language == "cy"
+    sent = [m for m in mail.outbox if m.to == [EMAIL]]
+    # The report's receipt, and (the fly-tipping process moves it on straight away) its
+    # first status change: both in Welsh.
+    received = [m for m in sent if reference in m.subject and m.subject.startswith("Adroddiad")]
+    assert len(received) == 1, [m.subject for m in mail.outbox]
+    email = received[0]
+    # templates/notifications/report-fly-tipping/created.cy.txt
+    assert email.subject == f"Adroddiad am dipio anghyfreithlon {reference} wedi dod i law"
+    assert "Annwyl Gwen Preswylydd," in email.body
+    assert f"Eich cyfeirnod yw {reference}." in email.body
+    assert "Bydd ein tîm strydoedd yn ei asesu" in email.body
+    for message in sent:
+        assert "Annwyl" in message.body, message.subject
+        assert "Dear" not in message.body and "Your request" not in message.subject
