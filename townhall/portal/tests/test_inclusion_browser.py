@@ -6,9 +6,12 @@ email in Welsh."""
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import yaml
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
@@ -394,18 +397,13 @@ def test_skip_link_first_visible_focus_everywhere_and_no_trap(live_server, brows
 EMAIL = "preswylydd@example.com"
 
 
-def report_fly_tipping_in_welsh(page, base: str) -> tuple[str, dict[str, str]]:
+def report_fly_tipping_in_welsh(page, base: str) -> str:
     """Home in English to the confirmation in Welsh, with Tab, Space, Enter, arrows and typing
-    only (the location by its street search, not the map). Returns the reference and each
-    question page's question as shown."""
+    only (the location by its street search, not the map). Returns the reference."""
     keys = Keyboard(page)
-    questions: dict[str, str] = {}
     button = lambda text: lambda f: f["tag"] == "button" and f["text"] == text  # noqa: E731
 
     def continue_on() -> None:
-        questions[page.url.rstrip("/").rsplit("/", 1)[-1]] = (
-            page.locator("main h1").first.inner_text().strip()
-        )
         keys.tab_to(button("Parhau"))
         keys.press("Enter")
 
@@ -470,7 +468,7 @@ def report_fly_tipping_in_welsh(page, base: str) -> tuple[str, dict[str, str]]:
     assert "/check/" in page.url
     keys.tab_to(button("Derbyn ac anfon"))
     keys.press("Enter")
-    return page.locator("[data-reference]").inner_text().strip(), questions
+    return page.locator("[data-reference]").inner_text().strip()
 
 
 def test_a_resident_reports_fly_tipping_in_welsh_with_the_keyboard_alone(
@@ -478,7 +476,7 @@ def test_a_resident_reports_fly_tipping_in_welsh_with_the_keyboard_alone(
 ):
     mail.outbox.clear()
     page = new_page(browser, viewport=DESKTOP).page
-    reference, _ = report_fly_tipping_in_welsh(page, live_server.url)
+    reference = report_fly_tipping_in_welsh(page, live_server.url)
     assert re.fullmatch(r"FT-\d{4}-\d{6}", reference), reference
     case = Case.objects.get(reference=reference)
     assert case.language == "cy"
@@ -496,3 +494,50 @@ def test_a_resident_reports_fly_tipping_in_welsh_with_the_keyboard_alone(
     for message in sent:
         assert "Annwyl" in message.body, message.subject
         assert "Dear" not in message.body and "Your request" not in message.subject
+
+
+def _welsh_labels() -> dict[str, str]:
+    """Each question page's Welsh question, from the service file the demo loads."""
+    path = Path(settings.BASE_DIR) / "townhall" / "demo" / "services" / "report-fly-tipping.yaml"
+    pages = yaml.safe_load(path.read_text())["form"]["definition"]["pages"]
+    return {page["id"]: page["fields"][0].get("label_cy", "") for page in pages}
+
+
+# The page's question: its h1 without the service's name captioned above it (a label's h1
+# holds the caption too).
+QUESTION_JS = """() => {
+  const h1 = document.querySelector('main h1').cloneNode(true);
+  h1.querySelectorAll('[class*="govuk-caption"]').forEach((c) => c.remove());
+  return h1.innerText.trim();
+}"""
+
+
+# Integrator: the fly-tipping service file has no Welsh in this branch (cy-services-a writes
+# it). Once merged this test passes, and strict xfail then fails it: remove the marker.
+@pytest.mark.xfail(strict=True, reason="report-fly-tipping.yaml has no label_cy yet")
+def test_the_fly_tipping_questions_are_asked_in_welsh(live_server, browser, demo):
+    context = new_page(browser, viewport=DESKTOP).page.context
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "cy", "url": live_server.url}]
+    )
+    page = context.pages[0]
+    page.goto(f"{live_server.url}/services/report-fly-tipping/")
+    page.locator("main form button").first.click()
+    shown: dict[str, str] = {}
+    for _ in range(10):
+        if "/check/" in page.url or "your-details" in page.url:
+            break
+        page_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+        shown[page_id] = page.evaluate(QUESTION_JS)
+        if page.locator("input[name$='-query']").count():
+            page.locator("input[name$='-query']").fill("Bank Street")
+            page.locator("button[value=find]").click()
+            page.locator("input[type=radio][name$='-choice']").first.check()
+        else:
+            answer_page(page)
+        page.locator("button[value=continue]").click()
+    welsh = _welsh_labels()
+    assert set(shown) >= {"location", "waste-types", "amount", "photos", "description"}
+    for page_id, question in shown.items():
+        assert welsh[page_id], f"no Welsh question for the {page_id} page"
+        assert question == welsh[page_id], page_id
