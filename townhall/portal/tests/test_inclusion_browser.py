@@ -172,24 +172,31 @@ def assert_text_zooms(page, where: str) -> None:
     assert page.evaluate(REFLOW_JS)["scrollWidth"] <= DESKTOP["width"], where
 
 
+def send(page, button) -> None:
+    """Press the form's button (its name, or a locator) and wait for the page it leads to,
+    not the one still shown."""
+    with page.expect_navigation():
+        (page.get_by_role("button", name=button) if isinstance(button, str) else button).click()
+
+
 def form_pages(page, base_url: str, slug: str, check) -> None:
     """Walks a service's form: each page, its error state (submitted empty), check answers
     and the confirmation, calling `check(label)` on each."""
     page.goto(f"{base_url}/services/{slug}/")
     check(f"{slug} start")
-    page.get_by_role("button", name="Start now").click()
+    send(page, "Start now")
     for _ in range(15):
         if "/check/" in page.url or "/outcomes/" in page.url:
             break
         check(f"{slug} page")
-        page.get_by_role("button", name="Continue").click()
+        send(page, "Continue")
         if page.locator(".govuk-error-summary").count():
             check(f"{slug} error state")
             answer_page(page)
-            page.get_by_role("button", name="Continue").click()
+            send(page, "Continue")
     check(f"{slug} {'outcome' if '/outcomes/' in page.url else 'check answers'}")
     if "/check/" in page.url:
-        page.get_by_role("button", name="Accept and send").click()
+        send(page, "Accept and send")
         check(f"{slug} confirmation")
 
 
@@ -381,13 +388,13 @@ def test_skip_link_first_visible_focus_everywhere_and_no_trap(live_server, brows
         walk(path)
     # A form page with the map, a page of checkboxes, and that page's error state.
     page.goto(f"{base}/services/report-fly-tipping/")
-    page.get_by_role("button", name="Start now").click()
+    send(page, "Start now")
     page.locator("[data-map]").wait_for(state="visible")
     walk("map page")
     answer_page(page)
-    page.get_by_role("button", name="Continue").click()
+    send(page, "Continue")
     walk("checkboxes page")
-    page.get_by_role("button", name="Continue").click()
+    send(page, "Continue")
     assert page.locator(".govuk-error-summary").count() == 1
     walk("checkboxes error state")
 
@@ -522,7 +529,7 @@ def test_the_fly_tipping_questions_are_asked_in_welsh(live_server, browser, demo
     )
     page = context.pages[0]
     page.goto(f"{live_server.url}/services/report-fly-tipping/")
-    page.locator("main form button").first.click()
+    send(page, page.locator("main form button").first)
     shown: dict[str, str] = {}
     for _ in range(10):
         if "/check/" in page.url or "your-details" in page.url:
@@ -531,13 +538,109 @@ def test_the_fly_tipping_questions_are_asked_in_welsh(live_server, browser, demo
         shown[page_id] = page.evaluate(QUESTION_JS)
         if page.locator("input[name$='-query']").count():
             page.locator("input[name$='-query']").fill("Bank Street")
-            page.locator("button[value=find]").click()
+            send(page, page.locator("button[value=find]"))
             page.locator("input[type=radio][name$='-choice']").first.check()
         else:
             answer_page(page)
-        page.locator("button[value=continue]").click()
+        send(page, page.locator("button[value=continue]"))
     welsh = _welsh_labels()
     assert set(shown) >= {"location", "waste-types", "amount", "photos", "description"}
     for page_id, question in shown.items():
         assert welsh[page_id], f"no Welsh question for the {page_id} page"
         assert question == welsh[page_id], page_id
+
+
+# --- No meaning in colour alone --------------------------------------------------------------
+
+# Each question on a page sent empty: one the page refuses (red border) says why in words, and
+# the error summary links to it; one it accepts empty says "(optional)" in its label. Status
+# tags have words; links in the page's text are underlined, not only coloured.
+COLOUR_JS = """(refused) => {
+  const problems = [];
+  const words = (el) => (el ? el.innerText.replace(/^(Error|Gwall):/, '').trim() : '');
+  const summaryLinks = [...document.querySelectorAll('.govuk-error-summary a')].map(
+    (a) => a.getAttribute('href').slice(1));
+  for (const g of QUESTIONS) {
+    const asks = words(g.querySelector('legend, label'));
+    if (/\\*/.test(asks)) problems.push(`an asterisk marks: ${asks}`);
+    if (!refused) continue;
+    if (g.classList.contains('govuk-form-group--error')) {
+      const message = g.querySelector('.govuk-error-message');
+      if (!message || !words(message) || !message.checkVisibility()) problems.push(`no error text: ${asks}`);
+      if (!summaryLinks.some((id) => g.querySelector(`[id="${id}"]`))) problems.push(`not in the summary: ${asks}`);
+    } else if (!OPTIONAL.test(g.innerText)) {
+      problems.push(`accepted empty but not marked optional: ${asks}`);
+    }
+  }
+  for (const tag of document.querySelectorAll('.govuk-tag')) {
+    if (!tag.innerText.trim()) problems.push(`a tag with no words: ${tag.className}`);
+  }
+  for (const a of document.querySelectorAll('main a[href]')) {
+    if (a.closest('.govuk-button, .govuk-skip-link, .leaflet-control-zoom')) continue;
+    if (!a.checkVisibility() || !a.innerText.trim()) continue;
+    if (!getComputedStyle(a).textDecorationLine.includes('underline')) {
+      problems.push(`a link told apart by colour only: "${a.innerText.trim().slice(0, 40)}"`);
+    }
+  }
+  return problems;
+}"""
+# The page's questions: its outermost form groups with a control (the location's street
+# search is part of its question).
+QUESTIONS = """[...document.querySelectorAll('main form .govuk-form-group')].filter(
+    (g) => !g.parentElement.closest('.govuk-form-group') && g.checkVisibility() &&
+      g.querySelector('input:not([type=hidden]), select, textarea'))"""
+OPTIONAL = r"/\((optional|dewisol)\)/i"
+COLOUR_JS = COLOUR_JS.replace("QUESTIONS", QUESTIONS).replace("OPTIONAL", OPTIONAL)
+# The questions on this page its labels do not call optional.
+UNMARKED_JS = (
+    (
+        "() => QUESTIONS.filter((g) => !OPTIONAL.test(g.innerText))"
+        ".map((g) => g.querySelector('legend, label').innerText.trim())"
+    )
+    .replace("QUESTIONS", QUESTIONS)
+    .replace("OPTIONAL", OPTIONAL)
+)
+
+
+def test_no_meaning_in_colour_alone(live_server, browser, demo):
+    base = live_server.url
+    page = new_page(browser, viewport=DESKTOP).page
+    problems: list[str] = []
+
+    def look(label: str, refused: bool = False) -> None:
+        page.wait_for_load_state("load")
+        problems.extend(f"{label}: {found}" for found in page.evaluate(COLOUR_JS, refused))
+
+    for path in ("/", "/services/", "/services/report-fly-tipping/", "/bin-day/"):
+        page.goto(base + path)
+        look(path)
+    # Every page of both forms sent empty (its error state, or nothing refused when all of
+    # it is optional), then answered.
+    for slug in ("report-fly-tipping", "report-a-missed-bin-collection"):
+        page.goto(f"{base}/services/{slug}/")
+        send(page, "Start now")
+        for _ in range(15):
+            if "/check/" in page.url or "/outcomes/" in page.url:
+                break
+            unmarked = page.evaluate(UNMARKED_JS)
+            send(page, "Continue")
+            if page.locator(".govuk-error-summary").count():
+                look(f"{slug} sent empty", refused=True)
+                answer_page(page)
+                send(page, "Continue")
+            elif unmarked:
+                problems.append(f"{slug}: accepted empty but not marked optional: {unmarked}")
+            look(f"{slug} next page")
+        look(f"{slug} end")
+    for path in ("/account/sign-in/", "/account/register/"):
+        page.goto(base + path)
+        send(page, page.locator("main button[type=submit]").first)
+        assert page.locator(".govuk-error-summary").count() == 1, path
+        look(f"{path} sent empty", refused=True)
+    sign_in(page, f"{base}/account/sign-in/", RESIDENT)
+    page.goto(base + "/my-account/")
+    assert page.locator(".govuk-tag").count() > 0, "the resident's requests show their status"
+    look("my account")
+    send(page, page.locator("table a").first)
+    look("request detail")
+    assert problems == [], "\n".join(problems)
