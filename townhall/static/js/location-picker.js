@@ -26,6 +26,10 @@ function setup(container) {
         style: (f) => ({ color: f.properties.main ? "#d4351c" : "#505a5f", weight: f.properties.main ? 6 : 4 }),
         onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
       }).addTo(map);
+      // Chromium makes an SVG line with focus listeners (the tooltip's) a Tab stop: without
+      // this, a keyboard user tabs through every street of the borough, with no visible focus.
+      // The street search below the map is the keyboard's way in; the pin moves with the arrows.
+      streets.eachLayer((layer) => layer.getElement()?.setAttribute("tabindex", "-1"));
       // Show the whole borough until a pin is placed.
       if (!marker && streets.getBounds().isValid()) map.fitBounds(streets.getBounds());
     })
