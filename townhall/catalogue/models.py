@@ -1,17 +1,18 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import Department, Team
 from townhall.core.clocks import ClockKind
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "Web"
-    PHONE = "phone", "Phone"
-    FACE_TO_FACE = "face_to_face", "Face to face"
-    FIELD = "field", "Field"
+    WEB = "web", _("Web")
+    PHONE = "phone", _("Phone")
+    FACE_TO_FACE = "face_to_face", _("Face to face")
+    FIELD = "field", _("Field")
     OPEN311 = "open311", "Open311"
-    EMAIL = "email", "Email"
+    EMAIL = "email", _("Email")
 
 
 class Service(models.Model):

@@ -13,6 +13,8 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.models import Department, Team
@@ -65,7 +67,9 @@ from townhall.desk.saved_views import saved_views_for
 from townhall.eforms.selectors import answers_for_display
 from townhall.places.models import Ward
 
-STALE_HINT = "If you selected the button twice, your first change may already have been saved."
+STALE_HINT = gettext_lazy(
+    "If you selected the button twice, your first change may already have been saved."
+)
 
 
 @staff_required
@@ -347,11 +351,15 @@ def case_status_change(request: StaffRequest, reference: str) -> HttpResponse:
         except ValidationError as error:
             refusal_add(form, _status_error_field(error), error)
         else:
-            told = " The resident will be told." if _resident_told(changed) else ""
-            messages.success(
-                request,
-                f"{changed.reference} is now {changed.get_status_display().lower()}.{told}",
-            )
+            values = {
+                "reference": changed.reference,
+                "status": str(changed.get_status_display()).lower(),
+            }
+            if _resident_told(changed):
+                done = _("%(reference)s is now %(status)s. The resident will be told.") % values
+            else:
+                done = _("%(reference)s is now %(status)s.") % values
+            messages.success(request, done)
             return redirect("desk:case", changed.reference)
     # Show the latest state of the case, with what the person typed kept.
     return case_action_refused(request, reference, "status_form", form)
@@ -375,10 +383,13 @@ def case_note_add(request: StaffRequest, reference: str) -> HttpResponse:
             refusal_add(form, "text", error)
         else:
             if form.is_public:
-                told = " and will be sent to the resident" if _resident_told(case) else ""
-                messages.success(request, f"Your update has been added{told}.")
+                if _resident_told(case):
+                    added = _("Your update has been added and will be sent to the resident.")
+                else:
+                    added = _("Your update has been added.")
+                messages.success(request, added)
             else:
-                messages.success(request, "Your internal note has been added.")
+                messages.success(request, _("Your internal note has been added."))
             return redirect("desk:case", case.reference)
     name = "public_note_form" if form.is_public else "internal_note_form"
     return case_action_refused(request, reference, name, form)
