@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.models import Department, Team
@@ -181,12 +181,14 @@ def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
 
 # Why a member of staff opens a case of a restricted service (SAR, complaints about staff):
 # asked before the case is shown, recorded with the audit of the read, remembered for a while.
+# Recorded in English, so the audit reads the same whichever language the desk is in; shown
+# in the desk's language.
 WHY_OPTIONS = {
-    "working": "I am working on this case",
-    "requester": "Answering the person who made the request",
-    "quality": "Quality check or audit",
-    "legal": "A legal or information governance request",
-    "other": "Another reason",
+    "working": gettext_noop("I am working on this case"),
+    "requester": gettext_noop("Answering the person who made the request"),
+    "quality": gettext_noop("Quality check or audit"),
+    "legal": gettext_noop("A legal or information governance request"),
+    "other": gettext_noop("Another reason"),
 }
 WHY_REMEMBERED = timedelta(minutes=30)
 WHY_MAX_LENGTH = 200
@@ -220,9 +222,9 @@ def _why_remembered(request: StaffRequest, case: Case) -> str | None:
 def _why_page(request: StaffRequest, case: Case) -> HttpResponse:
     error = ""
     if request.GET.get("why") == "other":
-        error = "Say why you are opening this case"
+        error = _("Say why you are opening this case")
     elif "why" in request.GET:
-        error = "Select why you are opening this case"
+        error = _("Select why you are opening this case")
     chosen = request.GET.get("why")
     request.personal_data = True
     return render(
@@ -230,7 +232,7 @@ def _why_page(request: StaffRequest, case: Case) -> HttpResponse:
         "desk/case_why.html",
         {
             "case": case,
-            "options": WHY_OPTIONS,
+            "options": {key: _(label) for key, label in WHY_OPTIONS.items()},
             "error": error,
             "errors": {"why_other" if chosen == "other" else "why": error} if error else {},
             "chosen": chosen,
