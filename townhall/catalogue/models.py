@@ -11,7 +11,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     FACE_TO_FACE = "face_to_face", _("Face to face")
     FIELD = "field", _("Field")
-    OPEN311 = "open311", "Open311"
+    OPEN311 = "open311", _("Open311")
     EMAIL = "email", _("Email")
 
 

@@ -136,7 +136,7 @@ def figures_for(departments: QuerySet[Department], days: int) -> list[Department
 
 
 def figures_total(figures: list[DepartmentFigures]) -> DepartmentFigures:
-    total = DepartmentFigures(department=Department(name=_("All your departments")))
+    total = DepartmentFigures(department=Department(name=str(_("All your departments"))))
     for f in figures:
         total.received += f.received
         for channel, n in f.by_channel.items():

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import User
@@ -195,7 +196,7 @@ class CaseAttachForm(DeskForm):
     # BaseForm.files (the uploads) is not shadowed.
     files = MultipleFileField(  # type: ignore[assignment]
         label=_("Attach files"),
-        help_text=_("Photos (JPG, PNG) or PDFs, up to %(most)d.") % {"most": MAX_FILES},
+        help_text=format_lazy(_("Photos (JPG, PNG) or PDFs, up to {most}."), most=MAX_FILES),
         widget=MultipleFileInput,
         required=False,
     )
