@@ -28,13 +28,13 @@ class Service(models.Model):
 
     class Kind(models.TextChoices):
         # A case and its process, as most services are.
-        REQUEST = "request", "Request"
+        REQUEST = "request", _("Request")
         # Staff-only, raised at the desk (call-back requests, insurance claims).
-        INTERNAL = "internal", "Internal"
+        INTERNAL = "internal", _("Internal")
         # An advice page: no form, no case.
-        INFORMATION = "information", "Information"
+        INFORMATION = "information", _("Information")
         # Questions, then an outcome page; no case and no personal data kept.
-        ELIGIBILITY = "eligibility", "Eligibility checker"
+        ELIGIBILITY = "eligibility", _("Eligibility checker")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120, unique=True)

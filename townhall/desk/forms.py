@@ -538,7 +538,10 @@ class SlotsCreateForm(DeskForm):
     )
     unit = forms.ChoiceField(
         label=_("A slot counts"),
-        choices=[("item", "Items (each item collected takes one place)"), ("visit", "Visits")],
+        choices=[
+            ("item", _("Items (each item collected takes one place)")),
+            ("visit", _("Visits")),
+        ],
         initial="item",
         error_messages={"required": _("Select what a slot counts")},
     )
@@ -552,7 +555,7 @@ class SlotsCreateForm(DeskForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         service_field = cast(forms.TypedChoiceField, self.fields["service"])
-        service_field.choices = [("", "Choose a service"), *services]
+        service_field.choices = [("", _("Choose a service")), *services]
         service_field.error_messages["required"] = "Select the service"
         cast(forms.TypedMultipleChoiceField, self.fields["areas"]).choices = areas
 

@@ -29,7 +29,7 @@ FIGURES = reverse("desk:figures")
 WELSH = {settings.LANGUAGE_COOKIE_NAME: "cy"}
 
 # Words that are the same in both languages, or names no one translates.
-SAME_IN_WELSH = {"Ward", "Open311", "GOV.UK", "UPRN", "USRN", "Cymraeg", "English", "–"}
+SAME_IN_WELSH = {"Ward", "Bin", "Open311", "GOV.UK", "UPRN", "USRN", "Cymraeg", "English", "–"}
 
 
 class _Texts(HTMLParser):
@@ -108,18 +108,23 @@ def welsh_case(waste, manager):
 
 
 def _names(case: Case, user: User) -> set[str]:
-    return {
-        case.reference,
-        case.summary,
-        case.contact_name,
-        case.contact_email,
-        case.location_text,
-        case.service.name,
-        case.department.name,
-        user.full_name,
-        user.email,
-        settings.COUNCIL_NAME,
-    } | {event.text for event in case.events.all()}
+    return (
+        {
+            case.reference,
+            case.summary,
+            case.contact_name,
+            case.contact_email,
+            case.location_text,
+            case.service.name,
+            case.service.summary,
+            case.department.name,
+            user.full_name,
+            user.email,
+            settings.COUNCIL_NAME,
+        }
+        | {event.text for event in case.events.all()}
+        | {event.actor.full_name for event in case.events.all() if event.actor}
+    )
 
 
 @pytest.mark.parametrize("page", ["queue", "case", "figures"])
@@ -311,3 +316,35 @@ def test_welsh_and_english_requests_are_treated_alike_in_every_queue(officer, wa
 
 def test_nothing_in_the_queue_orders_or_filters_by_language():
     assert "language" not in inspect.getsource(queue)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("desk:work", []),
+        ("desk:permits", []),
+        ("desk:contact:search", []),
+        ("desk:contact:services", []),
+        ("desk:contact:log", []),
+        ("desk:contact:raise", []),
+        ("desk:contact:case", ["reference"]),
+        ("desk:slots", []),
+        ("desk:slots_areas", []),
+        ("desk:slots_create", []),
+        ("waste_desk:rounds", []),
+        ("waste_desk:import", []),
+        ("desk:audit_search", []),
+        ("desk:payments_reconciliation", []),
+    ],
+)
+def test_the_other_desk_pages_render_in_welsh_with_no_english_left(name, args, waste, welsh_case):
+    admin = user_make(role=User.Role.ADMIN, full_name="Alun Admin")
+    url = reverse(name, args=[welsh_case.reference if a == "reference" else a for a in args])
+    english = _client(admin).get(url)
+    welsh = _client(admin, **WELSH).get(url)
+
+    assert english.status_code == welsh.status_code == 200
+    welsh_html = welsh.content.decode()
+    assert '<html lang="cy"' in welsh_html
+    left = _english_left(welsh_html, english.content.decode(), _names(welsh_case, admin))
+    assert not left, "English left on the Welsh page:\n" + "\n".join(left)
