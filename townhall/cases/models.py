@@ -160,6 +160,25 @@ class CaseEvent(models.Model):
             return gettext("Status changed to %(status)s") % {"status": status}
         return str(self.get_kind_display())
 
+    @property
+    def shown_text(self) -> str:
+        """The text as staff read it: words Townhall wrote (from the event's data), in the
+        reader's language; a person's words as they wrote them."""
+        data = self.data or {}
+        if self.kind == self.Kind.ASSIGNED and "assigned_to_name" in data:
+            if not data["assigned_to_name"]:
+                return gettext("Assigned to nobody.")
+            return gettext("Assigned to %(who)s.") % {"who": data["assigned_to_name"]}
+        if self.kind == self.Kind.INTERNAL_NOTE and "duplicate" in data:
+            return gettext("%(reference)s was merged into this case as a duplicate.") % {
+                "reference": data["duplicate"]
+            }
+        if self.kind == self.Kind.INTERNAL_NOTE and "duplicate_of" in data:
+            return gettext("Merged into %(reference)s as a duplicate.") % {
+                "reference": data["duplicate_of"]
+            }
+        return self.text
+
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:
     return f"cases/{instance.case_id}/{uuid.uuid4().hex}{instance.extension}"

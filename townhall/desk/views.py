@@ -326,10 +326,11 @@ def _status_error_field(error: ValidationError) -> str:
     """Which field of the status form a refusal from case_change_status is about."""
     if isinstance(error, StaleCaseError):
         return "status"
-    message = error.messages[0].lower()
-    if "resolved" in message:
+    # By the refusal's code, not its words, which are in the desk's language.
+    codes = {e.code for e in error.error_list}
+    if "resolution" in codes:
         return "resolution"
-    if "note" in message:
+    if "note" in codes:
         return "public_note"
     return "status"
 

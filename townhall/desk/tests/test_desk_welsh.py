@@ -348,3 +348,35 @@ def test_the_other_desk_pages_render_in_welsh_with_no_english_left(name, args, w
     assert '<html lang="cy"' in welsh_html
     left = _english_left(welsh_html, english.content.decode(), _names(welsh_case, admin))
     assert not left, "English left on the Welsh page:\n" + "\n".join(left)
+
+
+def test_what_townhall_wrote_on_the_timeline_reads_in_the_desks_language(
+    manager, welsh_case, waste
+):
+    from townhall.cases.services import case_assign, case_merge_duplicate
+
+    case_assign(case=welsh_case, actor=manager, assignee=manager)
+    duplicate = case_make(service=waste)
+    case_merge_duplicate(duplicate=duplicate, original=welsh_case, actor=manager)
+    url = reverse("desk:case", args=[welsh_case.reference])
+
+    welsh = _client(manager, **WELSH).get(url).content.decode()
+    english = _client(manager).get(url).content.decode()
+
+    assert "Wedi’i neilltuo i Meinir Manager." in welsh
+    assert f"Mae {duplicate.reference} wedi’i gyfuno â’r achos hwn fel dyblygiad." in welsh
+    assert "Assigned to Meinir Manager." in english
+    assert f"{duplicate.reference} was merged into this case as a duplicate." in english
+
+
+def test_a_refusal_in_welsh_still_marks_the_field_it_is_about(manager, welsh_case):
+    welsh_case.refresh_from_db()
+    url = reverse("desk:case_status", args=[welsh_case.reference])
+    response = _client(manager, **WELSH).post(
+        url, {"status": "closed", "lock_version": welsh_case.lock_version}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Dewiswch sut cafodd yr achos ei ddatrys cyn ei gau." in html
+    assert 'id="resolution-error"' in html
