@@ -4,6 +4,8 @@ they asked in (or chose since on their account).
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseEvent
@@ -12,23 +14,23 @@ from townhall.cases.services import case_add_note, note_check
 from townhall.core.languages import Language
 
 # Messages officers send residents most, so each is worded once and well.
-MESSAGE_TEMPLATES: dict[str, tuple[str, str]] = {
+MESSAGE_TEMPLATES: dict[str, tuple[str | Promise, str]] = {
     "more_information": (
-        "Ask for more information",
+        _("Ask for more information"),
         "We need a little more information to deal with your request {reference}. Please add "
         "a comment to your request, or reply to this message.",
     ),
     "photo": (
-        "Ask for a photo",
+        _("Ask for a photo"),
         "A photo would help us deal with your request {reference}. Please add one to your "
         "request if you can do so safely.",
     ),
     "visit_booked": (
-        "Tell them a visit is booked",
+        _("Tell them a visit is booked"),
         "We have booked a visit for your request {reference}. You do not need to be at home.",
     ),
     "no_access": (
-        "Tell them we could not get access",
+        _("Tell them we could not get access"),
         "We went to deal with your request {reference} but could not get access. Please add a "
         "comment to your request to tell us a better time or how to get in.",
     ),

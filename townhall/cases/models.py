@@ -32,10 +32,10 @@ class Case(TimeStampedModel):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        HIGH = "high", "High"
-        URGENT = "urgent", "Urgent"
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
 
     reference = models.CharField(max_length=20, unique=True)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="cases")
@@ -130,11 +130,11 @@ class CaseEvent(models.Model):
         CREATED = "created", _("Request received")
         STATUS_CHANGED = "status_changed", _("Status changed")
         PUBLIC_NOTE = "public_note", _("Update")
-        INTERNAL_NOTE = "internal_note", "Internal note"
+        INTERNAL_NOTE = "internal_note", _("Internal note")
         RESIDENT_COMMENT = "resident_comment", _("Comment from the resident")
-        ATTACHMENT_ADDED = "attachment_added", "File added"
-        MESSAGE_SENT = "message_sent", "Message sent"
-        ASSIGNED = "assigned", "Assigned"
+        ATTACHMENT_ADDED = "attachment_added", _("File added")
+        MESSAGE_SENT = "message_sent", _("Message sent")
+        ASSIGNED = "assigned", _("Assigned")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -159,6 +159,25 @@ class CaseEvent(models.Model):
             status = str(Case.Status(self.data["to"]).label).lower()
             return gettext("Status changed to %(status)s") % {"status": status}
         return str(self.get_kind_display())
+
+    @property
+    def shown_text(self) -> str:
+        """The text as staff read it: words Townhall wrote (from the event's data), in the
+        reader's language; a person's words as they wrote them."""
+        data = self.data or {}
+        if self.kind == self.Kind.ASSIGNED and "assigned_to_name" in data:
+            if not data["assigned_to_name"]:
+                return gettext("Assigned to nobody.")
+            return gettext("Assigned to %(who)s.") % {"who": data["assigned_to_name"]}
+        if self.kind == self.Kind.INTERNAL_NOTE and "duplicate" in data:
+            return gettext("%(reference)s was merged into this case as a duplicate.") % {
+                "reference": data["duplicate"]
+            }
+        if self.kind == self.Kind.INTERNAL_NOTE and "duplicate_of" in data:
+            return gettext("Merged into %(reference)s as a duplicate.") % {
+                "reference": data["duplicate_of"]
+            }
+        return self.text
 
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:
@@ -200,9 +219,9 @@ class CaseHandOn(models.Model):
     how, to whom, where the hand-on stands and the reference they gave it."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Not yet passed on"
-        PASSED = "passed", "Passed on"
-        FAILED = "failed", "Could not be passed on"
+        QUEUED = "queued", _("Not yet passed on")
+        PASSED = "passed", _("Passed on")
+        FAILED = "failed", _("Could not be passed on")
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="hand_on")
     responsible = models.CharField(max_length=120)

@@ -192,8 +192,11 @@ def _lock(case: Case, expected_lock_version: int | None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_lock_version is not None and locked.lock_version != expected_lock_version:
         raise StaleCaseError(
-            f"{locked.reference} was changed by someone else while you were looking at it. "
-            "Check the latest details below, then make your change again."
+            gettext(
+                "%(reference)s was changed by someone else while you were looking at it. "
+                "Check the latest details below, then make your change again."
+            )
+            % {"reference": locked.reference}
         )
     return locked
 
@@ -207,7 +210,11 @@ def note_check(text: str) -> str:
     """A note's text, trimmed; refused when over NOTE_MAX_LENGTH characters."""
     text = (text or "").strip()
     if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationError(f"A note must be {NOTE_MAX_LENGTH:,} characters or fewer.")
+        raise ValidationError(
+            gettext("A note must be %(most)s characters or fewer.")
+            % {"most": f"{NOTE_MAX_LENGTH:,}"},
+            code="note",
+        )
     return text
 
 
@@ -229,15 +236,27 @@ def case_change_status(
     with transaction.atomic():
         locked = _lock(case, expected_lock_version)
         if status == locked.status:
-            raise ValidationError(f"{locked.reference} is already {locked.get_status_display()}.")
+            raise ValidationError(
+                gettext("%(reference)s is already %(status)s.")
+                % {
+                    "reference": locked.reference,
+                    "status": locked.get_status_display(),
+                }
+            )
         if status not in ALLOWED_TRANSITIONS[locked.status]:
             raise ValidationError(
-                f"A {locked.get_status_display().lower()} case cannot be moved to "
-                f"{Case.Status(status).label.lower()}."
+                gettext("A case that is %(now)s cannot be moved to %(status)s.")
+                % {
+                    "now": str(locked.get_status_display()).lower(),
+                    "status": str(Case.Status(status).label).lower(),
+                }
             )
         if status == Case.Status.CLOSED:
             if resolution not in Case.Resolution.values:
-                raise ValidationError("Choose how the case was resolved before closing it.")
+                raise ValidationError(
+                    gettext("Choose how the case was resolved before closing it."),
+                    code="resolution",
+                )
             locked.resolution = resolution
             locked.closed_at = timezone.now()
         else:
@@ -271,7 +290,7 @@ def case_add_note(
     and sent to the resident, internal ones not."""
     text = note_check(text)
     if not text:
-        raise ValidationError("Enter the note.")
+        raise ValidationError(gettext("Enter the note."), code="note")
     with transaction.atomic():
         locked = _lock(case, expected_lock_version)
         _bump(locked, [])
@@ -298,7 +317,7 @@ def case_add_resident_comment(
     text = note_check(text)
     files = files or []
     if not text and not files:
-        raise ValidationError("Enter a comment or choose a photo to add.")
+        raise ValidationError(gettext("Enter a comment or choose a photo to add."))
     with transaction.atomic():
         locked = _lock(case, None)
         if idempotency_key:
@@ -386,8 +405,14 @@ def case_assign(
         locked = _lock(case, expected_lock_version)
         if assignee is not None and not assignees_for(locked).filter(pk=assignee.pk).exists():
             raise ValidationError(
-                f"{assignee.full_name or assignee.email} cannot take cases of "
-                f"{locked.department.name}: choose someone from that department."
+                gettext(
+                    "%(who)s cannot take cases of %(department)s: choose someone from that "
+                    "department."
+                )
+                % {
+                    "who": assignee.full_name or assignee.email,
+                    "department": locked.department.name,
+                }
             )
         if (assignee.pk if assignee else None) == locked.assigned_to_id:
             return locked
@@ -396,7 +421,8 @@ def case_assign(
         who = (assignee.full_name or assignee.email) if assignee else "nobody"
         _event_add(
             case=locked, kind=CaseEvent.Kind.ASSIGNED, actor=actor, text=f"Assigned to {who}.",
-            data={"assigned_to": assignee.pk if assignee else None},
+            data={"assigned_to": assignee.pk if assignee else None,
+                  "assigned_to_name": who if assignee else ""},
         )  # fmt: skip
     return locked
 
@@ -407,9 +433,9 @@ def case_reopen(
     """Open a closed case again, saying why (the resident is told)."""
     reason = note_check(reason)
     if not reason:
-        raise ValidationError("Say why the case is reopened: the resident will see it.")
+        raise ValidationError(gettext("Say why the case is reopened: the resident will see it."))
     if case.status != Case.Status.CLOSED:
-        raise ValidationError("Only a closed case can be reopened.")
+        raise ValidationError(gettext("Only a closed case can be reopened."))
     return case_change_status(
         case=case, actor=actor, status=Case.Status.IN_PROGRESS, public_note=reason,
         expected_lock_version=expected_lock_version,
@@ -423,11 +449,16 @@ def case_merge_duplicate(
     """Close `duplicate` as a duplicate of `original` (the same fly-tip reported twice): the
     resident is told the reference to follow, and both timelines link to each other."""
     if duplicate.pk == original.pk:
-        raise ValidationError("A case cannot be a duplicate of itself.")
+        raise ValidationError(gettext("A case cannot be a duplicate of itself."))
     if duplicate.status == Case.Status.CLOSED:
-        raise ValidationError(f"{duplicate.reference} is already closed.")
+        raise ValidationError(
+            gettext("%(reference)s is already closed.") % {"reference": duplicate.reference}
+        )
     if original.status == Case.Status.CLOSED:
-        raise ValidationError(f"{original.reference} is closed: reopen it first, or pick another.")
+        raise ValidationError(
+            gettext("%(reference)s is closed: reopen it first, or pick another.")
+            % {"reference": original.reference}
+        )
     with transaction.atomic():
         case_change_status(
             case=duplicate, actor=actor, status=Case.Status.CLOSED,
@@ -476,7 +507,7 @@ def case_attach_files(
 ) -> CaseEvent:
     """Staff add files (checked by content) to a case; public ones the resident can see."""
     if not files:
-        raise ValidationError("Choose a file to attach.")
+        raise ValidationError(gettext("Choose a file to attach."))
     note = note_check(note)
     with transaction.atomic():
         locked = _lock(case, None)

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from townhall.accounts.models import User
@@ -24,7 +25,7 @@ def audit_search(request: StaffRequest) -> HttpResponse:
         person = User.objects.filter(email__iexact=email).first()
         if person is not None:
             return redirect("desk:audit_person", person.pk)
-        error = f"No account has the email address {email}."
+        error = _("No account has the email address %(email)s.") % {"email": email}
     return render(
         request, "desk/audit/search.html", {"email": email, "error": error},
         status=400 if error else 200,

@@ -250,8 +250,8 @@ class ServiceSettingsForm(
                         "characters or fewer",
                     },
                 )
-        for channel, label in Channel.choices:
-            self.fields[f"cost_{channel}"] = forms.CharField(label=label, required=False)
+        for channel, channel_name in Channel.choices:
+            self.fields[f"cost_{channel}"] = forms.CharField(label=channel_name, required=False)
         self._team_choices_set()
         self._process_notify_add(process_now)
         self._hand_on_add()

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from townhall.accounts.models import User
@@ -43,10 +45,18 @@ def bulk(request: StaffRequest) -> HttpResponse:
                                          public_note=data["note"]),
         )  # fmt: skip
     if done:
-        messages.success(request, f"Changed {len(done)} case{'s' if len(done) > 1 else ''}: "
-                         f"{', '.join(done)}.")  # fmt: skip
+        changed = ngettext(
+            "Changed %(count)d case: %(references)s.",
+            "Changed %(count)d cases: %(references)s.",
+            len(done),
+        )
+        messages.success(request, changed % {"count": len(done), "references": ", ".join(done)})
     for reference, reason in refused:
-        messages.error(request, f"{reference} was not changed: {reason}")
+        messages.error(
+            request,
+            _("%(reference)s was not changed: %(reason)s")
+            % {"reference": reference, "reason": reason},
+        )
     return redirect(back)
 
 

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from townhall.cases.messages import case_message_resident
@@ -46,8 +48,12 @@ def assign(request: StaffRequest, reference: str) -> HttpResponse:
         except ValidationError as error:
             refusal_add(form, "assignee", error)
         else:
-            who = (assignee.full_name or assignee.email) if assignee else "nobody"
-            return _done(request, case.reference, f"{case.reference} is assigned to {who}.")
+            if assignee:
+                who = assignee.full_name or assignee.email
+                done = _("%(reference)s is assigned to %(who)s.")
+            else:
+                who, done = "", _("%(reference)s is assigned to nobody.")
+            return _done(request, case.reference, done % {"reference": case.reference, "who": who})
     return case_action_refused(request, reference, "assign_form", form)
 
 
@@ -63,7 +69,11 @@ def reopen(request: StaffRequest, reference: str) -> HttpResponse:
         except ValidationError as error:
             refusal_add(form, "reason", error)
         else:
-            return _done(request, case.reference, f"{case.reference} is open again.")
+            return _done(
+                request,
+                case.reference,
+                _("%(reference)s is open again.") % {"reference": case.reference},
+            )
     return case_action_refused(request, reference, "reopen_form", form)
 
 
@@ -82,7 +92,8 @@ def merge(request: StaffRequest, reference: str) -> HttpResponse:
         else:
             return _done(
                 request, duplicate.reference,
-                f"{duplicate.reference} is closed as a duplicate of {original.reference}.",
+                _("%(duplicate)s is closed as a duplicate of %(original)s.")
+                % {"duplicate": duplicate.reference, "original": original.reference},
             )  # fmt: skip
     return case_action_refused(request, reference, "merge_form", form)
 
@@ -103,7 +114,10 @@ def attach(request: StaffRequest, reference: str) -> HttpResponse:
         except ValidationError as error:
             refusal_add(form, "files", error)
         else:
-            return _done(request, case.reference, f"{len(checked)} file(s) attached.")
+            attached = ngettext(
+                "%(count)d file attached.", "%(count)d files attached.", len(checked)
+            )
+            return _done(request, case.reference, attached % {"count": len(checked)})
     return case_action_refused(request, reference, "attach_form", form)
 
 
@@ -120,5 +134,5 @@ def message(request: StaffRequest, reference: str) -> HttpResponse:
         except ValidationError as error:
             refusal_add(form, "extra", error)
         else:
-            return _done(request, case.reference, "Message sent to the resident.")
+            return _done(request, case.reference, _("Message sent to the resident."))
     return case_action_refused(request, reference, "message_form", form)

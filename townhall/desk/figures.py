@@ -8,13 +8,15 @@ from datetime import timedelta
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import Department, User
 from townhall.accounts.permissions import can_see_every_department, can_see_figures
 from townhall.cases.models import Case
 from townhall.catalogue.models import Channel, ChannelCost
+from townhall.core.languages import Language
 
-PERIODS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days"}
+PERIODS = {7: _("Last 7 days"), 30: _("Last 30 days"), 90: _("Last 90 days")}
 # Channels a resident uses without staff: the council's own site and Open311 apps.
 SELF_SERVICE = {Channel.WEB, Channel.OPEN311}
 
@@ -24,6 +26,7 @@ class DepartmentFigures:
     department: Department
     received: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)
     closed: int = 0
     closed_on_time: int = 0
     open_now: int = 0
@@ -37,6 +40,23 @@ class DepartmentFigures:
             return None
         served = sum(n for channel, n in self.by_channel.items() if channel in SELF_SERVICE)
         return round(100 * served / self.received)
+
+    @property
+    def english(self) -> int:
+        return self.by_language.get(Language.ENGLISH, 0)
+
+    @property
+    def welsh(self) -> int:
+        return self.by_language.get(Language.WELSH, 0)
+
+    @property
+    def english_percent(self) -> int | None:
+        return round(100 * self.english / self.received) if self.received else None
+
+    @property
+    def welsh_percent(self) -> int | None:
+        # Rounded on its own, not 100 - English: each share reads true even when both round.
+        return round(100 * self.welsh / self.received) if self.received else None
 
     @property
     def on_time_percent(self) -> int | None:
@@ -76,7 +96,7 @@ def figures_for(departments: QuerySet[Department], days: int) -> list[Department
     received = (
         Case.objects.filter(department_id__in=ids, created_at__gte=since)
         .annotate(unit_cost=cost)
-        .values("department_id", "channel")
+        .values("department_id", "channel", "language")
         .annotate(
             n=Count("pk"),
             cost=Coalesce(Sum("unit_cost"), 0),
@@ -86,7 +106,9 @@ def figures_for(departments: QuerySet[Department], days: int) -> list[Department
     for row in received:
         figures = rows[row["department_id"]]
         figures.received += row["n"]
-        figures.by_channel[row["channel"]] = row["n"]
+        channel, language = row["channel"], row["language"]
+        figures.by_channel[channel] = figures.by_channel.get(channel, 0) + row["n"]
+        figures.by_language[language] = figures.by_language.get(language, 0) + row["n"]
         figures.cost_pence += row["cost"]
         figures.costed += row["costed"]
     closed = (
@@ -114,11 +136,13 @@ def figures_for(departments: QuerySet[Department], days: int) -> list[Department
 
 
 def figures_total(figures: list[DepartmentFigures]) -> DepartmentFigures:
-    total = DepartmentFigures(department=Department(name="All your departments"))
+    total = DepartmentFigures(department=Department(name=str(_("All your departments"))))
     for f in figures:
         total.received += f.received
         for channel, n in f.by_channel.items():
             total.by_channel[channel] = total.by_channel.get(channel, 0) + n
+        for language, n in f.by_language.items():
+            total.by_language[language] = total.by_language.get(language, 0) + n
         total.closed += f.closed
         total.closed_on_time += f.closed_on_time
         total.open_now += f.open_now

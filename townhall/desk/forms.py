@@ -9,6 +9,8 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import User
 from townhall.cases.messages import MESSAGE_TEMPLATES
@@ -49,27 +51,27 @@ class LockedForm(DeskForm):
 
 
 # Staff reply in the resident's language (issue 20): said where they write to a Welsh case.
-ASKED_IN_WELSH = "Asked in Welsh: sent in Welsh (Cymraeg), with its greeting, sign-off and link."
+ASKED_IN_WELSH = _("Asked in Welsh: sent in Welsh (Cymraeg), with its greeting, sign-off and link.")
 
 
 class CaseStatusForm(LockedForm):
     status = forms.ChoiceField(
-        label="Change status",
+        label=_("Change status"),
         choices=Case.Status.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the new status",
-                        "invalid_choice": "Select the new status from the list"},
+        error_messages={"required": _("Select the new status"),
+                        "invalid_choice": _("Select the new status from the list")},
     )  # fmt: skip
     resolution = forms.ChoiceField(
-        label="If closing, how was it resolved?",
+        label=_("If closing, how was it resolved?"),
         choices=Case.Resolution.choices,
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Select how it was resolved from the list"},
+        error_messages={"invalid_choice": _("Select how it was resolved from the list")},
     )
     public_note = forms.CharField(
-        label="Public note (optional)",
-        help_text="This note will be emailed to the resident.",
+        label=_("Public note (optional)"),
+        help_text=_("This note will be emailed to the resident."),
         widget=forms.Textarea,
         required=False,
         strip=False,
@@ -78,10 +80,12 @@ class CaseStatusForm(LockedForm):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if case_language(case) == "cy":
-            self.fields["public_note"].help_text = f"{ASKED_IN_WELSH} Write the note in Welsh."
+            self.fields["public_note"].help_text = format_lazy(
+                "{} {}", ASKED_IN_WELSH, _("Write the note in Welsh.")
+            )
         status = cast(forms.ChoiceField, self.fields["status"])
         status.choices = [
-            (value, f"{label} (now)" if value == case.status else label)
+            (value, _("%(status)s (now)") % {"status": label} if value == case.status else label)
             for value, label in Case.Status.choices
         ]
 
@@ -97,10 +101,10 @@ class CaseNoteForm(LockedForm):
     """A public update or an internal note; each has its own textarea on the case page."""
 
     VISIBILITIES = {
-        "public": ("public_update", "Add an update for the resident",
-                   "The resident will see this on their request and be emailed it."),
-        "internal": ("internal_note", "Add an internal note",
-                     "Only council staff can see internal notes."),
+        "public": ("public_update", _("Add an update for the resident"),
+                   _("The resident will see this on their request and be emailed it.")),
+        "internal": ("internal_note", _("Add an internal note"),
+                     _("Only council staff can see internal notes.")),
     }  # fmt: skip
 
     visibility = forms.ChoiceField(
@@ -124,7 +128,7 @@ class CaseNoteForm(LockedForm):
         text.widget.attrs["id"] = element_id
         text.label, text.help_text = label, hint
         if visibility == "public" and language == "cy":
-            text.help_text = f"{ASKED_IN_WELSH} Write the update in Welsh."
+            text.help_text = format_lazy("{} {}", ASKED_IN_WELSH, _("Write the update in Welsh."))
 
     @property
     def is_public(self) -> bool:
@@ -133,11 +137,11 @@ class CaseNoteForm(LockedForm):
 
 class CaseAssignForm(LockedForm):
     assignee = forms.ModelChoiceField(
-        label="Assigned to",
+        label=_("Assigned to"),
         queryset=User.objects.none(),
         required=False,
-        empty_label="Nobody",
-        error_messages={"invalid_choice": "Choose someone from the list."},
+        empty_label=_("Nobody"),
+        error_messages={"invalid_choice": _("Choose someone from the list.")},
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -147,7 +151,7 @@ class CaseAssignForm(LockedForm):
         # service's rule (case_assign), so its refusal explains why.
         field.queryset = User.objects.filter(is_active=True).only("full_name", "email")
         # The list offers only those who may take it.
-        field.widget.choices = [("", "Nobody")] + [
+        field.widget.choices = [("", _("Nobody"))] + [
             (person.pk, person.full_name or person.email)
             for person in assignees_for(case).only("full_name", "email")
         ]
@@ -156,8 +160,8 @@ class CaseAssignForm(LockedForm):
 
 class CaseReopenForm(LockedForm):
     reason = forms.CharField(
-        label="Reopen this case",
-        help_text="Say why: the resident will see it.",
+        label=_("Reopen this case"),
+        help_text=_("Say why: the resident will see it."),
         widget=forms.Textarea,
         required=False,
         strip=False,
@@ -166,10 +170,12 @@ class CaseReopenForm(LockedForm):
 
 class CaseMergeForm(LockedForm):
     original = forms.CharField(
-        label="Duplicate of another case?",
-        help_text="Enter the reference of the case it repeats. This case closes as a duplicate "
-        "and the resident is told which reference to follow.",
-        error_messages={"required": "Enter the reference of the case this one repeats."},
+        label=_("Duplicate of another case?"),
+        help_text=_(
+            "Enter the reference of the case it repeats. This case closes as a duplicate "
+            "and the resident is told which reference to follow."
+        ),
+        error_messages={"required": _("Enter the reference of the case this one repeats.")},
     )
 
     def __init__(self, *args: Any, visible: Any = None, **kwargs: Any) -> None:
@@ -180,7 +186,9 @@ class CaseMergeForm(LockedForm):
         reference = self.cleaned_data["original"].strip().upper()[:REFERENCE_MAX_LENGTH]
         original = self.visible.filter(reference=reference).first() if self.visible else None
         if original is None:
-            raise ValidationError(f"No case {reference} that you can see.")
+            raise ValidationError(
+                _("No case %(reference)s that you can see.") % {"reference": reference}
+            )
         return original
 
 
@@ -200,53 +208,55 @@ class CaseAttachForm(DeskForm):
     # Named as the page posts it; the metaclass moves declared fields off the class, so
     # BaseForm.files (the uploads) is not shadowed.
     files = MultipleFileField(  # type: ignore[assignment]
-        label="Attach files",
-        help_text=f"Photos (JPG, PNG) or PDFs, up to {MAX_FILES}.",
+        label=_("Attach files"),
+        help_text=format_lazy(_("Photos (JPG, PNG) or PDFs, up to {most}."), most=MAX_FILES),
         widget=MultipleFileInput,
         required=False,
     )
     visibility = forms.ChoiceField(
-        label="Who can see them?",
-        choices=[("internal", "Council staff only"), ("public", "The resident too")],
+        label=_("Who can see them?"),
+        choices=[("internal", _("Council staff only")), ("public", _("The resident too"))],
         widget=forms.RadioSelect,
         initial="internal",
         required=False,
-        error_messages={"invalid_choice": "Choose who can see the files."},
+        error_messages={"invalid_choice": _("Choose who can see the files.")},
     )
     note = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
     def clean_files(self) -> list[CheckedFile]:
         uploads = self.cleaned_data["files"]
         if not uploads:
-            raise ValidationError("Choose a file to attach.")
+            raise ValidationError(_("Choose a file to attach."))
         if len(uploads) > MAX_FILES:
-            raise ValidationError(f"Attach at most {MAX_FILES} files.")
+            raise ValidationError(_("Attach at most %(most)d files.") % {"most": MAX_FILES})
         # Checked by content, not by name (core.uploads), before anything is stored.
         return [upload_check(upload, accept=("image", "pdf")) for upload in uploads]
 
 
 class CaseMessageForm(DeskForm):
     template = forms.ChoiceField(
-        label="Message the resident",
-        help_text="Sent by email (and text, if they chose it) and shown on their request.",
-        choices=[(key, title) for key, (title, _) in MESSAGE_TEMPLATES.items()],
-        error_messages={"required": "Choose a message to send.",
-                        "invalid_choice": "Choose a message to send."},
+        label=_("Message the resident"),
+        help_text=_("Sent by email (and text, if they chose it) and shown on their request."),
+        choices=[(key, title) for key, (title, _text) in MESSAGE_TEMPLATES.items()],
+        error_messages={"required": _("Choose a message to send."),
+                        "invalid_choice": _("Choose a message to send.")},
     )  # fmt: skip
     extra = forms.CharField(
-        label="Anything to add (optional)", widget=forms.Textarea, required=False, strip=False
+        label=_("Anything to add (optional)"), widget=forms.Textarea, required=False, strip=False
     )
 
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if language == "cy":
-            self.fields["template"].help_text = f"{ASKED_IN_WELSH} Write anything you add in Welsh."
+            self.fields["template"].help_text = format_lazy(
+                "{} {}", ASKED_IN_WELSH, _("Write anything you add in Welsh.")
+            )
 
 
 class WorkItemDoneForm(DeskForm):
     """Mark a work item done, choosing what happened when its task offers outcomes."""
 
-    outcome = forms.ChoiceField(label="What happened?", widget=forms.RadioSelect, required=False)
+    outcome = forms.ChoiceField(label=_("What happened?"), widget=forms.RadioSelect, required=False)
 
     def __init__(self, *args: Any, item: WorkItem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -254,9 +264,10 @@ class WorkItemDoneForm(DeskForm):
         outcome = cast(forms.ChoiceField, self.fields["outcome"])
         outcome.choices = item.outcome_choices
         outcome.required = bool(item.outcomes)
-        choices = ", ".join(label.lower() for _, label in item.outcome_choices)
-        outcome.error_messages["required"] = f"Choose what happened: {choices}."
-        outcome.error_messages["invalid_choice"] = f"Choose what happened: {choices}."
+        choices = ", ".join(str(label).lower() for _value, label in item.outcome_choices)
+        choose = _("Choose what happened: %(choices)s.") % {"choices": choices}
+        outcome.error_messages["required"] = choose
+        outcome.error_messages["invalid_choice"] = choose
         # Several work items can be open on one case page: each keeps its own ids.
         outcome.widget.attrs["id"] = f"outcome-{item.pk}"
 
@@ -265,10 +276,10 @@ class RefundForm(DeskForm):
     """A refund of one payment: an amount in pounds and pence, and why."""
 
     amount = forms.CharField(
-        label="Amount to refund, in pounds",
-        error_messages={"required": "Enter the amount to refund in pounds, like 12.50."},
+        label=_("Amount to refund, in pounds"),
+        error_messages={"required": _("Enter the amount to refund in pounds, like 12.50.")},
     )
-    reason = forms.CharField(label="Why", required=False)
+    reason = forms.CharField(label=_("Why"), required=False)
 
     def __init__(self, *args: Any, payment: Payment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -286,46 +297,46 @@ class RefundForm(DeskForm):
             amount = Decimal("NaN")
         exponent = amount.as_tuple().exponent
         if not amount.is_finite() or not isinstance(exponent, int) or exponent < -2:
-            raise ValidationError("Enter the amount to refund in pounds, like 12.50.")
+            raise ValidationError(_("Enter the amount to refund in pounds, like 12.50."))
         if amount <= 0:
-            raise ValidationError("Enter an amount to refund of more than £0.")
+            raise ValidationError(_("Enter an amount to refund of more than £0."))
         return int(amount * 100)
 
 
 class BulkForm(DeskForm):
     """Several cases from the queue, assigned or moved to a status together."""
 
-    ACTIONS = [("assign", "Assign selected"), ("status", "Change status of selected")]
+    ACTIONS = [("assign", _("Assign selected")), ("status", _("Change status of selected"))]
 
     cases = forms.MultipleChoiceField(
-        error_messages={"required": "Select the cases to change first."}
+        error_messages={"required": _("Select the cases to change first.")}
     )
     action = forms.ChoiceField(
         choices=ACTIONS,
-        error_messages={"required": "Choose what to do with the selected cases.",
-                        "invalid_choice": "Choose what to do with the selected cases."},
+        error_messages={"required": _("Choose what to do with the selected cases."),
+                        "invalid_choice": _("Choose what to do with the selected cases.")},
     )  # fmt: skip
     assignee = forms.ModelChoiceField(
-        label="Assign them to",
+        label=_("Assign them to"),
         queryset=User.objects.none(),
         required=False,
-        empty_label="Nobody",
-        error_messages={"invalid_choice": "Choose someone from the list."},
+        empty_label=_("Nobody"),
+        error_messages={"invalid_choice": _("Choose someone from the list.")},
     )
     status = forms.ChoiceField(
-        label="Or move them to",
+        label=_("Or move them to"),
         choices=Case.Status.choices,
         required=False,
-        error_messages={"invalid_choice": "Choose the status to move the cases to."},
+        error_messages={"invalid_choice": _("Choose the status to move the cases to.")},
     )
     resolution = forms.ChoiceField(
-        label="How they were resolved, when closing",
-        choices=[("", "Not closing"), *Case.Resolution.choices],
+        label=_("How they were resolved, when closing"),
+        choices=[("", _("Not closing")), *Case.Resolution.choices],
         required=False,
-        error_messages={"invalid_choice": "Choose how the cases were resolved."},
+        error_messages={"invalid_choice": _("Choose how the cases were resolved.")},
     )
     note = forms.CharField(
-        label="Note for the residents", widget=forms.Textarea, required=False, strip=False
+        label=_("Note for the residents"), widget=forms.Textarea, required=False, strip=False
     )
 
     def __init__(self, *args: Any, visible: Any, assignees: list[User], **kwargs: Any) -> None:
@@ -339,7 +350,7 @@ class BulkForm(DeskForm):
         assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
         # Anyone may be posted; case_assign says why someone outside the department is refused.
         assignee.queryset = User.objects.filter(is_active=True)
-        assignee.widget.choices = [("", "Nobody")] + [
+        assignee.widget.choices = [("", _("Nobody"))] + [
             (person.pk, person.full_name or person.email) for person in assignees
         ]
         for name in ("assignee", "status", "resolution", "note"):
@@ -349,13 +360,13 @@ class BulkForm(DeskForm):
         references = self.cleaned_data["cases"][:BULK_MAX]
         found = list(self.visible.filter(reference__in=references))
         if not found:
-            raise ValidationError("Select the cases to change first.")
+            raise ValidationError(_("Select the cases to change first."))
         return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("action") == "status" and not data.get("status"):
-            self.add_error("status", "Choose the status to move the cases to.")
+            self.add_error("status", _("Choose the status to move the cases to."))
         return data
 
 
@@ -363,17 +374,17 @@ class SavedViewForm(DeskForm):
     """A name for the queue's current filters (the filters come with the form, hidden)."""
 
     view_name = forms.CharField(
-        label="Save these filters as a view",
-        error_messages={"required": "Enter a name for the view."},
+        label=_("Save these filters as a view"),
+        error_messages={"required": _("Enter a name for the view.")},
     )
 
 
 class Open311ClientForm(DeskForm):
     name = forms.CharField(
-        label="Client name",
+        label=_("Client name"),
         max_length=OPEN311_CLIENT_NAME_MAX,
         error_messages={
-            "required": "Enter the client's name, like FixMyStreet.",
+            "required": _("Enter the client's name, like FixMyStreet."),
             "max_length": f"The name must be {OPEN311_CLIENT_NAME_MAX} characters or fewer.",
         },
     )
@@ -382,9 +393,11 @@ class Open311ClientForm(DeskForm):
 class Open311PushForm(DeskForm):
     # Whether the address is allowed (https, not a private network) is the service's rule.
     push_url = forms.CharField(
-        label="Push status updates to",
-        help_text="Each status change of this client's reports is posted there, signed, through "
-        "the outbox. Leave it empty to stop; the client can still poll servicerequestupdates.",
+        label=_("Push status updates to"),
+        help_text=_(
+            "Each status change of this client's reports is posted there, signed, through "
+            "the outbox. Leave it empty to stop; the client can still poll servicerequestupdates."
+        ),
         required=False,
     )
 
@@ -392,31 +405,31 @@ class Open311PushForm(DeskForm):
 class OutboxCancelForm(DeskForm):
     # Whether a reason is needed and what counts as one is the outbox service's rule.
     reason = forms.CharField(
-        label="Why it should not be sent", widget=forms.Textarea, required=False, strip=False
+        label=_("Why it should not be sent"), widget=forms.Textarea, required=False, strip=False
     )
 
 
 class RecordSplitForm(DeskForm):
     record = forms.ModelChoiceField(
         queryset=SourceRecord.objects.all(),
-        error_messages={"required": "Choose the record to split off",
-                        "invalid_choice": "Choose the record to split off"},
+        error_messages={"required": _("Choose the record to split off"),
+                        "invalid_choice": _("Choose the record to split off")},
     )  # fmt: skip
 
 
 class PersonMergeForm(DeskForm):
     other = forms.ModelChoiceField(
         queryset=Person.objects.all(),
-        error_messages={"required": "Enter the number of a person that exists, like 1234",
-                        "invalid_choice": "Enter the number of a person that exists, like 1234"},
+        error_messages={"required": _("Enter the number of a person that exists, like 1234"),
+                        "invalid_choice": _("Enter the number of a person that exists, like 1234")},
     )  # fmt: skip
 
 
 class LinkDecisionForm(DeskForm):
     decision = forms.ChoiceField(
         choices=[("same", "Same person"), ("different", "Different people")],
-        error_messages={"required": "Select whether these records are the same person",
-                        "invalid_choice": "Select whether these records are the same person"},
+        error_messages={"required": _("Select whether these records are the same person"),
+                        "invalid_choice": _("Select whether these records are the same person")},
     )  # fmt: skip
     note = forms.CharField(required=False, strip=False)
 
@@ -426,9 +439,9 @@ class SourceSettingsForm(DeskForm):
     are read; whether the mapping is complete and the encoding known is records.mapping's rule."""
 
     delimiter = forms.CharField(required=False, strip=False, max_length=2,
-                                error_messages={"max_length": "Enter one character, like ,"})  # fmt: skip
+                                error_messages={"max_length": _("Enter one character, like ,")})  # fmt: skip
     encoding = forms.CharField(required=False, max_length=30,
-                               error_messages={"max_length": "Enter an encoding, like utf-8"})  # fmt: skip
+                               error_messages={"max_length": _("Enter an encoding, like utf-8")})  # fmt: skip
     dates_month_first = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -436,7 +449,7 @@ class SourceSettingsForm(DeskForm):
         for name in MAPPABLE_FIELDS:
             self.fields[f"column_{name}"] = forms.CharField(
                 required=False, max_length=100,
-                error_messages={"max_length": "A column name must be 100 characters or fewer"},
+                error_messages={"max_length": _("A column name must be 100 characters or fewer")},
             )  # fmt: skip
 
     def mapping(self) -> dict[str, str]:
@@ -445,8 +458,8 @@ class SourceSettingsForm(DeskForm):
 
 class SourceImportForm(DeskForm):
     extract = forms.FileField(
-        error_messages={"required": "Choose a CSV file to import",
-                        "empty": "Choose a CSV file to import: this one is empty"},
+        error_messages={"required": _("Choose a CSV file to import"),
+                        "empty": _("Choose a CSV file to import: this one is empty")},
     )  # fmt: skip
 
     def clean_extract(self) -> Any:
@@ -468,7 +481,7 @@ class ProcessEditForm(DeskForm):
     action = forms.ChoiceField(
         choices=[("check", "Check"), ("publish", "Publish")],
         required=False,
-        error_messages={"invalid_choice": "Choose Check or Publish."},
+        error_messages={"invalid_choice": _("Choose Check or Publish.")},
     )
 
     def __init__(self, *args: Any, dmn_count: int, **kwargs: Any) -> None:
@@ -489,13 +502,13 @@ class ProcessEditForm(DeskForm):
 
 
 WEEKDAYS = [
-    ("0", "Monday"),
-    ("1", "Tuesday"),
-    ("2", "Wednesday"),
-    ("3", "Thursday"),
-    ("4", "Friday"),
-    ("5", "Saturday"),
-    ("6", "Sunday"),
+    ("0", _("Monday")),
+    ("1", _("Tuesday")),
+    ("2", _("Wednesday")),
+    ("3", _("Thursday")),
+    ("4", _("Friday")),
+    ("5", _("Saturday")),
+    ("6", _("Sunday")),
 ]
 DAY_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
 
@@ -503,51 +516,54 @@ DAY_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
 class SlotsCreateForm(DeskForm):
     """Slots in bulk: a service, areas, a date range, days of the week and a capacity."""
 
-    service = forms.TypedChoiceField(label="Service", coerce=int, empty_value=None)
+    service = forms.TypedChoiceField(label=_("Service"), coerce=int, empty_value=None)
     areas = forms.TypedMultipleChoiceField(
-        label="Areas",
+        label=_("Areas"),
         coerce=int,
-        error_messages={"required": "Select at least one area"},
+        error_messages={"required": _("Select at least one area")},
     )
     start = forms.DateField(
-        label="First day",
+        label=_("First day"),
         input_formats=DAY_FORMATS,
-        help_text="For example, 12/01/2027",
+        help_text=_("For example, 12/01/2027"),
         error_messages={
-            "required": "Enter the first day",
-            "invalid": "Enter a real date, like 12/01/2027",
+            "required": _("Enter the first day"),
+            "invalid": _("Enter a real date, like 12/01/2027"),
         },
     )
     end = forms.DateField(
-        label="Last day",
+        label=_("Last day"),
         input_formats=DAY_FORMATS,
-        help_text="For example, 26/02/2027",
+        help_text=_("For example, 26/02/2027"),
         error_messages={
-            "required": "Enter the last day",
-            "invalid": "Enter a real date, like 26/02/2027",
+            "required": _("Enter the last day"),
+            "invalid": _("Enter a real date, like 26/02/2027"),
         },
     )
     weekdays = forms.MultipleChoiceField(
-        label="Days of the week",
+        label=_("Days of the week"),
         choices=WEEKDAYS,
-        error_messages={"required": "Select at least one day of the week"},
+        error_messages={"required": _("Select at least one day of the week")},
     )
     capacity = forms.IntegerField(
-        label="Capacity of each slot",
+        label=_("Capacity of each slot"),
         min_value=1,
         max_value=10000,
         error_messages={
-            "required": "Enter the capacity of each slot",
-            "invalid": "Capacity must be a whole number, like 30",
-            "min_value": "Capacity must be 1 or more",
-            "max_value": "Capacity must be 10,000 or less",
+            "required": _("Enter the capacity of each slot"),
+            "invalid": _("Capacity must be a whole number, like 30"),
+            "min_value": _("Capacity must be 1 or more"),
+            "max_value": _("Capacity must be 10,000 or less"),
         },
     )
     unit = forms.ChoiceField(
-        label="A slot counts",
-        choices=[("item", "Items (each item collected takes one place)"), ("visit", "Visits")],
+        label=_("A slot counts"),
+        choices=[
+            ("item", _("Items (each item collected takes one place)")),
+            ("visit", _("Visits")),
+        ],
         initial="item",
-        error_messages={"required": "Select what a slot counts"},
+        error_messages={"required": _("Select what a slot counts")},
     )
 
     def __init__(
@@ -559,7 +575,7 @@ class SlotsCreateForm(DeskForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         service_field = cast(forms.TypedChoiceField, self.fields["service"])
-        service_field.choices = [("", "Choose a service"), *services]
+        service_field.choices = [("", _("Choose a service")), *services]
         service_field.error_messages["required"] = "Select the service"
         cast(forms.TypedMultipleChoiceField, self.fields["areas"]).choices = areas
 
@@ -568,20 +584,22 @@ class BookingAreaForm(DeskForm):
     """A booking area: its name and the council's wards it covers."""
 
     name = forms.CharField(
-        label="Name of the area",
+        label=_("Name of the area"),
         max_length=100,
-        help_text="For example, North and east",
+        help_text=_("For example, North and east"),
         error_messages={
-            "required": "Enter the name of the area",
-            "max_length": "The name must be 100 characters or fewer",
+            "required": _("Enter the name of the area"),
+            "max_length": _("The name must be 100 characters or fewer"),
         },
     )
     wards = forms.MultipleChoiceField(
-        label="Wards in the area",
-        help_text="An address is in the area of its street's ward. A ward can be in one area only.",
+        label=_("Wards in the area"),
+        help_text=_(
+            "An address is in the area of its street's ward. A ward can be in one area only."
+        ),
         error_messages={
-            "required": "Select at least one ward",
-            "invalid_choice": "Select wards from the list",
+            "required": _("Select at least one ward"),
+            "invalid_choice": _("Select wards from the list"),
         },
     )
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.permissions import can_reconcile_payments, can_refund
@@ -42,7 +43,10 @@ def payment_refund(request: StaffRequest, reference: str, payment_id: int) -> Ht
         except ValidationError as error:
             refusal_add(form, "amount", error)
         else:
-            messages.success(request, f"Refund of £{pence / 100:.2f} sent to GOV.UK Pay.")
+            messages.success(
+                request,
+                _("Refund of %(amount)s sent to GOV.UK Pay.") % {"amount": f"£{pence / 100:.2f}"},
+            )
             return redirect("desk:case", case.reference)
     return case_action_refused(request, reference, "refund_form", form)
 
@@ -59,10 +63,10 @@ def reconciliation(request: StaffRequest) -> HttpResponse:
         try:
             chosen = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
         except ValueError:
-            error = "Enter a real date, like 24 11 2026."
+            error = _("Enter a real date, like 24 11 2026.")
         else:
             if chosen > timezone.localdate(timezone.now(), LONDON):
-                error = "The date must be today or in the past."
+                error = _("The date must be today or in the past.")
             else:
                 return download_response(
                     reconciliation_csv(chosen).encode(),

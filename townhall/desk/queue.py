@@ -10,7 +10,7 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -18,11 +18,15 @@ from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case
 from townhall.catalogue.models import Channel
 from townhall.places.models import Street
+
+if TYPE_CHECKING:  # django-stubs is a development dependency
+    from django_stubs_ext import StrOrPromise
 
 SEARCH_MAX_LENGTH = 100
 PAGE_SIZES = (25, 50, 100)
@@ -30,24 +34,24 @@ DEFAULT_PAGE_SIZE = 25
 COUNT_CAP = 10_000
 
 # The status filter: key -> (label, statuses shown; None for all).
-STATUS_FILTERS: dict[str, tuple[str, list[str] | None]] = {
-    "active": ("Open or in progress", [Case.Status.OPEN, Case.Status.IN_PROGRESS]),
-    "open": ("Open", [Case.Status.OPEN]),
-    "in_progress": ("In progress", [Case.Status.IN_PROGRESS]),
-    "closed": ("Closed", [Case.Status.CLOSED]),
-    "all": ("Any status", None),
+STATUS_FILTERS: dict[str, tuple["StrOrPromise", list[str] | None]] = {
+    "active": (_("Open or in progress"), [Case.Status.OPEN, Case.Status.IN_PROGRESS]),
+    "open": (_("Open"), [Case.Status.OPEN]),
+    "in_progress": (_("In progress"), [Case.Status.IN_PROGRESS]),
+    "closed": (_("Closed"), [Case.Status.CLOSED]),
+    "all": (_("Any status"), None),
 }
 
 # Due-date filters: past its target, or at risk of missing it (see Case.at_risk_at).
-DUE_FILTERS = {"overdue": "Overdue", "at_risk": "At risk of missing its target"}
+DUE_FILTERS = {"overdue": _("Overdue"), "at_risk": _("At risk of missing its target")}
 
 # Each sort: label, then its key columns with direction (every key ends in the primary key,
 # so the order is total and a page boundary is exact). "due" puts cases with no date last.
-SORTS: dict[str, tuple[str, tuple[tuple[str, bool], ...]]] = {
-    "due": ("Soonest due", (("due_at", False), ("created_at", False), ("pk", False))),
-    "newest": ("Newest first", (("created_at", True), ("pk", True))),
-    "oldest": ("Oldest first", (("created_at", False), ("pk", False))),
-    "updated": ("Recently changed", (("updated_at", True), ("pk", True))),
+SORTS: dict[str, tuple["StrOrPromise", tuple[tuple[str, bool], ...]]] = {
+    "due": (_("Soonest due"), (("due_at", False), ("created_at", False), ("pk", False))),
+    "newest": (_("Newest first"), (("created_at", True), ("pk", True))),
+    "oldest": (_("Oldest first"), (("created_at", False), ("pk", False))),
+    "updated": (_("Recently changed"), (("updated_at", True), ("pk", True))),
 }
 NULLABLE = {"due_at"}
 
@@ -218,7 +222,7 @@ def _beyond(sort: str, values: list[Any], backwards: bool) -> Q:
 
 def _cursor_encode(case: Case, sort: str, number: int) -> str:
     values = []
-    for name, _ in SORTS[sort][1]:
+    for name, _descending in SORTS[sort][1]:
         value = case.pk if name == "pk" else getattr(case, name)
         values.append(value.isoformat() if isinstance(value, datetime) else value)
     raw = json.dumps([sort, number, values], separators=(",", ":")).encode()
@@ -236,7 +240,7 @@ def _cursor_decode(cursor: str, sort: str) -> tuple[int, list[Any]] | None:
     if cursor_sort != sort or not isinstance(number, int) or len(values) != len(keys):
         return None
     decoded: list[Any] = []
-    for (name, _), value in zip(keys, values, strict=True):
+    for (name, _descending), value in zip(keys, values, strict=True):
         if name == "pk":
             if not isinstance(value, int):
                 return None

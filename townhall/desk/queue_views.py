@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from townhall.desk.access import StaffRequest, staff_required
@@ -33,7 +34,7 @@ def saved_view_create(request: StaffRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
-    messages.success(request, f"View ‘{view.name}’ saved")
+    messages.success(request, _("View ‘%(name)s’ saved") % {"name": view.name})
     return redirect(back)
 
 
@@ -42,5 +43,5 @@ def saved_view_create(request: StaffRequest) -> HttpResponse:
 def saved_view_remove(request: StaffRequest, view_id: int) -> HttpResponse:
     if not saved_view_delete(user=request.user, view_id=view_id):
         raise Http404
-    messages.success(request, "View deleted")
+    messages.success(request, _("View deleted"))
     return redirect("desk:home")

@@ -13,6 +13,8 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.accounts.models import Department, Team
@@ -66,7 +68,9 @@ from townhall.desk.saved_views import saved_views_for
 from townhall.eforms.selectors import answers_for_display
 from townhall.places.models import Ward
 
-STALE_HINT = "If you selected the button twice, your first change may already have been saved."
+STALE_HINT = gettext_lazy(
+    "If you selected the button twice, your first change may already have been saved."
+)
 
 
 @staff_required
@@ -178,12 +182,14 @@ def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
 
 # Why a member of staff opens a case of a restricted service (SAR, complaints about staff):
 # asked before the case is shown, recorded with the audit of the read, remembered for a while.
+# Recorded in English, so the audit reads the same whichever language the desk is in; shown
+# in the desk's language.
 WHY_OPTIONS = {
-    "working": "I am working on this case",
-    "requester": "Answering the person who made the request",
-    "quality": "Quality check or audit",
-    "legal": "A legal or information governance request",
-    "other": "Another reason",
+    "working": gettext_noop("I am working on this case"),
+    "requester": gettext_noop("Answering the person who made the request"),
+    "quality": gettext_noop("Quality check or audit"),
+    "legal": gettext_noop("A legal or information governance request"),
+    "other": gettext_noop("Another reason"),
 }
 WHY_REMEMBERED = timedelta(minutes=30)
 WHY_MAX_LENGTH = 200
@@ -217,9 +223,9 @@ def _why_remembered(request: StaffRequest, case: Case) -> str | None:
 def _why_page(request: StaffRequest, case: Case) -> HttpResponse:
     error = ""
     if request.GET.get("why") == "other":
-        error = "Say why you are opening this case"
+        error = _("Say why you are opening this case")
     elif "why" in request.GET:
-        error = "Select why you are opening this case"
+        error = _("Select why you are opening this case")
     chosen = request.GET.get("why")
     request.personal_data = True
     return render(
@@ -227,7 +233,7 @@ def _why_page(request: StaffRequest, case: Case) -> HttpResponse:
         "desk/case_why.html",
         {
             "case": case,
-            "options": WHY_OPTIONS,
+            "options": {key: _(label) for key, label in WHY_OPTIONS.items()},
             "error": error,
             "errors": {"why_other" if chosen == "other" else "why": error} if error else {},
             "chosen": chosen,
@@ -321,10 +327,11 @@ def _status_error_field(error: ValidationError) -> str:
     """Which field of the status form a refusal from case_change_status is about."""
     if isinstance(error, StaleCaseError):
         return "status"
-    message = error.messages[0].lower()
-    if "resolved" in message:
+    # By the refusal's code, not its words, which are in the desk's language.
+    codes = {e.code for e in error.error_list}
+    if "resolution" in codes:
         return "resolution"
-    if "note" in message:
+    if "note" in codes:
         return "public_note"
     return "status"
 
@@ -348,11 +355,15 @@ def case_status_change(request: StaffRequest, reference: str) -> HttpResponse:
         except ValidationError as error:
             refusal_add(form, _status_error_field(error), error)
         else:
-            told = " The resident will be told." if _resident_told(changed) else ""
-            messages.success(
-                request,
-                f"{changed.reference} is now {changed.get_status_display().lower()}.{told}",
-            )
+            values = {
+                "reference": changed.reference,
+                "status": str(changed.get_status_display()).lower(),
+            }
+            if _resident_told(changed):
+                done = _("%(reference)s is now %(status)s. The resident will be told.") % values
+            else:
+                done = _("%(reference)s is now %(status)s.") % values
+            messages.success(request, done)
             return redirect("desk:case", changed.reference)
     # Show the latest state of the case, with what the person typed kept.
     return case_action_refused(request, reference, "status_form", form)
@@ -376,10 +387,13 @@ def case_note_add(request: StaffRequest, reference: str) -> HttpResponse:
             refusal_add(form, "text", error)
         else:
             if form.is_public:
-                told = " and will be sent to the resident" if _resident_told(case) else ""
-                messages.success(request, f"Your update has been added{told}.")
+                if _resident_told(case):
+                    added = _("Your update has been added and will be sent to the resident.")
+                else:
+                    added = _("Your update has been added.")
+                messages.success(request, added)
             else:
-                messages.success(request, "Your internal note has been added.")
+                messages.success(request, _("Your internal note has been added."))
             return redirect("desk:case", case.reference)
     name = "public_note_form" if form.is_public else "internal_note_form"
     return case_action_refused(request, reference, name, form)

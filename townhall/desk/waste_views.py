@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from townhall.accounts.permissions import can_see_every_department
 from townhall.cases.selectors import missed_bin_repeats
@@ -61,7 +62,7 @@ def rounds(request: StaffRequest) -> HttpResponse:
             return redirect("waste_desk:address", uprn=exact.uprn)
         found = places.addresses_search(query, limit=50)
         if not found:
-            find.add_error("q", "No address matches: check the UPRN, postcode or address")
+            find.add_error("q", _("No address matches: check the UPRN, postcode or address"))
     return render(
         request,
         "desk/waste/rounds.html",
@@ -84,7 +85,7 @@ def round_detail(request: StaffRequest, code: str) -> HttpResponse:
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                messages.success(request, f"Round {round_.code} is saved")
+                messages.success(request, _("Round %(code)s is saved") % {"code": round_.code})
                 return redirect("waste_desk:round", code=round_.code)
         status = 400
     return _round_page(request, round_, form, RoundChangeForm(), status)
@@ -132,7 +133,11 @@ def round_change_add(request: StaffRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"The change on {form.cleaned_data['day']:%d/%m/%Y} is saved")
+            messages.success(
+                request,
+                _("The change on %(day)s is saved")
+                % {"day": f"{form.cleaned_data['day']:%d/%m/%Y}"},
+            )
             return redirect("waste_desk:round", code=code)
     return _round_page(request, round_, RoundForm(initial=_initial(round_)), form, 400)
 
@@ -145,7 +150,7 @@ def round_change_delete(request: StaffRequest, code: str, change_id: int) -> Htt
     change = RoundChange.objects.filter(round__code=code, pk=change_id).first()
     if change is not None:  # already removed (a second click) is fine
         round_change_remove(change=change, actor=request.user, request=request)
-        messages.success(request, "The change is removed: the round collects as usual that day")
+        messages.success(request, _("The change is removed: the round collects as usual that day"))
     return redirect("waste_desk:round", code=code)
 
 
@@ -167,8 +172,16 @@ def rounds_upload(request: StaffRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Imported {summary.rows} rows: {summary.rounds_created} rounds created, "
-                f"{summary.rounds_updated} updated, {summary.stops} addresses served",
+                _(
+                    "Imported %(rows)d rows: %(created)d rounds created, %(updated)d updated, "
+                    "%(stops)d addresses served"
+                )
+                % {
+                    "rows": summary.rows,
+                    "created": summary.rounds_created,
+                    "updated": summary.rounds_updated,
+                    "stops": summary.stops,
+                },
             )
             return redirect("waste_desk:rounds")
     bad = bool(form.errors or problems)

@@ -6,6 +6,7 @@ from datetime import time
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from townhall.core.models import TimeStampedModel
 from townhall.places.models import Address
@@ -23,21 +24,21 @@ class Round(TimeStampedModel):
     """One crew's round: one stream, one weekday, weekly or fortnightly (week A or B)."""
 
     class Frequency(models.TextChoices):
-        WEEKLY = "weekly", "Every week"
-        FORTNIGHTLY = "fortnightly", "Every other week"
+        WEEKLY = "weekly", _("Every week")
+        FORTNIGHTLY = "fortnightly", _("Every other week")
 
     class Week(models.TextChoices):
-        EVERY = "", "Every week"
-        A = "A", "Week A"
-        B = "B", "Week B"
+        EVERY = "", _("Every week")
+        A = "A", _("Week A")
+        B = "B", _("Week B")
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
 
     code = models.SlugField(max_length=40, unique=True)
     stream = models.CharField(max_length=12, choices=Stream.choices)
@@ -79,9 +80,9 @@ class RoundChange(TimeStampedModel):
     another crew. `date` is the day the round would otherwise have collected."""
 
     class Kind(models.TextChoices):
-        CANCELLED = "cancelled", "Cancelled"
-        MOVED = "moved", "Moved to another day"
-        CREW = "crew", "Another crew"
+        CANCELLED = "cancelled", pgettext_lazy("collection", "Cancelled")
+        MOVED = "moved", _("Moved to another day")
+        CREW = "crew", _("Another crew")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="changes")
     date = models.DateField()
@@ -101,10 +102,10 @@ class CrewResult(models.Model):
     """What a crew (or its in-cab system) reported at an address on a collection day."""
 
     class Outcome(models.TextChoices):
-        COLLECTED = "collected", "Collected"
-        NOT_PUT_OUT = "not_put_out", "Not put out"
-        CONTAMINATED = "contaminated", "Contaminated"
-        BLOCKED = "blocked_access", "Access blocked"
+        COLLECTED = "collected", _("Collected")
+        NOT_PUT_OUT = "not_put_out", _("Not put out")
+        CONTAMINATED = "contaminated", _("Contaminated")
+        BLOCKED = "blocked_access", _("Access blocked")
 
     result_id = models.CharField(max_length=80)  # the partner's own id: a repeat changes nothing
     partner = models.ForeignKey(

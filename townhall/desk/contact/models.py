@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townhall.catalogue.models import Channel
 
@@ -20,27 +21,27 @@ class ContactLog(models.Model):
         EMAIL = Channel.EMAIL.value, Channel.EMAIL.label
 
     class Reason(models.TextChoices):
-        NEW_REQUEST = "new_request", "To make a new request"
-        PROGRESS = "progress", "To chase or ask about a request"
-        INFORMATION = "information", "To ask for information"
-        PAYMENT = "payment", "To make a payment"
-        COMPLAINT = "complaint", "To complain"
-        OTHER = "other", "Something else"
+        NEW_REQUEST = "new_request", _("To make a new request")
+        PROGRESS = "progress", _("To chase or ask about a request")
+        INFORMATION = "information", _("To ask for information")
+        PAYMENT = "payment", _("To make a payment")
+        COMPLAINT = "complaint", _("To complain")
+        OTHER = "other", _("Something else")
 
     class Outcome(models.TextChoices):
-        REQUEST_RAISED = "request_raised", "Request raised"
-        ANSWERED = "answered", "Question answered"
-        PROGRESS_GIVEN = "progress_given", "Progress update given"
-        TRANSFERRED = "transferred", "Transferred to a department"
-        CALL_BACK = "call_back", "Call back arranged"
-        UNRESOLVED = "unresolved", "Not resolved"
+        REQUEST_RAISED = "request_raised", _("Request raised")
+        ANSWERED = "answered", _("Question answered")
+        PROGRESS_GIVEN = "progress_given", _("Progress update given")
+        TRANSFERRED = "transferred", _("Transferred to a department")
+        CALL_BACK = "call_back", _("Call back arranged")
+        UNRESOLVED = "unresolved", _("Not resolved")
 
     class AvoidableReason(models.TextChoices):
-        CHASING = "chasing", "Chasing progress the caller could have tracked online"
-        COULD_SELF_SERVE = "could_self_serve", "Could have done it online"
-        WEBSITE_UNCLEAR = "website_unclear", "The website was unclear"
-        REPEAT = "repeat", "Repeat call about the same thing"
-        WRONG_ORGANISATION = "wrong_organisation", "Not a council matter"
+        CHASING = "chasing", _("Chasing progress the caller could have tracked online")
+        COULD_SELF_SERVE = "could_self_serve", _("Could have done it online")
+        WEBSITE_UNCLEAR = "website_unclear", _("The website was unclear")
+        REPEAT = "repeat", _("Repeat call about the same thing")
+        WRONG_ORGANISATION = "wrong_organisation", _("Not a council matter")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     agent = models.ForeignKey(

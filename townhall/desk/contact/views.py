@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townhall.accounts.models import User
@@ -202,9 +203,9 @@ def contact_log(request: StaffRequest, person_id: int | None = None) -> HttpResp
         values = _log_form_values(request)
         avoidable = values["avoidable"] == "yes"
         if values["avoidable"] not in ("yes", "no"):
-            errors["avoidable"] = "Select yes if the caller did not need to contact us"
+            errors["avoidable"] = _("Select yes if the caller did not need to contact us")
         elif avoidable and not values["avoidable_reason"]:
-            errors["avoidable_reason"] = "Select why the contact was avoidable"
+            errors["avoidable_reason"] = _("Select why the contact was avoidable")
         if not errors:
             try:
                 contact_log_record(
@@ -221,7 +222,7 @@ def contact_log(request: StaffRequest, person_id: int | None = None) -> HttpResp
             except ValidationError as error:
                 errors = {name: messages_[0] for name, messages_ in error.message_dict.items()}
         if not errors:
-            messages.success(request, "The contact has been logged.")
+            messages.success(request, _("The contact has been logged."))
             if person is not None:
                 return redirect("desk:contact:person", person.pk)
             return redirect("desk:contact:search")
@@ -271,9 +272,9 @@ def raise_start(request: StaffRequest, person_id: int | None = None) -> HttpResp
     if request.method == "POST":
         service = services.filter(slug=values["service"][:50]).first()
         if service is None:
-            errors["service"] = "Select the service the caller needs"
+            errors["service"] = _("Select the service the caller needs")
         if values["channel"] not in RAISE_CHANNELS:
-            errors["channel"] = "Select how the caller got in touch"
+            errors["channel"] = _("Select how the caller got in touch")
         if not errors and service is not None:
             try:
                 _session, first_page_url = journey_start(
@@ -284,7 +285,9 @@ def raise_start(request: StaffRequest, person_id: int | None = None) -> HttpResp
                     raised_by=request.user,
                 )
             except FormUnavailable:
-                errors["service"] = f"{service.name} has no published form yet"
+                errors["service"] = _("%(service)s has no published form yet") % {
+                    "service": service.name
+                }
             else:
                 return redirect(first_page_url)
     if person is not None:
@@ -419,14 +422,20 @@ def fee_pay(request: StaffRequest, reference: str) -> HttpResponse:
     if case is None or fee_due is None:
         raise Http404
     if fee_due.status == FeeDue.Status.PAID:
-        messages.success(request, f"The fee for {case.reference} has already been paid.")
+        messages.success(
+            request,
+            _("The fee for %(reference)s has already been paid.") % {"reference": case.reference},
+        )
         return redirect("desk:contact:case", case.reference)
     starter = card_payment_starter()
     if starter is None:
         messages.error(
             request,
-            "Card payments by phone are not available yet. The fee is recorded as due on "
-            f"{case.reference}; the caller can pay it later.",
+            _(
+                "Card payments by phone are not available yet. The fee is recorded as due on "
+                "%(reference)s; the caller can pay it later."
+            )
+            % {"reference": case.reference},
         )
         return redirect("desk:contact:case", case.reference)
     try:
@@ -448,12 +457,16 @@ def pay_return(request: StaffRequest, token: str) -> HttpResponse:
     with contextlib.suppress(PayError, PaymentRefused):
         payment = payment_refresh(payment)
     if payment.status == Payment.Status.SUCCESS:
-        messages.success(request, f"Payment taken: {payment.reference}. The fee is paid.")
+        messages.success(
+            request,
+            _("Payment taken: %(reference)s. The fee is paid.") % {"reference": payment.reference},
+        )
     elif payment.is_finished:
         messages.error(
-            request, f"The payment was not taken ({payment.message or payment.status}). "
-            "The fee is still due: you can try again."
-        )  # fmt: skip
+            request,
+            _("The payment was not taken (%(why)s). The fee is still due: you can try again.")
+            % {"why": payment.message or payment.status},
+        )
     else:
-        messages.info(request, "GOV.UK Pay has not confirmed the payment yet. Check again soon.")
+        messages.info(request, _("GOV.UK Pay has not confirmed the payment yet. Check again soon."))
     return redirect("desk:contact:case", case.reference)
