@@ -18,7 +18,6 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from townhall.bookings import selectors as bookings
 from townhall.bookings.models import BookingArea, Slot
-from townhall.bookings.services import day_text
 from townhall.places import selectors as places
 from townhall.places.services import postcode_normalise
 
@@ -425,43 +424,52 @@ def slot_choices(field: dict, known: AnswersSoFar) -> tuple[BookingArea | None, 
     choices = []
     for slot in bookings.slots_bookable(service_id=known.service_id, area=area):
         room = slot.remaining >= units
-        noun = "item" if slot.unit == Slot.Unit.ITEM else "visit"
         choices.append(
             {
                 "value": str(slot.pk),
-                "label": day_text(slot.day),
-                "hint": f"Room for {slot.remaining} more {noun}{'s' if slot.remaining != 1 else ''}"
-                if room
-                else "Fully booked",
+                # The day in the page's language (bookings.day_text is the staff's English).
+                "label": dateformat.format(slot.day, "l j F Y"),
+                "hint": _slot_room(slot) if room else gettext("Fully booked"),
                 "disabled": not room,
             }
         )
     return area, choices
 
 
+def _slot_room(slot: Slot) -> str:
+    count = slot.remaining
+    if slot.unit == Slot.Unit.ITEM:
+        text = ngettext("Room for %(count)s more item", "Room for %(count)s more items", count)
+    else:
+        text = ngettext("Room for %(count)s more visit", "Room for %(count)s more visits", count)
+    return text % {"count": count}
+
+
 def _slot(field: dict, data, known: AnswersSoFar | None) -> FieldResult:
     raw = clean_text(data.get(field["name"], ""))[:12]
     result = FieldResult(raw={"value": raw})
     if known is None:
-        result.error = "Answer the earlier questions first"
+        result.error = gettext("Answer the earlier questions first")
         return result
     area, choices = slot_choices(field, known)
     result.choices = choices
     if area is None:
-        result.error = (
+        result.error = gettext(
             "We cannot book a date for that address online. Check the address, or contact us"
         )
         return result
     if not raw:
         if field.get("required", True):
-            result.error = f"Select {_name_for_errors(field)}"
+            result.error = gettext("Select %(name)s") % {"name": _name_for_errors(field)}
         return result
     chosen = next((c for c in choices if c["value"] == raw), None)
     slot = bookings.slot_by_id(int(raw)) if chosen is not None else None
     if chosen is None or slot is None:
-        result.error = "Select one of the dates shown"
+        result.error = gettext("Select one of the dates shown")
     elif chosen["disabled"]:
-        result.error = f"{chosen['label']} is fully booked. Choose another date"
+        result.error = gettext("%(day)s is fully booked. Choose another date") % {
+            "day": chosen["label"]
+        }
     else:
         result.value = {"slot": slot.pk, "day": slot.day.isoformat(), "area": area.name}
     return result
@@ -506,7 +514,8 @@ def answer_display(field: dict, value: Any) -> str:
     if kind in ("address", "location"):
         return value.get("text", "")
     if kind == "slot":
-        return f"{day_text(date.fromisoformat(value['day']))} ({value.get('area', '')})"
+        day = dateformat.format(date.fromisoformat(value["day"]), "l j F Y")  # in the language
+        return f"{day} ({value.get('area', '')})"
     if kind == "declaration":
         return gettext("Confirmed")
     if kind == "file":
