@@ -5,15 +5,20 @@ names and numbers that read the same in both languages."""
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import lxml.html
 import pytest
 from django.conf import settings
+from django.template.loader import get_template
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from townhall.builder.services import service_data_import
+from townhall.cases.models import Case, CaseEvent
+from townhall.cases.notifications import notification_render
 from townhall.catalogue.models import Service
 from townhall.catalogue.tests.test_walk_every_service import (
     _lookup_finds,
@@ -190,3 +195,47 @@ def test_the_comparison_finds_a_form_text_left_in_english(catalogue):
     assert live is not None and live.definition["pages"][0]["fields"][0] == field
     url, left = next(_pages_in_both(service, _clients()))
     assert left == {field["label"]}, url
+
+
+def test_a_welsh_resident_gets_each_services_own_message_in_welsh(catalogue):
+    """A service with a message of its own in English has it in Welsh too: a Welsh speaker
+    gets that one (not the general Welsh one), with nothing of the English in it."""
+    root = Path(settings.TEMPLATES[0]["DIRS"][0]) / "notifications"
+    english = sorted(
+        path
+        for slug in WELSH_SERVICES
+        for path in (root / slug).glob("*.txt")
+        if not path.name.endswith(".cy.txt")
+    )
+    assert len(english) >= 15
+    assert [p for p in english if not p.with_name(p.stem + ".cy.txt").exists()] == []
+    for path in english:
+        if path.stem != CaseEvent.Kind.CREATED:
+            continue
+        # Rendering reads no rows: a case as it would be, in Welsh, not sent anywhere.
+        case = Case(
+            service=catalogue[path.parent.name],
+            reference="AB-2026-000001",
+            contact_name="Rhys Jones",
+            language="cy",
+            due_at=timezone.now(),
+        )
+        message = notification_render(CaseEvent(case=case, kind=CaseEvent.Kind.CREATED))
+        in_english = _rendered_in(path, case)
+        assert message.body.startswith("Annwyl Rhys Jones"), path
+        assert message.subject != in_english[0] and in_english[1] not in message.body, path
+
+
+def _rendered_in(path: Path, case: Case) -> tuple[str, str]:
+    """The English message's subject and its first sentence after the greeting."""
+    text = get_template(f"notifications/{path.parent.name}/{path.name}").render(
+        {
+            "case": case,
+            "service": case.service,
+            "name": "Rhys Jones",
+            "link": "",
+            "council_name": "",
+        }
+    )
+    subject, _, body = text.partition("\n")
+    return subject, body.split("\n\n")[1].split(".")[0]
