@@ -1,7 +1,8 @@
 """The demo council's public services and the first starters carry their Welsh (issue 20 point
 3): each one's start page, every page of its form (every branch, walked as residents answer
-it) and every outcome page, rendered in Welsh, show no text of the English render, except
-names and numbers that read the same in both languages."""
+it), its check answers and confirmation pages and every outcome page, rendered in Welsh, show
+no text of the English render, except names and numbers that read the same in both languages
+and the walk's own answers; and its own messages to residents are in Welsh too."""
 
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from townhall.cases.notifications import notification_render
 from townhall.catalogue.models import Service
 from townhall.catalogue.tests.test_walk_every_service import (
     _lookup_finds,
+    _lookups_find_as_planned,
     _place,
     _slots_resolved,
 )
@@ -31,7 +33,12 @@ from townhall.demo.council import demo_service_data
 from townhall.demo.loader import demo_gazetteer_load, demo_services_load
 from townhall.eforms.definition import CHECK_ANSWERS
 from townhall.eforms.engine import OUTCOME_REACHED
-from townhall.eforms.services import form_flow, form_page_submit, form_session_start
+from townhall.eforms.services import (
+    form_flow,
+    form_page_submit,
+    form_session_start,
+    submission_submit,
+)
 from townhall.portal.journey import GUEST_SESSIONS_KEY
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +80,8 @@ SAME_IN_WELSH = {
     "cm",
     "Ford Focus",
 }
+# A case's reference ("FT-2026-000123"), on the confirmation page.
+REFERENCE = re.compile(r"[A-Z]+-\d{4}-\d{6}")
 
 
 def _texts(html: str) -> set[str]:
@@ -115,7 +124,8 @@ def _english_left(english: Client, welsh: Client, url: str) -> set[str]:
         assert response.status_code == 200, f"{url}: {response.status_code}"
         pages.append(response.content.decode())
     assert '<html lang="en' in pages[0] and '<html lang="cy"' in pages[1], url
-    return (_texts(pages[1]) & _texts(pages[0])) - SAME_IN_WELSH
+    same = (_texts(pages[1]) & _texts(pages[0])) - SAME_IN_WELSH
+    return {text for text in same if not REFERENCE.fullmatch(text)}
 
 
 def _let_in(clients: tuple[Client, Client], session_id: str) -> None:
@@ -129,8 +139,9 @@ def _let_in(clients: tuple[Client, Client], session_id: str) -> None:
 def _pages_in_both(
     service: Service, clients: tuple[Client, Client]
 ) -> Iterator[tuple[str, set[str]]]:
-    """(URL, English left) for every form page, the check page and each outcome page, once
-    each, walking every route of the form with valid answers."""
+    """(URL, English left) for every form page, the check page, the confirmation (or pay)
+    page and each outcome page, once each, walking every route of the form with valid
+    answers."""
     version = service.form.live_version() if service.form else None
     assert version is not None, f"{service.slug}: no published form"
     shown: set[str] = set()
@@ -153,6 +164,11 @@ def _pages_in_both(
             shown.add(CHECK_ANSWERS)
             url = reverse("portal:form_check", args=[service.slug, session.pk])
             stored = _answers_given(session.answers)
+            yield url, {t for t in _english_left(*clients, url) if not _answer(t, stored)}
+            # Sent: the confirmation (or, for a fee, the pay page) in both languages.
+            with _lookups_find_as_planned(session, route):
+                submission_submit(session=session)
+            url = reverse("portal:form_done", args=[service.slug, session.pk])
             yield url, {t for t in _english_left(*clients, url) if not _answer(t, stored)}
         if route.end == OUTCOME_REACHED and route.outcome not in shown:
             shown.add(route.outcome)
