@@ -6,6 +6,7 @@ and the walk's own answers; and its own messages to residents are in Welsh too."
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from townhall.builder.services import service_data_import
 from townhall.cases.models import Case, CaseEvent
@@ -255,3 +256,18 @@ def _rendered_in(path: Path, case: Case) -> tuple[str, str]:
     )
     subject, _, body = text.partition("\n")
     return subject, body.split("\n\n")[1].split(".")[0]
+
+
+def test_the_days_a_missed_bin_page_names_are_in_the_pages_language():
+    """The missed bin form's texts show the collection day its lookup found
+    ("{collection_day}"): a Welsh page names it in Welsh."""
+    from townhall.waste.missed import _day, _when
+
+    friday, five_pm = date(2026, 12, 4), datetime(2026, 12, 4, 17, 0, tzinfo=UTC)
+    with translation.override("en"):
+        assert _day(friday) == "Friday 4 December"
+        assert _when(five_pm, friday) == "5pm today"
+        assert _when(five_pm, date(2026, 12, 3)) == "5pm on Friday 4 December"
+    with translation.override("cy"):
+        assert _day(friday) == "Dydd Gwener 4 Rhagfyr"
+        assert _when(five_pm, friday) == "5pm heddiw"
