@@ -15,7 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from townhall.core.calendars import LONDON, add_working_days
 from townhall.places.models import Address
@@ -51,17 +52,18 @@ def report_working_days() -> int:
     return int(getattr(settings, "WASTE_MISSED_REPORT_WORKING_DAYS", DEFAULT_REPORT_WORKING_DAYS))
 
 
+# Both go into the form's texts ("{collection_day}"), so they are in the page's language.
 def _when(moment: datetime, today: date) -> str:
     local = moment.astimezone(LONDON)
     hour = f"{local:%I}".lstrip("0") + (f":{local:%M}" if local.minute else "")
     clock = f"{hour}{local:%p}".lower()
     if local.date() == today:
-        return f"{clock} today"
-    return f"{clock} on {local:%A} {local.day} {local:%B}"
+        return gettext("%(time)s today") % {"time": clock}
+    return gettext("%(time)s on %(day)s") % {"time": clock, "day": _day(local.date())}
 
 
 def _day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B}"
+    return dateformat.format(day, "l j F")
 
 
 def missed_collection_check(
