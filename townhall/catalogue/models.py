@@ -1,39 +1,40 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import Department, Team
 from townhall.core.clocks import ClockKind
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "Web"
-    PHONE = "phone", "Phone"
-    FACE_TO_FACE = "face_to_face", "Face to face"
-    FIELD = "field", "Field"
-    OPEN311 = "open311", "Open311"
-    EMAIL = "email", "Email"
+    WEB = "web", _("Web")
+    PHONE = "phone", _("Phone")
+    FACE_TO_FACE = "face_to_face", _("Face to face")
+    FIELD = "field", _("Field")
+    OPEN311 = "open311", _("Open311")
+    EMAIL = "email", _("Email")
 
 
 class Service(models.Model):
     """A catalogue entry: what a resident can ask for, with its form, SLA, codes and costs."""
 
     class SlaKind(models.TextChoices):
-        WORKING_DAYS = "working_days", "Working days"
-        CALENDAR_DAYS = "calendar_days", "Calendar days"
+        WORKING_DAYS = "working_days", _("Working days")
+        CALENDAR_DAYS = "calendar_days", _("Calendar days")
 
     class Audience(models.TextChoices):
-        PUBLIC = "public", "Residents and staff"
-        STAFF = "staff", "Staff only"
+        PUBLIC = "public", _("Residents and staff")
+        STAFF = "staff", _("Staff only")
 
     class Kind(models.TextChoices):
         # A case and its process, as most services are.
-        REQUEST = "request", "Request"
+        REQUEST = "request", _("Request")
         # Staff-only, raised at the desk (call-back requests, insurance claims).
-        INTERNAL = "internal", "Internal"
+        INTERNAL = "internal", _("Internal")
         # An advice page: no form, no case.
-        INFORMATION = "information", "Information"
+        INFORMATION = "information", _("Information")
         # Questions, then an outcome page; no case and no personal data kept.
-        ELIGIBILITY = "eligibility", "Eligibility checker"
+        ELIGIBILITY = "eligibility", _("Eligibility checker")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120, unique=True)
