@@ -118,3 +118,26 @@ def test_notify_template_ids_are_checked_and_blank_ones_use_the_generic_template
     )
     assert _save(designer_client, service, notify_created_email="").status_code == 302
     assert _draft_data(service)["notify_templates"] == {"status_changed": {"sms": TEMPLATE_ID}}
+
+
+def test_welsh_notify_template_ids_sit_beside_the_english_and_are_kept(demo, designer_client):
+    """Issue 20: residents who asked in Welsh get the service's Welsh template where set."""
+    service = _create_hedge(designer_client, demo)
+    html = designer_client.get(f"/staff/services/{service.slug}/settings/").content.decode()
+    assert 'id="notify_created_email_cy"' in html and 'id="notify_public_note_sms_cy"' in html
+    welsh_id = "0b6f4c2e-9d1a-4f3b-8c7d-5e2a1b0c9d8e"
+    response = _save(
+        designer_client,
+        service,
+        notify_created_email=TEMPLATE_ID,
+        notify_created_email_cy=welsh_id,
+        notify_public_note_sms_cy=welsh_id,
+    )
+    assert response.status_code == 302
+    assert _draft_data(service)["notify_templates"] == {
+        "created": {"email": TEMPLATE_ID, "email_cy": welsh_id},
+        "public_note": {"sms_cy": welsh_id},
+    }
+    response = _save(designer_client, service, notify_created_email_cy="not-a-template")
+    assert response.status_code == 400
+    assert '<a href="#notify_created_email_cy">Enter the template ID' in response.content.decode()
