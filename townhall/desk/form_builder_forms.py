@@ -204,9 +204,9 @@ class QuestionForm(DraftForm):
     date_range = forms.ChoiceField(
         label=_("The date must be"),
         choices=[
-            ("any", "Any date"),
-            ("past", "Today or in the past"),
-            ("future", "Today or in the future"),
+            ("any", _("Any date")),
+            ("past", _("Today or in the past")),
+            ("future", _("Today or in the future")),
         ],
         widget=forms.RadioSelect,
         required=False,
@@ -236,8 +236,8 @@ class QuestionForm(DraftForm):
         super().__init__(*args, **kwargs)
         earlier = earlier or []
         slot_inputs = (
-            ("address_field", "address", "The first address question before it"),
-            ("units_field", "number", "One place a booking"),
+            ("address_field", "address", gettext("The first address question before it")),
+            ("units_field", "number", gettext("One place a booking")),
         )
         for key, kind, default in slot_inputs:
             choice = self.fields[key]
@@ -343,7 +343,11 @@ class OutcomeForm(DraftForm):
     )
     next_steps_cy = LinesField(
         label="Beth i'w wneud nesaf" + WELSH,
-        hint="The Welsh of each link's text, on the same line as its English. " + WELSH_HINT,
+        hint=format_lazy(
+            "{} {}",
+            _("The Welsh of each link's text, on the same line as its English."),
+            WELSH_HINT,
+        ),
         limit=4000,
     )
 
