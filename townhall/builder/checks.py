@@ -51,7 +51,8 @@ def form_problems(definition: Any) -> list[str]:
         for index in pages_unreachable(pages):
             reasons.append(
                 gettext(
-                    "%(form)s/pages/%(index)s: no route through the form reaches page '%(id)s' (no branch goes to it, and no page a route reaches before it leads on to it)"
+                    "%(form)s/pages/%(index)s: no route through the form reaches page '%(id)s' (no "
+                    "branch goes to it, and no page a route reaches before it leads on to it)"
                 )
                 % {"form": FORM, "index": index, "id": pages[index]["id"]}
             )
@@ -100,7 +101,10 @@ def open311_problems(
     now = {field["name"]: field for _, field, _ in attribute_questions(definition or {})}
     return [
         gettext(
-            "/open311_code: Open311 clients answer the question '%(name)s' (%(label)s) as an attribute of service code '%(open311_code)s', and the form no longer asks it as a question they can answer: keep the question, or give the service a new Open311 code so that clients read its new questions"
+            "/open311_code: Open311 clients answer the question '%(name)s' (%(label)s) as an "
+            "attribute of service code '%(open311_code)s', and the form no longer asks it as a "
+            "question they can answer: keep the question, or give the service a new Open311 code "
+            "so that clients read its new questions"
         )
         % {"name": field["name"], "label": repr(field["label"]), "open311_code": open311_code}
         for _, field, _ in attribute_questions(offered)
@@ -184,7 +188,9 @@ def permit_problems(data: dict[str, Any], definition: dict | None) -> list[str]:
             if name and name not in asked:
                 reasons.append(
                     gettext(
-                        "/permit/%(key)s: the scheme reads %(what)s from the answer '%(name)s', which the form does not ask (add a question with the id '%(name)s', or name one it asks)"
+                        "/permit/%(key)s: the scheme reads %(what)s from the answer '%(name)s', "
+                        "which the form does not ask (add a question with the id '%(name)s', or "
+                        "name one it asks)"
                     )
                     % {"key": key, "what": what, "name": name}
                 )
@@ -210,14 +216,17 @@ def permit_rules_problems(permit: dict[str, Any], *, reference_prefix: str = "")
     if not PREFIX_PATTERN.match(prefix):
         reasons.append(
             gettext(
-                "%(where)s/number_prefix: the permit number prefix must be 2 to 4 capital letters or digits starting with a letter, like GWP, not %(prefix)s"
+                "%(where)s/number_prefix: the permit number prefix must be 2 to 4 capital letters "
+                "or digits starting with a letter, like GWP, not %(prefix)s"
             )
             % {"where": where, "prefix": repr(prefix)}
         )
     elif prefix == reference_prefix:
         reasons.append(
             gettext(
-                "%(where)s/number_prefix: %(prefix)s is also the service's reference prefix: choose another (like GWP for GW) so permit numbers and case references never look alike"
+                "%(where)s/number_prefix: %(prefix)s is also the service's reference prefix: "
+                "choose another (like GWP for GW) so permit numbers and case references never look "
+                "alike"
             )
             % {"where": where, "prefix": repr(prefix)}
         )
@@ -225,7 +234,8 @@ def permit_rules_problems(permit: dict[str, Any], *, reference_prefix: str = "")
     if not 1 <= months <= MAX_PERIOD_MONTHS:
         reasons.append(
             gettext(
-                "%(where)s/period_months: a permit must last 1 to %(max_period_months)s months, not %(months)s"
+                "%(where)s/period_months: a permit must last 1 to %(max_period_months)s months, "
+                "not %(months)s"
             )
             % {"where": where, "max_period_months": MAX_PERIOD_MONTHS, "months": months}
         )
@@ -235,14 +245,17 @@ def permit_rules_problems(permit: dict[str, Any], *, reference_prefix: str = "")
     if reminder < 0:
         reasons.append(
             gettext(
-                "%(where)s/reminder_days_before: the renewal reminder must be sent 0 or more days before a permit ends, not %(reminder)s"
+                "%(where)s/reminder_days_before: the renewal reminder must be sent 0 or more days "
+                "before a permit ends, not %(reminder)s"
             )
             % {"where": where, "reminder": reminder}
         )
     elif 1 <= months <= MAX_PERIOD_MONTHS and reminder >= shortest_period_days(months):
         reasons.append(
             gettext(
-                "%(where)s/reminder_days_before: the renewal reminder must be sent within the period: fewer than %(days)s days before a %(months)s-month permit ends, not %(reminder)s"
+                "%(where)s/reminder_days_before: the renewal reminder must be sent within the "
+                "period: fewer than %(days)s days before a %(months)s-month permit ends, not "
+                "%(reminder)s"
             )
             % {
                 "where": where,
@@ -255,7 +268,8 @@ def permit_rules_problems(permit: dict[str, Any], *, reference_prefix: str = "")
     if not 0 <= none_last <= max(months, 0):
         reasons.append(
             gettext(
-                "%(where)s/refund_none_last_months: the refund rule's months without a refund must be 0 to the period's %(months)s months, not %(none_last)s"
+                "%(where)s/refund_none_last_months: the refund rule's months without a refund must "
+                "be 0 to the period's %(months)s months, not %(none_last)s"
             )
             % {"where": where, "months": months, "none_last": none_last}
         )
@@ -263,7 +277,8 @@ def permit_rules_problems(permit: dict[str, Any], *, reference_prefix: str = "")
     if fee < 0:
         reasons.append(
             gettext(
-                "%(where)s/refund_admin_fee_pence: the refund rule's admin fee must be 0 or more pence, not %(fee)s"
+                "%(where)s/refund_admin_fee_pence: the refund rule's admin fee must be 0 or more "
+                "pence, not %(fee)s"
             )
             % {"where": where, "fee": fee}
         )
@@ -282,7 +297,8 @@ def _year_start_problems(permit: dict[str, Any], where: str) -> list[str]:
     except ValueError:
         return [
             gettext(
-                "%(where)s/year_start_day: the council's year cannot start on day %(day)s of month %(month)s: not every year has that day"
+                "%(where)s/year_start_day: the council's year cannot start on day %(day)s of month "
+                "%(month)s: not every year has that day"
             )
             % {"where": where, "day": day, "month": month}
         ]

@@ -298,7 +298,8 @@ def _not_json(value: Any, where: str) -> list[str]:
         return []
     return [
         gettext(
-            "%(where)s: a %(kind)s is not allowed (only text, numbers, true/false, null, lists and mappings)"
+            "%(where)s: a %(kind)s is not allowed (only text, numbers, true/false, null, lists and "
+            "mappings)"
         )
         % {"where": where or "/", "kind": type(value).__name__}
     ]
@@ -346,7 +347,8 @@ def service_file_check(data: Any) -> dict[str, Any]:
         raise ServiceFileInvalid(
             [
                 gettext(
-                    "/format_version: %(format_version)s is not a format this Townhall reads (it reads %(reads)s)"
+                    "/format_version: %(format_version)s is not a format this Townhall reads (it "
+                    "reads %(reads)s)"
                 )
                 % {
                     "format_version": repr(data["format_version"]),

@@ -165,7 +165,8 @@ def page_remove(definition: Definition, page_id: str) -> Definition:
         raise refused(
             "page",
             gettext(
-                "Page ‘%(page_id)s’ cannot be removed: page %(readers)s branches to it or on its answers. Change those branches first"
+                "Page ‘%(page_id)s’ cannot be removed: page %(readers)s branches to it or on its "
+                "answers. Change those branches first"
             )
             % {
                 "page_id": page.get("title") or page_id,
@@ -241,7 +242,8 @@ def question_remove(definition: Definition, name: str) -> Definition:
         raise refused(
             "question",
             gettext(
-                "Question ‘%(label)s’ cannot be removed: page %(readers)s branches on its answer. Change that branch first"
+                "Question ‘%(label)s’ cannot be removed: page %(readers)s branches on its answer. "
+                "Change that branch first"
             )
             % {"label": changed["pages"][p]["fields"][q]["label"], "readers": ", ".join(readers)},
         )

@@ -107,7 +107,8 @@ def next_steps_read(text: str, text_cy: str = "") -> tuple[list[dict[str, str]],
             errors.setdefault(
                 "next_steps",
                 gettext(
-                    "Line %(number)s of what to do next: put the text, a | and the link, like: Apply for a garden waste bin | /services/garden-waste/"
+                    "Line %(number)s of what to do next: put the text, a | and the link, like: "
+                    "Apply for a garden waste bin | /services/garden-waste/"
                 )
                 % {"number": number},
             )
@@ -115,7 +116,8 @@ def next_steps_read(text: str, text_cy: str = "") -> tuple[list[dict[str, str]],
             errors.setdefault(
                 "next_steps",
                 gettext(
-                    "Line %(number)s of what to do next: the text must be %(step_text_max)s characters or fewer"
+                    "Line %(number)s of what to do next: the text must be %(step_text_max)s "
+                    "characters or fewer"
                 )
                 % {"number": number, "step_text_max": STEP_TEXT_MAX},
             )
@@ -233,7 +235,8 @@ def outcome_remove(definition: Definition, outcome_id: str) -> Definition:
         raise refused(
             "outcome",
             gettext(
-                "Outcome ‘%(title)s’ cannot be removed: %(pages)s ends on it. Change where those pages go next first"
+                "Outcome ‘%(title)s’ cannot be removed: %(pages)s ends on it. Change where those "
+                "pages go next first"
             )
             % {"title": changed["outcomes"][index]["title"], "pages": pages},
         )

@@ -33,7 +33,8 @@ def _live_process(service: Service) -> ProcessVersion | None:
     if version is None:
         raise ServiceNotExportable(
             gettext(
-                "%(slug)s: its process '%(process_key)s' has no live version: publish one, or clear the service's process"
+                "%(slug)s: its process '%(process_key)s' has no live version: publish one, or "
+                "clear the service's process"
             )
             % {"slug": service.slug, "process_key": service.process_key}
         )

@@ -138,7 +138,8 @@ def _organisation_resolve(declared: dict[str, Any]) -> _Organisation:
         if department is None:
             found.reasons.append(
                 gettext(
-                    "%(where)s/department: no department '%(department)s' in this council, and the file does not declare it under /organisation/departments"
+                    "%(where)s/department: no department '%(department)s' in this council, and the "
+                    "file does not declare it under /organisation/departments"
                 )
                 % {"where": where, "department": record["department"]}
             )
@@ -147,7 +148,8 @@ def _organisation_resolve(declared: dict[str, Any]) -> _Organisation:
         if team is not None and team.department_id != department.pk:
             found.reasons.append(
                 gettext(
-                    "%(where)s/department: team '%(slug)s' belongs to department '%(department)s' in this council, not '%(named)s'"
+                    "%(where)s/department: team '%(slug)s' belongs to department '%(department)s' "
+                    "in this council, not '%(named)s'"
                 )
                 % {
                     "where": where,
@@ -344,7 +346,8 @@ def service_data_import(
         if department is None:
             reasons.append(
                 gettext(
-                    "/department: no department '%(department)s' in this council, and the file does not declare it under /organisation/departments"
+                    "/department: no department '%(department)s' in this council, and the file "
+                    "does not declare it under /organisation/departments"
                 )
                 % {"department": data["department"]}
             )
@@ -352,7 +355,8 @@ def service_data_import(
         if data["team"] and team is None:
             reasons.append(
                 gettext(
-                    "/team: no team '%(team)s' in this council, and the file does not declare it under /organisation/teams"
+                    "/team: no team '%(team)s' in this council, and the file does not declare it "
+                    "under /organisation/teams"
                 )
                 % {"team": data["team"]}
             )
@@ -453,7 +457,8 @@ def _permit_removal_reasons(existing: Service | None, permit: dict[str, Any] | N
         return []
     return [
         gettext(
-            "/permit: the service has permits numbered %(number_prefix)s, so it must keep permit rules: give them (change them if need be) rather than leave them out"
+            "/permit: the service has permits numbered %(number_prefix)s, so it must keep permit "
+            "rules: give them (change them if need be) rather than leave them out"
         )
         % {"number_prefix": scheme.number_prefix}
     ]
