@@ -11,8 +11,11 @@ import lxml.html
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from townhall.accounts.models import Department, Team, User
+from townhall.builder.checks import permit_rules_problems
+from townhall.builder.exchange import ServiceFileInvalid, permit_defaults, service_file_load
 from townhall.builder.selectors import process_choices, service_file_data
 from townhall.catalogue.models import Service
 from townhall.desk.tests.factories import user_make
@@ -148,3 +151,19 @@ def test_the_comparison_finds_english_left_on_a_welsh_page():
     english = "<html><body><main><p>Save settings</p><p>Hedges</p><p>12</p></main></body></html>"
     welsh = "<html><body><main><p>Save settings</p><p>Hedges</p><p>12</p></main></body></html>"
     assert _english_left(english, welsh, ["Hedges"]) == ["Save settings"]
+
+
+def test_import_refusals_and_publish_checks_read_in_welsh_keeping_their_place():
+    """The builder's reasons are long sentences with the place in the file first: in Welsh
+    the sentence is Welsh and the place (which the settings page reads) is unchanged."""
+    with translation.override("cy"), pytest.raises(ServiceFileInvalid) as refused:
+        service_file_load("slug: hedges\nslug: again\n")
+    assert refused.value.reasons == ["llinell 2: mae’r allwedd 'slug' yn ymddangos ddwywaith"]
+    rules = {**permit_defaults(), "number_prefix": "GW", "period_months": 40}
+    with translation.override("cy"):
+        welsh = permit_rules_problems(rules, reference_prefix="GW")
+    english = permit_rules_problems(rules, reference_prefix="GW")
+    assert [r.partition(": ")[0] for r in welsh] == [r.partition(": ")[0] for r in english]
+    assert len(welsh) == 2
+    assert "rhaid i drwydded bara rhwng 1 a 36 mis, nid 40" in welsh[1]
+    assert "a permit must last 1 to 36 months, not 40" in english[1]
