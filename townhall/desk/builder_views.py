@@ -130,6 +130,7 @@ def service_detail(request: StaffRequest, slug: str) -> HttpResponse:
             "versions": versions,
             "compare": compare,
             "costs": sorted(service.channel_costs.all(), key=lambda c: c.channel),
+            "clocks": CLOCK_LABELS,
         },
         status=400 if compare.errors else 200,
     )
