@@ -16,6 +16,7 @@ from django.utils import translation
 from townhall.accounts.models import Department, Team, User
 from townhall.builder.checks import permit_rules_problems
 from townhall.builder.exchange import ServiceFileInvalid, permit_defaults, service_file_load
+from townhall.builder.models import ServiceVersion
 from townhall.builder.selectors import process_choices, service_file_data
 from townhall.catalogue.models import Service
 from townhall.desk.tests.factories import user_make
@@ -143,6 +144,18 @@ def test_the_form_editor_is_welsh(demo, designer, slug):
     assert "Add a page" in english
     assert "Ychwanegu tudalen" in welsh
     assert _english_left(english, welsh, _designers_content([service])) == []
+
+
+@pytest.mark.parametrize("slug", SLUGS[:2])
+def test_a_service_page_is_welsh(demo, designer, slug):
+    service = demo[slug]
+    english, welsh = _both(designer, f"/staff/services/{slug}/")
+    assert (_html_lang(english), _html_lang(welsh)) == ("en", "cy")
+    assert "Edit the settings" in english
+    assert "Golygu’r gosodiadau" in welsh
+    # Version notes are what designers (or an import) wrote.
+    notes = list(ServiceVersion.objects.filter(service=service).values_list("note", flat=True))
+    assert _english_left(english, welsh, [*notes, *_designers_content([service])]) == []
 
 
 def test_the_comparison_finds_english_left_on_a_welsh_page():
