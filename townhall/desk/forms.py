@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 
 from townhall.accounts.models import User
 from townhall.cases.messages import MESSAGE_TEMPLATES
@@ -354,10 +355,10 @@ class SavedViewForm(DeskForm):
 
 class Open311ClientForm(DeskForm):
     name = forms.CharField(
-        label="Client name",
+        label=gettext_lazy("Client name"),
         max_length=OPEN311_CLIENT_NAME_MAX,
         error_messages={
-            "required": "Enter the client's name, like FixMyStreet.",
+            "required": gettext_lazy("Enter the client's name, like FixMyStreet."),
             "max_length": f"The name must be {OPEN311_CLIENT_NAME_MAX} characters or fewer.",
         },
     )
