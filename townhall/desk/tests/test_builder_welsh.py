@@ -175,7 +175,8 @@ def test_import_refusals_and_publish_checks_read_in_welsh_keeping_their_place():
     rules = {**permit_defaults(), "number_prefix": "GW", "period_months": 40}
     with translation.override("cy"):
         welsh = permit_rules_problems(rules, reference_prefix="GW")
-    english = permit_rules_problems(rules, reference_prefix="GW")
+    with translation.override("en"):
+        english = permit_rules_problems(rules, reference_prefix="GW")
     assert [r.partition(": ")[0] for r in welsh] == [r.partition(": ")[0] for r in english]
     assert len(welsh) == 2
     assert "rhaid i drwydded bara rhwng 1 a 36 mis, nid 40" in welsh[1]
