@@ -5,6 +5,7 @@ may read the same in both is the designers' own content (names, labels, slugs) a
 In English the pages are as before (the other builder tests assert their words)."""
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import lxml.html
@@ -35,6 +36,13 @@ SLUGS = [
     "report-fly-tipping",
 ]
 NAMES = ["GOV.UK Notify", "GOV.UK", "Open311", "GeoReport v2", "FixMyStreet", "UPRN", "YAML", "ID"]
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    """A Welsh request leaves Welsh active in this thread: later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
