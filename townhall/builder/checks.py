@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from townhall.builder.exchange import FORM_POINTER as FORM
 from townhall.builder.exchange import MAX_REASONS, form_schema_reasons, permit_defaults
@@ -49,9 +50,11 @@ def form_problems(definition: Any) -> list[str]:
     if len({page["id"] for page in pages}) == len(pages):
         for index in pages_unreachable(pages):
             reasons.append(
-                f"{FORM}/pages/{index}: no route through the form reaches page "
-                f"'{pages[index]['id']}' (no branch goes to it, and no page a route reaches "
-                "before it leads on to it)"
+                gettext(
+                    "%(form)s/pages/%(index)s: no route through the form reaches page '%(id)s' (no "
+                    "branch goes to it, and no page a route reaches before it leads on to it)"
+                )
+                % {"form": FORM, "index": index, "id": pages[index]["id"]}
             )
     return reasons
 
@@ -72,9 +75,14 @@ def process_problems(definition: dict, process: dict[str, Any]) -> list[str]:
         bpmn, dmns = process["bpmn"], list(process.get("dmn", []))
     asked = _questions(definition)
     return [
-        f"/process: {' and '.join(places)} read{'s' if len(places) == 1 else ''} the answer "
-        f"'{name}', which the form does not ask (add a question with the id '{name}', or "
-        "change the process)"
+        ngettext(
+            "/process: %(places)s reads the answer '%(name)s', which the form does not ask "
+            "(add a question with the id '%(name)s', or change the process)",
+            "/process: %(places)s read the answer '%(name)s', which the form does not ask "
+            "(add a question with the id '%(name)s', or change the process)",
+            len(places),
+        )
+        % {"places": gettext(" and ").join(places), "name": name}
         for name, places in process_definition_read_places(bpmn, dmns).items()
         if name not in asked
     ]
@@ -92,10 +100,13 @@ def open311_problems(
         return []
     now = {field["name"]: field for _, field, _ in attribute_questions(definition or {})}
     return [
-        f"/open311_code: Open311 clients answer the question '{field['name']}' "
-        f"({field['label']!r}) as an attribute of service code '{open311_code}', and the form "
-        "no longer asks it as a question they can answer: keep the question, or give the "
-        "service a new Open311 code so that clients read its new questions"
+        gettext(
+            "/open311_code: Open311 clients answer the question '%(name)s' (%(label)s) as an "
+            "attribute of service code '%(open311_code)s', and the form no longer asks it as a "
+            "question they can answer: keep the question, or give the service a new Open311 code "
+            "so that clients read its new questions"
+        )
+        % {"name": field["name"], "label": repr(field["label"]), "open311_code": open311_code}
         for _, field, _ in attribute_questions(offered)
         if field["name"] not in now
     ]
@@ -156,12 +167,19 @@ def permit_problems(data: dict[str, Any], definition: dict | None) -> list[str]:
     permit = {**permit_defaults(), **permit}
     reasons = permit_rules_problems(permit, reference_prefix=data.get("reference_prefix", ""))
     if data.get("kind", "request") != "request":
-        reasons.append(f"/permit: only a request service sells permits, not {data['kind']!r}")
+        reasons.append(
+            gettext("/permit: only a request service sells permits, not %(kind)s")
+            % {"kind": repr(data["kind"])}
+        )
     elif data.get("form") is None:
-        reasons.append("/permit: a service that sells permits needs a form to buy them with")
+        reasons.append(
+            gettext("/permit: a service that sells permits needs a form to buy them with")
+        )
     elif not data.get("fee_pence") and not data.get("fee_rules"):
         reasons.append(
-            "/permit: a permit is paid for: give the service a fee (fee_pence) or fee rules"
+            gettext(
+                "/permit: a permit is paid for: give the service a fee (fee_pence) or fee rules"
+            )
         )
     if definition is not None:
         asked = _questions(definition)
@@ -169,18 +187,21 @@ def permit_problems(data: dict[str, Any], definition: dict | None) -> list[str]:
             name = permit[key]
             if name and name not in asked:
                 reasons.append(
-                    f"/permit/{key}: the scheme reads {what} from the answer '{name}', which "
-                    f"the form does not ask (add a question with the id '{name}', or name "
-                    "one it asks)"
+                    gettext(
+                        "/permit/%(key)s: the scheme reads %(what)s from the answer '%(name)s', "
+                        "which the form does not ask (add a question with the id '%(name)s', or "
+                        "name one it asks)"
+                    )
+                    % {"key": key, "what": what, "name": name}
                 )
     return reasons
 
 
 # The answers a permit scheme reads, and what each says.
 PERMIT_ANSWERS = {
-    "quantity_field": "how many",
+    "quantity_field": gettext_lazy("how many"),
     "concession_field": "whether a concession",
-    "address_field": "the permit's address",
+    "address_field": gettext_lazy("the permit's address"),
 }
 
 
@@ -194,45 +215,72 @@ def permit_rules_problems(permit: dict[str, Any], *, reference_prefix: str = "")
     prefix = permit["number_prefix"]
     if not PREFIX_PATTERN.match(prefix):
         reasons.append(
-            f"{where}/number_prefix: the permit number prefix must be 2 to 4 capital letters or "
-            f"digits starting with a letter, like GWP, not {prefix!r}"
+            gettext(
+                "%(where)s/number_prefix: the permit number prefix must be 2 to 4 capital letters "
+                "or digits starting with a letter, like GWP, not %(prefix)s"
+            )
+            % {"where": where, "prefix": repr(prefix)}
         )
     elif prefix == reference_prefix:
         reasons.append(
-            f"{where}/number_prefix: {prefix!r} is also the service's reference prefix: choose "
-            "another (like GWP for GW) so permit numbers and case references never look alike"
+            gettext(
+                "%(where)s/number_prefix: %(prefix)s is also the service's reference prefix: "
+                "choose another (like GWP for GW) so permit numbers and case references never look "
+                "alike"
+            )
+            % {"where": where, "prefix": repr(prefix)}
         )
     months = permit["period_months"]
     if not 1 <= months <= MAX_PERIOD_MONTHS:
         reasons.append(
-            f"{where}/period_months: a permit must last 1 to {MAX_PERIOD_MONTHS} months, "
-            f"not {months}"
+            gettext(
+                "%(where)s/period_months: a permit must last 1 to %(max_period_months)s months, "
+                "not %(months)s"
+            )
+            % {"where": where, "max_period_months": MAX_PERIOD_MONTHS, "months": months}
         )
     if permit["period_start"] == "fixed":
         reasons += _year_start_problems(permit, where)
     reminder = permit["reminder_days_before"]
     if reminder < 0:
         reasons.append(
-            f"{where}/reminder_days_before: the renewal reminder must be sent 0 or more days "
-            f"before a permit ends, not {reminder}"
+            gettext(
+                "%(where)s/reminder_days_before: the renewal reminder must be sent 0 or more days "
+                "before a permit ends, not %(reminder)s"
+            )
+            % {"where": where, "reminder": reminder}
         )
     elif 1 <= months <= MAX_PERIOD_MONTHS and reminder >= shortest_period_days(months):
         reasons.append(
-            f"{where}/reminder_days_before: the renewal reminder must be sent within the "
-            f"period: fewer than {shortest_period_days(months)} days before a "
-            f"{months}-month permit ends, not {reminder}"
+            gettext(
+                "%(where)s/reminder_days_before: the renewal reminder must be sent within the "
+                "period: fewer than %(days)s days before a %(months)s-month permit ends, not "
+                "%(reminder)s"
+            )
+            % {
+                "where": where,
+                "days": shortest_period_days(months),
+                "months": months,
+                "reminder": reminder,
+            }
         )
     none_last = permit["refund_none_last_months"]
     if not 0 <= none_last <= max(months, 0):
         reasons.append(
-            f"{where}/refund_none_last_months: the refund rule's months without a refund must "
-            f"be 0 to the period's {months} months, not {none_last}"
+            gettext(
+                "%(where)s/refund_none_last_months: the refund rule's months without a refund must "
+                "be 0 to the period's %(months)s months, not %(none_last)s"
+            )
+            % {"where": where, "months": months, "none_last": none_last}
         )
     fee = permit["refund_admin_fee_pence"]
     if fee < 0:
         reasons.append(
-            f"{where}/refund_admin_fee_pence: the refund rule's admin fee must be 0 or more "
-            f"pence, not {fee}"
+            gettext(
+                "%(where)s/refund_admin_fee_pence: the refund rule's admin fee must be 0 or more "
+                "pence, not %(fee)s"
+            )
+            % {"where": where, "fee": fee}
         )
     return reasons
 
@@ -240,12 +288,18 @@ def permit_rules_problems(permit: dict[str, Any], *, reference_prefix: str = "")
 def _year_start_problems(permit: dict[str, Any], where: str) -> list[str]:
     month, day = permit["year_start_month"], permit["year_start_day"]
     if not 1 <= month <= 12:
-        return [f"{where}/year_start_month: the council's year starts in a month 1 to 12"]
+        return [
+            gettext("%(where)s/year_start_month: the council's year starts in a month 1 to 12")
+            % {"where": where}
+        ]
     try:
         date(2023, month, day)  # not a leap year: the start must be in every year
     except ValueError:
         return [
-            f"{where}/year_start_day: the council's year cannot start on day {day} of month "
-            f"{month}: not every year has that day"
+            gettext(
+                "%(where)s/year_start_day: the council's year cannot start on day %(day)s of month "
+                "%(month)s: not every year has that day"
+            )
+            % {"where": where, "day": day, "month": month}
         ]
     return []

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from townhall.accounts.models import Team, User
 from townhall.builder.exchange import ServiceFileInvalid, service_file_dump
@@ -34,8 +35,13 @@ class DraftConflict(Exception):
         who = draft.updated_by.get_full_name() if draft.updated_by else "someone"
         super().__init__(
             message
-            or f"{who or draft.updated_by} saved this draft at "
-            f"{timezone.localtime(draft.updated_at):%H:%M} while you were editing it."
+            or gettext(
+                "%(updated_by)s saved this draft at %(updated_at)s while you were editing it."
+            )
+            % {
+                "updated_by": who or draft.updated_by,
+                "updated_at": f"{timezone.localtime(draft.updated_at):%H:%M}",
+            }
         )
         self.draft = draft
 
@@ -68,7 +74,7 @@ def _unique_prefix(name: str) -> str:
         candidate = f"{base[: 4 - len(str(digit))]}{digit}"
         if candidate not in taken:
             return candidate
-    raise ServiceRefused(["/reference_prefix: no free reference prefix: set one"])
+    raise ServiceRefused([gettext("/reference_prefix: no free reference prefix: set one")])
 
 
 @transaction.atomic
@@ -80,11 +86,11 @@ def service_create(
     name = name.strip()
     reasons = []
     if not name:
-        reasons.append("Enter the service name")
+        reasons.append(gettext("Enter the service name"))
     elif Service.objects.filter(name__iexact=name).exists():
-        reasons.append(f"There is already a service called ‘{name}’")
+        reasons.append(gettext("There is already a service called ‘%(name)s’") % {"name": name})
     if kind not in Service.Kind.values:
-        reasons.append("Choose what kind of service it is")
+        reasons.append(gettext("Choose what kind of service it is"))
     if reasons:
         raise ServiceRefused(reasons)
     service = Service.objects.create(
@@ -180,8 +186,10 @@ def service_draft_settings_save(
             )
     raise DraftConflict(
         draft,
-        "The draft you were editing was published or thrown away meanwhile: a new draft "
-        "has started from the live service.",
+        gettext(
+            "The draft you were editing was published or thrown away meanwhile: a new draft "
+            "has started from the live service."
+        ),
     )
 
 
@@ -199,7 +207,10 @@ def service_fee_rules_set(
         before = draft.data.get("fee_rules") or []
         reasons = []
         if len(rules) > MAX_FEE_RULES:
-            reasons.append(f"/fee_rules: a service has at most {MAX_FEE_RULES} fee rules")
+            reasons.append(
+                gettext("/fee_rules: a service has at most %(max_fee_rules)s fee rules")
+                % {"max_fee_rules": MAX_FEE_RULES}
+            )
         for index, rule in enumerate(rules):
             if rule not in before:
                 where = f"/fee_rules/{index}"
@@ -214,7 +225,7 @@ def service_fee_rules_set(
             data={**draft.data, "fee_rules": rules},
             revision=revision,
             actor=actor,
-            change=f"fee rules: {change}",
+            change=gettext("fee rules: %(change)s") % {"change": change},
         )
 
 
@@ -263,7 +274,7 @@ def service_publish(
     checks as an import, every reason raised as ServiceFileInvalid and nothing published.
     `note` says why (kept with the version). The draft is done with once published."""
     if not note.strip():
-        raise ServiceRefused(["Say what changed, for the version history"])
+        raise ServiceRefused([gettext("Say what changed, for the version history")])
     with transaction.atomic():
         draft = (
             ServiceDraft.objects.select_for_update(of=("self",))
@@ -289,7 +300,7 @@ def service_version_restore(
     """Go back: publish version `number`'s service file again, as a new version (checked as
     any publish is; the history keeps every version in between)."""
     old = ServiceVersion.objects.get(service=service, number=number)
-    why = note.strip() or f"Back to version {number}"
+    why = note.strip() or gettext("Back to version %(number)s") % {"number": number}
     with transaction.atomic():
         service_data_import(
             data=_publishable(old.data),
@@ -306,7 +317,7 @@ def service_retire(*, service: Service, reason: str, actor: User | None) -> Serv
     """Take the service off the portal, the A to Z, search and Open311. Its open cases go
     on as before; publishing it again brings it back."""
     if not reason.strip():
-        raise ServiceRefused(["Say why the service is retired"])
+        raise ServiceRefused([gettext("Say why the service is retired")])
     with transaction.atomic():
         locked = Service.objects.select_for_update().get(pk=service.pk)
         if locked.retired_at is not None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
@@ -146,12 +147,18 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise ServiceFileInvalid(
-                [f"line {event.start_mark.line + 1}: aliases (*name) are not allowed"]
+                [
+                    gettext("line %(line)s: aliases (*name) are not allowed")
+                    % {"line": event.start_mark.line + 1}
+                ]
             )
         event = self.peek_event()
         if getattr(event, "anchor", None):
             raise ServiceFileInvalid(
-                [f"line {event.start_mark.line + 1}: anchors (&name) are not allowed"]
+                [
+                    gettext("line %(line)s: anchors (&name) are not allowed")
+                    % {"line": event.start_mark.line + 1}
+                ]
             )
         return super().compose_node(parent, index)
 
@@ -160,12 +167,24 @@ class _Loader(yaml.SafeLoader):
         for key_node, _ in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise ServiceFileInvalid([f"line {line}: merge keys (<<) are not allowed"])
+                raise ServiceFileInvalid(
+                    [gettext("line %(line)s: merge keys (<<) are not allowed") % {"line": line}]
+                )
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
-                raise ServiceFileInvalid([f"line {line}: the key {key!r} must be text"])
+                raise ServiceFileInvalid(
+                    [
+                        gettext("line %(line)s: the key %(key)s must be text")
+                        % {"line": line, "key": repr(key)}
+                    ]
+                )
             if key in seen:
-                raise ServiceFileInvalid([f"line {line}: the key '{key}' appears twice"])
+                raise ServiceFileInvalid(
+                    [
+                        gettext("line %(line)s: the key '%(key)s' appears twice")
+                        % {"line": line, "key": key}
+                    ]
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -205,14 +224,14 @@ def schema_reasons(error: SchemaError) -> list[str]:
     instance, schema = error.instance, error.schema
     if error.validator == "required" and isinstance(instance, dict):
         return [
-            f"{where}/{name}: is missing (required)"
+            gettext("%(where)s/%(name)s: is missing (required)") % {"where": where, "name": name}
             for name in error.validator_value
             if name not in instance
         ]
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         allowed = list(schema.get("properties", {}))
         return [
-            f"{where}/{name}: is not a field here"
+            gettext("%(where)s/%(name)s: is not a field here") % {"where": where, "name": name}
             + (f" (allowed: {', '.join(allowed)})" if allowed else "")
             for name in instance
             if name not in allowed
@@ -223,7 +242,10 @@ def schema_reasons(error: SchemaError) -> list[str]:
         deepest = [e for e in error.context if e.validator != "type" or e.relative_path]
         if not deepest:
             kinds = " or ".join(str(e.validator_value) for e in error.context)
-            return [f"{where or '/'}: {_short(repr(instance))} is not of type {kinds}"]
+            return [
+                gettext("%(where)s: %(instance)s is not of type %(kinds)s")
+                % {"where": where or "/", "instance": _short(repr(instance)), "kinds": kinds}
+            ]
         if isinstance(instance, dict):
             # Of mappings of several shapes (a condition: field and op, or all, any, not),
             # the one meant is the one whose fields were written.
@@ -231,8 +253,15 @@ def schema_reasons(error: SchemaError) -> list[str]:
         return [reason for e in deepest for reason in schema_reasons(e)]
     if error.validator == "maxLength" and isinstance(instance, str):
         return [
-            f"{where or '/'}: {_short(repr(instance[:40]))[:-1]}… is too long "
-            f"({len(instance):,} characters; at most {error.validator_value:,})"
+            gettext(
+                "%(where)s: %(instance)s… is too long (%(length)s characters; at most %(most)s)"
+            )
+            % {
+                "where": where or "/",
+                "instance": _short(repr(instance[:40]))[:-1],
+                "length": f"{len(instance):,}",
+                "most": f"{error.validator_value:,}",
+            }
         ]
     # Messages quote the value: keep a long one (a whole BPMN, a pasted page) short, and the
     # reason after it whole.
@@ -261,12 +290,18 @@ def _not_json(value: Any, where: str) -> list[str]:
     if isinstance(value, list):
         return [r for index, item in enumerate(value) for r in _not_json(item, f"{where}/{index}")]
     if isinstance(value, float) and not math.isfinite(value):
-        return [f"{where or '/'}: {value} is not a number a service file may hold"]
+        return [
+            gettext("%(where)s: %(value)s is not a number a service file may hold")
+            % {"where": where or "/", "value": value}
+        ]
     if value is None or isinstance(value, str | bool | int | float):
         return []
     return [
-        f"{where or '/'}: a {type(value).__name__} is not allowed (only text, numbers, "
-        "true/false, null, lists and mappings)"
+        gettext(
+            "%(where)s: a %(kind)s is not allowed (only text, numbers, true/false, null, lists and "
+            "mappings)"
+        )
+        % {"where": where or "/", "kind": type(value).__name__}
     ]
 
 
@@ -275,16 +310,26 @@ def service_file_load(text: str) -> dict[str, Any]:
     ServiceFileInvalid naming every problem (by JSON pointer, or by line for YAML errors)."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ServiceFileInvalid(
-            [f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, too large"]
+            [
+                gettext("the file is larger than %(max_file_bytes)s MB, too large")
+                % {"max_file_bytes": MAX_FILE_BYTES // (1024 * 1024)}
+            ]
         )
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (_Loader is a SafeLoader) # nosec B506
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise ServiceFileInvalid([f"{line}not valid YAML: {error.problem}"]) from error
+        raise ServiceFileInvalid(
+            [
+                gettext("%(line)snot valid YAML: %(problem)s")
+                % {"line": line, "problem": error.problem}
+            ]
+        ) from error
     except yaml.YAMLError as error:
-        raise ServiceFileInvalid([f"not valid YAML: {error}"]) from error
+        raise ServiceFileInvalid(
+            [gettext("not valid YAML: %(error)s") % {"error": error}]
+        ) from error
     return service_file_check(data)
 
 
@@ -292,15 +337,23 @@ def service_file_check(data: Any) -> dict[str, Any]:
     """Check data (a loaded file, or a builder draft) against the published schema; returns
     it, or raises ServiceFileInvalid naming every problem by JSON pointer."""
     if not isinstance(data, dict):
-        raise ServiceFileInvalid(["the file must be a mapping of fields (format_version: 1, …)"])
+        raise ServiceFileInvalid(
+            [gettext("the file must be a mapping of fields (format_version: 1, …)")]
+        )
     not_data = _not_json(data, "")
     if not_data:
         raise ServiceFileInvalid(not_data[:MAX_REASONS])
     if data.get("format_version") != FORMAT_VERSION and "format_version" in data:
         raise ServiceFileInvalid(
             [
-                f"/format_version: {data['format_version']!r} is not a format this Townhall "
-                f"reads (it reads {FORMAT_VERSION})"
+                gettext(
+                    "/format_version: %(format_version)s is not a format this Townhall reads (it "
+                    "reads %(reads)s)"
+                )
+                % {
+                    "format_version": repr(data["format_version"]),
+                    "reads": FORMAT_VERSION,
+                }
             ]
         )
     reasons: list[str] = []

@@ -13,21 +13,29 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from townhall.eforms.definition import CHOICE_TYPES
 from townhall.eforms.fees import DISCOUNT, FIXED, PER_ITEM, PER_OPTION, fee_rules_problems
 
 Rule = dict[str, Any]
 KINDS = {
-    FIXED: "A fixed amount",
-    PER_ITEM: "An amount for each item",
-    PER_OPTION: "A price for each option chosen",
-    DISCOUNT: "A discount off the lines above",
+    FIXED: gettext_lazy("A fixed amount"),
+    PER_ITEM: gettext_lazy("An amount for each item"),
+    PER_OPTION: gettext_lazy("A price for each option chosen"),
+    DISCOUNT: gettext_lazy("A discount off the lines above"),
 }
 KIND_HINTS = {
-    FIXED: "Always charged, or only when a condition holds (a booking's base price).",
-    PER_ITEM: "Counted from a whole-number answer or the boxes ticked, after some included.",
-    PER_OPTION: "The price of the option chosen in radios, a list, yes/no or checkboxes.",
-    DISCOUNT: "A percentage off when an answer says so (a concession halves the fee).",
+    FIXED: gettext_lazy("Always charged, or only when a condition holds (a booking's base price)."),
+    PER_ITEM: gettext_lazy(
+        "Counted from a whole-number answer or the boxes ticked, after some included."
+    ),
+    PER_OPTION: gettext_lazy(
+        "The price of the option chosen in radios, a list, yes/no or checkboxes."
+    ),
+    DISCOUNT: gettext_lazy(
+        "A percentage off when an answer says so (a concession halves the fee)."
+    ),
 }
 MAX_PENCE = 100_000_000
 MAX_RULES = 50
@@ -125,7 +133,9 @@ def _whole(text: str, name: str, what: str, errors: dict[str, str]) -> int | Non
     if not text:
         return None
     if not text.isdigit() or int(text) > 10000:
-        errors[name] = f"Enter {what} as a whole number from 0 to 10,000, like 3"
+        errors[name] = gettext("Enter %(what)s as a whole number from 0 to 10,000, like 3") % {
+            "what": what
+        }
         return None
     return int(text)
 
@@ -134,7 +144,7 @@ def _money(text: str, name: str, what: str, errors: dict[str, str]) -> int | Non
     try:
         return pence_parse(text)
     except ValueError:
-        errors[name] = f"Enter {what} in pounds, like 8.50"
+        errors[name] = gettext("Enter %(what)s in pounds, like 8.50") % {"what": what}
         return None
 
 
@@ -169,57 +179,63 @@ def fee_rule_make(
     checked against the form `definition`. `kept_when`: the rule's condition the page could
     not show, kept when no simple one was given. Raises FeeEditRefused."""
     if kind not in KINDS:
-        raise FeeEditRefused({"kind": "Choose what the rule charges"})
+        raise FeeEditRefused({"kind": gettext("Choose what the rule charges")})
     errors: dict[str, str] = {}
     rule: Rule = {"kind": kind, "label": str(values.get("label", "")).strip()}
     if not rule["label"]:
-        errors["label"] = "Enter the label residents see on check answers"
+        errors["label"] = gettext("Enter the label residents see on check answers")
     label_cy = str(values.get("label_cy", "")).strip()
     if label_cy:
         rule["label_cy"] = label_cy
     if kind in (PER_ITEM, PER_OPTION):
         rule["field"] = str(values.get("field", "")).strip()
         if not rule["field"]:
-            errors["field"] = "Choose the question the rule reads"
+            errors["field"] = gettext("Choose the question the rule reads")
     if kind in (FIXED, PER_ITEM):
-        pence = _money(str(values.get("amount", "")), "amount", "the amount", errors)
+        pence = _money(str(values.get("amount", "")), "amount", gettext("the amount"), errors)
         if pence is None and "amount" not in errors:
-            errors["amount"] = "Enter the amount in pounds, like 8.50"
+            errors["amount"] = gettext("Enter the amount in pounds, like 8.50")
         rule["pence"] = pence
     if kind == PER_ITEM:
-        included = _whole(str(values.get("included", "")), "included", "the items included", errors)
+        included = _whole(
+            str(values.get("included", "")), "included", gettext("the items included"), errors
+        )
         if included:
             rule["included"] = included
-        cap = _money(str(values.get("cap", "")), "cap", "the most it charges", errors)
+        cap = _money(str(values.get("cap", "")), "cap", gettext("the most it charges"), errors)
         if cap is not None:
             rule["cap_pence"] = cap
     if kind == PER_OPTION:
         prices: dict[str, int] = {}
         for value, typed in (values.get("prices") or {}).items():
-            price = _money(str(typed), "prices", f"the price of ‘{value}’", errors)
+            price = _money(
+                str(typed), "prices", gettext("the price of ‘%(value)s’") % {"value": value}, errors
+            )
             if price is not None:
                 prices[value] = price
         if not prices and "prices" not in errors and "field" not in errors:
-            errors["prices"] = "Enter the price of at least one option"
+            errors["prices"] = gettext("Enter the price of at least one option")
         rule["prices"] = prices
     if kind == DISCOUNT:
         percent = str(values.get("percent", "")).strip().removesuffix("%").strip()
         if not percent.isdigit() or not 1 <= int(percent) <= 100:
-            errors["percent"] = "Enter the discount as a whole percentage from 1 to 100, like 50"
+            errors["percent"] = gettext(
+                "Enter the discount as a whole percentage from 1 to 100, like 50"
+            )
         else:
             rule["percent"] = int(percent)
     when_field = str(values.get("when_field", "")).strip()
     when_value = str(values.get("when_value", "")).strip()
     if when_field and not when_value:
-        errors["when_value"] = "Enter the answer the rule applies for"
+        errors["when_value"] = gettext("Enter the answer the rule applies for")
     elif when_value and not when_field:
-        errors["when_field"] = "Choose the question the condition reads"
+        errors["when_field"] = gettext("Choose the question the condition reads")
     elif when_field:
         rule["when"] = _condition(definition, when_field, when_value)
     elif kept_when:
         rule["when"] = copy.deepcopy(kept_when)
     if kind == DISCOUNT and "when" not in rule and "when_field" not in errors:
-        errors.setdefault("when_field", "Choose the answer that gives the discount")
+        errors.setdefault("when_field", gettext("Choose the answer that gives the discount"))
     if errors:
         raise FeeEditRefused(errors)
     problems = fee_rules_problems([rule], definition, base="")
@@ -251,14 +267,19 @@ def fee_rule_values(rule: Rule) -> dict[str, Any]:
 
 def _index(rules: list[Rule], index: int) -> int:
     if not 0 <= index < len(rules):
-        raise FeeEditRefused({"": "That rule is no longer in the table"})
+        raise FeeEditRefused({"": gettext("That rule is no longer in the table")})
     return index
 
 
 def fee_rule_add(rules: list[Rule], rule: Rule) -> list[Rule]:
     """The rules with `rule` added last (discounts take off the lines above them)."""
     if len(rules) >= MAX_RULES:
-        raise FeeEditRefused({"": f"A service has at most {MAX_RULES} fee rules"})
+        raise FeeEditRefused(
+            {
+                "": gettext("A service has at most %(max_rules)s fee rules")
+                % {"max_rules": MAX_RULES}
+            }
+        )
     return [*copy.deepcopy(rules), rule]
 
 
@@ -295,22 +316,33 @@ def fee_rule_summary(rule: Rule, definition: dict[str, Any] | None) -> str:
     if kind == FIXED:
         text = f"£{pounds_text(rule['pence'])}"
     elif kind == PER_ITEM:
-        text = f"£{pounds_text(rule['pence'])} for each item of {_label(definition, rule['field'])}"
+        text = gettext("£%(pence)s for each item of %(field)s") % {
+            "pence": pounds_text(rule["pence"]),
+            "field": _label(definition, rule["field"]),
+        }
         if rule.get("included"):
-            text += f" after the first {rule['included']}"
+            text += gettext(" after the first %(included)s") % {"included": rule["included"]}
         if rule.get("cap_pence") is not None:
-            text += f", at most £{pounds_text(rule['cap_pence'])}"
+            text += gettext(", at most £%(cap_pence)s") % {
+                "cap_pence": pounds_text(rule["cap_pence"])
+            }
     elif kind == PER_OPTION:
         prices = ", ".join(f"{v}: £{pounds_text(p)}" for v, p in rule["prices"].items())
-        text = f"By the answer to {_label(definition, rule['field'])} ({prices})"
+        text = gettext("By the answer to %(field)s (%(prices)s)") % {
+            "field": _label(definition, rule["field"]),
+            "prices": prices,
+        }
     else:
-        text = f"{rule['percent']}% off the lines above"
+        text = gettext("%(percent)s%% off the lines above") % {"percent": rule["percent"]}
     when = rule.get("when")
     simple = simple_condition(when)
     if simple:
-        text += f", when the answer to {_label(definition, simple[0])} is ‘{simple[1]}’"
+        text += gettext(", when the answer to %(simple)s is ‘%(answer)s’") % {
+            "simple": _label(definition, simple[0]),
+            "answer": simple[1],
+        }
     elif when:
-        text += ", when its condition holds"
+        text += gettext(", when its condition holds")
     return text
 
 

@@ -11,6 +11,8 @@ import copy
 from typing import Any
 
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from townhall.builder.form_questions import (
     FormEditRefused,
@@ -31,7 +33,7 @@ from townhall.eforms.engine import CONTACT_PAGE
 Definition = dict[str, Any]
 
 # Branch tests the builder offers; other conditions are kept as written.
-BRANCH_OPS = {"eq": "is", "ne": "is not", "contains": "contains"}
+BRANCH_OPS = {"eq": _("is"), "ne": _("is not"), "contains": _("contains")}
 RESERVED_PAGE_IDS = {CHECK_ANSWERS, CONTACT_PAGE}
 NAME_MAX = 41
 PAGE_ID_MAX = 41
@@ -50,7 +52,9 @@ def _page_index(definition: Definition, page_id: str) -> int:
     for index, page in enumerate(definition["pages"]):
         if page["id"] == page_id:
             return index
-    raise refused("page", f"There is no page ‘{page_id}’ in this form")
+    raise refused(
+        "page", gettext("There is no page ‘%(page_id)s’ in this form") % {"page_id": page_id}
+    )
 
 
 def question_find(definition: Definition, name: str) -> tuple[int, int]:
@@ -59,7 +63,9 @@ def question_find(definition: Definition, name: str) -> tuple[int, int]:
         for q, field in enumerate(page["fields"]):
             if field["name"] == name:
                 return p, q
-    raise refused("question", f"There is no question ‘{name}’ in this form")
+    raise refused(
+        "question", gettext("There is no question ‘%(name)s’ in this form") % {"name": name}
+    )
 
 
 def _question_names(definition: Definition) -> set[str]:
@@ -89,7 +95,7 @@ def page_add(
     Returns the changed definition and the new page's id."""
     changed = _copy(definition)
     if len(title) > 200 or len(title_cy) > 200:
-        raise refused("title", "The page title must be 200 characters or fewer")
+        raise refused("title", gettext("The page title must be 200 characters or fewer"))
     page_id = page_id_make(title, {p["id"] for p in changed["pages"]})
     page: dict[str, Any] = {"id": page_id, "fields": []}
     text_set(page, "title", title.strip())
@@ -113,9 +119,11 @@ def page_edit(
     page = changed["pages"][_page_index(changed, page_id)]
     errors = {}
     if len(title) > 200 or len(title_cy) > 200:
-        errors["title"] = "The page title must be 200 characters or fewer"
+        errors["title"] = gettext("The page title must be 200 characters or fewer")
     if any(len(p) > 1000 for p in paragraphs(intro) + paragraphs(intro_cy)):
-        errors["intro"] = "Each paragraph of the introduction must be 1,000 characters or fewer"
+        errors["intro"] = gettext(
+            "Each paragraph of the introduction must be 1,000 characters or fewer"
+        )
     if errors:
         raise FormEditRefused(errors)
     text_set(page, "title", title.strip())
@@ -156,9 +164,14 @@ def page_remove(definition: Definition, page_id: str) -> Definition:
     if goers or readers:
         raise refused(
             "page",
-            f"Page ‘{page.get('title') or page_id}’ cannot be removed: "
-            f"page {', '.join(sorted(set(goers + readers)))} branches to it or on its answers. "
-            "Change those branches first",
+            gettext(
+                "Page ‘%(page_id)s’ cannot be removed: page %(readers)s branches to it or on its "
+                "answers. Change those branches first"
+            )
+            % {
+                "page_id": page.get("title") or page_id,
+                "readers": ", ".join(sorted(set(goers + readers))),
+            },
         )
     if changed.get("summary_field") in names:
         del changed["summary_field"]
@@ -228,8 +241,11 @@ def question_remove(definition: Definition, name: str) -> Definition:
     if readers:
         raise refused(
             "question",
-            f"Question ‘{changed['pages'][p]['fields'][q]['label']}’ cannot be removed: "
-            f"page {', '.join(readers)} branches on its answer. Change that branch first",
+            gettext(
+                "Question ‘%(label)s’ cannot be removed: page %(readers)s branches on its answer. "
+                "Change that branch first"
+            )
+            % {"label": changed["pages"][p]["fields"][q]["label"], "readers": ", ".join(readers)},
         )
     if changed.get("summary_field") == name:
         del changed["summary_field"]
@@ -272,16 +288,23 @@ def _branch_value(field: dict, op: str, text: str) -> tuple[Any, str]:
     designer may type its label), a number for numbers. Returns (value, error)."""
     text = text.strip()
     if not text:
-        return None, "Enter the answer the branch looks for"
+        return None, gettext("Enter the answer the branch looks for")
     label = field["label"]
     if field["type"] == "yesno":
         value = text.lower()
-        return (value, "") if value in ("yes", "no") else (None, f"‘{label}’ is yes or no")
+        return (
+            (value, "")
+            if value in ("yes", "no")
+            else (None, gettext("‘%(label)s’ is yes or no") % {"label": label})
+        )
     if field["type"] in CHOICE_TYPES:
         for option in field.get("options", []):
             if text.lower() in (option["value"].lower(), option["label"].lower()):
                 return option["value"], ""
-        return None, f"‘{text}’ is not one of the options of ‘{label}’"
+        return None, gettext("‘%(text)s’ is not one of the options of ‘%(label)s’") % {
+            "text": text,
+            "label": label,
+        }
     if field["type"] == "number" and op != "contains":
         try:
             number = float(text)
@@ -312,11 +335,13 @@ def branches_set(
         if not (name or goto or rule.get("value")):
             continue
         if name not in asked:
-            errors[key] = f"Branch {n}: choose a question asked on this page or before it"
+            errors[key] = gettext(
+                "Branch %(n)s: choose a question asked on this page or before it"
+            ) % {"n": n}
         elif op not in BRANCH_OPS:
-            errors[key] = f"Branch {n}: choose is, is not or contains"
+            errors[key] = gettext("Branch %(n)s: choose is, is not or contains") % {"n": n}
         elif goto not in targets or goto == page_id:
-            errors[key] = f"Branch {n}: choose another page to go to"
+            errors[key] = gettext("Branch %(n)s: choose another page to go to") % {"n": n}
         else:
             value, problem = _branch_value(asked[name], op, rule.get("value", ""))
             if problem:
@@ -325,7 +350,7 @@ def branches_set(
     branches += [b for b in page.get("next", []) if not branch_is_simple(b)]
     if otherwise:
         if otherwise not in targets or otherwise == page_id:
-            errors["otherwise"] = "Choose another page to go to otherwise"
+            errors["otherwise"] = gettext("Choose another page to go to otherwise")
         branches.append(_to(otherwise))
     if errors:
         raise FormEditRefused(errors)
@@ -387,19 +412,21 @@ def wording_set(definition: Definition, *, texts: dict[str, str]) -> Definition:
     title = (texts.get("title") or "").strip()
     errors = {}
     if not title:
-        errors["title"] = "Enter the form's title"
+        errors["title"] = gettext("Enter the form's title")
     elif len(title) > 120 or len(texts.get("title_cy") or "") > 120:
-        errors["title"] = "The title must be 120 characters or fewer"
+        errors["title"] = gettext("The title must be 120 characters or fewer")
     for key, limit in (("start_body", 2000), ("confirmation", 1000), ("check_intro", 1000)):
         if any(
             len(p) > limit for lang in ("", "_cy") for p in paragraphs(texts.get(key + lang, ""))
         ):
-            errors[key] = f"Each paragraph must be {limit:,} characters or fewer"
+            errors[key] = gettext("Each paragraph must be %(limit)s characters or fewer") % {
+                "limit": f"{limit:,}"
+            }
     if (
         len(texts.get("check_heading") or "") > 200
         or len(texts.get("check_heading_cy") or "") > 200
     ):
-        errors["check_heading"] = "The heading must be 200 characters or fewer"
+        errors["check_heading"] = gettext("The heading must be 200 characters or fewer")
     if errors:
         raise FormEditRefused(errors)
     changed["title"] = title

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from townhall.builder.form_questions import (
     FormEditRefused,
@@ -33,7 +34,9 @@ PARAGRAPH_MAX = 2000
 STEP_TEXT_MAX = 200
 STEP_LINK_MAX = 500
 STEPS_MAX = 10
-LINK_RULE = "A link is a path on this site, starting with /, or an address starting with https://"
+LINK_RULE = gettext_lazy(
+    "A link is a path on this site, starting with /, or an address starting with https://"
+)
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +61,10 @@ def outcome_index(definition: Definition, outcome_id: str) -> int:
     for index, outcome in enumerate(definition.get("outcomes", [])):
         if outcome["id"] == outcome_id:
             return index
-    raise refused("outcome", f"There is no outcome ‘{outcome_id}’ in this form")
+    raise refused(
+        "outcome",
+        gettext("There is no outcome ‘%(outcome_id)s’ in this form") % {"outcome_id": outcome_id},
+    )
 
 
 def outcome_uses(definition: Definition, outcome_id: str) -> list[tuple[int, dict]]:
@@ -90,7 +96,9 @@ def next_steps_read(text: str, text_cy: str = "") -> tuple[list[dict[str, str]],
         if not line:
             if line_cy:
                 errors.setdefault(
-                    "next_steps_cy", f"Line {number} of the Welsh has no link beside it in English"
+                    "next_steps_cy",
+                    gettext("Line %(number)s of the Welsh has no link beside it in English")
+                    % {"number": number},
                 )
             continue
         words, bar, link = line.rpartition("|")
@@ -98,36 +106,52 @@ def next_steps_read(text: str, text_cy: str = "") -> tuple[list[dict[str, str]],
         if not bar or not words or not link:
             errors.setdefault(
                 "next_steps",
-                f"Line {number} of what to do next: put the text, a | and the link, "
-                "like: Apply for a garden waste bin | /services/garden-waste/",
+                gettext(
+                    "Line %(number)s of what to do next: put the text, a | and the link, like: "
+                    "Apply for a garden waste bin | /services/garden-waste/"
+                )
+                % {"number": number},
             )
         elif len(words) > STEP_TEXT_MAX:
             errors.setdefault(
                 "next_steps",
-                f"Line {number} of what to do next: the text must be {STEP_TEXT_MAX} "
-                "characters or fewer",
+                gettext(
+                    "Line %(number)s of what to do next: the text must be %(step_text_max)s "
+                    "characters or fewer"
+                )
+                % {"number": number, "step_text_max": STEP_TEXT_MAX},
             )
         elif len(link) > STEP_LINK_MAX or re.search(r"\s", link) or not _link_pattern().match(link):
             errors.setdefault(
                 "next_steps",
-                f"Line {number} of what to do next: the link is not right. {LINK_RULE}",
+                gettext("Line %(number)s of what to do next: the link is not right. %(link_rule)s")
+                % {"number": number, "link_rule": LINK_RULE},
             )
         # A Welsh line may repeat the link; only its text is read.
         words_cy = line_cy.split("|")[0].strip()
         if len(words_cy) > STEP_TEXT_MAX:
             errors.setdefault(
                 "next_steps_cy",
-                f"Line {number} of the Welsh must be {STEP_TEXT_MAX} characters or fewer",
+                gettext(
+                    "Line %(number)s of the Welsh must be %(step_text_max)s characters or fewer"
+                )
+                % {"number": number, "step_text_max": STEP_TEXT_MAX},
             )
         step = {"text": words, "href": link}
         text_set(step, "text_cy", words_cy)
         steps.append(step)
     if len(welsh) > len(english):
         errors.setdefault(
-            "next_steps_cy", f"Line {len(welsh)} of the Welsh has no link beside it in English"
+            "next_steps_cy",
+            gettext("Line %(welsh)s of the Welsh has no link beside it in English")
+            % {"welsh": len(welsh)},
         )
     if len(steps) > STEPS_MAX:
-        errors.setdefault("next_steps", f"Give at most {STEPS_MAX} links of what to do next")
+        errors.setdefault(
+            "next_steps",
+            gettext("Give at most %(steps_max)s links of what to do next")
+            % {"steps_max": STEPS_MAX},
+        )
     return steps, errors
 
 
@@ -146,16 +170,22 @@ def _outcome_set(outcome: dict, texts: dict[str, Any]) -> None:
     title_cy = str(texts.get("title_cy") or "").strip()
     errors: dict[str, str] = {}
     if not title:
-        errors["title"] = "Enter the outcome's title"
+        errors["title"] = gettext("Enter the outcome's title")
     elif len(title) > TITLE_MAX:
-        errors["title"] = f"The outcome's title must be {TITLE_MAX} characters or fewer"
+        errors["title"] = gettext(
+            "The outcome's title must be %(title_max)s characters or fewer"
+        ) % {"title_max": TITLE_MAX}
     if len(title_cy) > TITLE_MAX:
-        errors["title_cy"] = f"The Welsh title must be {TITLE_MAX} characters or fewer"
+        errors["title_cy"] = gettext(
+            "The Welsh title must be %(title_max)s characters or fewer"
+        ) % {"title_max": TITLE_MAX}
     body = paragraphs(str(texts.get("body") or ""))
     body_cy = paragraphs(str(texts.get("body_cy") or ""))
     for key, found in (("body", body), ("body_cy", body_cy)):
         if any(len(p) > PARAGRAPH_MAX for p in found):
-            errors[key] = f"Each paragraph must be {PARAGRAPH_MAX:,} characters or fewer"
+            errors[key] = gettext(
+                "Each paragraph must be %(paragraph_max)s characters or fewer"
+            ) % {"paragraph_max": f"{PARAGRAPH_MAX:,}"}
     steps, step_errors = next_steps_read(
         str(texts.get("next_steps") or ""), str(texts.get("next_steps_cy") or "")
     )
@@ -204,8 +234,11 @@ def outcome_remove(definition: Definition, outcome_id: str) -> Definition:
         )
         raise refused(
             "outcome",
-            f"Outcome ‘{changed['outcomes'][index]['title']}’ cannot be removed: {pages} "
-            "ends on it. Change where those pages go next first",
+            gettext(
+                "Outcome ‘%(title)s’ cannot be removed: %(pages)s ends on it. Change where those "
+                "pages go next first"
+            )
+            % {"title": changed["outcomes"][index]["title"], "pages": pages},
         )
     del changed["outcomes"][index]
     if not changed["outcomes"]:

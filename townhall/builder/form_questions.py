@@ -6,29 +6,31 @@ import re
 from typing import Any
 
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from townhall.eforms.definition import CHOICE_TYPES, pattern_problem
 
 # The answer types the builder offers, in its order, with the labels designers see.
 # "photo" and "file" are both the engine's `file` type: a photo accepts images only.
 ANSWER_TYPES = [
-    ("text", "Text"),
-    ("textarea", "Long answer"),
-    ("number", "Number"),
-    ("date", "Date"),
-    ("email", "Email address"),
-    ("phone", "Phone number"),
-    ("radios", "Radios (choose one)"),
-    ("checkboxes", "Checkboxes (choose any)"),
-    ("select", "Select from a list"),
-    ("yesno", "Yes or no"),
-    ("address", "Address (found by postcode, with its UPRN)"),
-    ("location", "Location"),
-    ("photo", "Photo"),
-    ("file", "File upload (image or PDF)"),
-    ("declaration", "Declaration (a box to tick to confirm)"),
+    ("text", _("Text")),
+    ("textarea", _("Long answer")),
+    ("number", _("Number")),
+    ("date", _("Date")),
+    ("email", _("Email address")),
+    ("phone", _("Phone number")),
+    ("radios", _("Radios (choose one)")),
+    ("checkboxes", _("Checkboxes (choose any)")),
+    ("select", _("Select from a list")),
+    ("yesno", _("Yes or no")),
+    ("address", _("Address (found by postcode, with its UPRN)")),
+    ("location", _("Location")),
+    ("photo", _("Photo")),
+    ("file", _("File upload (image or PDF)")),
+    ("declaration", _("Declaration (a box to tick to confirm)")),
     # Dates from the service's bookable slots in the area of the address asked before it.
-    ("slot", "Slot (a date to book, from the service's slots for the address)"),
+    ("slot", _("Slot (a date to book, from the service's slots for the address)")),
 ]
 ANSWER_TYPE_LABELS = dict(ANSWER_TYPES)
 PATTERN_MAX = 200
@@ -77,7 +79,7 @@ def _options(
     options = []
     for n, label in enumerate(labels):
         if len(label) > 200:
-            return [], "Each option must be 200 characters or fewer"
+            return [], gettext("Each option must be 200 characters or fewer")
         old = kept.get(label)
         value = old["value"] if old and old["value"] not in taken else None
         value = value or unique_id(slugify(label)[:90] or f"option-{n + 1}", taken, 100, "-")
@@ -87,7 +89,7 @@ def _options(
         text_set(option, "label_cy", labels_cy[n] if n < len(labels_cy) else "")
         options.append(option)
     if len(set(labels)) != len(labels):
-        return [], "Each option must be different"
+        return [], gettext("Each option must be different")
     return options, ""
 
 
@@ -109,14 +111,14 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
     kind = answer.get("answer_type", "")
     errors: dict[str, str] = {}
     if kind not in ANSWER_TYPE_LABELS:
-        errors["answer_type"] = "Select the answer type"
+        errors["answer_type"] = gettext("Select the answer type")
     label = (answer.get("label") or "").strip()
     if not label:
-        errors["label"] = "Enter the question"
+        errors["label"] = gettext("Enter the question")
     elif len(label) > 300 or len(answer.get("label_cy") or "") > 300:
-        errors["label"] = "The question must be 300 characters or fewer"
+        errors["label"] = gettext("The question must be 300 characters or fewer")
     if len(answer.get("hint") or "") > 500 or len(answer.get("hint_cy") or "") > 500:
-        errors["hint"] = "The hint must be 500 characters or fewer"
+        errors["hint"] = gettext("The hint must be 500 characters or fewer")
     keep = (
         "name",
         "prefill",
@@ -136,25 +138,31 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
     if kind in ("text", "textarea"):
         low, high = _int_or_none(answer.get("min_length")), _int_or_none(answer.get("max_length"))
         if low is not None and high is not None and low > high:
-            errors["min_length"] = "The shortest answer must not be longer than the longest"
+            errors["min_length"] = gettext(
+                "The shortest answer must not be longer than the longest"
+            )
         field.update({k: v for k, v in (("min_length", low), ("max_length", high)) if v})
     if kind == "text":
         pattern = (answer.get("pattern") or "").strip()
         if pattern:
             problem = pattern_problem(pattern)
             if problem:
-                errors["pattern"] = f"The pattern is {problem}"
+                errors["pattern"] = gettext("The pattern is %(problem)s") % {"problem": problem}
             if len(pattern) > PATTERN_MAX:
-                errors["pattern"] = f"The pattern must be {PATTERN_MAX} characters or fewer"
+                errors["pattern"] = gettext(
+                    "The pattern must be %(pattern_max)s characters or fewer"
+                ) % {"pattern_max": PATTERN_MAX}
             if not (answer.get("pattern_error") or "").strip():
-                errors["pattern_error"] = "Enter the error message for answers not matching"
+                errors["pattern_error"] = gettext(
+                    "Enter the error message for answers not matching"
+                )
             field["pattern"] = pattern
             for key in ("pattern_error", "pattern_error_cy"):
                 text_set(field, key, (answer.get(key) or "").strip()[:200])
     if kind == "number":
         low, high = answer.get("min"), answer.get("max")
         if low not in (None, "") and high not in (None, "") and float(low) > float(high):
-            errors["min"] = "The smallest number must not be more than the largest"
+            errors["min"] = gettext("The smallest number must not be more than the largest")
         field.update({k: v for k, v in (("min", low), ("max", high)) if v not in (None, "")})
         if answer.get("integer"):
             field["integer"] = True
@@ -173,7 +181,7 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
             labels, [cy for _, cy in pairs], (existing or {}).get("options", [])
         )
         if not labels:
-            errors["options"] = "Enter the options, one on each line"
+            errors["options"] = gettext("Enter the options, one on each line")
         elif problem:
             errors["options"] = problem
         field["options"] = options

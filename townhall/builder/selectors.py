@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 
 from townhall.accounts.models import Team
 from townhall.builder.exchange import FORMAT_VERSION, service_file_dump
@@ -31,8 +32,11 @@ def _live_process(service: Service) -> ProcessVersion | None:
     version = ProcessVersion.objects.filter(key=service.process_key, is_live=True).first()
     if version is None:
         raise ServiceNotExportable(
-            f"{service.slug}: its process '{service.process_key}' has no live version: "
-            "publish one, or clear the service's process"
+            gettext(
+                "%(slug)s: its process '%(process_key)s' has no live version: publish one, or "
+                "clear the service's process"
+            )
+            % {"slug": service.slug, "process_key": service.process_key}
         )
     return version
 
@@ -71,7 +75,8 @@ def _live_form(service: Service) -> FormVersion | None:
     )
     if version is None:
         raise ServiceNotExportable(
-            f"{service.slug}: its form has no published version: publish one first"
+            gettext("%(slug)s: its form has no published version: publish one first")
+            % {"slug": service.slug}
         )
     return version
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from townhall.accounts.models import Department, Team, User
 from townhall.builder.checks import form_problems, service_data_problems
@@ -109,7 +110,10 @@ def _organisation_resolve(declared: dict[str, Any]) -> _Organisation:
     for index, record in enumerate(departments):
         where = f"/organisation/departments/{index}"
         if record["slug"] in found.departments:
-            found.reasons.append(f"{where}/slug: '{record['slug']}' is declared twice")
+            found.reasons.append(
+                gettext("%(where)s/slug: '%(slug)s' is declared twice")
+                % {"where": where, "slug": record["slug"]}
+            )
             continue
         department = Department.objects.filter(slug=record["slug"]).first()
         if department is None:
@@ -125,20 +129,34 @@ def _organisation_resolve(declared: dict[str, Any]) -> _Organisation:
     for index, record in enumerate(declared.get("teams", [])):
         where = f"/organisation/teams/{index}"
         if record["slug"] in found.teams:
-            found.reasons.append(f"{where}/slug: '{record['slug']}' is declared twice")
+            found.reasons.append(
+                gettext("%(where)s/slug: '%(slug)s' is declared twice")
+                % {"where": where, "slug": record["slug"]}
+            )
             continue
         department = _department(record["department"], found)
         if department is None:
             found.reasons.append(
-                f"{where}/department: no department '{record['department']}' in this council, "
-                "and the file does not declare it under /organisation/departments"
+                gettext(
+                    "%(where)s/department: no department '%(department)s' in this council, and the "
+                    "file does not declare it under /organisation/departments"
+                )
+                % {"where": where, "department": record["department"]}
             )
             continue
         team = Team.objects.filter(slug=record["slug"]).select_related("department").first()
         if team is not None and team.department_id != department.pk:
             found.reasons.append(
-                f"{where}/department: team '{team.slug}' belongs to department "
-                f"'{team.department.slug}' in this council, not '{department.slug}'"
+                gettext(
+                    "%(where)s/department: team '%(slug)s' belongs to department '%(department)s' "
+                    "in this council, not '%(named)s'"
+                )
+                % {
+                    "where": where,
+                    "slug": team.slug,
+                    "department": team.department.slug,
+                    "named": department.slug,
+                }
             )
             continue
         if team is None:
@@ -173,7 +191,10 @@ def _process_from_library(
     found = library_process(key)
     if found is None:
         known = ", ".join(k for k, _, _ in library_files())
-        return None, [f"/process/library: no process '{key}' in the process library ({known})"]
+        return None, [
+            gettext("/process/library: no process '%(key)s' in the process library (%(known)s)")
+            % {"key": key, "known": known}
+        ]
     name, bpmn, dmns = found
     return {"key": key, "name": name, "bpmn": bpmn, "dmn": dmns}, []
 
@@ -213,29 +234,45 @@ def _kind_reasons(data: dict[str, Any], *, form_sound: bool) -> list[str]:
     reasons = []
     if kind == Service.Kind.INFORMATION:
         if form is not None:
-            reasons.append("/form: an information service is an advice page: it has no form")
+            reasons.append(
+                gettext("/form: an information service is an advice page: it has no form")
+            )
         if process is not None:
-            reasons.append("/process: an information service makes no case: it has no process")
+            reasons.append(
+                gettext("/process: an information service makes no case: it has no process")
+            )
         if data["published"] and not data["description"]["en"].strip():
-            reasons.append("/description/en: an information service's advice is its description")
+            reasons.append(
+                gettext("/description/en: an information service's advice is its description")
+            )
     elif kind == Service.Kind.ELIGIBILITY:
         if form is not None and form_sound:
             reasons += [
                 f"/form/definition{reason}" for reason in eligibility_errors(form["definition"])
             ]
         if process is not None:
-            reasons.append("/process: an eligibility checker makes no case: it has no process")
+            reasons.append(
+                gettext("/process: an eligibility checker makes no case: it has no process")
+            )
     elif kind == Service.Kind.INTERNAL and data["audience"] != Service.Audience.STAFF:
-        reasons.append("/audience: an internal service is for staff only (audience: staff)")
+        reasons.append(
+            gettext("/audience: an internal service is for staff only (audience: staff)")
+        )
     if kind in (Service.Kind.INFORMATION, Service.Kind.ELIGIBILITY) and data["open311_code"]:
-        reasons.append(f"/open311_code: an {kind} service makes no case to report through Open311")
+        reasons.append(
+            gettext("/open311_code: an %(kind)s service makes no case to report through Open311")
+            % {"kind": kind}
+        )
     hand_on = data["hand_on"]
     if (
         kind in (Service.Kind.INFORMATION, Service.Kind.ELIGIBILITY)
         and isinstance(hand_on, dict)
         and hand_on.get("method") in ("open311", "email")
     ):
-        reasons.append(f"/hand_on/method: an {kind} service makes no case to hand on; use link")
+        reasons.append(
+            gettext("/hand_on/method: an %(kind)s service makes no case to hand on; use link")
+            % {"kind": kind}
+        )
     return reasons
 
 
@@ -308,21 +345,29 @@ def service_data_import(
         department = _department(data["department"], organisation)
         if department is None:
             reasons.append(
-                f"/department: no department '{data['department']}' in this council, and the "
-                "file does not declare it under /organisation/departments"
+                gettext(
+                    "/department: no department '%(department)s' in this council, and the file "
+                    "does not declare it under /organisation/departments"
+                )
+                % {"department": data["department"]}
             )
         team = _team(data["team"], organisation) if data["team"] else None
         if data["team"] and team is None:
             reasons.append(
-                f"/team: no team '{data['team']}' in this council, and the file does not "
-                "declare it under /organisation/teams"
+                gettext(
+                    "/team: no team '%(team)s' in this council, and the file does not declare it "
+                    "under /organisation/teams"
+                )
+                % {"team": data["team"]}
             )
         form, process = data["form"], data["process"]
         # The form's own problems, worked out once: the kind's rules read only a sound form.
         form_reasons = form_problems(form["definition"]) if form is not None else []
         form_sound = not form_reasons
         if form is None and data["published"] and data["kind"] != Service.Kind.INFORMATION:
-            reasons.append("/form: a published service needs a form (or set published: false)")
+            reasons.append(
+                gettext("/form: a published service needs a form (or set published: false)")
+            )
         if process is not None:
             reasons += _process_reasons(process)
         reasons += _kind_reasons(data, form_sound=form_sound)
@@ -394,7 +439,11 @@ def service_data_import(
                 },
             )
         if existing is None or changed or costs or published or always_version:
-            _version_record(service, actor=actor, note=note or f"Imported from a {source}")
+            _version_record(
+                service,
+                actor=actor,
+                note=note or gettext("Imported from a %(source)s") % {"source": source},
+            )
     return service
 
 
@@ -407,8 +456,11 @@ def _permit_removal_reasons(existing: Service | None, permit: dict[str, Any] | N
     if scheme is None or not scheme.permits.exists():
         return []
     return [
-        f"/permit: the service has permits numbered {scheme.number_prefix}, so it must keep "
-        "permit rules: give them (change them if need be) rather than leave them out"
+        gettext(
+            "/permit: the service has permits numbered %(number_prefix)s, so it must keep permit "
+            "rules: give them (change them if need be) rather than leave them out"
+        )
+        % {"number_prefix": scheme.number_prefix}
     ]
 
 

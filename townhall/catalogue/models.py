@@ -19,12 +19,12 @@ class Service(models.Model):
     """A catalogue entry: what a resident can ask for, with its form, SLA, codes and costs."""
 
     class SlaKind(models.TextChoices):
-        WORKING_DAYS = "working_days", "Working days"
-        CALENDAR_DAYS = "calendar_days", "Calendar days"
+        WORKING_DAYS = "working_days", _("Working days")
+        CALENDAR_DAYS = "calendar_days", _("Calendar days")
 
     class Audience(models.TextChoices):
-        PUBLIC = "public", "Residents and staff"
-        STAFF = "staff", "Staff only"
+        PUBLIC = "public", _("Residents and staff")
+        STAFF = "staff", _("Staff only")
 
     class Kind(models.TextChoices):
         # A case and its process, as most services are.

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from townhall.core.hooks import Registry
 from townhall.core.models import WorkerHeartbeat
@@ -57,13 +58,15 @@ def backlogs() -> list[BacklogRow]:
     """What waits for the background: tasks due, each door's accepted requests without their
     effect, and tasks failed for good lately (for the integrations page)."""
     rows = [
-        BacklogRow("tasks_waiting", "Background tasks due, waiting for a worker", tasks_waiting())
+        BacklogRow(
+            "tasks_waiting", gettext("Background tasks due, waiting for a worker"), tasks_waiting()
+        )
     ]
-    rows += [BacklogRow(r.name, r.title, r.waiting()) for r in reconcilers()]
+    rows += [BacklogRow(r.name, gettext(r.title), r.waiting()) for r in reconcilers()]
     rows.append(
         BacklogRow(
             "tasks_failed",
-            "Background tasks failed after their last attempt, last 7 days",
+            gettext("Background tasks failed after their last attempt, last 7 days"),
             tasks_failed_recent(),
         )
     )

@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from townhall.builder.drafts import (
@@ -72,7 +74,9 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
     try:
         data, revision = _draft_data(service)
     except ServiceNotExportable as error:
-        messages.error(request, f"The service cannot be edited here: {error}")
+        messages.error(
+            request, gettext("The service cannot be edited here: %(error)s") % {"error": error}
+        )
         return redirect("builder:service", service.slug)
     conflict, differences = "", []
     prefix = data.get("reference_prefix", "")
@@ -102,7 +106,9 @@ def service_settings(request: StaffRequest, slug: str) -> HttpResponse:
                 form.is_valid()
                 differences = _differences(form, error.draft.data)
             else:
-                messages.success(request, "Settings saved in the draft. Publish to make them live")
+                messages.success(
+                    request, _("Settings saved in the draft. Publish to make them live")
+                )
                 return redirect("builder:service", service.slug)
     else:
         form = ServiceSettingsForm(
@@ -138,7 +144,7 @@ def service_publish_page(request: StaffRequest, slug: str) -> HttpResponse:
     service = builder_service(slug)
     draft = ServiceDraft.objects.filter(service=service).select_related("updated_by").first()
     if draft is None:
-        messages.info(request, "There are no changes to publish: edit the settings or the form")
+        messages.info(request, _("There are no changes to publish: edit the settings or the form"))
         return redirect("builder:service", service.slug)
     form = PublishForm(
         request.POST if request.method == "POST" else None, initial={"revision": draft.revision}
@@ -164,7 +170,11 @@ def service_publish_page(request: StaffRequest, slug: str) -> HttpResponse:
             form = PublishForm(posted)
             form.is_valid()
         else:
-            messages.success(request, f"Version {version.number} of {service.name} is live")
+            messages.success(
+                request,
+                gettext("Version %(number)s of %(name)s is live")
+                % {"number": version.number, "name": service.name},
+            )
             return redirect("builder:service", service.slug)
     problems = reasons or service_draft_problems(service)
     return render(
@@ -191,7 +201,7 @@ def service_discard(request: StaffRequest, slug: str) -> HttpResponse:
         return redirect("builder:service", service.slug)
     if request.method == "POST":
         service_draft_discard(service=service, actor=request.user)
-        messages.success(request, "The draft is thrown away: the live service is unchanged")
+        messages.success(request, _("The draft is thrown away: the live service is unchanged"))
         return redirect("builder:service", service.slug)
     return render(request, "desk/builder/discard.html", {"service": service, "draft": draft})
 
@@ -208,7 +218,9 @@ def service_retire_page(request: StaffRequest, slug: str) -> HttpResponse:
             form.add_error("reason", "; ".join(error.reasons))
         else:
             messages.success(
-                request, f"{service.name} is retired: residents and Open311 no longer see it"
+                request,
+                gettext("%(name)s is retired: residents and Open311 no longer see it")
+                % {"name": service.name},
             )
             return redirect("builder:service", service.slug)
     return render(
@@ -236,7 +248,9 @@ def service_import_upload(request: StaffRequest) -> HttpResponse:
             refused = {"import": [str(error)]}
         else:
             names = ", ".join(s.name for s in services)
-            messages.success(request, f"Imported and published: {names}")
+            messages.success(
+                request, gettext("Imported and published: %(names)s") % {"names": names}
+            )
             return redirect("builder:services")
     return render(
         request,

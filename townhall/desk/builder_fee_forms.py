@@ -6,6 +6,9 @@ options (only those of the question chosen are read), so the page works without 
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from townhall.builder.fee_editing import (
     KINDS,
@@ -26,13 +29,17 @@ KIND_FIELDS = {
 }
 
 
-def _text(label: str, hint: str = "", limit: int = 100) -> forms.CharField:
+def _text(label: Any, hint: Any = "", limit: int = 100) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=hint,
         required=False,
         max_length=limit,
-        error_messages={"max_length": f"{label} must be {limit} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(
+                _("{label} must be {limit} characters or fewer"), label=label, limit=limit
+            )
+        },
     )
 
 
@@ -40,12 +47,12 @@ class FeeKindForm(DeskForm):
     """The first step of adding a rule: what it charges (a GET form: nothing is written)."""
 
     kind = forms.ChoiceField(
-        label="What does the rule charge?",
+        label=_("What does the rule charge?"),
         choices=list(KINDS.items()),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what the rule charges",
-            "invalid_choice": "Choose what the rule charges",
+            "required": _("Choose what the rule charges"),
+            "invalid_choice": _("Choose what the rule charges"),
         },
     )
 
@@ -54,17 +61,17 @@ class FeeRuleForm(DraftForm):
     """One rule's fields, for the kind chosen; `definition`: the draft's form."""
 
     label = _text(
-        "Label", "What residents see on check answers, like ‘Collection of up to 3 items’."
+        _("Label"), _("What residents see on check answers, like ‘Collection of up to 3 items’.")
     )
-    label_cy = _text("Label (Cymraeg)", "Welsh may be left empty for now.")
-    amount = _text("Amount, in pounds", limit=20)
-    field = forms.ChoiceField(label="The question it reads", required=False)
-    included = _text("Items included, not charged by this rule (optional)", limit=6)
-    cap = _text("The most it charges, in pounds (optional)", limit=20)
-    percent = _text("Discount, in percent", "50 halves the fee.", limit=4)
-    when_field = forms.ChoiceField(label="When the answer to (optional)", required=False)
+    label_cy = _text("Label (Cymraeg)", _("Welsh may be left empty for now."))
+    amount = _text(_("Amount, in pounds"), limit=20)
+    field = forms.ChoiceField(label=_("The question it reads"), required=False)
+    included = _text(_("Items included, not charged by this rule (optional)"), limit=6)
+    cap = _text(_("The most it charges, in pounds (optional)"), limit=20)
+    percent = _text(_("Discount, in percent"), _("50 halves the fee."), limit=4)
+    when_field = forms.ChoiceField(label=_("When the answer to (optional)"), required=False)
     when_value = _text(
-        "is", "An option's value (yes or no for a yes/no question), or a number.", limit=200
+        _("is"), _("An option's value (yes or no for a yes/no question), or a number."), limit=200
     )
 
     def __init__(
@@ -74,14 +81,14 @@ class FeeRuleForm(DraftForm):
         self.kind = kind
         self.definition = definition
         if kind == PER_ITEM:
-            self.fields["amount"].label = "Amount for each item, in pounds"
+            self.fields["amount"].label = gettext("Amount for each item, in pounds")
         questions = fee_questions(definition, kind)
         cast(forms.ChoiceField, self.fields["field"]).choices = [
-            ("", "Choose a question"),
+            ("", gettext("Choose a question")),
             *questions,
         ]
         cast(forms.ChoiceField, self.fields["when_field"]).choices = [
-            ("", "Always (no condition)"),
+            ("", gettext("Always (no condition)")),
             *fee_questions(definition, ""),
         ]
         self.price_groups: list[tuple[str, str, list[str]]] = []
@@ -90,7 +97,11 @@ class FeeRuleForm(DraftForm):
                 names = []
                 for number, (value, option) in enumerate(question_options(definition, name), 1):
                     key = f"price-{name}-{number}"
-                    self.fields[key] = _text(f"{option} ({value}), in pounds", limit=20)
+                    self.fields[key] = _text(
+                        gettext("%(option)s (%(value)s), in pounds")
+                        % {"option": option, "value": value},
+                        limit=20,
+                    )
                     self.fields[key].option_value = value  # type: ignore[attr-defined]
                     names.append(key)
                 self.price_groups.append((name, label, names))
@@ -103,7 +114,7 @@ class FeeRuleForm(DraftForm):
     def initial_from(values: dict[str, Any], definition: dict[str, Any] | None) -> dict[str, Any]:
         """The form's values from `fee_editing.fee_rule_values`."""
         initial = {k: v for k, v in values.items() if k != "prices"}
-        for number, (value, _) in enumerate(question_options(definition, values["field"]), 1):
+        for number, (value, _label) in enumerate(question_options(definition, values["field"]), 1):
             if value in values["prices"]:
                 initial[f"price-{values['field']}-{number}"] = values["prices"][value]
         return initial
@@ -153,7 +164,7 @@ class FeeTryForm(DeskForm):
                 )
             elif options:
                 self.fields[name] = forms.ChoiceField(
-                    label=label, choices=[("", "Not answered"), *options], required=False
+                    label=label, choices=[("", gettext("Not answered")), *options], required=False
                 )
             else:
                 self.fields[name] = forms.CharField(label=label, required=False, max_length=200)

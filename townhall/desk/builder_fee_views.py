@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townhall.builder.drafts import (
@@ -61,7 +62,9 @@ def _editable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         try:
             return view(request, slug, *args, **kwargs)
         except ServiceNotExportable as error:
-            messages.error(request, f"The service cannot be edited here: {error}")
+            messages.error(
+                request, gettext("The service cannot be edited here: %(error)s") % {"error": error}
+            )
             return redirect("builder:service", slug)
 
     return wrapped
@@ -202,7 +205,9 @@ def service_fee_add(request: StaffRequest, slug: str) -> HttpResponse:
             form.refused(refused)
         else:
             if _save(request, form, service, fee_rule_add(_rules(draft), rule), "added a rule"):
-                messages.success(request, f"Fee rule added: {rule['label']}")
+                messages.success(
+                    request, gettext("Fee rule added: %(label)s") % {"label": rule["label"]}
+                )
                 return redirect("builder:service_fees", service.slug)
     return _rule_page(request, service, form, None)
 
@@ -232,7 +237,9 @@ def service_fee_edit(request: StaffRequest, slug: str, number: int) -> HttpRespo
             form.refused(refused)
         else:
             if _save(request, form, service, rules, f"changed rule {number}"):
-                messages.success(request, f"Fee rule saved: {changed['label']}")
+                messages.success(
+                    request, gettext("Fee rule saved: %(label)s") % {"label": changed["label"]}
+                )
                 return redirect("builder:service_fees", service.slug)
     form.kept_when = kept  # type: ignore[attr-defined]
     return _rule_page(request, service, form, number)
@@ -268,8 +275,12 @@ def service_fee_change(request: StaffRequest, slug: str) -> HttpResponse:
             change=change,
         )
     except (ServiceRefused, DraftConflict) as error:
-        messages.error(request, f"{error} Nothing was changed: this is the table as it is now.")
+        messages.error(
+            request,
+            gettext("%(error)s Nothing was changed: this is the table as it is now.")
+            % {"error": error},
+        )
     else:
         if action == "remove":
-            messages.success(request, f"Fee rule {number} removed")
+            messages.success(request, gettext("Fee rule %(number)s removed") % {"number": number})
     return redirect("builder:service_fees", service.slug)

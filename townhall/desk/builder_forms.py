@@ -9,6 +9,9 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import Team
 from townhall.builder.exchange import MAX_FILE_BYTES
@@ -23,33 +26,46 @@ MAX_IMPORT_FILES = 20
 NOTE_MAX_LENGTH = 300
 FEE_MAX_PENCE = 100_000_000
 KIND_HINTS = {
-    Service.Kind.REQUEST: "Residents or staff fill in a form; it makes a case that a team deals "
-    "with through its process.",
-    Service.Kind.INTERNAL: "Staff only, raised at the desk (a call-back request, an insurance "
-    "claim). Not on the portal.",
-    Service.Kind.INFORMATION: "An advice page: no form, no case.",
-    Service.Kind.ELIGIBILITY: "Questions, then an outcome page saying what to do next. No case, "
-    "and no personal data kept.",
+    Service.Kind.REQUEST: _(
+        "Residents or staff fill in a form; it makes a case that a team deals "
+        "with through its process."
+    ),
+    Service.Kind.INTERNAL: _(
+        "Staff only, raised at the desk (a call-back request, an insurance "
+        "claim). Not on the portal."
+    ),
+    Service.Kind.INFORMATION: _("An advice page: no form, no case."),
+    Service.Kind.ELIGIBILITY: _(
+        "Questions, then an outcome page saying what to do next. No case, "
+        "and no personal data kept."
+    ),
+}
+# The state filters of the service list (builder.selectors.STATE_FILTERS), as staff read them.
+STATE_LABELS = {
+    "live": _("Live"),
+    "draft": _("Draft"),
+    "internal only": _("Internal only"),
+    "retired": _("Retired"),
 }
 CLOCK_LABELS = {
-    ClockKind.SLA.value: "The service's own target (below)",
-    "foi": "Freedom of information request (20 working days)",
-    "eir": "Environmental information request (20 working days)",
-    "sar": "Subject access request (one calendar month)",
-    "complaint_stage_1": "Complaint, stage 1",
-    "complaint_stage_2": "Complaint, stage 2",
+    ClockKind.SLA.value: _("The service's own target (below)"),
+    "foi": _("Freedom of information request (20 working days)"),
+    "eir": _("Environmental information request (20 working days)"),
+    "sar": _("Subject access request (one calendar month)"),
+    "complaint_stage_1": _("Complaint, stage 1"),
+    "complaint_stage_2": _("Complaint, stage 2"),
 }
 # How an information page's advice is written (`catalogue.advice` renders it).
-DESCRIPTION_HELP = (
+DESCRIPTION_HELP = _(
     "One paragraph a line. An information page also shows headings (a line starting ## ), "
     "bullet lists (lines starting - ) and links written [link text](https://...)."
 )
 # The service's texts, with English and Welsh side by side: (file key, label, limit, rows).
 TEXTS = [
-    ("name", "Service name", 120, 0),
-    ("summary", "Summary", 300, 2),
-    ("description", "Description", 20000, 6),
-    ("keywords", "Search words", 300, 0),
+    ("name", _("Service name"), 120, 0),
+    ("summary", _("Summary"), 300, 2),
+    ("description", _("Description"), 20000, 6),
+    ("keywords", _("Search words"), 300, 0),
 ]
 
 
@@ -72,10 +88,10 @@ def _pence(text: str, what: str) -> int | None:
         amount = Decimal("NaN")
     exponent = amount.as_tuple().exponent
     if not amount.is_finite() or not isinstance(exponent, int) or exponent < -2 or amount < 0:
-        raise ValidationError(f"Enter {what} in pounds, like 12.50")
+        raise ValidationError(gettext("Enter %(what)s in pounds, like 12.50") % {"what": what})
     pence = int(amount * 100)
     if pence > FEE_MAX_PENCE:
-        raise ValidationError(f"Enter {what} of £1,000,000 or less")
+        raise ValidationError(gettext("Enter %(what)s of £1,000,000 or less") % {"what": what})
     return pence
 
 
@@ -83,16 +99,20 @@ def pounds(pence: int | None) -> str:
     return "" if pence is None else f"{Decimal(pence) / 100:.2f}"
 
 
+def _not_text(name: str) -> str:
+    return gettext("%(name)s is not a text file (service files are UTF-8 YAML)") % {"name": name}
+
+
 class TeamField(forms.ChoiceField):
     """A team chosen by slug from the list grouped by department; cleaned to the Team."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "Team")
+        kwargs.setdefault("label", _("Team"))
         kwargs.setdefault(
             "error_messages",
             {
-                "required": "Choose the team whose queue new cases land in",
-                "invalid_choice": "Choose a team from the list",
+                "required": _("Choose the team whose queue new cases land in"),
+                "invalid_choice": _("Choose a team from the list"),
             },
         )
         super().__init__(**kwargs)
@@ -108,37 +128,37 @@ class TeamField(forms.ChoiceField):
 class _TeamChoicesMixin(forms.Form):
     def _team_choices_set(self) -> None:
         team = cast(TeamField, self.fields["team"])
-        team.choices = [("", "Choose a team"), *team_choices()]
+        team.choices = [("", gettext("Choose a team")), *team_choices()]
 
 
 class ServiceCreateForm(_TeamChoicesMixin, DeskForm):
     name = forms.CharField(
-        label="Service name",
-        help_text="Plain words that say what it does, like ‘Report an overgrown hedge’.",
+        label=_("Service name"),
+        help_text=_("Plain words that say what it does, like ‘Report an overgrown hedge’."),
         max_length=120,
         error_messages={
-            "required": "Enter the service name",
-            "max_length": "The service name must be 120 characters or fewer",
+            "required": _("Enter the service name"),
+            "max_length": _("The service name must be 120 characters or fewer"),
         },
     )
     summary = forms.CharField(
-        label="Summary",
-        help_text="One sentence, shown under the name in lists and search results.",
+        label=_("Summary"),
+        help_text=_("One sentence, shown under the name in lists and search results."),
         max_length=300,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter a one-sentence summary",
-            "max_length": "The summary must be 300 characters or fewer",
+            "required": _("Enter a one-sentence summary"),
+            "max_length": _("The summary must be 300 characters or fewer"),
         },
     )
     team = TeamField()
     kind = forms.ChoiceField(
-        label="What kind of service is it?",
+        label=_("What kind of service is it?"),
         choices=Service.Kind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what kind of service it is",
-            "invalid_choice": "Choose what kind of service it is",
+            "required": _("Choose what kind of service it is"),
+            "invalid_choice": _("Choose what kind of service it is"),
         },
     )
 
@@ -158,74 +178,74 @@ class ServiceSettingsForm(
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     team = TeamField()
     kind = forms.ChoiceField(
-        label="Kind of service",
+        label=_("Kind of service"),
         choices=Service.Kind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what kind of service it is",
-            "invalid_choice": "Choose what kind of service it is",
+            "required": _("Choose what kind of service it is"),
+            "invalid_choice": _("Choose what kind of service it is"),
         },
     )
     sla_days = forms.IntegerField(
-        label="Target, in days",
+        label=_("Target, in days"),
         min_value=0,
         max_value=3650,
         error_messages={
-            "required": "Enter the target in days, like 10",
-            "invalid": "Enter the target as a whole number of days, like 10",
-            "min_value": "Enter a target of 0 days or more",
-            "max_value": "Enter a target of 3,650 days or fewer",
+            "required": _("Enter the target in days, like 10"),
+            "invalid": _("Enter the target as a whole number of days, like 10"),
+            "min_value": _("Enter a target of 0 days or more"),
+            "max_value": _("Enter a target of 3,650 days or fewer"),
         },
     )
     sla_kind = forms.ChoiceField(
-        label="Counted in",
+        label=_("Counted in"),
         choices=Service.SlaKind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how the days are counted",
-            "invalid_choice": "Choose how the days are counted",
+            "required": _("Choose how the days are counted"),
+            "invalid_choice": _("Choose how the days are counted"),
         },
     )
     clock = forms.ChoiceField(
-        label="What sets the due date",
+        label=_("What sets the due date"),
         choices=list(CLOCK_LABELS.items()),
         error_messages={
-            "required": "Choose what sets the due date",
-            "invalid_choice": "Choose what sets the due date",
+            "required": _("Choose what sets the due date"),
+            "invalid_choice": _("Choose what sets the due date"),
         },
     )
     audience = forms.ChoiceField(
-        label="Who can use it",
+        label=_("Who can use it"),
         choices=Service.Audience.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose who can use it",
-            "invalid_choice": "Choose who can use it",
+            "required": _("Choose who can use it"),
+            "invalid_choice": _("Choose who can use it"),
         },
     )
     open311_code = forms.CharField(
-        label="Open311 service code (optional)",
-        help_text="Leave empty for a service not offered to apps like FixMyStreet.",
+        label=_("Open311 service code (optional)"),
+        help_text=_("Leave empty for a service not offered to apps like FixMyStreet."),
         required=False,
         max_length=40,
         validators=[
             RegexValidator(
                 r"^[A-Za-z0-9_.-]*$",
-                "The Open311 code can only use letters, digits, dots, dashes and underscores",
+                _("The Open311 code can only use letters, digits, dots, dashes and underscores"),
             )
         ],
-        error_messages={"max_length": "The Open311 code must be 40 characters or fewer"},
+        error_messages={"max_length": _("The Open311 code must be 40 characters or fewer")},
     )
     fee = forms.CharField(
-        label="Fee, in pounds (optional)",
-        help_text="Leave empty for a free service.",
+        label=_("Fee, in pounds (optional)"),
+        help_text=_("Leave empty for a free service."),
         required=False,
     )
-    needs_location = forms.BooleanField(label="Ask where the problem is", required=False)
+    needs_location = forms.BooleanField(label=_("Ask where the problem is"), required=False)
     sensitive = forms.BooleanField(
-        label="Sensitive (restricted notes, every read audited)", required=False
+        label=_("Sensitive (restricted notes, every read audited)"), required=False
     )
-    popular = forms.BooleanField(label="Show among the popular services", required=False)
+    popular = forms.BooleanField(label=_("Show among the popular services"), required=False)
 
     def __init__(
         self,
@@ -236,18 +256,22 @@ class ServiceSettingsForm(
     ) -> None:
         super().__init__(*args, **kwargs)
         self.reference_prefix = reference_prefix
-        for key, label, limit, _ in TEXTS:
+        for key, label, limit, _rows in TEXTS:
             for language, suffix in (("en", ""), ("cy", "_cy")):
                 self.fields[key + suffix] = forms.CharField(
-                    label="English" if language == "en" else "Welsh (Cymraeg)",
+                    label=_("English") if language == "en" else _("Welsh (Cymraeg)"),
                     required=key in ("name", "summary") and language == "en",
                     max_length=limit,
                     help_text=DESCRIPTION_HELP if key == "description" else "",
                     error_messages={
-                        "required": f"Enter the {label.lower()} in English",
-                        "max_length": f"The {label.lower()} "
-                        f"{'in Welsh ' if language == 'cy' else ''}must be {limit:,} "
-                        "characters or fewer",
+                        "required": gettext("Enter the %(text)s in English")
+                        % {"text": str(label).lower()},
+                        "max_length": (
+                            gettext("The %(text)s in Welsh must be %(limit)s characters or fewer")
+                            if language == "cy"
+                            else gettext("The %(text)s must be %(limit)s characters or fewer")
+                        )
+                        % {"text": str(label).lower(), "limit": f"{limit:,}"},
                     },
                 )
         for channel, channel_name in Channel.choices:
@@ -261,7 +285,7 @@ class ServiceSettingsForm(
     def initial_from(data: dict[str, Any], revision: int) -> dict[str, Any]:
         """The form's values from a service file's data."""
         initial: dict[str, Any] = {"revision": revision}
-        for key, *_ in TEXTS:
+        for key, *_rest in TEXTS:
             initial[key] = data[key].get("en", "")
             initial[key + "_cy"] = data[key].get("cy", "")
         initial.update(
@@ -285,7 +309,7 @@ class ServiceSettingsForm(
         return initial
 
     def clean_fee(self) -> int | None:
-        return _pence(self.cleaned_data["fee"], "the fee")
+        return _pence(self.cleaned_data["fee"], gettext("the fee"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -293,7 +317,11 @@ class ServiceSettingsForm(
             name = f"cost_{channel}"
             if name in data:
                 try:
-                    data[name] = _pence(data[name], f"the cost of the {label.lower()} channel")
+                    data[name] = _pence(
+                        data[name],
+                        gettext("the cost of the %(channel)s channel")
+                        % {"channel": str(label).lower()},
+                    )
                 except ValidationError as error:
                     self.add_error(name, error)
         self.hand_on_clean()
@@ -351,69 +379,83 @@ class ServiceSettingsForm(
 class PublishForm(DeskForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     note = forms.CharField(
-        label="What changed?",
-        help_text="Say what you changed and why: it is kept with the version.",
+        label=_("What changed?"),
+        help_text=_("Say what you changed and why: it is kept with the version."),
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea,
         error_messages={
-            "required": "Say what changed, for the version history",
-            "max_length": f"The note must be {NOTE_MAX_LENGTH} characters or fewer",
+            "required": _("Say what changed, for the version history"),
+            "max_length": format_lazy(
+                _("The note must be {limit} characters or fewer"), limit=NOTE_MAX_LENGTH
+            ),
         },
     )
 
 
 class RetireForm(DeskForm):
     reason = forms.CharField(
-        label="Why is it retired?",
-        help_text="Kept in the audit trail. Its open cases carry on as before.",
+        label=_("Why is it retired?"),
+        help_text=_("Kept in the audit trail. Its open cases carry on as before."),
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea,
         error_messages={
-            "required": "Say why the service is retired",
-            "max_length": f"The reason must be {NOTE_MAX_LENGTH} characters or fewer",
+            "required": _("Say why the service is retired"),
+            "max_length": format_lazy(
+                _("The reason must be {limit} characters or fewer"), limit=NOTE_MAX_LENGTH
+            ),
         },
     )
 
 
 class RestoreForm(DeskForm):
     note = forms.CharField(
-        label="Why go back?",
-        help_text="Kept with the new version.",
+        label=_("Why go back?"),
+        help_text=_("Kept with the new version."),
         max_length=NOTE_MAX_LENGTH,
         required=False,
-        error_messages={"max_length": f"The note must be {NOTE_MAX_LENGTH} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(
+                _("The note must be {limit} characters or fewer"), limit=NOTE_MAX_LENGTH
+            )
+        },
     )
 
 
 class CompareForm(DeskForm):
     """Two versions of a service to compare (a GET form on the service page)."""
 
-    older = forms.TypedChoiceField(label="Compare version", coerce=int)
-    newer = forms.TypedChoiceField(label="with version", coerce=int)
+    older = forms.TypedChoiceField(label=_("Compare version"), coerce=int)
+    newer = forms.TypedChoiceField(label=_("with version"), coerce=int)
 
     def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("older", "newer"):
             field = cast(forms.TypedChoiceField, self.fields[name])
-            field.choices = [(n, f"Version {n}") for n in numbers]
-            field.error_messages["invalid_choice"] = "Choose a version from the list"
-            field.error_messages["required"] = "Choose two versions to compare"
+            field.choices = [(n, gettext("Version %(number)s") % {"number": n}) for n in numbers]
+            field.error_messages["invalid_choice"] = gettext("Choose a version from the list")
+            field.error_messages["required"] = gettext("Choose two versions to compare")
         if numbers:
             self.initial = {"older": numbers[min(1, len(numbers) - 1)], "newer": numbers[0]}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("older") is not None and data.get("older") == data.get("newer"):
-            self.add_error("newer", "Choose two different versions to compare")
+            self.add_error("newer", _("Choose two different versions to compare"))
         return data
 
 
 class ImportForm(DeskForm):
     # Named as the page posts it; the metaclass moves declared fields off the class.
     files = MultipleFileField(  # type: ignore[assignment]
-        label="Service files",
-        help_text=f"One or more .yaml files exported from Townhall, up to {MAX_IMPORT_FILES}, "
-        f"each smaller than {MAX_FILE_BYTES // (1024 * 1024)} MB.",
+        label=_("Service files"),
+        help_text=format_lazy(
+            _(
+                "One or more .yaml files exported from Townhall, up to {count}, each smaller "
+                "than {megabytes} MB."
+            ),
+            count=MAX_IMPORT_FILES,
+            megabytes=MAX_FILE_BYTES // (1024 * 1024),
+        ),
         widget=MultipleFileInput,
         required=False,
     )
@@ -422,24 +464,25 @@ class ImportForm(DeskForm):
         """(name, text) of each file: read as UTF-8 text, or refused."""
         uploads = self.cleaned_data["files"]
         if not uploads:
-            raise ValidationError("Choose a service file to import")
+            raise ValidationError(_("Choose a service file to import"))
         if len(uploads) > MAX_IMPORT_FILES:
-            raise ValidationError(f"Import at most {MAX_IMPORT_FILES} files at once")
+            raise ValidationError(
+                gettext("Import at most %(count)s files at once") % {"count": MAX_IMPORT_FILES}
+            )
         read = []
         for upload in uploads:
             name = re.sub(r"[^\w.\- ]", "_", upload.name or "file")[:100]
             if (upload.size or 0) > MAX_FILE_BYTES:
                 raise ValidationError(
-                    f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, too large"
+                    gettext("%(name)s is larger than %(megabytes)s MB, too large")
+                    % {"name": name, "megabytes": MAX_FILE_BYTES // (1024 * 1024)}
                 )
             data = upload.read(MAX_FILE_BYTES + 1)
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise ValidationError(
-                    f"{name} is not a text file (service files are UTF-8 YAML)"
-                ) from None
+                raise ValidationError(_not_text(name)) from None
             if "\x00" in text:
-                raise ValidationError(f"{name} is not a text file (service files are UTF-8 YAML)")
+                raise ValidationError(_not_text(name))
             read.append((name, text))
         return read

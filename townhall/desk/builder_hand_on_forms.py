@@ -4,30 +4,32 @@ and how reports are handed on to them, checked by the same rules as a service fi
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from townhall.catalogue.hand_on import hand_on_clean, hand_on_problems
 
 METHOD_CHOICES = [
-    ("", "Ours: no hand-on"),
-    ("open311", "Hand each report on by Open311"),
-    ("email", "Hand each report on by email"),
-    ("link", "Send residents to their page (no case)"),
+    ("", _("Ours: no hand-on")),
+    ("open311", _("Hand each report on by Open311")),
+    ("email", _("Hand each report on by email")),
+    ("link", _("Send residents to their page (no case)")),
 ]
 # Each setting's field, label and hint.
-HAND_ON_FIELDS = {
-    "responsible": ("Council responsible", "Like Kent County Council."),
+HAND_ON_FIELDS: dict[str, tuple[Any, Any]] = {
+    "responsible": (_("Council responsible"), _("Like Kent County Council.")),
     "endpoint": (
-        "Open311 address",
-        "Their GeoReport v2 base address, like https://county.example/open311/v2.",
+        _("Open311 address"),
+        _("Their GeoReport v2 base address, like https://county.example/open311/v2."),
     ),
-    "service_code": ("Their Open311 service code", ""),
-    "jurisdiction_id": ("Their jurisdiction ID (optional)", ""),
+    "service_code": (_("Their Open311 service code"), ""),
+    "jurisdiction_id": (_("Their jurisdiction ID (optional)"), ""),
     "api_key_secret": (
-        "Name of the secret holding their API key",
-        "The server setting that holds the key, like KENT_OPEN311_API_KEY. Never the key.",
+        _("Name of the secret holding their API key"),
+        _("The server setting that holds the key, like KENT_OPEN311_API_KEY. Never the key."),
     ),
-    "address": ("Their email address", ""),
-    "url": ("Their page for this report", "A full web address starting https://."),
+    "address": (_("Their email address"), ""),
+    "url": (_("Their page for this report"), _("A full web address starting https://.")),
 }
 
 
@@ -36,11 +38,11 @@ class HandOnFields(forms.Form):
 
     def _hand_on_add(self) -> None:
         self.fields["hand_on_method"] = forms.ChoiceField(
-            label="Who deals with these reports",
+            label=_("Who deals with these reports"),
             choices=METHOD_CHOICES,
             required=False,
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": "Choose how reports are handed on"},
+            error_messages={"invalid_choice": _("Choose how reports are handed on")},
         )
         for key, (label, hint) in HAND_ON_FIELDS.items():
             self.fields[f"hand_on_{key}"] = forms.CharField(
@@ -49,7 +51,8 @@ class HandOnFields(forms.Form):
                 required=False,
                 max_length=500,
                 error_messages={
-                    "max_length": f"The {label.lower()} must be 500 characters or fewer"
+                    "max_length": gettext("The %(setting)s must be 500 characters or fewer")
+                    % {"setting": str(label).lower()}
                 },
             )
 
@@ -88,12 +91,12 @@ class HandOnFields(forms.Form):
             return
         value = self._hand_on_value()
         for reason in hand_on_problems(value):
-            place, _, message = reason.partition(": ")
+            place, _sep, message = reason.partition(": ")
             key = place.removeprefix("/hand_on/").removeprefix("/hand_on")
             field = f"hand_on_{key}" if key in HAND_ON_FIELDS else "hand_on_method"
-            label = HAND_ON_FIELDS[key][0] if key in HAND_ON_FIELDS else "Hand-on"
+            label = HAND_ON_FIELDS[key][0] if key in HAND_ON_FIELDS else gettext("Hand-on")
             if message.startswith("missing"):
-                message = f"Enter the {label.lower()}"
+                message = gettext("Enter the %(setting)s") % {"setting": str(label).lower()}
             self.add_error(field, message[0].upper() + message[1:])
 
     def hand_on_changes(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -7,45 +7,52 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from townhall.builder.checks import permit_rules_problems
 from townhall.builder.exchange import permit_defaults
 
-SELLS_CHOICES = [("no", "No"), ("yes", "Yes, it sells permits")]
+SELLS_CHOICES = [("no", _("No")), ("yes", _("Yes, it sells permits"))]
 PERIOD_START_CHOICES = [
-    ("paid", "From the day it is paid"),
-    ("fixed", "From the council's yearly start date"),
+    ("paid", _("From the day it is paid")),
+    ("fixed", _("From the council's yearly start date")),
 ]
 # Whole numbers: field, label, hint.
 PERMIT_NUMBERS = {
-    "period_months": ("How long a permit lasts, in months", "Usually 12. From 1 to 36."),
+    "period_months": (_("How long a permit lasts, in months"), _("Usually 12. From 1 to 36.")),
     "year_start_day": (
-        "Yearly start date: day",
-        "Only when periods start on the council's yearly start date. Like 1.",
+        _("Yearly start date: day"),
+        _("Only when periods start on the council's yearly start date. Like 1."),
     ),
-    "year_start_month": ("Yearly start date: month", "A number from 1 to 12, like 4 for April."),
+    "year_start_month": (
+        _("Yearly start date: month"),
+        _("A number from 1 to 12, like 4 for April."),
+    ),
     "reminder_days_before": (
-        "Send the renewal reminder, days before a permit ends",
-        "Like 28. Must be within the period.",
+        _("Send the renewal reminder, days before a permit ends"),
+        _("Like 28. Must be within the period."),
     ),
     "refund_none_last_months": (
-        "No refund in the last months of a period",
-        "Like 2: a permit cancelled with 2 months or less left gets nothing back. "
-        "0 to refund to the end.",
+        _("No refund in the last months of a period"),
+        _(
+            "Like 2: a permit cancelled with 2 months or less left gets nothing back. "
+            "0 to refund to the end."
+        ),
     ),
 }
 PERMIT_ANSWERS = {
     "quantity_field": (
-        "Question saying how many",
-        "The question ID whose answer is how many (bins, cars), like bins.",
+        _("Question saying how many"),
+        _("The question ID whose answer is how many (bins, cars), like bins."),
     ),
     "concession_field": (
-        "Question saying whether a concession applies (optional)",
-        "The question ID whose yes answer means a concession, like concession.",
+        _("Question saying whether a concession applies (optional)"),
+        _("The question ID whose yes answer means a concession, like concession."),
     ),
     "address_field": (
-        "Question giving the address",
-        "The question ID whose answer is the permit's address, like address.",
+        _("Question giving the address"),
+        _("The question ID whose answer is the permit's address, like address."),
     ),
 }
 # The page's field for each rule in the file, to show a rule's problem on its field.
@@ -62,29 +69,33 @@ class PermitFields(forms.Form):
 
     def _permit_add(self) -> None:
         self.fields["permit_sells"] = forms.ChoiceField(
-            label="Does the service sell permits?",
-            help_text="Yearly subscriptions paid for through the form, like garden waste bins "
-            "or resident parking. Each paid request is given a numbered permit.",
+            label=_("Does the service sell permits?"),
+            help_text=_(
+                "Yearly subscriptions paid for through the form, like garden waste bins "
+                "or resident parking. Each paid request is given a numbered permit."
+            ),
             choices=SELLS_CHOICES,
             widget=forms.RadioSelect,
             # Not posted at all (a client older than the section): the rules stay as they are.
             required=False,
-            error_messages={"invalid_choice": "Choose whether the service sells permits"},
+            error_messages={"invalid_choice": _("Choose whether the service sells permits")},
         )
         self.fields["permit_number_prefix"] = forms.CharField(
-            label="Permit number prefix",
-            help_text="2 to 4 capital letters or digits, starting with a letter, like GWP: "
-            "numbers then read GWP-2027-000123. Not the service's reference prefix.",
+            label=_("Permit number prefix"),
+            help_text=_(
+                "2 to 4 capital letters or digits, starting with a letter, like GWP: "
+                "numbers then read GWP-2027-000123. Not the service's reference prefix."
+            ),
             required=False,
             max_length=10,
-            error_messages={"max_length": "The permit number prefix must be 2 to 4 characters"},
+            error_messages={"max_length": _("The permit number prefix must be 2 to 4 characters")},
         )
         self.fields["permit_period_start"] = forms.ChoiceField(
-            label="When does a permit's period start?",
+            label=_("When does a permit's period start?"),
             choices=PERIOD_START_CHOICES,
             widget=forms.RadioSelect,
             required=False,
-            error_messages={"invalid_choice": "Choose when a permit's period starts"},
+            error_messages={"invalid_choice": _("Choose when a permit's period starts")},
         )
         for key, (label, hint) in PERMIT_NUMBERS.items():
             self.fields[f"permit_{key}"] = forms.IntegerField(
@@ -94,14 +105,17 @@ class PermitFields(forms.Form):
                 min_value=-10_000,
                 max_value=10_000,
                 error_messages={
-                    "invalid": f"Enter a whole number for ‘{label.lower()}’",
-                    "min_value": f"Enter a smaller number for ‘{label.lower()}’",
-                    "max_value": f"Enter a smaller number for ‘{label.lower()}’",
+                    "invalid": gettext("Enter a whole number for ‘%(setting)s’")
+                    % {"setting": str(label).lower()},
+                    "min_value": gettext("Enter a larger number for ‘%(setting)s’")
+                    % {"setting": str(label).lower()},
+                    "max_value": gettext("Enter a smaller number for ‘%(setting)s’")
+                    % {"setting": str(label).lower()},
                 },
             )
         self.fields["permit_refund_admin_fee"] = forms.CharField(
-            label="Admin fee taken from a refund, in pounds",
-            help_text="Like 10.00. Enter 0 for none.",
+            label=_("Admin fee taken from a refund, in pounds"),
+            help_text=_("Like 10.00. Enter 0 for none."),
             required=False,
         )
         for key, (label, hint) in PERMIT_ANSWERS.items():
@@ -111,11 +125,12 @@ class PermitFields(forms.Form):
                 required=False,
                 max_length=60,
                 error_messages={
-                    "max_length": f"The {label.lower()} must be 60 characters or fewer"
+                    "max_length": gettext("The %(setting)s must be 60 characters or fewer")
+                    % {"setting": str(label).lower()}
                 },
             )
         self.fields["permit_garden_waste"] = forms.BooleanField(
-            label="Garden waste rounds collect from the addresses of its permits", required=False
+            label=_("Garden waste rounds collect from the addresses of its permits"), required=False
         )
 
     def permit_groups(self) -> dict[str, Any]:
@@ -166,16 +181,19 @@ class PermitFields(forms.Form):
         if self.cleaned_data.get("permit_sells") != "yes":
             return
         if not self.cleaned_data.get("permit_number_prefix", "").strip():
-            self.add_error("permit_number_prefix", "Enter the permit number prefix, like GWP")
-        for key, (label, _) in PERMIT_ANSWERS.items():
+            self.add_error("permit_number_prefix", _("Enter the permit number prefix, like GWP"))
+        for key, (label, _hint) in PERMIT_ANSWERS.items():
             if key != "concession_field" and not self.cleaned_data.get(f"permit_{key}", ""):
-                self.add_error(f"permit_{key}", f"Enter the {label.lower()}")
+                self.add_error(
+                    f"permit_{key}",
+                    gettext("Enter the %(setting)s") % {"setting": str(label).lower()},
+                )
         if self.errors:
             return
         value = self._permit_value()
         assert value is not None  # noqa: S101 (sells is yes) # nosec B101
         for reason in permit_rules_problems(value, reference_prefix=reference_prefix):
-            place, _, message = reason.partition(": ")
+            place, _sep, message = reason.partition(": ")
             field = FIELD_OF_RULE.get(place.removeprefix("/permit/"), "permit_sells")
             self.add_error(field, message[0].upper() + message[1:])
 
@@ -190,9 +208,9 @@ class PermitFields(forms.Form):
             amount = Decimal("NaN")
         exponent = amount.as_tuple().exponent
         if not amount.is_finite() or not isinstance(exponent, int) or exponent < -2:
-            raise ValidationError("Enter the admin fee in pounds, like 10.00")
+            raise ValidationError(_("Enter the admin fee in pounds, like 10.00"))
         if abs(amount) > 10_000:
-            raise ValidationError("Enter an admin fee of £10,000 or less")
+            raise ValidationError(_("Enter an admin fee of £10,000 or less"))
         # A negative fee is let through so the refund rule's own check names it.
         return int(amount * 100)
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from townhall.builder.selectors import process_choices, process_file_data
 
@@ -14,17 +16,16 @@ from townhall.builder.selectors import process_choices, process_file_data
 # channels a service may name its own template for, in English and Welsh (letters keep the
 # generic one here, or what the service file names).
 NOTIFY_EVENTS = {
-    "created": "When a request is received",
-    "status_changed": "When its status changes",
-    "public_note": "When a note for the resident is added",
+    "created": _("When a request is received"),
+    "status_changed": _("When its status changes"),
+    "public_note": _("When a note for the resident is added"),
 }
+# English and Welsh side by side: a Welsh template is used for residents who asked in Welsh.
 NOTIFY_CHANNELS = {
-    "email": "Email template ID",
-    "sms": "Text message template ID",
-    # Used for residents written to in Welsh (issue 20); blank: the generic template, which
-    # carries the Welsh text Townhall renders, never the service's English one.
-    "email_cy": "Welsh email template ID",
-    "sms_cy": "Welsh text message template ID",
+    "email": _("Email template ID"),
+    "email_cy": _("Welsh email template ID"),
+    "sms": _("Text message template ID"),
+    "sms_cy": _("Welsh text message template ID"),
 }
 
 
@@ -41,8 +42,10 @@ def _template_id_check(value: str) -> None:
         uuid.UUID(value.strip())
     except ValueError:
         raise ValidationError(
-            "Enter the template ID as GOV.UK Notify shows it, like "
-            "f33517ff-2a88-4f6e-b855-c550268ce08a"
+            _(
+                "Enter the template ID as GOV.UK Notify shows it, like "
+                "f33517ff-2a88-4f6e-b855-c550268ce08a"
+            )
         ) from None
 
 
@@ -53,23 +56,26 @@ class ProcessNotifyFields(forms.Form):
         live, library = process_choices()
         now = _process_key(process_now)
         known = {key for key, _ in live + library}
-        choices: list[Any] = [("", "None: cases run no process")]
+        choices: list[Any] = [("", gettext("None: cases run no process"))]
         if now and now not in known:
             # A process written out in the draft (an import, say) and not live: kept as is.
-            choices.append(("This draft's own", [(now, str(process_now.get("name") or now))]))  # type: ignore[union-attr]
+            name = str((process_now or {}).get("name") or now)
+            choices.append((gettext("This draft's own"), [(now, name)]))
         if live:
-            choices.append(("Live processes", live))
+            choices.append((gettext("Live processes"), live))
         if library:
-            choices.append(("From the library", library))
+            choices.append((gettext("From the library"), library))
         self.fields["process"] = forms.ChoiceField(
-            label="Process",
-            help_text="What every new case runs: its work items, timers and decisions. "
-            "Information services and eligibility checkers have none.",
+            label=_("Process"),
+            help_text=_(
+                "What every new case runs: its work items, timers and decisions. "
+                "Information services and eligibility checkers have none."
+            ),
             choices=choices,
             required=False,
-            error_messages={"invalid_choice": "Choose a process from the list"},
+            error_messages={"invalid_choice": _("Choose a process from the list")},
         )
-        for event, _ in NOTIFY_EVENTS.items():
+        for event in NOTIFY_EVENTS:
             for channel, label in NOTIFY_CHANNELS.items():
                 self.fields[f"notify_{event}_{channel}"] = forms.CharField(
                     label=label, required=False, max_length=100, validators=[_template_id_check]
@@ -84,7 +90,7 @@ class ProcessNotifyFields(forms.Form):
                 initial[f"notify_{event}_{channel}"] = templates.get(event, {}).get(channel, "")
         return initial
 
-    def notify_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def notify_groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [
             (label, [self[f"notify_{event}_{channel}"] for channel in NOTIFY_CHANNELS])
             for event, label in NOTIFY_EVENTS.items()

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from townhall.accounts.models import Department
@@ -27,7 +28,14 @@ from townhall.builder.selectors import (
 )
 from townhall.catalogue.models import Service
 from townhall.desk.access import StaffRequest, designer_required
-from townhall.desk.builder_forms import KIND_HINTS, CompareForm, RestoreForm, ServiceCreateForm
+from townhall.desk.builder_forms import (
+    CLOCK_LABELS,
+    KIND_HINTS,
+    STATE_LABELS,
+    CompareForm,
+    RestoreForm,
+    ServiceCreateForm,
+)
 
 
 def builder_service(slug: str) -> Service:
@@ -51,7 +59,8 @@ def service_list(request: StaffRequest) -> HttpResponse:
         "desk/builder/list.html",
         {
             "rows": services_for_builder(state=state, department=department),
-            "states": list(STATE_FILTERS),
+            "clocks": CLOCK_LABELS,
+            "states": [(state, STATE_LABELS[state]) for state in STATE_FILTERS],
             "departments": departments,
             "chosen": {"state": state, "department": department},
         },
@@ -76,7 +85,11 @@ def service_new(request: StaffRequest) -> HttpResponse:
             for reason in error.reasons:
                 form.add_error("kind" if "kind" in reason else "name", reason)
         else:
-            messages.success(request, f"{service.name} is a draft: give it a form, then publish")
+            messages.success(
+                request,
+                gettext("%(name)s is a draft: give it a form, then publish")
+                % {"name": service.name},
+            )
             return redirect("builder:service", service.slug)
     return render(
         request,
@@ -117,6 +130,7 @@ def service_detail(request: StaffRequest, slug: str) -> HttpResponse:
             "versions": versions,
             "compare": compare,
             "costs": sorted(service.channel_costs.all(), key=lambda c: c.channel),
+            "clocks": CLOCK_LABELS,
         },
         status=400 if compare.errors else 200,
     )
@@ -129,7 +143,9 @@ def service_export_download(request: StaffRequest, slug: str) -> HttpResponse:
     try:
         text = service_export(service)
     except ServiceNotExportable as error:
-        messages.error(request, f"The service cannot be exported: {error}")
+        messages.error(
+            request, gettext("The service cannot be exported: %(error)s") % {"error": error}
+        )
         return redirect("builder:service", service.slug)
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{service.slug}.yaml"'
@@ -198,7 +214,9 @@ def service_version_restore_page(request: StaffRequest, slug: str, number: int) 
             reasons = error.reasons
         else:
             messages.success(
-                request, f"Version {number} is published again, as version {new.number}"
+                request,
+                gettext("Version %(number)s is published again, as version %(number2)s")
+                % {"number": number, "number2": new.number},
             )
             return redirect("builder:service", service.slug)
     return render(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from townhall.catalogue.models import Service
@@ -81,9 +82,16 @@ def process_edit(request: StaffRequest, key: str) -> HttpResponse:
                     note=note,
                 )
                 if version.pk == live.pk:
-                    messages.success(request, f"Nothing changed: version {live.version} stays live")
+                    messages.success(
+                        request,
+                        gettext("Nothing changed: version %(version)s stays live")
+                        % {"version": live.version},
+                    )
                 else:
-                    messages.success(request, f"Version {version.version} is live")
+                    messages.success(
+                        request,
+                        gettext("Version %(version)s is live") % {"version": version.version},
+                    )
                 return redirect("desk:process", key)
             process_version_validate(bpmn_xml=bpmn_xml, dmn_xmls=dmn_xmls)
             checked = True

@@ -3,6 +3,8 @@ pages with their questions and branches in words, a page's branch rows, a questi
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from townhall.builder.drafts import DraftConflict
 from townhall.builder.form_drafts import FormEdit, form_draft_edit
 from townhall.builder.form_editing import (
@@ -29,7 +31,8 @@ from townhall.eforms.definition import (
 
 
 def page_name(number: int, page: dict) -> str:
-    return f"Page {number}: {page.get('title') or (page['fields'] or [{}])[0].get('label', '')}"
+    name = page.get("title") or (page["fields"] or [{}])[0].get("label", "")
+    return _("Page %(number)s: %(name)s") % {"number": number, "name": name}
 
 
 def questions_shown(page: dict) -> list[dict[str, Any]]:
@@ -44,8 +47,11 @@ def branch_targets(definition: dict) -> list[tuple[str, str]]:
     each outcome (the journey ends there)."""
     return (
         [(p["id"], page_name(n, p)) for n, p in enumerate(definition["pages"], start=1)]
-        + [(CHECK_ANSWERS, "Check answers")]
-        + [(OUTCOME_TARGET + o["id"], f"End: {o['title']}") for o in definition.get("outcomes", [])]
+        + [(CHECK_ANSWERS, _("Check answers"))]
+        + [
+            (OUTCOME_TARGET + o["id"], _("End: %(title)s") % {"title": o["title"]})
+            for o in definition.get("outcomes", [])
+        ]
     )
 
 
@@ -55,16 +61,22 @@ def branches_in_words(definition: dict, page: dict) -> list[str]:
     rules, otherwise, kept = branch_rows(definition, page["id"])
     labels = {f["name"]: f["label"] for p in definition["pages"] for f in p["fields"]}
     words = [
-        f"If ‘{labels.get(r['question'], r['question'])}’ {BRANCH_OPS[r['op']]} {r['value']}, "
-        f"go to {names.get(r['goto'], r['goto'])}"
+        _("If ‘%(question)s’ %(op)s %(value)s, go to %(target)s")
+        % {
+            "question": labels.get(r["question"], r["question"]),
+            "op": BRANCH_OPS[r["op"]],
+            "value": r["value"],
+            "target": names.get(r["goto"], r["goto"]),
+        }
         for r in rules
     ]
     words += [
-        f"On a condition kept as written, go to {names.get(branch_target(b), branch_target(b))}"
+        _("On a condition kept as written, go to %(target)s")
+        % {"target": names.get(branch_target(b), branch_target(b))}
         for b in kept
     ]
     if otherwise:
-        words.append(f"Otherwise go to {names.get(otherwise, otherwise)}")
+        words.append(_("Otherwise go to %(target)s") % {"target": names.get(otherwise, otherwise)})
     return words
 
 
@@ -108,14 +120,16 @@ def outcomes_shown(definition: dict) -> list[dict[str, Any]]:
 def _in_words(reason: str) -> str:
     """An eligibility reason ("/pages/2/next: the last page...") with its place in words
     ("Page 3: the last page...")."""
-    where, _, message = reason.partition(": ")
+    where, _sep, message = reason.partition(": ")
     parts = where.strip("/").split("/")
     if parts[0] == "pages" and len(parts) > 1 and parts[1].isdigit():
-        place = f"Page {int(parts[1]) + 1}"
+        place = _("Page %(number)s") % {"number": int(parts[1]) + 1}
     else:
-        place = {"outcomes": "Outcomes", "contact": "Contact details"}.get(parts[0], "The form")
+        place = {"outcomes": _("Outcomes"), "contact": _("Contact details")}.get(
+            parts[0], _("The form")
+        )
     message = message.replace(
-        "(a branch with `outcome` and no `when`)", "(set its ‘Otherwise go to’ to an outcome)"
+        "(a branch with `outcome` and no `when`)", _("(set its ‘Otherwise go to’ to an outcome)")
     )
     return f"{place}: {message}"
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from townhall.builder.form_editing import BRANCH_OPS
 from townhall.builder.form_questions import ANSWER_TYPES, FormEditRefused
@@ -15,11 +18,11 @@ from townhall.desk.forms import DeskForm
 # The Welsh label beside each English one: Welsh words, so that a label asked for by its
 # English name ("Question") names one input only.
 WELSH = " (Cymraeg)"
-WELSH_HINT = "Welsh may be left empty for now."
+WELSH_HINT = _("Welsh may be left empty for now.")
 EMPTY_BRANCH_ROWS = 2
 
 
-def _text(label: str, *, textarea: bool = False, hint: str = "", limit: int = 0) -> forms.Field:
+def _text(label: Any, *, textarea: bool = False, hint: Any = "", limit: int = 0) -> forms.Field:
     return forms.CharField(
         label=label,
         help_text=hint,
@@ -27,7 +30,11 @@ def _text(label: str, *, textarea: bool = False, hint: str = "", limit: int = 0)
         strip=True,
         widget=forms.Textarea if textarea else forms.TextInput,
         max_length=limit or None,
-        error_messages={"max_length": f"{label} must be {limit:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(
+                _("{label} must be {limit} characters or fewer"), label=label, limit=f"{limit:,}"
+            )
+        },
     )
 
 
@@ -57,20 +64,24 @@ class DraftForm(DeskForm):
         data.update(self.data)
         data["revision"] = str(revision)
         self.data = data
-        self.add_error(None, f"{message} Nothing you typed is lost: check it and save again.")
+        self.add_error(
+            None,
+            gettext("%(message)s Nothing you typed is lost: check it and save again.")
+            % {"message": message},
+        )
 
 
 class PageForm(DraftForm):
     title = _text(
-        "Page title (optional)",
+        _("Page title (optional)"),
         limit=200,
-        hint="With one question, leave it empty: the question is the page's heading.",
+        hint=_("With one question, leave it empty: the question is the page's heading."),
     )
     title_cy = _welsh("Teitl y dudalen", limit=200)
     intro = _text(
-        "Introduction (optional)",
+        _("Introduction (optional)"),
         textarea=True,
-        hint="Shown above the questions. Separate paragraphs with a blank line.",
+        hint=_("Shown above the questions. Separate paragraphs with a blank line."),
     )
     intro_cy = _welsh("Cyflwyniad", textarea=True)
 
@@ -96,20 +107,22 @@ class BranchesForm(DraftForm):
         self.rows = rows
         for n in range(1, rows + 1):
             self.fields[f"rule-{n}-question"] = forms.ChoiceField(
-                label="If the answer to", choices=[("", "Choose")] + questions, required=False
+                label=_("If the answer to"),
+                choices=[("", gettext("Choose")), *questions],
+                required=False,
             )
             self.fields[f"rule-{n}-op"] = forms.ChoiceField(
-                label="Is, is not or contains", choices=list(BRANCH_OPS.items()), required=False
+                label=_("Is, is not or contains"), choices=list(BRANCH_OPS.items()), required=False
             )
             self.fields[f"rule-{n}-value"] = forms.CharField(
-                label="This answer", required=False, max_length=200
+                label=_("This answer"), required=False, max_length=200
             )
             self.fields[f"rule-{n}-goto"] = forms.ChoiceField(
-                label="Go to", choices=[("", "Choose")] + targets, required=False
+                label=_("Go to"), choices=[("", gettext("Choose")), *targets], required=False
             )
         self.fields["otherwise"] = forms.ChoiceField(
-            label="Otherwise go to",
-            choices=[("", "The next page in order")] + targets,
+            label=_("Otherwise go to"),
+            choices=[("", gettext("The next page in order")), *targets],
             required=False,
         )
 
@@ -139,78 +152,82 @@ def _whole(number: float | None) -> float | int | None:
 
 
 class QuestionForm(DraftForm):
-    label = _text("Question", limit=300)
+    label = _text(_("Question"), limit=300)
     label_cy = _welsh("Cwestiwn", limit=300)
     answer_type = forms.ChoiceField(
-        label="Answer type",
+        label=_("Answer type"),
         choices=ANSWER_TYPES,
         widget=forms.RadioSelect,
         required=False,
     )
-    hint = _text("Hint (optional)", limit=500, hint="Help to answer, shown under the question.")
+    hint = _text(
+        _("Hint (optional)"), limit=500, hint=_("Help to answer, shown under the question.")
+    )
     hint_cy = _welsh("Awgrym", limit=500)
-    required = forms.BooleanField(label="Required", required=False)
+    required = forms.BooleanField(label=_("Required"), required=False)
     min_length = forms.IntegerField(
-        label="Shortest answer, in characters (optional)",
+        label=_("Shortest answer, in characters (optional)"),
         required=False,
         min_value=1,
         max_value=10000,
-        error_messages={"invalid": "Enter the shortest answer as a whole number, like 5"},
+        error_messages={"invalid": _("Enter the shortest answer as a whole number, like 5")},
     )
     max_length = forms.IntegerField(
-        label="Longest answer, in characters (optional)",
+        label=_("Longest answer, in characters (optional)"),
         required=False,
         min_value=1,
         max_value=10000,
-        error_messages={"invalid": "Enter the longest answer as a whole number, like 500"},
+        error_messages={"invalid": _("Enter the longest answer as a whole number, like 500")},
     )
     pattern = _text(
-        "Pattern the answer must match (optional)",
+        _("Pattern the answer must match (optional)"),
         limit=200,
-        hint="A regular expression for the whole answer, like [A-Z]{2}[0-9]{4}",
+        hint=_("A regular expression for the whole answer, like [A-Z]{2}[0-9]{4}"),
     )
     pattern_error = _text(
-        "Error message when the answer does not match",
+        _("Error message when the answer does not match"),
         limit=200,
-        hint="Say what to enter, like: Enter the permit number, like GW1234",
+        hint=_("Say what to enter, like: Enter the permit number, like GW1234"),
     )
     pattern_error_cy = _welsh("Neges gwall", limit=200)
     min = forms.FloatField(
-        label="Smallest number (optional)",
+        label=_("Smallest number (optional)"),
         required=False,
-        error_messages={"invalid": "Enter the smallest number as a number, like 1"},
+        error_messages={"invalid": _("Enter the smallest number as a number, like 1")},
     )
     max = forms.FloatField(
-        label="Largest number (optional)",
+        label=_("Largest number (optional)"),
         required=False,
-        error_messages={"invalid": "Enter the largest number as a number, like 20"},
+        error_messages={"invalid": _("Enter the largest number as a number, like 20")},
     )
-    integer = forms.BooleanField(label="Whole numbers only", required=False)
+    integer = forms.BooleanField(label=_("Whole numbers only"), required=False)
     date_range = forms.ChoiceField(
-        label="The date must be",
+        label=_("The date must be"),
         choices=[
-            ("any", "Any date"),
-            ("past", "Today or in the past"),
-            ("future", "Today or in the future"),
+            ("any", _("Any date")),
+            ("past", _("Today or in the past")),
+            ("future", _("Today or in the future")),
         ],
         widget=forms.RadioSelect,
         required=False,
     )
-    options = _text("Options, one on each line", textarea=True)
+    options = _text(_("Options, one on each line"), textarea=True)
     options_cy = _welsh("Dewisiadau, un ar bob llinell", textarea=True)
     address_field = forms.ChoiceField(
-        label="Offer the dates of the area of",
-        help_text="The address question, asked before this one, whose area's slots are offered.",
+        label=_("Offer the dates of the area of"),
+        help_text=_("The address question, asked before this one, whose area's slots are offered."),
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Select an address question asked before this one"},
+        error_messages={"invalid_choice": _("Select an address question asked before this one")},
     )
     units_field = forms.ChoiceField(
-        label="Places each booking takes",
-        help_text="A number question asked before this one can count them, like items collected.",
+        label=_("Places each booking takes"),
+        help_text=_(
+            "A number question asked before this one can count them, like items collected."
+        ),
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Select a number question asked before this one"},
+        error_messages={"invalid_choice": _("Select a number question asked before this one")},
     )
 
     def __init__(self, *args: Any, earlier: list[dict] | None = None, **kwargs: Any) -> None:
@@ -219,13 +236,15 @@ class QuestionForm(DraftForm):
         super().__init__(*args, **kwargs)
         earlier = earlier or []
         slot_inputs = (
-            ("address_field", "address", "The first address question before it"),
-            ("units_field", "number", "One place a booking"),
+            ("address_field", "address", gettext("The first address question before it")),
+            ("units_field", "number", gettext("One place a booking")),
         )
         for key, kind, default in slot_inputs:
             choice = self.fields[key]
             choice.choices = [("", default)] + [  # type: ignore[attr-defined]
-                (f["name"], f"The answer to: {f['label']}") for f in earlier if f["type"] == kind
+                (f["name"], gettext("The answer to: %(label)s") % {"label": f["label"]})
+                for f in earlier
+                if f["type"] == kind
             ]
             choice.initial = ""
 
@@ -237,27 +256,29 @@ class QuestionForm(DraftForm):
 
 
 class WordingForm(DraftForm):
-    title = _text("Form title", limit=120)
+    title = _text(_("Form title"), limit=120)
     title_cy = _welsh("Teitl y ffurflen", limit=120)
     start_body = _text(
-        "Start page (optional)",
+        _("Start page (optional)"),
         textarea=True,
-        hint="What the service is for and what people need before they start. "
-        "Separate paragraphs with a blank line.",
+        hint=_(
+            "What the service is for and what people need before they start. "
+            "Separate paragraphs with a blank line."
+        ),
     )
     start_body_cy = _welsh("Tudalen gychwyn", textarea=True)
     check_heading = _text(
-        "Check answers heading (optional)",
+        _("Check answers heading (optional)"),
         limit=200,
-        hint="Without one: Check your answers before sending your request",
+        hint=_("Without one: Check your answers before sending your request"),
     )
     check_heading_cy = _welsh("Pennawd gwirio atebion", limit=200)
-    check_intro = _text("Check answers text (optional)", textarea=True)
+    check_intro = _text(_("Check answers text (optional)"), textarea=True)
     check_intro_cy = _welsh("Testun gwirio atebion", textarea=True)
     confirmation = _text(
-        "Confirmation (optional)",
+        _("Confirmation (optional)"),
         textarea=True,
-        hint="Shown once the form is sent: what happens next.",
+        hint=_("Shown once the form is sent: what happens next."),
     )
     confirmation_cy = _welsh("Cadarnhad", textarea=True)
 
@@ -266,7 +287,7 @@ class LinesField(forms.CharField):
     """A text box whose lines are read by their place: kept as typed, and a first empty line
     survives being shown again (a browser drops one newline right after <textarea>)."""
 
-    def __init__(self, *, label: str, hint: str, limit: int) -> None:
+    def __init__(self, *, label: Any, hint: Any, limit: int) -> None:
         super().__init__(
             label=label,
             help_text=hint,
@@ -274,7 +295,13 @@ class LinesField(forms.CharField):
             strip=False,
             max_length=limit,
             widget=forms.Textarea,
-            error_messages={"max_length": f"{label} must be {limit:,} characters or fewer"},
+            error_messages={
+                "max_length": format_lazy(
+                    _("{label} must be {limit} characters or fewer"),
+                    label=label,
+                    limit=f"{limit:,}",
+                )
+            },
         )
 
     def prepare_value(self, value: Any) -> Any:
@@ -288,33 +315,39 @@ class OutcomeForm(DraftForm):
     boxes keep their lines as typed (not stripped): a Welsh line matches its English line."""
 
     title = _text(
-        "Outcome title",
+        _("Outcome title"),
         limit=200,
-        hint="The heading people see, like: You can get a garden waste bin",
+        hint=_("The heading people see, like: You can get a garden waste bin"),
     )
     title_cy = _welsh("Teitl y canlyniad", limit=200)
     panel = forms.BooleanField(
-        label="Show the title in a green panel",
+        label=_("Show the title in a green panel"),
         required=False,
-        help_text="For a result to celebrate, like: You are eligible",
+        help_text=_("For a result to celebrate, like: You are eligible"),
     )
     body = _text(
-        "What it means (optional)",
+        _("What it means (optional)"),
         textarea=True,
         limit=10000,
-        hint="Separate paragraphs with a blank line.",
+        hint=_("Separate paragraphs with a blank line."),
     )
     body_cy = _welsh("Beth mae'n ei olygu", textarea=True, limit=10000)
     next_steps = LinesField(
-        label="What to do next (optional)",
-        hint="One link a line: its text, a | and the link, like: Apply for a garden waste bin "
-        "| /services/garden-waste/. A link is a path on this site, starting with /, or an "
-        "address starting with https://",
+        label=_("What to do next (optional)"),
+        hint=_(
+            "One link a line: its text, a | and the link, like: Apply for a garden waste bin "
+            "| /services/garden-waste/. A link is a path on this site, starting with /, or an "
+            "address starting with https://"
+        ),
         limit=8000,
     )
     next_steps_cy = LinesField(
         label="Beth i'w wneud nesaf" + WELSH,
-        hint="The Welsh of each link's text, on the same line as its English. " + WELSH_HINT,
+        hint=format_lazy(
+            "{} {}",
+            _("The Welsh of each link's text, on the same line as its English."),
+            WELSH_HINT,
+        ),
         limit=4000,
     )
 

@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -200,7 +202,7 @@ def form_page_add(request: StaffRequest, slug: str) -> HttpResponse:
             lambda d: page_add(d, title=title, title_cy=title_cy),
         )
         if made is not None:
-            messages.success(request, "Page added. Now add its question.")
+            messages.success(request, _("Page added. Now add its question."))
             return redirect("builder:form_page", service.slug, made)
     return _render(request, "page_add.html", {"service": service, "form": form})
 
@@ -240,7 +242,7 @@ def form_page_edit(request: StaffRequest, slug: str, page_id: str) -> HttpRespon
             )
             is not None
         ):
-            messages.success(request, "Page saved")
+            messages.success(request, _("Page saved"))
             return redirect("builder:form_page", service.slug, page_id)
     if action == "branches" and branches.is_valid():
         rules, otherwise = branches.rules(), branches.cleaned_data["otherwise"]
@@ -254,7 +256,7 @@ def form_page_edit(request: StaffRequest, slug: str, page_id: str) -> HttpRespon
             )
             is not None
         ):
-            messages.success(request, "Where the page goes next is saved")
+            messages.success(request, _("Where the page goes next is saved"))
             return redirect("builder:form_page", service.slug, page_id)
     number = [p["id"] for p in definition["pages"]].index(page_id) + 1
     context = {
@@ -299,7 +301,9 @@ def form_question_add(request: StaffRequest, slug: str, page_id: str) -> HttpRes
             lambda d: question_add(d, page_id, answer=answer),
         )
         if made is not None:
-            messages.success(request, f"Question added: {answer['label']}")
+            messages.success(
+                request, gettext("Question added: %(label)s") % {"label": answer["label"]}
+            )
             return redirect("builder:form_page", service.slug, page_id)
     return _question_page(request, service, form, page, None)
 
@@ -332,7 +336,9 @@ def form_question_edit(request: StaffRequest, slug: str, name: str) -> HttpRespo
             )
             is not None
         ):
-            messages.success(request, f"Question saved: {answer['label']}")
+            messages.success(
+                request, gettext("Question saved: %(label)s") % {"label": answer["label"]}
+            )
             return redirect("builder:form_page", service.slug, page["id"])
     return _question_page(request, service, form, page, field)
 
@@ -372,7 +378,7 @@ def form_wording(request: StaffRequest, slug: str) -> HttpResponse:
             )
             is not None
         ):
-            messages.success(request, "Wording saved")
+            messages.success(request, _("Wording saved"))
             return redirect("builder:form", service.slug)
     return _render(request, "wording.html", {"service": service, "form": form})
 

@@ -8,6 +8,7 @@ removing them go through the form's move and remove buttons (form_builder_views)
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from townhall.builder.drafts import service_draft
@@ -58,7 +59,8 @@ def form_outcome_add(request: StaffRequest, slug: str) -> HttpResponse:
         if made is not None:
             messages.success(
                 request,
-                f"Outcome added: {texts['title']}. A page's branches can now end on it.",
+                gettext("Outcome added: %(title)s. A page's branches can now end on it.")
+                % {"title": texts["title"]},
             )
             return redirect("builder:form", service.slug)
     return _page(request, service, form, None, [])
@@ -97,6 +99,8 @@ def form_outcome_edit(request: StaffRequest, slug: str, outcome_id: str) -> Http
             )
             is not None
         ):
-            messages.success(request, f"Outcome saved: {texts['title']}")
+            messages.success(
+                request, gettext("Outcome saved: %(title)s") % {"title": texts["title"]}
+            )
             return redirect("builder:form", service.slug)
     return _page(request, service, form, outcome, outcome_uses(definition, outcome_id))

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core import signing
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from townhall.bookings.selectors import first_bookable_day
 from townhall.bookings.services import day_text
@@ -61,7 +62,9 @@ def _sample_slot_choices() -> list[dict[str, Any]]:
                 {
                     "value": day.isoformat(),
                     "label": day_text(day),
-                    "hint": "Fully booked" if full else "Room for 10 more (a sample date)",
+                    "hint": gettext("Fully booked")
+                    if full
+                    else gettext("Room for 10 more (a sample date)"),
                     "disabled": full,
                 }
             )
@@ -75,14 +78,16 @@ def _sample_slot_parse(question: dict, data: QueryDict) -> FieldResult:
     result = FieldResult(raw={"value": raw}, choices=_sample_slot_choices())
     chosen = next((c for c in result.choices if c["value"] == raw), None)
     label = question["label"].rstrip("?").rstrip()
-    name = question.get("error_name") or (label[:1].lower() + label[1:]) or "an answer"
+    name = question.get("error_name") or (label[:1].lower() + label[1:]) or gettext("an answer")
     if not raw:
         if question.get("required", True):
-            result.error = f"Select {name}"
+            result.error = gettext("Select %(name)s") % {"name": name}
     elif chosen is None:
-        result.error = "Select one of the dates shown"
+        result.error = gettext("Select one of the dates shown")
     elif chosen["disabled"]:
-        result.error = f"{chosen['label']} is fully booked. Choose another date"
+        result.error = gettext("%(day)s is fully booked. Choose another date") % {
+            "day": chosen["label"]
+        }
     else:
         result.value = {"slot": None, "day": raw, "area": SAMPLE_AREA}
     return result

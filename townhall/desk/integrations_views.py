@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.core.reconcile import backlogs, heartbeats_recent
@@ -74,7 +75,9 @@ def message_retry(request: StaffRequest, message_id: int) -> HttpResponse:
     except OutboxActionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Message {message.pk} will be sent again now.")
+        messages.success(
+            request, gettext("Message %(pk)s will be sent again now.") % {"pk": message.pk}
+        )
     return redirect("desk:integration_message", message_id=message.pk)
 
 
@@ -89,7 +92,10 @@ def message_cancel(request: StaffRequest, message_id: int) -> HttpResponse:
         except OutboxActionError as error:
             form.add_error("reason", str(error))
         else:
-            messages.success(request, f"Message {message.pk} is cancelled: it will not be sent.")
+            messages.success(
+                request,
+                gettext("Message %(pk)s is cancelled: it will not be sent.") % {"pk": message.pk},
+            )
             return redirect("desk:integration_message", message_id=message.pk)
     return render(
         request,
@@ -108,7 +114,11 @@ def notification_retry(request: StaffRequest, message_id: int) -> HttpResponse:
     except OutboxActionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The {message.get_channel_display()} will be sent again now.")
+        messages.success(
+            request,
+            gettext("The %(channel)s will be sent again now.")
+            % {"channel": message.get_channel_display()},
+        )
     return redirect("desk:integrations")
 
 
@@ -124,5 +134,8 @@ def notification_cancel(request: StaffRequest, message_id: int) -> HttpResponse:
     except OutboxActionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The {message.get_channel_display()} is cancelled.")
+        messages.success(
+            request,
+            gettext("The %(channel)s is cancelled.") % {"channel": message.get_channel_display()},
+        )
     return redirect("desk:integrations")

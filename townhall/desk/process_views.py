@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from townhall.cases.permissions import case_for_staff
@@ -31,7 +33,7 @@ def work_item_done(request: StaffRequest, reference: str, item_id: int) -> HttpR
         except ValidationError as error:
             refusal_add(form, "outcome", error)
         else:
-            messages.success(request, f"'{item.title}' is done.")
+            messages.success(request, gettext("'%(title)s' is done.") % {"title": item.title})
             return redirect("desk:case", case.reference)
     return case_action_refused(request, reference, "work_item_form", form)
 
@@ -46,7 +48,7 @@ def case_process_retry(request: StaffRequest, reference: str) -> HttpResponse:
         message = error.messages[0] if isinstance(error, ValidationError) else "No process"
         return _case_page(request, case, errors={"process-attention": message})
     if instance.status == ProcessInstance.Status.NEEDS_ATTENTION:
-        messages.error(request, "The retry failed again: the error is shown below.")
+        messages.error(request, _("The retry failed again: the error is shown below."))
     else:
-        messages.success(request, "The process is running again.")
+        messages.success(request, _("The process is running again."))
     return redirect("desk:case", case.reference)

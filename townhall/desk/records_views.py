@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townhall.accounts.permissions import can_review_links, can_see_people
@@ -104,7 +106,9 @@ def person_split_view(request: StaffRequest, person_id: int) -> HttpResponse:
         new = person_split(person=person, record=record, user=request.user)
     except ValidationError as error:
         return _person_page(request, person, {"record": error.messages[0]}, 400)
-    messages.success(request, f"Record {record.key} is now person {new.pk}.")
+    messages.success(
+        request, gettext("Record %(key)s is now person %(pk)s.") % {"key": record.key, "pk": new.pk}
+    )
     return redirect("records_desk:person", person_id=person.pk)
 
 
@@ -122,7 +126,7 @@ def person_merge_view(request: StaffRequest, person_id: int) -> HttpResponse:
         persons_merge(person=person, other=other, user=request.user)
     except ValidationError as error:
         return _person_page(request, person, {"other": error.messages[0]}, 400)
-    messages.success(request, f"Person {other.pk} merged into this person.")
+    messages.success(request, gettext("Person %(pk)s merged into this person.") % {"pk": other.pk})
     return redirect("records_desk:person", person_id=person.pk)
 
 
@@ -150,7 +154,7 @@ def review_link(request: StaffRequest, link_id: int) -> HttpResponse:
         if form.is_valid():
             link_decide(link=link, same=form.cleaned_data["decision"] == "same",
                         user=request.user, note=form.cleaned_data["note"])  # fmt: skip
-            messages.success(request, "Decision saved. Later runs will keep it.")
+            messages.success(request, _("Decision saved. Later runs will keep it."))
             following = selectors.review_queue().exclude(pk=link.pk).first()
             if following:
                 return redirect("records_desk:review_link", link_id=following.pk)
@@ -228,7 +232,9 @@ def source_detail(request: StaffRequest, source_id: int) -> HttpResponse:
             audit_record(action=AuditEvent.Action.CHANGE, object_type="source",
                          object_id=source.pk, actor=request.user, request=request,
                          detail={"mapping": source.mapping})  # fmt: skip
-            messages.success(request, f"The column mapping of {source.name} is saved")
+            messages.success(
+                request, gettext("The column mapping of %(name)s is saved") % {"name": source.name}
+            )
             return redirect("records_desk:source", source.pk)
     values = {"delimiter": delimiter, "encoding": encoding, "dates_month_first": month_first}
     return render(
@@ -266,7 +272,11 @@ def source_import(request: StaffRequest, source_id: int) -> HttpResponse:
     audit_record(action=AuditEvent.Action.CREATE, object_type="import_run", object_id=run.pk,
                  actor=request.user, request=request, detail={"source": source.slug})  # fmt: skip
     if run.status == ImportRun.Status.FAILED:
-        messages.error(request, f"{upload.name} was not imported: {run.errors[0]['reason']}")
+        messages.error(
+            request,
+            gettext("%(name)s was not imported: %(reason)s")
+            % {"name": upload.name, "reason": run.errors[0]["reason"]},
+        )
     else:
         messages.success(
             request,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class EformsConfig(AppConfig):
@@ -34,7 +35,7 @@ class EformsConfig(AppConfig):
         reconciler_register(
             Reconciler(
                 name="forms_unopened",
-                title="Forms sent whose case did not open",
+                title=gettext_noop("Forms sent whose case did not open"),
                 waiting=submissions_unopened,
                 sweep=submissions_unopened_open,
             )
@@ -47,7 +48,9 @@ class EformsConfig(AppConfig):
         lookup_register(
             Lookup(
                 name="waste_missed_collection",
-                title="The bin's last collection, and whether a missed bin can be reported",
+                title=gettext_noop(
+                    "The bin's last collection, and whether a missed bin can be reported"
+                ),
                 inputs=("address", "stream"),
                 outputs=MISSED_COLLECTION_OUTPUTS,
                 run=missed_collection_lookup,

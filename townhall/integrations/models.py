@@ -1,19 +1,20 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SentMessage(models.Model):
     """Every email or SMS we send, keyed so a retried task never sends twice."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        SMS = "sms", "SMS"
-        LETTER = "letter", "Letter"
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+        LETTER = "letter", _("Letter")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     idempotency_key = models.CharField(max_length=120, unique=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
@@ -44,12 +45,12 @@ class OutboxMessage(models.Model):
     the sender chooses) so that a reply can be matched back without an upward import."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed, will retry"
-        DEAD = "dead", "Dead-lettered"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed, will retry")
+        DEAD = "dead", _("Dead-lettered")
+        CANCELLED = "cancelled", _("Cancelled")
 
     partner = models.CharField(max_length=60, db_index=True)
     operation = models.CharField(max_length=60)
@@ -87,8 +88,8 @@ class PartnerEndpoint(models.Model):
     messages with a token and acknowledges each one (only then is it delivered)."""
 
     class Mode(models.TextChoices):
-        PUSH = "push", "Webhooks sent to the partner"
-        PULL = "pull", "Partner pulls with a token"
+        PUSH = "push", _("Webhooks sent to the partner")
+        PULL = "pull", _("Partner pulls with a token")
 
     name = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=120)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class Open311Config(AppConfig):
@@ -36,7 +37,7 @@ class Open311Config(AppConfig):
         reconciler_register(
             Reconciler(
                 name="open311_unopened",
-                title="Open311 requests accepted but not yet opened as cases",
+                title=gettext_noop("Open311 requests accepted but not yet opened as cases"),
                 waiting=submissions_unopened,
                 sweep=submissions_unopened_open,
             )

@@ -377,6 +377,19 @@ def test_the_published_schema_is_the_one_imports_are_checked_against():
     assert yaml.safe_load(published.read_text()) == service_file_schema()
 
 
+def test_welsh_notify_templates_are_imported_and_exported_beside_the_english(demo):
+    data = fly_tipping_data(demo)
+    data["notify_templates"] = {
+        "created": {"email": "english-email", "email_cy": "welsh-email", "sms_cy": "welsh-sms"},
+        "status_changed": {"letter_cy": "welsh-letter"},
+    }
+    service = service_import(text=service_file_dump(data))
+    assert service.notify_templates == data["notify_templates"]
+    assert service_file_data(service)["notify_templates"] == data["notify_templates"]
+    again = yaml.safe_load(service_export(service))
+    assert again["notify_templates"] == data["notify_templates"]
+
+
 def test_welsh_texts_are_imported_and_exported_beside_the_english(demo):
     data = fly_tipping_data(demo)
     data["name"]["cy"] = "Rhoi gwybod am dipio anghyfreithlon"

@@ -164,3 +164,34 @@ def test_every_builder_page_passes_axe_with_its_errors(live_server, browser, vie
     page.get_by_role("button", name="Import and publish").click()
     assert page.locator("[data-refused]").is_visible()
     desk.check("import, refused (a broken file)")
+
+
+def test_the_builder_in_welsh_passes_axe(live_server, browser):
+    """Issue 20: with the Welsh cookie the builder's pages are Welsh (`lang="cy"`) and still
+    pass axe: the list, a service, its settings and its form, and a refused save."""
+    demo = demo_catalogue_with_processes()
+    designer = user_make(role=User.Role.DESIGNER, full_name="Dee Signer")
+    designer.set_password(PASSWORD)
+    designer.save()
+    desk = new_page(browser, viewport=DESKTOP)
+    page = desk.page
+    page.context.add_cookies([{"name": "th_language", "value": "cy", "url": live_server.url}])
+    base = live_server.url + "/staff/services/"
+    page.goto(base)
+    page.locator("input[name=email]").fill(designer.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/staff/services/")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.get_by_role("link", name="Creu gwasanaeth").is_visible()
+    desk.check("list, in Welsh")
+    slug = demo["subscribe-to-garden-waste-collection"].slug
+    for path, label in (("", "service"), ("settings/", "settings"), ("form/", "form")):
+        page.goto(base + f"{slug}/{path}")
+        desk.check(f"{label}, in Welsh")
+    page.goto(base + f"{slug}/settings/")
+    page.locator("#sla_days").fill("many")
+    page.get_by_role("button", name="Cadw’r gosodiadau").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Rhowch y targed fel nifer cyfan o ddiwrnodau" in page.content()
+    desk.check("settings, refused, in Welsh")
