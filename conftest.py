@@ -28,6 +28,18 @@ def _empty_cache():
     process_memos_clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts and ends in the default language: a Welsh request through the test
+    client leaves Welsh active in this thread (LocaleMiddleware never deactivates), which
+    would turn the next test's messages Welsh."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def production_settings(settings):
     """Settings as a production server has them: outside the demo and tests, over HTTPS,
