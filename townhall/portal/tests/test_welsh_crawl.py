@@ -1,0 +1,260 @@
+"""Issue 20's crawl: "a crawl of every portal page within two clicks of home in Welsh finds no
+English text outside a short allow-list (proper nouns, the council's name)".
+
+The demo council is loaded as `make demo` loads it. An anonymous visitor and the demo resident
+(signed in) each start at `/` with Welsh chosen and follow every same-site link to depth 2. Each
+page is also fetched in English: a piece of visible text (or a label read out to screen readers)
+that is the same in both languages is English left in a Welsh page. Text marked `lang="en"` is
+checked too: to a Welsh reader it is still English. What residents and the council entered
+(addresses, names, answers, references) is data, not the interface, and is left out.
+"""
+
+import re
+from collections.abc import Iterator
+from io import StringIO
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from townhall.accounts.models import User
+from townhall.cases.models import Case, CaseEvent
+from townhall.places.models import Address, Street, Ward
+
+pytestmark = pytest.mark.django_db
+
+COOKIE = settings.LANGUAGE_COOKIE_NAME
+DEPTH = 2
+RESIDENT = "resident@example.com"
+
+# Names that stay as they are in a Welsh page (proper nouns, products, standards).
+ALLOWED = {
+    settings.COUNCIL_NAME,
+    "Townhall",
+    "GOV.UK",
+    "GOV.UK Pay",
+    "GOV.UK One Login",
+    "Cymraeg",
+    "English",
+    "WCAG",
+    "WCAG 2.2",
+    "axe-core",
+    "EHRC",
+    "EASS",
+    "iCalendar",
+    "Microsoft Authenticator",
+    "Google Authenticator",
+    "Kent County Council",
+    "API",
+    "PDF",
+    "Open311",
+}
+# Links not followed: the staff side, machine doors, files, and the switch itself.
+SKIP_PREFIXES = (
+    "/staff/",
+    "/django-admin/",
+    "/admin/",
+    "/api/",
+    "/open311/",
+    "/static/",
+    "/media/",
+    "/language/",
+    "/healthz",
+    "/readyz",
+)
+SKIP_SUFFIXES = (".ics", ".pdf", ".csv", ".geojson", ".json", ".png", ".jpg")
+# Text that reads the same in any language: numbers, money, dates in figures, references,
+# postcodes, emails, phone numbers, times, UPRNs.
+NEUTRAL = [
+    re.compile(r"^[\d\s.,:;/£%+()–—-]*$"),
+    re.compile(r"^[A-Z]{1,4}-\d{4}-\d+$"),  # a case reference
+    re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$"),  # a postcode
+    re.compile(r"^\S+@\S+\.\S+$"),
+    re.compile(r"^[A-Z]{2,}[-\d]+$"),  # permit numbers and the like
+    re.compile(r"^\d{1,2}:\d{2}\s*(am|pm)?$", re.I),
+]
+# What a screen reader reads out besides text.
+READ_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
+
+
+def _texts(html: str, *, welsh_too: bool = True) -> Iterator[str]:
+    """The body's visible text and what screen readers read, one piece at a time; without
+    `welsh_too`, leaving out what the page marks as Welsh (an English page's "Cymraeg" link)."""
+    body = lxml.html.fromstring(html).body
+    if not welsh_too:
+        for element in body.xpath('.//*[@lang="cy"]'):
+            element.drop_tree()
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        if element.tag in {"script", "style", "template"}:
+            pieces = [element.tail]
+        else:
+            pieces = [element.text, element.tail]
+            pieces += [element.get(name) for name in READ_ATTRIBUTES]
+            if element.tag == "input" and element.get("type") in {"submit", "button"}:
+                pieces.append(element.get("value"))
+        if element is body:
+            pieces = [element.text]
+        for piece in pieces:
+            text = " ".join((piece or "").split())
+            if text:
+                yield text
+
+
+def _head_title(html: str) -> str:
+    titles = lxml.html.fromstring(html).xpath("//head/title/text()")
+    return " ".join(" ".join(titles).split())
+
+
+def _counts(text: str) -> bool:
+    """Whether a piece of text could be English: two letters or more, not neutral, not
+    allowed."""
+    if len(re.findall(r"[A-Za-z]", text)) < 2:
+        return False
+    if any(pattern.match(text) for pattern in NEUTRAL):
+        return False
+    return text not in ALLOWED
+
+
+def _data(resident: User | None) -> set[str]:
+    """Text the council and residents entered: place names, people's names, what residents
+    wrote. It is shown as entered in both languages."""
+    found = {settings.COUNCIL_NAME}
+    found |= set(Street.objects.values_list("name", flat=True))
+    found |= set(Street.objects.values_list("town", flat=True))
+    found |= set(Ward.objects.values_list("name", flat=True))
+    found |= {str(address) for address in Address.objects.select_related("street")}
+    if resident is not None:
+        found.add(resident.full_name)
+        found.add(resident.email)
+        found |= _resident_answers(resident)
+    return {text for text in found if text}
+
+
+def _resident_answers(resident: User) -> set[str]:
+    """Every answer and summary the resident's requests hold, as typed, and what their
+    timelines told them: a message is kept in the language of the request it was sent for (the
+    demo's requests were made in English), as an email already sent is."""
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.add(" ".join(value.split()))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for case in Case.objects.filter(resident=resident).select_related("submission"):
+        walk([case.summary, case.location_text, case.contact_name])
+        if case.submission is not None:
+            walk(case.submission.answers)
+    walk(
+        list(
+            CaseEvent.objects.filter(case__resident=resident, is_public=True).values_list(
+                "text", flat=True
+            )
+        )
+    )
+    return found
+
+
+def _links(html: str, here: str) -> list[str]:
+    found = []
+    for href in lxml.html.fromstring(html).xpath("//a/@href"):
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            continue
+        path = parts.path or here
+        if not path.startswith("/") or path.startswith(SKIP_PREFIXES):
+            continue
+        if path.endswith(SKIP_SUFFIXES) or "/files/" in path:
+            continue
+        found.append(path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def _language_client(language: str, resident: User | None) -> Client:
+    client = Client()
+    if resident is not None:
+        client.force_login(resident)
+    client.cookies[COOKIE] = language
+    return client
+
+
+def _crawl(resident: User | None) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Each page reached within DEPTH clicks of home: the English left in its Welsh, and its
+    `<html lang>`."""
+    welsh, english = _language_client("cy", resident), _language_client("en", resident)
+    data = _data(resident)
+    untranslated: dict[str, list[str]] = {}
+    langs: dict[str, str] = {}
+    frontier = ["/"]
+    for depth in range(DEPTH + 1):
+        following: list[str] = []
+        for url in frontier:
+            if url in untranslated:
+                continue
+            response = welsh.get(url, follow=True)
+            assert response.status_code == 200, (url, response.status_code)
+            html = response.content.decode()
+            found = re.search(r"<html[^>]*\slang=\"([^\"]+)\"", html)
+            langs[url] = found.group(1) if found else ""
+            in_english = english.get(url, follow=True).content.decode()
+            same = set(_texts(in_english, welsh_too=False)) | {_head_title(in_english)}
+            pieces = [*_texts(html), _head_title(html)]
+            untranslated[url] = sorted(
+                {text for text in pieces if text in same and _counts(text) and text not in data}
+            )
+            if depth < DEPTH:
+                following += _links(html, urlsplit(response.request["PATH_INFO"]).path)
+        frontier = following
+    return untranslated, langs
+
+
+@pytest.fixture
+def demo_council():
+    call_command("load_demo", "--cases", "30", stdout=StringIO())
+
+
+def _failures(untranslated: dict[str, list[str]]) -> str:
+    return "\n".join(
+        f"{url}\n" + "\n".join(f"    {text!r}" for text in texts)
+        for url, texts in sorted(untranslated.items())
+        if texts
+    )
+
+
+def test_an_anonymous_visitors_pages_within_two_clicks_of_home_have_no_english(demo_council):
+    untranslated, langs = _crawl(None)
+    assert len(untranslated) >= 15
+    assert {url: lang for url, lang in langs.items() if lang != "cy"} == {}
+    if _failures(untranslated):
+        pytest.fail("English in Welsh pages:\n" + _failures(untranslated), pytrace=False)
+
+
+def test_the_demo_residents_pages_within_two_clicks_of_home_have_no_english(demo_council):
+    resident = User.objects.get(email=RESIDENT)
+    untranslated, langs = _crawl(resident)
+    assert any(url.startswith("/my-account/requests/") for url in untranslated)
+    assert {url: lang for url, lang in langs.items() if lang != "cy"} == {}
+    if _failures(untranslated):
+        pytest.fail("English in Welsh pages:\n" + _failures(untranslated), pytrace=False)
+
+
+def test_the_texts_compared_are_what_a_reader_sees_and_hears():
+    html = (
+        '<html lang="cy"><head><title>Teitl</title><script>var x = "Skip me";</script></head>'
+        '<body><p>Helo <span lang="en">English words</span> eto</p>'
+        '<img alt="A picture"><input type="submit" value="Send"><style>.a{}</style></body></html>'
+    )
+    assert list(_texts(html)) == ["Helo", "English words", "eto", "A picture", "Send"]
+    assert _head_title(html) == "Teitl"
+    assert not _counts("FT-2026-000123") and not _counts("TN23 1AA") and not _counts("£45.00")
+    assert _counts("Report a missed bin") and not _counts(settings.COUNCIL_NAME)
