@@ -425,14 +425,21 @@ def slot_choices(field: dict, known: AnswersSoFar) -> tuple[BookingArea | None, 
     choices = []
     for slot in bookings.slots_bookable(service_id=known.service_id, area=area):
         room = slot.remaining >= units
-        noun = "item" if slot.unit == Slot.Unit.ITEM else "visit"
+        if not room:
+            hint = gettext("Fully booked")
+        elif slot.unit == Slot.Unit.ITEM:
+            hint = ngettext(
+                "Room for %(count)s more item", "Room for %(count)s more items", slot.remaining
+            ) % {"count": slot.remaining}
+        else:
+            hint = ngettext(
+                "Room for %(count)s more visit", "Room for %(count)s more visits", slot.remaining
+            ) % {"count": slot.remaining}
         choices.append(
             {
                 "value": str(slot.pk),
                 "label": day_text(slot.day),
-                "hint": f"Room for {slot.remaining} more {noun}{'s' if slot.remaining != 1 else ''}"
-                if room
-                else "Fully booked",
+                "hint": hint,
                 "disabled": not room,
             }
         )
@@ -443,25 +450,27 @@ def _slot(field: dict, data, known: AnswersSoFar | None) -> FieldResult:
     raw = clean_text(data.get(field["name"], ""))[:12]
     result = FieldResult(raw={"value": raw})
     if known is None:
-        result.error = "Answer the earlier questions first"
+        result.error = gettext("Answer the earlier questions first")
         return result
     area, choices = slot_choices(field, known)
     result.choices = choices
     if area is None:
-        result.error = (
+        result.error = gettext(
             "We cannot book a date for that address online. Check the address, or contact us"
         )
         return result
     if not raw:
         if field.get("required", True):
-            result.error = f"Select {_name_for_errors(field)}"
+            result.error = gettext("Select %(name)s") % {"name": _name_for_errors(field)}
         return result
     chosen = next((c for c in choices if c["value"] == raw), None)
     slot = bookings.slot_by_id(int(raw)) if chosen is not None else None
     if chosen is None or slot is None:
-        result.error = "Select one of the dates shown"
+        result.error = gettext("Select one of the dates shown")
     elif chosen["disabled"]:
-        result.error = f"{chosen['label']} is fully booked. Choose another date"
+        result.error = gettext("%(day)s is fully booked. Choose another date") % {
+            "day": chosen["label"]
+        }
     else:
         result.value = {"slot": slot.pk, "day": slot.day.isoformat(), "area": area.name}
     return result

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext, ngettext
 
 
 @dataclass(frozen=True)
@@ -47,19 +48,37 @@ def refund_pro_rata(
     monthly = price_pence // max(period_months, 1)
     months = whole_months_left(on=on, starts_on=starts_on, ends_on=ends_on)
     if months == 0:
-        return RefundQuote(0, monthly, 0, 0, "The permit has no whole months left.")
+        return RefundQuote(0, monthly, 0, 0, gettext("The permit has no whole months left."))
     if months <= none_last_months:
         return RefundQuote(
             months,
             monthly,
             0,
             0,
-            f"There is no refund in the last {none_last_months} months of a permit.",
+            ngettext(
+                "There is no refund in the last %(count)s month of a permit.",
+                "There is no refund in the last %(count)s months of a permit.",
+                none_last_months,
+            )
+            % {"count": none_last_months},
         )
     # A permit not begun, or cancelled on its first day, gets all of its price back.
     gross = price_pence if months >= period_months else months * monthly
     refund = max(gross - admin_fee_pence, 0)
-    reason = f"{months} whole months left at £{monthly / 100:.2f} a month"
+    left = {"count": months, "monthly": f"£{monthly / 100:.2f}"}
     if admin_fee_pence:
-        reason += f", less a £{admin_fee_pence / 100:.2f} admin fee"
-    return RefundQuote(months, monthly, min(admin_fee_pence, gross), refund, reason + ".")
+        reason = ngettext(
+            "%(count)s whole month left at %(monthly)s a month, less a %(fee)s admin fee.",
+            "%(count)s whole months left at %(monthly)s a month, less a %(fee)s admin fee.",
+            months,
+        ) % {**left, "fee": f"£{admin_fee_pence / 100:.2f}"}
+    else:
+        reason = (
+            ngettext(
+                "%(count)s whole month left at %(monthly)s a month.",
+                "%(count)s whole months left at %(monthly)s a month.",
+                months,
+            )
+            % left
+        )
+    return RefundQuote(months, monthly, min(admin_fee_pence, gross), refund, reason)
