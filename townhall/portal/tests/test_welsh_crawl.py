@@ -10,18 +10,29 @@ checked too: to a Welsh reader it is still English. What residents and the counc
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from io import StringIO
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.utils import timezone, translation
+from django.views import defaults
 
 from townhall.accounts.models import User
+from townhall.bookings.models import Slot
+from townhall.bookings.services import booking_hold
 from townhall.cases.models import Case, CaseEvent
+from townhall.cases.services import case_create
+from townhall.catalogue.models import Service
+from townhall.permits.models import Permit, PermitScheme
+from townhall.permits.numbers import permit_number_next
 from townhall.places.models import Address, Street, Ward
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +86,7 @@ NEUTRAL = [
     re.compile(r"^\S+@\S+\.\S+$"),
     re.compile(r"^[A-Z]{2,}[-\d]+$"),  # permit numbers and the like
     re.compile(r"^\d{1,2}:\d{2}\s*(am|pm)?$", re.I),
+    re.compile(r"^[A-Z2-7 ]{16,}$"),  # an authenticator's secret key
 ]
 # What a screen reader reads out besides text.
 READ_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
@@ -188,6 +200,19 @@ def _language_client(language: str, resident: User | None) -> Client:
     return client
 
 
+def _html_lang(html: str) -> str:
+    found = re.search(r"<html[^>]*\slang=\"([^\"]+)\"", html)
+    return found.group(1) if found else ""
+
+
+def _english_left(welsh: str, english: str, data: set[str]) -> list[str]:
+    """The text of the Welsh page that its English page shows too (leaving out what the
+    English page marks as Welsh), unless it is neutral, allowed, or data."""
+    same = set(_texts(english, welsh_too=False)) | {_head_title(english)}
+    pieces = [*_texts(welsh), _head_title(welsh)]
+    return sorted({text for text in pieces if text in same and _counts(text) and text not in data})
+
+
 def _crawl(resident: User | None) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Each page reached within DEPTH clicks of home: the English left in its Welsh, and its
     `<html lang>`."""
@@ -204,14 +229,9 @@ def _crawl(resident: User | None) -> tuple[dict[str, list[str]], dict[str, str]]
             response = welsh.get(url, follow=True)
             assert response.status_code == 200, (url, response.status_code)
             html = response.content.decode()
-            found = re.search(r"<html[^>]*\slang=\"([^\"]+)\"", html)
-            langs[url] = found.group(1) if found else ""
+            langs[url] = _html_lang(html)
             in_english = english.get(url, follow=True).content.decode()
-            same = set(_texts(in_english, welsh_too=False)) | {_head_title(in_english)}
-            pieces = [*_texts(html), _head_title(html)]
-            untranslated[url] = sorted(
-                {text for text in pieces if text in same and _counts(text) and text not in data}
-            )
+            untranslated[url] = _english_left(html, in_english, data)
             if depth < DEPTH:
                 following += _links(html, urlsplit(response.request["PATH_INFO"]).path)
         frontier = following
@@ -258,3 +278,146 @@ def test_the_texts_compared_are_what_a_reader_sees_and_hears():
     assert _head_title(html) == "Teitl"
     assert not _counts("FT-2026-000123") and not _counts("TN23 1AA") and not _counts("£45.00")
     assert _counts("Report a missed bin") and not _counts(settings.COUNCIL_NAME)
+
+
+# --- Pages further in: what a resident reaches by doing something, and the error pages -------
+
+GARDEN = "subscribe-to-garden-waste-collection"
+BULKY = "book-a-bulky-waste-collection"
+
+
+def _permit_and_booking(resident: User) -> tuple[Permit, Case]:
+    """An active garden waste permit due for renewal, and a bulky waste booking that can still
+    be cancelled, for the demo resident."""
+    scheme = PermitScheme.objects.select_related("service").get(service__slug=GARDEN)
+    address = Address.objects.select_related("street").order_by("uprn").first()
+    assert address is not None
+    today = timezone.localdate()
+    permit = Permit.objects.create(
+        scheme=scheme,
+        number=permit_number_next(prefix=scheme.number_prefix, year=today.year),
+        state=Permit.State.ACTIVE,
+        holder=resident,
+        address=address,
+        uprn=address.uprn,
+        address_text=address.single_line,
+        starts_on=today - timedelta(days=351),
+        ends_on=today + timedelta(days=14),
+        price_pence=5200,
+        case=case_create(service=scheme.service, summary="Garden waste", resident=resident),
+        issued_at=timezone.now(),
+    )
+    bulky = Service.objects.get(slug=BULKY)
+    booked = case_create(service=bulky, summary="A sofa", resident=resident)
+    slot = Slot.objects.filter(service=bulky, day__gte=today + timedelta(days=10)).first()
+    assert slot is not None
+    booking_hold(case=booked, slot=slot)
+    return permit, booked
+
+
+def _both(
+    ask: Callable[[Client], HttpResponse], resident: User | None = None, **client_options: Any
+) -> tuple[HttpResponse, str]:
+    """The Welsh response, and the English page's HTML, for the same request."""
+    answers = []
+    for language in ("cy", "en"):
+        client = Client(**client_options)
+        if resident is not None:
+            client.force_login(resident)
+        client.cookies[COOKIE] = language
+        answers.append(ask(client))
+    return answers[0], answers[1].content.decode()
+
+
+def _form_page(client: Client, *, errors: bool) -> HttpResponse:
+    page = client.post(f"/services/{BULKY}/begin/")["Location"]
+    if not errors:
+        return client.get(page)
+    refused = client.post(page, {})
+    assert b"govuk-error-summary" in refused.content
+    return refused
+
+
+def _error_page(view: Callable[..., HttpResponse], *args: Any) -> Callable[[Client], Any]:
+    """Django's own error view for 400 and 500, in the language of the client's cookie."""
+
+    def ask(client: Client) -> HttpResponse:
+        request = RequestFactory().get("/")
+        with translation.override(client.cookies[COOKIE].value):
+            return view(request, *args)
+
+    return ask
+
+
+def test_the_pages_a_resident_reaches_further_in_and_the_error_pages_have_no_english(
+    demo_council,
+):
+    resident = User.objects.get(email=RESIDENT)
+    officer = User.objects.get(email="waste.officer@example.gov.uk")
+    permit, booked = _permit_and_booking(resident)
+    number, reference = permit.number, booked.reference
+    too_large = str(settings.UPLOAD_MAX_BYTES * (settings.UPLOAD_MAX_FILES + 2))
+    asks: dict[str, tuple[Callable[[Client], Any], User | None, dict, int]] = {
+        "permit": (lambda c: c.get(f"/my-account/permits/{number}/"), resident, {}, 200),
+        "permit renew": (
+            lambda c: c.get(f"/my-account/permits/{number}/renew/"),
+            resident,
+            {},
+            200,
+        ),
+        "permit cancel": (
+            lambda c: c.get(f"/my-account/permits/{number}/cancel/"),
+            resident,
+            {},
+            200,
+        ),
+        "booking": (lambda c: c.get(f"/my-account/requests/{reference}/"), resident, {}, 200),
+        "booking cancel": (
+            lambda c: c.get(f"/my-account/requests/{reference}/cancel-booking/"),
+            resident,
+            {},
+            200,
+        ),
+        "your details": (lambda c: c.get("/account/your-details/"), resident, {}, 200),
+        "two-factor setup": (lambda c: c.get("/account/two-factor/setup/"), officer, {}, 200),
+        "email link sent": (lambda c: c.get("/account/sign-in/email-link/sent/"), None, {}, 200),
+        "register check email": (lambda c: c.get("/account/register/check-email/"), None, {}, 200),
+        "password reset sent": (lambda c: c.get("/account/reset-password/sent/"), None, {}, 200),
+        "password reset done": (lambda c: c.get("/account/reset-password/done/"), None, {}, 200),
+        "sign-in refused": (
+            lambda c: c.post("/account/sign-in/", {"email": "nobody@example.com"}),
+            None,
+            {},
+            200,
+        ),
+        "form page": (lambda c: _form_page(c, errors=False), None, {}, 200),
+        "form page refused": (lambda c: _form_page(c, errors=True), None, {}, 200),
+        "404": (lambda c: c.get("/no-such-page/"), None, {}, 404),
+        "403 CSRF": (
+            lambda c: c.post("/account/sign-in/", {}),
+            None,
+            {"enforce_csrf_checks": True},
+            403,
+        ),
+        "413": (
+            lambda c: c.post(
+                "/account/sign-in/", "x", content_type="text/plain", CONTENT_LENGTH=too_large
+            ),
+            None,
+            {},
+            413,
+        ),
+        "400": (_error_page(defaults.bad_request, Exception()), None, {}, 400),
+        "500": (_error_page(defaults.server_error), None, {}, 500),
+    }
+    data = _data(resident) | {officer.full_name, officer.email}
+    untranslated, langs = {}, {}
+    for name, (ask, who, options, status) in asks.items():
+        welsh, english = _both(ask, who, **options)
+        assert welsh.status_code == status, (name, welsh.status_code)
+        html = welsh.content.decode()
+        langs[name] = _html_lang(html)
+        untranslated[name] = _english_left(html, english, data)
+    assert {name: lang for name, lang in langs.items() if lang != "cy"} == {}
+    if _failures(untranslated):
+        pytest.fail("English in Welsh pages:\n" + _failures(untranslated), pytrace=False)
