@@ -438,6 +438,7 @@ def test_pages_further_in_and_the_error_pages_have_no_english_and_bin_days_are_w
         untranslated[name] = _english_left(html, english, data)
     assert {name: lang for name, lang in langs.items() if lang != "cy"} == {}
     _bin_days_are_named_in_welsh()
+    _cancelling_a_booking_is_told_in_welsh(resident, reference)
     if _failures(untranslated):
         pytest.fail("English in Welsh pages:\n" + _failures(untranslated), pytrace=False)
 
@@ -450,3 +451,12 @@ def _bin_days_are_named_in_welsh() -> None:
     english_days = ENGLISH_DAY.findall(english)
     assert welsh_days and len(welsh_days) == len(english_days)
     assert [day for _, day, _ in welsh_days] == [day for _, day, _ in english_days]
+
+
+def _cancelling_a_booking_is_told_in_welsh(resident: User, reference: str) -> None:
+    """A message the messages framework carries to the next page is Welsh too."""
+    client = _language_client("cy", resident)
+    told = client.post(f"/my-account/requests/{reference}/cancel-booking/", follow=True)
+    html = told.content.decode()
+    assert re.search(r"Mae eich casgliad ar gyfer Dydd \w+ \d{1,2} \w+ \d{4} wedi’i ganslo\.", html)
+    assert "is cancelled" not in html
