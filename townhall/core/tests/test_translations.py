@@ -125,28 +125,28 @@ def test_room_left_in_a_slot_reads_welsh_with_the_singular_after_the_number(coun
 def test_days_and_times_residents_read_are_in_their_language_not_the_servers_locale():
     from datetime import date, datetime
 
+    from townhall.core.calendars import LONDON
     from townhall.core.languages import clock_text, day_text
 
     monday = date(2026, 12, 7)
     with translation.override("cy"):
         assert day_text(monday) == "Dydd Llun 7 Rhagfyr 2026"
         assert day_text(monday, year=False) == "Dydd Llun 7 Rhagfyr"
-        assert clock_text(datetime(2026, 12, 7, 23, 59)) == "11:59yh"
-        assert clock_text(datetime(2026, 12, 7, 9, 0)) == "9yb"
+        assert clock_text(datetime(2026, 12, 7, 23, 59, tzinfo=LONDON)) == "11:59yh"
+        assert clock_text(datetime(2026, 12, 7, 9, 0, tzinfo=LONDON)) == "9yb"
     with translation.override("en"):
         assert day_text(monday) == "Monday 7 December 2026"
-        assert clock_text(datetime(2026, 12, 7, 15, 0)) == "3pm"
+        assert clock_text(datetime(2026, 12, 7, 15, 0, tzinfo=LONDON)) == "3pm"
 
 
 def test_a_bookings_cut_off_and_a_permits_refund_reason_read_welsh():
     from datetime import date, datetime
 
-    from django.utils import timezone
-
     from townhall.bookings.models import Booking
+    from townhall.core.calendars import LONDON
     from townhall.permits.refunds import refund_pro_rata
 
-    cut_off = timezone.make_aware(datetime(2026, 12, 7, 23, 59))
+    cut_off = datetime(2026, 12, 7, 23, 59, tzinfo=LONDON)
     with translation.override("cy"):
         assert Booking(cancel_by=cut_off).cancel_by_text == "11:59yh, Dydd Llun 7 Rhagfyr"
         quote = refund_pro_rata(
