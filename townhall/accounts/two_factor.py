@@ -8,6 +8,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -66,14 +67,18 @@ def totp_code_check(request: HttpRequest, device: TOTPDevice, code: str) -> None
     if not allowed:
         wait = (detail or {}).get("locked_until")
         raise CodeRefused(
-            "Too many wrong codes. Wait a minute, then enter the newest code from your app."
+            gettext(
+                "Too many wrong codes. Wait a minute, then enter the newest code from your app."
+            )
             if wait is None
-            else "Too many wrong codes. Wait a little, then enter the newest code from your app."
+            else gettext(
+                "Too many wrong codes. Wait a little, then enter the newest code from your app."
+            )
         )
     if not (code.isdigit() and len(code) == 6):
-        raise CodeRefused("Enter the 6-digit code from your authenticator app.")
+        raise CodeRefused(gettext("Enter the 6-digit code from your authenticator app."))
     if not device.verify_token(code):
-        raise CodeRefused("The code is not right. Enter the newest code from your app.")
+        raise CodeRefused(gettext("The code is not right. Enter the newest code from your app."))
     if not device.confirmed:
         device.confirmed = True
         device.save(update_fields=["confirmed"])

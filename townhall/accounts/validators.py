@@ -10,6 +10,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 _WALKS = ("qwerty", "asdfgh", "zxcvbn", "123456", "abcdef", "password", "letmein", "welcome")
 
@@ -23,10 +24,12 @@ class BreachedPasswordValidator:
         core = re.sub(r"[\d\W_]+", "", password.lower())
         if core in self.words or any(core == w * 2 for w in self.words) or len(set(password)) < 4:
             raise ValidationError(
-                "This password is too easy to guess: it appears in lists of breached "
-                "passwords. Try three random words together.",
+                gettext(
+                    "This password is too easy to guess: it appears in lists of breached "
+                    "passwords. Try three random words together."
+                ),
                 code="password_breached",
             )
 
     def get_help_text(self) -> str:
-        return "Your password must not be one that is known from data breaches."
+        return gettext("Your password must not be one that is known from data breaches.")

@@ -4,7 +4,9 @@ the bookings that take places in them (bulky waste today, pest control visits ne
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
+from townhall.core.languages import clock_text, day_text
 from townhall.core.models import TimeStampedModel
 
 
@@ -54,7 +56,8 @@ class Slot(models.Model):
     @property
     def noun(self) -> str:
         """What a resident books in it, in their words: a collection (of items) or a visit."""
-        return "collection" if self.unit == self.Unit.ITEM else "visit"
+        # Both Welsh nouns (casgliad, ymweliad) are masculine, so one sentence fits either.
+        return gettext("collection") if self.unit == self.Unit.ITEM else gettext("visit")
 
     @property
     def remaining(self) -> int:
@@ -68,10 +71,10 @@ class Booking(TimeStampedModel):
     in their slot's `booked`."""
 
     class State(models.TextChoices):
-        HELD = "held", "Held until paid"
-        CONFIRMED = "confirmed", "Confirmed"
-        CANCELLED = "cancelled", "Cancelled"
-        RELEASED = "released", "Released"
+        HELD = "held", gettext_lazy("Held until paid")
+        CONFIRMED = "confirmed", gettext_lazy("Confirmed")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled")
+        RELEASED = "released", gettext_lazy("Released")
 
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="booking")
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
@@ -91,7 +94,10 @@ class Booking(TimeStampedModel):
     def cancel_by_text(self) -> str:
         """The cut-off as residents read it: "11:59pm on Monday 7 December"."""
         at = timezone.localtime(self.cancel_by)
-        return f"{at:%-I:%M}{at:%p}".lower() + f" on {at:%A} {at.day} {at:%B}"
+        return gettext("%(time)s on %(day)s") % {
+            "time": clock_text(at),
+            "day": day_text(at.date(), year=False),
+        }
 
     @property
     def is_active(self) -> bool:

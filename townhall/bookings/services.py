@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from townhall.bookings.models import Booking, BookingArea, Slot
 from townhall.cases import services as case_services
 from townhall.cases.models import Case
 from townhall.catalogue.models import Service
+from townhall.core import languages
 from townhall.core.audit import audit_record
 from townhall.core.calendars import WorkingCalendar, end_of_day
 from townhall.core.hooks import ErrorPolicy, Hook
@@ -49,7 +51,7 @@ def booking_cancelled_listener_register(listener: BookingListener) -> None:
 
 
 def day_text(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return languages.day_text(day)
 
 
 def slot_cut_off(day: date) -> datetime:
@@ -87,17 +89,25 @@ def booking_hold(*, case: Case, slot: Slot, units: int = 1, now: datetime | None
         return existing
     now = now or timezone.now()
     if units < 1:
-        raise BookingRefused("A booking needs at least one place.")
+        raise BookingRefused(gettext("A booking needs at least one place."))
     if slot.service_id != case.service_id:
-        raise BookingRefused("That date is for another service: choose one of the dates shown.")
+        raise BookingRefused(
+            gettext("That date is for another service: choose one of the dates shown.")
+        )
     cut_off = slot_cut_off(slot.day)
     if now > cut_off:
-        raise BookingRefused(f"It is too late to book {day_text(slot.day)}: choose a later date.")
+        raise BookingRefused(
+            gettext("It is too late to book %(day)s: choose a later date.")
+            % {"day": day_text(slot.day)}
+        )
     with transaction.atomic():
         if not _slot_take(slot, units):
             raise SlotFull(
-                f"{day_text(slot.day)} was fully booked while you were filling in the form. "
-                "Choose another date."
+                gettext(
+                    "%(day)s was fully booked while you were filling in the form. "
+                    "Choose another date."
+                )
+                % {"day": day_text(slot.day)}
             )
         if existing is not None:
             existing.delete()  # a released booking of this case: the new one replaces it
@@ -163,12 +173,14 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
         case = Case.objects.select_for_update().get(pk=booking.case_id)
         locked = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
         if not locked.is_active:
-            raise BookingRefused("This booking has already been cancelled.")
+            raise BookingRefused(gettext("This booking has already been cancelled."))
         if now > locked.cancel_by:
             raise BookingRefused(
-                "It is too late to cancel online: bookings can be cancelled until "
-                f"{locked.cancel_by_text}. "
-                "Contact us if you cannot be there."
+                gettext(
+                    "It is too late to cancel online: bookings can be cancelled until "
+                    "%(cut_off)s. Contact us if you cannot be there."
+                )
+                % {"cut_off": locked.cancel_by_text}
             )
         _release(locked, Booking.State.CANCELLED)
         BOOKING_CANCELLED.run(locked, actor)
@@ -185,7 +197,8 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
             actor=actor if getattr(actor, "is_staff", False) else None,
             status=Case.Status.CLOSED,
             resolution=Case.Resolution.WITHDRAWN,
-            public_note=f"You cancelled your {locked.slot.noun} on {day_text(locked.slot.day)}.",
+            public_note=gettext("You cancelled your %(noun)s on %(day)s.")
+            % {"noun": locked.slot.noun, "day": day_text(locked.slot.day)},
         )
     return locked
 

@@ -5,10 +5,12 @@ kept in Django's language cookie for the visit and, for a signed-in resident, on
 URLs stay the same in both languages, so the whole-page cache keys on the language read from
 the request (`pagecache._key`)."""
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils import translation
+from django.utils import dateformat, translation
+from django.utils.translation import gettext
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -33,3 +35,16 @@ def language_normalise(code: str | None) -> str:
 def language_active() -> str:
     """The language the current page is being rendered in: "cy" or "en"."""
     return language_normalise(translation.get_language())
+
+
+def day_text(day: date, *, year: bool = True) -> str:
+    """A day as residents read it, in the active language: "Monday 7 December 2026" or
+    "Dydd Llun 7 Rhagfyr 2026" (Django's month and day names, never strftime's, which
+    follow the server's locale)."""
+    return dateformat.format(day, "l j F Y" if year else "l j F")
+
+
+def clock_text(moment: datetime) -> str:
+    """A time of day as residents read it: "3pm", "11:59pm" ("3yh" in Welsh)."""
+    hour = dateformat.format(moment, "g" if moment.minute == 0 else "g:i")
+    return hour + (gettext("am") if moment.hour < 12 else gettext("pm"))

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 
 def mark_personal(request: HttpRequest) -> None:
@@ -40,13 +41,19 @@ class RequestSizeLimitMiddleware:
             length = 0
         limit = settings.UPLOAD_MAX_BYTES * settings.UPLOAD_MAX_FILES + 1024 * 1024
         if length > limit:
-            return render(
-                request,
-                "413.html",
-                {
-                    "file_limit_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
-                    "max_files": settings.UPLOAD_MAX_FILES,
-                },
-                status=413,
-            )
+            # Refused before LocaleMiddleware runs: the page speaks the visitor's language
+            # (their cookie, else their browser's) all the same.
+            language = translation.get_language_from_request(request)
+            with translation.override(language):
+                response = render(
+                    request,
+                    "413.html",
+                    {
+                        "file_limit_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+                        "max_files": settings.UPLOAD_MAX_FILES,
+                    },
+                    status=413,
+                )
+            response.headers.setdefault("Content-Language", language)
+            return response
         return self.get_response(request)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from townhall.accounts.models import User
 from townhall.bookings.models import Slot
@@ -196,12 +197,12 @@ def form_page_submit(*, session: FormSession, page_id: str, data, files=None) ->
     flow = form_flow(session)
     page = flow.page(page_id)
     if page is None:
-        raise ValidationError("That page is not part of this form.")
+        raise ValidationError(gettext("That page is not part of this form."))
     outcome = PageOutcome()
     with transaction.atomic():
         locked = FormSession.objects.select_for_update().get(pk=session.pk)
         if hasattr(locked, "submission"):
-            raise ValidationError("This form has already been sent.")
+            raise ValidationError(gettext("This form has already been sent."))
         answers = dict(locked.answers)
         for field in page.fields:
             if field["type"] == "file":
@@ -242,7 +243,7 @@ def form_file_remove(*, session: FormSession, field_name: str, file_id: int) -> 
     with transaction.atomic():
         locked = FormSession.objects.select_for_update().get(pk=session.pk)
         if hasattr(locked, "submission"):
-            raise ValidationError("This form has already been sent.")
+            raise ValidationError(gettext("This form has already been sent."))
         ids = [i for i in locked.answers.get(field_name) or [] if i != file_id]
         locked.answers[field_name] = ids or None
         locked.save(update_fields=["answers", "updated_at"])
@@ -286,11 +287,11 @@ def form_outcome_reach(*, session: FormSession) -> dict:
     with transaction.atomic():
         locked = FormSession.objects.select_for_update().filter(pk=session.pk).first()
         if locked is None or hasattr(locked, "submission"):
-            raise ValidationError("This journey has already ended.")
+            raise ValidationError(gettext("This journey has already ended."))
         flow = FormFlow(locked.form_version.definition, ask_contact=False)
         outcome = flow.outcome(locked.answers)
         if outcome is None:
-            raise ValidationError("These answers do not end on an outcome.")
+            raise ValidationError(gettext("These answers do not end on an outcome."))
         # What lookups found (dates, a crew's note: no personal details) for its page.
         outcome = {**outcome, "values": flow.lookup_values(locked.answers)}
         outcome_count_add(service=session.service, outcome=outcome["id"])
@@ -434,11 +435,13 @@ def submission_submit(*, session: FormSession, language: str = "") -> Case:
             flow = form_flow(locked)
             if flow.outcome(locked.answers) is not None:
                 raise JourneyEndsOnOutcome(
-                    "We checked your answers again as you sent the form, and what we found has "
-                    "changed since you answered: nothing was sent."
+                    gettext(
+                        "We checked your answers again as you sent the form, and what we found "
+                        "has changed since you answered: nothing was sent."
+                    )
                 )
             if not flow.is_complete(locked.answers):
-                raise ValidationError("Some questions have not been answered yet.")
+                raise ValidationError(gettext("Some questions have not been answered yet."))
             answers = flow.answers_on_route(locked.answers)
             fee = submission_fee(locked.service, locked.form_version.definition, answers)
             submission = Submission.objects.create(

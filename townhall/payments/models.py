@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 def new_return_token() -> str:
@@ -77,9 +78,9 @@ class PaymentWebhookEvent(models.Model):
 
 class Refund(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Being sent to GOV.UK Pay"
-        SUCCESS = "success", "Refunded"
-        FAILED = "failed", "Refused"
+        PENDING = "pending", gettext_lazy("Being sent to GOV.UK Pay")
+        SUCCESS = "success", gettext_lazy("Refunded")
+        FAILED = "failed", gettext_lazy("Refused")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_pence = models.PositiveIntegerField()

@@ -92,14 +92,22 @@ def payment_start(
     itself (a permit renewal, charged at today's price for the same bins)."""
     fee = case_fee_pence(case) if amount_pence is None else amount_pence
     if not fee:
-        raise PaymentRefused(f"{case.service.name} has no fee to pay.")
+        raise PaymentRefused(
+            gettext("%(service)s has no fee to pay.") % {"service": case.service.name}
+        )
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
         payments = Payment.objects.filter(case=locked)
         if payments.filter(status=Status.SUCCESS).exists():
-            raise PaymentRefused(f"The fee for {locked.reference} has already been paid.")
+            raise PaymentRefused(
+                gettext("The fee for %(reference)s has already been paid.")
+                % {"reference": locked.reference}
+            )
         if not locked.is_open:
-            raise PaymentRefused(f"{locked.reference} is closed: make a new request.")
+            raise PaymentRefused(
+                gettext("%(reference)s is closed: make a new request.")
+                % {"reference": locked.reference}
+            )
         fresh = timezone.now() - timedelta(minutes=settings.PAY_EXPIRY_MINUTES - 10)
         open_one = payments.filter(
             status__in=[Status.CREATED, Status.STARTED], created_at__gte=fresh, channel=channel
@@ -130,7 +138,8 @@ def payment_start(
             payment.save(update_fields=["status", "message", "finished_at"])
             log.warning("payment %s could not start: %s", payment.reference, error)
             raise PaymentRefused(
-                "We could not reach the payment service. Try again in a few minutes.", 503
+                gettext("We could not reach the payment service. Try again in a few minutes."),
+                503,
             ) from error
         payment.pay_id = made.payment_id
         payment.next_url = made.next_url

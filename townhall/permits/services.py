@@ -178,12 +178,15 @@ def renewal_problem(permit: Permit, *, today: date | None = None) -> str:
     """Why this permit cannot be renewed now, or "" when it can."""
     today = today or today_in_london()
     if permit.state not in (State.ACTIVE, State.EXPIRED) or permit.ends_on is None:
-        return "Only an active or expired permit can be renewed."
+        return gettext("Only an active or expired permit can be renewed.")
     if any(r.state == State.ACTIVE for r in permit.renewals.all()):  # prefetched on lists
-        return f"Permit {permit.number} has been renewed already."
+        return gettext("Permit %(number)s has been renewed already.") % {"number": permit.number}
     opens = permit.ends_on - timedelta(days=permit.scheme.reminder_days_before)
     if today < opens:
-        return f"You can renew permit {permit.number} from {opens:%-d %B %Y}."
+        return gettext("You can renew permit %(number)s from %(day)s.") % {
+            "number": permit.number,
+            "day": date_format(opens, "j F Y"),
+        }
     return ""
 
 
@@ -195,7 +198,7 @@ def renewal_quote(permit: Permit, *, today: date | None = None) -> RenewalQuote:
         raise ValidationError(problem)
     ends_on = permit.ends_on
     if ends_on is None:  # renewal_problem refuses these; this tells mypy so
-        raise ValidationError("Only an active or expired permit can be renewed.")
+        raise ValidationError(gettext("Only an active or expired permit can be renewed."))
     from_day = ends_on + timedelta(days=1) if ends_on >= today else today
     starts, ends = period_for(permit.scheme, from_day=from_day)
     return RenewalQuote(permit, renewal_price_pence(permit), starts, ends)
@@ -266,7 +269,7 @@ def permit_renew(*, permit: Permit, actor: User | None) -> Permit:
 def cancellation_quote(permit: Permit, *, today: date | None = None) -> RefundQuote:
     """The refund cancelling this permit today would give, by its scheme's rules."""
     if permit.state != State.ACTIVE or permit.starts_on is None or permit.ends_on is None:
-        raise ValidationError("Only an active permit can be cancelled.")
+        raise ValidationError(gettext("Only an active permit can be cancelled."))
     scheme = permit.scheme
     return refund_pro_rata(
         price_pence=permit.price_pence,

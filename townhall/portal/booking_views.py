@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from townhall.accounts.models import User
@@ -42,9 +43,14 @@ def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as refused:  # the refund was refused: nothing was cancelled
             error = " ".join(refused.messages)
         else:
-            told = f"Your {booking.slot.noun} on {day} is cancelled."
+            told = gettext("Your %(noun)s on %(day)s is cancelled.") % {
+                "noun": booking.slot.noun,
+                "day": day,
+            }
             if refund:
-                told += f" We are refunding {refund} to your card."
+                told += " " + gettext("We are refunding %(amount)s to your card.") % {
+                    "amount": refund
+                }
             messages.success(request, told)
             return redirect(back)
     mark_personal(request)

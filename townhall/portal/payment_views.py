@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from townhall.core.middleware import mark_personal
@@ -22,9 +23,9 @@ from townhall.payments.services import (
 from townhall.portal.journey import form_session_for_request
 
 FAILURE_REASONS = {
-    "P0010": "Your card was declined. You have not been charged.",
-    "P0020": "The payment timed out because it was not finished within 90 minutes.",
-    "P0030": "You cancelled the payment.",
+    "P0010": gettext_lazy("Your card was declined. You have not been charged."),
+    "P0020": gettext_lazy("The payment timed out because it was not finished within 90 minutes."),
+    "P0030": gettext_lazy("You cancelled the payment."),
 }
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from townhall.accounts.models import User
@@ -109,7 +110,8 @@ def permit_renew_return(request: HttpRequest, token: str) -> HttpResponse:
         renewal.refresh_from_db()
         messages.success(
             request,
-            f"Your renewal is paid. Your new permit number is {renewal.number}.",
+            gettext("Your renewal is paid. Your new permit number is %(number)s.")
+            % {"number": renewal.number},
         )
         return redirect("portal:permit_detail", renewal.number)
     if payment.is_finished:
@@ -143,9 +145,11 @@ def permit_cancel_confirm(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Permit {permit.number} is cancelled."
+                gettext("Permit %(number)s is cancelled.") % {"number": permit.number}
                 + (
-                    f" We are refunding £{quote.refund_pence / 100:.2f} to your card."
+                    " "
+                    + gettext("We are refunding %(amount)s to your card.")
+                    % {"amount": f"£{quote.refund_pence / 100:.2f}"}
                     if quote.refund_pence
                     else ""
                 ),

@@ -170,7 +170,7 @@ def service_outcome(request: HttpRequest, slug: str, outcome_id: str) -> HttpRes
 def form_begin(request: HttpRequest, slug: str) -> HttpResponse:
     origin = request.headers.get("Origin")
     if origin and origin != f"{request.scheme}://{request.get_host()}":
-        raise PermissionDenied("This form can only be started from this site.")
+        raise PermissionDenied(_("This form can only be started from this site."))
     service = get_object_or_404(catalogue.services_public(), slug=slug)
     hand_on = hand_on_read(service.hand_on)
     if hand_on is not None and hand_on.method == "link":

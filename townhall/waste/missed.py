@@ -15,10 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from townhall.core.calendars import LONDON, add_working_days
+from townhall.core.languages import clock_text, day_text
 from townhall.places.models import Address
 from townhall.waste.calendar import Collection, collections_for, last_collection
 from townhall.waste.generation import waste_generation
@@ -54,16 +55,18 @@ def report_working_days() -> int:
 
 # Both go into the form's texts ("{collection_day}"), so they are in the page's language.
 def _when(moment: datetime, today: date) -> str:
+    """ "3pm today", "3:30pm on Monday 7 December", in the resident's language."""
     local = moment.astimezone(LONDON)
-    hour = f"{local:%I}".lstrip("0") + (f":{local:%M}" if local.minute else "")
-    clock = f"{hour}{local:%p}".lower()
     if local.date() == today:
-        return gettext("%(time)s today") % {"time": clock}
-    return gettext("%(time)s on %(day)s") % {"time": clock, "day": _day(local.date())}
+        return gettext("%(time)s today") % {"time": clock_text(local)}
+    return gettext("%(time)s on %(day)s") % {
+        "time": clock_text(local),
+        "day": day_text(local.date(), year=False),
+    }
 
 
 def _day(day: date) -> str:
-    return dateformat.format(day, "l j F")
+    return day_text(day, year=False)
 
 
 def missed_collection_check(

@@ -107,3 +107,58 @@ def test_dates_and_numbers_read_the_welsh_way():
         assert formats.number_format(12345.5, 1, force_grouping=True) == "12,345.5"
     with translation.override("en"):
         assert dateformat.format(tuesday, "l j F Y") == "Tuesday 8 December 2026"
+
+
+@pytest.mark.parametrize(
+    ("count", "welsh"),
+    [(1, "Lle i 1 eitem arall"), (2, "Lle i 2 eitem arall"), (6, "Lle i 6 eitem arall")],
+)
+def test_room_left_in_a_slot_reads_welsh_with_the_singular_after_the_number(count, welsh):
+    with translation.override("cy"):
+        room = ngettext("Room for %(count)s more item", "Room for %(count)s more items", count)
+        assert room % {"count": count} == welsh
+    with translation.override("en"):
+        room = ngettext("Room for %(count)s more item", "Room for %(count)s more items", count)
+        assert room % {"count": count} == f"Room for {count} more item{'' if count == 1 else 's'}"
+
+
+def test_days_and_times_residents_read_are_in_their_language_not_the_servers_locale():
+    from datetime import date, datetime
+
+    from townhall.core.calendars import LONDON
+    from townhall.core.languages import clock_text, day_text
+
+    monday = date(2026, 12, 7)
+    with translation.override("cy"):
+        assert day_text(monday) == "Dydd Llun 7 Rhagfyr 2026"
+        assert day_text(monday, year=False) == "Dydd Llun 7 Rhagfyr"
+        assert clock_text(datetime(2026, 12, 7, 23, 59, tzinfo=LONDON)) == "11:59yh"
+        assert clock_text(datetime(2026, 12, 7, 9, 0, tzinfo=LONDON)) == "9yb"
+    with translation.override("en"):
+        assert day_text(monday) == "Monday 7 December 2026"
+        assert clock_text(datetime(2026, 12, 7, 15, 0, tzinfo=LONDON)) == "3pm"
+
+
+def test_a_bookings_cut_off_and_a_permits_refund_reason_read_welsh():
+    from datetime import date, datetime
+
+    from townhall.bookings.models import Booking
+    from townhall.core.calendars import LONDON
+    from townhall.permits.refunds import refund_pro_rata
+
+    cut_off = datetime(2026, 12, 7, 23, 59, tzinfo=LONDON)
+    with translation.override("cy"):
+        assert Booking(cancel_by=cut_off).cancel_by_text == "11:59yh, Dydd Llun 7 Rhagfyr"
+        quote = refund_pro_rata(
+            price_pence=5200,
+            on=date(2026, 6, 1),
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+            period_months=12,
+            none_last_months=2,
+            admin_fee_pence=1000,
+        )
+        assert quote.reason.startswith(f"{quote.months_left} mis cyfan ar ôl ar £4.33 y mis")
+        assert quote.reason.endswith("llai ffi weinyddol o £10.00.")
+    with translation.override("en"):
+        assert Booking(cancel_by=cut_off).cancel_by_text == "11:59pm on Monday 7 December"
