@@ -65,7 +65,7 @@ def test_the_committed_mo_is_the_po_compiled(catalogue):
 
     def pairs(entries) -> dict:
         return {
-            (e.msgid, e.msgid_plural): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+            (e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
             for e in entries
             if e.msgid
         }

@@ -45,9 +45,9 @@ def test_the_fee_is_worked_out_when_the_form_is_sent_and_kept_with_it(catalogue)
     assert submission is not None
     assert submission.fee_pence == 7800
     assert submission.fee_lines == [
-        {"label": "Garden waste subscription, £52 a year for each bin", "label_cy": "",
-         "pence": 15600},
-        {"label": "Concession, half price", "label_cy": "", "pence": -7800},
+        {"label": "Garden waste subscription, £52 a year for each bin",
+         "label_cy": "Tanysgrifiad gwastraff gardd, £52 y flwyddyn am bob bin", "pence": 15600},
+        {"label": "Concession, half price", "label_cy": "Consesiwn, hanner pris", "pence": -7800},
     ]  # fmt: skip
     assert case_fee_pence(case) == 7800 and payment_needed(case)
 
