@@ -133,13 +133,98 @@ def openings(profile: cProfile.Profile | None) -> None:
     )
 
 
+JOURNEY_SERVICE = "report-a-missed-bin-collection"
+
+
+def journeys(count: int, profile: cProfile.Profile | None) -> None:
+    """The whole missed-bin form journey as bench/wrk_form_journey.lua walks it (start, each
+    page GET and POST, check answers, submit, confirmation), `count` times as new guests:
+    requests, queries and CPU a journey, and the submitting POST on its own."""
+    import re
+
+    from bench import portal_load
+    from townhall.places.models import Address
+
+    # As bench/wrk_signed_in.py answers the address page (a demo address in TN23 1AA),
+    # unless told another: whether a missed bin can be reported depends on the day and the
+    # address's round (JOURNEY_UPRN, JOURNEY_BIN: e.g. 100062001669 and recycling).
+    portal_load.BENCH_UPRN = (
+        os.environ.get("JOURNEY_UPRN")
+        or (
+            Address.objects.filter(postcode="TN23 1AA")
+            .order_by("id")
+            .values_list("uprn", flat=True)[0]
+        )
+    )
+    answers = portal_load.bin_answers(ROOT)
+    if os.environ.get("JOURNEY_BIN"):
+        answers["bin-type"]["bin_type"] = os.environ["JOURNEY_BIN"]
+    token_pattern = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    per_journey, submits = [], []
+    for n in range(count + 2):  # the first two warm the caches up
+        client = Client(enforce_csrf_checks=True)
+        requests, cpu, queries = 0, 0.0, 0
+        url, method, body = f"/services/{JOURNEY_SERVICE}/begin/", "post", ""
+        while True:
+            with CaptureQueriesContext(connection) as seen:
+                if profile and n >= 2:
+                    profile.enable()
+                started = time.process_time()
+                if method == "get":
+                    response = client.get(url)
+                else:
+                    response = client.post(
+                        url, body, content_type="application/x-www-form-urlencoded"
+                    )
+                spent = time.process_time() - started
+                if profile:
+                    profile.disable()
+            requests, cpu, queries = requests + 1, cpu + spent, queries + len(seen)
+            if method == "post" and url.endswith("/check/"):
+                submits.append((spent, len(seen)))
+                if os.environ.get("SHOW_SUBMIT_QUERIES") and n == count + 1:
+                    for query in seen.captured_queries:
+                        print("   ", query["sql"][:150])
+            if method == "get":
+                assert response.status_code == 200, (url, response.status_code)
+                if "/outcomes/" in url:  # the answers led away from submitting
+                    sys.exit(f"The bench's answers end at {url.split('?')[0]}, not a submission")
+                if url.endswith("/done/"):
+                    break
+                token = token_pattern.search(response.content.decode())
+                page = url.rstrip("/").rsplit("/", 1)[1]
+                data = {"csrfmiddlewaretoken": token[1] if token else ""}
+                data.update(answers.get(page, {}))
+                method, body = "post", urlencode(data, doseq=True)
+            else:
+                assert response.status_code == 302, (url, response.status_code)
+                url, method = response["Location"], "get"
+        if n >= 2:
+            per_journey.append((requests, cpu, queries))
+    print(
+        f"journey: {count} journeys, {statistics.median(r for r, _, _ in per_journey)} requests, "
+        f"CPU median {statistics.median(c for _, c, _ in per_journey) * 1000:.1f} ms, "
+        f"queries median {statistics.median(q for _, _, q in per_journey)} a journey; "
+        f"the submitting POST: CPU median {statistics.median(c for c, _ in submits[2:]) * 1000:.1f}"
+        f" ms, queries {statistics.median(q for _, q in submits[2:])}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=200)
-    parser.add_argument("--profile", choices=["post", "open"], default=None)
+    parser.add_argument("--profile", choices=["post", "open", "journey"], default=None)
+    parser.add_argument("--journeys", type=int, default=0)
     parser.add_argument("--no-open", action="store_true")
     args = parser.parse_args()
     profile = cProfile.Profile(time.process_time) if args.profile else None
+    if args.journeys:
+        journeys(args.journeys, profile)
+        if profile:
+            pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+                int(os.environ.get("ROWS", "45"))
+            )
+        return
     posts(20, None)  # warm-up: sequences known, caches filled
     openings(None)
     posts(args.posts, profile if args.profile == "post" else None)
