@@ -142,3 +142,23 @@ def test_the_sweep_racing_the_task_makes_one_case(client, world):
         thread.join(30)
     assert len(opened) == 4 and len({case.pk for case in opened}) == 1
     assert Case.objects.count() == 1
+
+
+def test_during_a_burst_every_case_opens_before_the_acknowledgement_emails(client, world):
+    # The worker opens the first post's case, queueing its acknowledgement email; two more
+    # posts arrive after that email was queued (a burst goes on while the worker works).
+    client.post(BASE + "requests.json", good_report(description="Bags by stop 0"))
+    call_command(
+        "db_worker", batch=False, max_tasks=1, startup_delay=False, queue_name="*", verbosity=0
+    )
+    assert Case.objects.count() == 1
+    for n in (1, 2):
+        client.post(BASE + "requests.json", good_report(description=f"Bags by stop {n}"))
+    # The next two claims open the two cases: the email, queued before them, waits.
+    call_command(
+        "db_worker", batch=False, max_tasks=2, startup_delay=False, queue_name="*", verbosity=0
+    )
+    assert Case.objects.count() == 3
+    assert [t.task_path.rsplit(".", 1)[1] for t in DBTaskResult.objects.ready()] == [
+        "case_event_notify"
+    ] * 3
