@@ -110,17 +110,34 @@ def resident_request(base: str, cookie: str) -> str:
     return found[1]
 
 
-def address_uprn(database: str) -> str:
-    """A demo address for the form's address page (as bench/portal_load.py answers it)."""
-    import psycopg
+# Whether a missed bin can be reported depends on the day and the address's round: ask the
+# waste calendar (through the app, as the form does) for an address and bin that can be now.
+REPORTABLE = """
+from townhall.places.models import Address
+from townhall.waste.missed import missed_reportable
+for address in Address.objects.filter(waste_stops__isnull=False).distinct().order_by("id")[:400]:
+    found = missed_reportable(address)
+    if found:
+        print("FOUND", address.uprn, found[0].stream)
+        break
+"""
 
-    with psycopg.connect(database) as connection:
-        row = connection.execute(
-            "SELECT uprn FROM places_address WHERE postcode = 'TN23 1AA' ORDER BY id LIMIT 1"
-        ).fetchone()
-    if row is None:
-        sys.exit("No demo address in TN23 1AA")
-    return str(row[0])
+
+def reportable_address(env: dict[str, str]) -> tuple[str, str]:
+    """A demo address and bin whose missed collection can be reported today, so every
+    journey ends in a case (not on a "too early" or "too late" outcome page)."""
+    out = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "shell", "-c", REPORTABLE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"FOUND (\S+) (\S+)", out.stdout)
+    if found is None:
+        sys.exit(f"No demo address has a missed bin to report today:\n{out.stderr}")
+    return found[1], found[2]
 
 
 def table(rows: dict[str, dict], trivial: float) -> None:
@@ -142,7 +159,7 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated page names to leave out")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress as it comes
-    demo, database, _ = demo_start(
+    demo, database, env = demo_start(
         args.port,
         "redis://127.0.0.1:6379/12",
         "bench-signed-in.log",
@@ -165,8 +182,12 @@ def main() -> None:
             "form page while filling": (form_url, guest),
             "desk queue (officer)": ("/staff/", officer),
         }
-        portal_load.BENCH_UPRN = address_uprn(database)
+        portal_load.BENCH_UPRN, bin_type = reportable_address(env)
         answers = portal_load.bin_answers(ROOT)
+        for data in answers.values():
+            if "bin_type" in data:
+                data["bin_type"] = bin_type
+        print(f"journey: missed bin at {portal_load.BENCH_UPRN}, {bin_type}")
         print(f"server: scripts/demo.sh (config/gunicorn.conf.py), {database.rsplit('/', 1)[-1]}")
         print(f"wrk: {args.connections} connections, {args.seconds} s a page after 2 s warm-up")
         runs = []
