@@ -270,4 +270,4 @@ def test_the_days_a_missed_bin_page_names_are_in_the_pages_language():
         assert _when(five_pm, date(2026, 12, 3)) == "5pm on Friday 4 December"
     with translation.override("cy"):
         assert _day(friday) == "Dydd Gwener 4 Rhagfyr"
-        assert _when(five_pm, friday) == "5pm heddiw"
+        assert _when(five_pm, friday) == "5yh heddiw"
