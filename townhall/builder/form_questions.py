@@ -125,7 +125,9 @@ def question_field(answer: dict[str, Any], existing: dict | None = None) -> dict
         "autocomplete",
         "open311_description",
         "error_name",
+        "error_name_cy",
         "suffix",
+        "suffix_cy",
     )
     field: dict[str, Any] = {k: v for k, v in (existing or {}).items() if k in keep}
     engine_type = "file" if kind == "photo" else kind
