@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from townhall.accounts.models import User
 from townhall.cases.models import Case, CaseAttachment, CaseEvent, CaseHandOn
@@ -158,7 +159,7 @@ def case_hand_on(case: Case) -> CaseHandOn | None:
     return CaseHandOn.objects.filter(case=case).first()
 
 
-def case_hand_on_delivery(hand_on: CaseHandOn | None) -> dict[str, str]:
+def case_hand_on_delivery(hand_on: CaseHandOn | None) -> dict[str, Any]:
     """How sending the hand-on goes, for the desk: the outbox message's (Open311) or the
     email's status and its last error."""
     if hand_on is None:
@@ -168,10 +169,10 @@ def case_hand_on_delivery(hand_on: CaseHandOn | None) -> dict[str, str]:
     else:
         found = SentMessage.objects.filter(idempotency_key=hand_on.message_key).first()
     if found is None:
-        return {"status": "Not queued", "error": hand_on.last_error}
+        return {"status": gettext("Not queued"), "error": hand_on.last_error}
     return {
         "status": found.get_status_display(),
-        "attempts": str(getattr(found, "attempts", "")),
+        "attempts": getattr(found, "attempts", 0) or 0,  # a number: the page counts it
         "error": found.last_error or hand_on.last_error,
     }
 
