@@ -75,7 +75,12 @@ print(Case.objects.count())
 
 def attribute_answers(base: str, code: str) -> dict[str, str]:
     """A valid answer for every required attribute, read from the service definition."""
-    definition = httpx.get(f"{base}/open311/v2/services/{code}.json").json()
+    return answers_for(httpx.get(f"{base}/open311/v2/services/{code}.json").json())
+
+
+def answers_for(definition: dict) -> dict[str, str]:
+    """A valid answer for every required attribute of an Open311 service definition
+    (bench/writes_profile.py reads its definition in process)."""
     answers = {}
     for attribute in definition["attributes"]:
         if not attribute["required"]:

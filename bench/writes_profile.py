@@ -33,23 +33,13 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.open311_load import answers_for  # noqa: E402
+
 KEY = "demo-open311-key"
 
 
 def _answers(client: Client, code: str) -> dict[str, str]:
-    definition = client.get(f"/open311/v2/services/{code}.json").json()
-    answers = {}
-    for attribute in definition["attributes"]:
-        if not attribute["required"]:
-            continue
-        if attribute["values"]:
-            value = attribute["values"][0]["key"]
-        elif attribute["datatype"] == "number":
-            value = "1"
-        else:
-            value = "Bench answer"
-        answers[f"attribute[{attribute['code']}]"] = value
-    return answers
+    return answers_for(client.get(f"/open311/v2/services/{code}.json").json())
 
 
 def posts(count: int, profile: cProfile.Profile | None) -> list[int]:
